@@ -1,0 +1,90 @@
+import { SimResponse, SimRouter } from './http-server';
+
+/** Fault settings a test or an operator can change at run time through the control surface. */
+export interface FaultSettings {
+  /** Added to every product call, in milliseconds. */
+  latencyMs: number;
+  /** Share of product calls (0..1) that fail with `failureStatus`. */
+  failureRate: number;
+  failureStatus: number;
+  /** Until this time (epoch ms) new connections are dropped as soon as they open. */
+  refuseConnectionsUntil: number;
+}
+
+interface QueuedFailure {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+const defaults: FaultSettings = { latencyMs: 0, failureRate: 0, failureStatus: 503, refuseConnectionsUntil: 0 };
+
+/**
+ * Fault injection shared by the simulators. `failureBody` renders an injected failure in the
+ * product's own error format (plain text for Consul, the error envelope for ONTAP).
+ */
+export class Faults {
+  settings: FaultSettings = { ...defaults };
+  private queued: QueuedFailure[] = [];
+  /** Product calls seen, for tests that assert how many calls a cluster received. */
+  calls = 0;
+
+  constructor(private readonly failureBody: (status: number) => unknown) {}
+
+  refusingConnections(): boolean {
+    return Date.now() < this.settings.refuseConnectionsUntil;
+  }
+
+  /** Applies latency and failures; returns an answer to send instead of the real one, 'drop', or undefined. */
+  async beforeRequest(): Promise<SimResponse | 'drop' | undefined> {
+    this.calls++;
+    if (this.refusingConnections()) return 'drop';
+    if (this.settings.latencyMs > 0) await new Promise((r) => setTimeout(r, this.settings.latencyMs));
+    const next = this.queued.shift();
+    if (next) return { status: next.status, body: next.body ?? this.failureBody(next.status), headers: next.headers };
+    if (this.settings.failureRate > 0 && Math.random() < this.settings.failureRate) {
+      return { status: this.settings.failureStatus, body: this.failureBody(this.settings.failureStatus) };
+    }
+    return undefined;
+  }
+
+  failNext(count: number, status: number, body?: unknown, headers?: Record<string, string>): void {
+    for (let i = 0; i < count; i++) this.queued.push({ status, body, headers });
+  }
+
+  reset(): void {
+    this.settings = { ...defaults };
+    this.queued = [];
+  }
+
+  /**
+   * The HTTP control surface under `/_sim`:
+   * - GET  /_sim/faults            current settings and call count
+   * - PUT  /_sim/faults            {latencyMs?, failureRate?, failureStatus?, refuseConnectionsForMs?}
+   * - POST /_sim/fail-next         {count, status, body?, headers?}: the next N product calls fail
+   * - POST /_sim/reset             faults back to defaults
+   */
+  register(router: SimRouter, prefix = '/_sim'): void {
+    const parse = (body: string): Record<string, unknown> => (body ? (JSON.parse(body) as Record<string, unknown>) : {});
+    router.add('GET', `${prefix}/faults`, () => ({ status: 200, body: { ...this.settings, calls: this.calls, queued: this.queued.length } }));
+    router.add('PUT', `${prefix}/faults`, (req) => {
+      const input = parse(req.body);
+      const next = { ...this.settings };
+      if (typeof input.latencyMs === 'number') next.latencyMs = input.latencyMs;
+      if (typeof input.failureRate === 'number') next.failureRate = input.failureRate;
+      if (typeof input.failureStatus === 'number') next.failureStatus = input.failureStatus;
+      if (typeof input.refuseConnectionsForMs === 'number') next.refuseConnectionsUntil = Date.now() + input.refuseConnectionsForMs;
+      this.settings = next;
+      return { status: 200, body: this.settings };
+    });
+    router.add('POST', `${prefix}/fail-next`, (req) => {
+      const input = parse(req.body);
+      this.failNext(Number(input.count ?? 1), Number(input.status ?? 503), input.body, input.headers as Record<string, string> | undefined);
+      return { status: 204 };
+    });
+    router.add('POST', `${prefix}/reset`, () => {
+      this.reset();
+      return { status: 204 };
+    });
+  }
+}
