@@ -1,0 +1,134 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { BrokenCircuitError, bulkhead, BulkheadPolicy, CircuitBreakerPolicy, circuitBreaker, ConsecutiveBreaker, handleWhen } from 'cockatiel';
+import { Pool } from 'undici';
+import type { Cluster } from '../clusters/cluster';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
+import { UpstreamError } from './port';
+
+export interface HttpAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+export interface HttpCall {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  headers?: Record<string, string>;
+  json?: unknown;
+  timeoutMs?: number;
+  /** Long-poll calls (blocking queries) skip the per-cluster bound: they wait, they do not load the cluster. */
+  longPoll?: boolean;
+  signal?: AbortSignal;
+}
+
+interface ClusterChannel {
+  stamp: string;
+  pool: Pool;
+  longPollPool: Pool;
+  bulkhead: BulkheadPolicy;
+  breaker: CircuitBreakerPolicy;
+}
+
+/**
+ * HTTP to the clusters: an undici pool per cluster with its CA bundle, a bound on calls in flight
+ * per cluster, and a circuit breaker per cluster that opens after consecutive transient failures
+ * (network errors, 5xx, 429). Answers are returned whatever their status; adapters classify them.
+ */
+@Injectable()
+export class ClusterHttp implements OnModuleDestroy {
+  private readonly channels = new Map<string, ClusterChannel>();
+
+  constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
+
+  private channel(cluster: Cluster): ClusterChannel {
+    const stamp = `${cluster.endpoint}|${cluster.updatedAt}`;
+    const existing = this.channels.get(cluster.id);
+    if (existing?.stamp === stamp) return existing;
+    if (existing) void this.closeChannel(existing);
+    const origin = new URL(cluster.endpoint).origin;
+    const connect = cluster.tls?.caPem ? { ca: cluster.tls.caPem } : undefined;
+    const channel: ClusterChannel = {
+      stamp,
+      pool: new Pool(origin, { connections: this.config.clusterConcurrency, connect, headersTimeout: 30_000, bodyTimeout: 30_000 }),
+      longPollPool: new Pool(origin, { connect, headersTimeout: 11 * 60_000, bodyTimeout: 11 * 60_000 }),
+      bulkhead: bulkhead(this.config.clusterConcurrency, Number.MAX_SAFE_INTEGER),
+      breaker: circuitBreaker(
+        handleWhen((err) => err instanceof UpstreamError && err.kind === 'transient'),
+        { halfOpenAfter: this.config.breakerHalfOpenMs, breaker: new ConsecutiveBreaker(this.config.breakerThreshold) },
+      ),
+    };
+    this.channels.set(cluster.id, channel);
+    return channel;
+  }
+
+  /**
+   * One call. `toError` turns a non-2xx answer into an UpstreamError (or returns undefined to hand
+   * the answer back, e.g. a 404 the caller expects); network failures become transient errors.
+   */
+  async call(cluster: Cluster, call: HttpCall, toError: (answer: HttpAnswer) => UpstreamError | undefined): Promise<HttpAnswer> {
+    const channel = this.channel(cluster);
+    const run = async (): Promise<HttpAnswer> => {
+      const answer = await this.send(cluster, channel, call);
+      if (answer.status >= 200 && answer.status < 300) return answer;
+      const error = toError(answer);
+      if (error) throw error;
+      return answer;
+    };
+    try {
+      if (call.longPoll) return await channel.breaker.execute(run);
+      return await channel.bulkhead.execute(() => channel.breaker.execute(run));
+    } catch (err) {
+      if (err instanceof BrokenCircuitError) {
+        throw new UpstreamError(
+          'transient',
+          { product: cluster.product, cluster: cluster.id, status: null, code: 'circuit_open', message: 'too many consecutive failures; calls paused' },
+          'upstream_unavailable',
+          `calls to cluster '${cluster.id}' are paused after repeated failures`,
+          this.config.breakerHalfOpenMs,
+        );
+      }
+      throw err;
+    }
+  }
+
+  private async send(cluster: Cluster, channel: ClusterChannel, call: HttpCall): Promise<HttpAnswer> {
+    const base = new URL(cluster.endpoint);
+    const query = new URLSearchParams();
+    for (const [k, v] of Object.entries(call.query ?? {})) if (v !== undefined) query.set(k, String(v));
+    const path = `${base.pathname.replace(/\/$/, '')}${call.path}${query.size ? `?${query}` : ''}`;
+    const pool = call.longPoll ? channel.longPollPool : channel.pool;
+    const timeout = AbortSignal.timeout(call.timeoutMs ?? 15_000);
+    const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
+    try {
+      const response = await pool.request({
+        method: call.method,
+        path,
+        headers: { accept: 'application/json', ...(call.json !== undefined ? { 'content-type': 'application/json' } : {}), ...call.headers },
+        body: call.json !== undefined ? JSON.stringify(call.json) : undefined,
+        signal,
+      });
+      return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
+    } catch (err) {
+      const reason = timeout.aborted ? `no answer within ${call.timeoutMs ?? 15_000} ms` : describeNetworkError(err);
+      throw new UpstreamError('transient', { product: cluster.product, cluster: cluster.id, status: null, code: 'network_error', message: reason });
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([...this.channels.values()].map((c) => this.closeChannel(c)));
+    this.channels.clear();
+  }
+
+  private async closeChannel(channel: ClusterChannel): Promise<void> {
+    await Promise.all([channel.pool.destroy(), channel.longPollPool.destroy()]).catch(() => undefined);
+  }
+}
+
+function describeNetworkError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const code = (err as { code?: string }).code ?? (err.cause as { code?: string } | undefined)?.code;
+  return code ? `${code}: ${err.message}` : err.message;
+}
+

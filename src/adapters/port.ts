@@ -1,0 +1,78 @@
+import type { Cluster, Product } from '../clusters/cluster';
+import { ErrorCode, problem, Problem, UpstreamInfo } from '../common/problem';
+import type { Peering } from '../peerings/peering';
+
+/**
+ * The port each product adapter implements. Both products are one handshake (design.md):
+ * side A OFFERs and gets a secret, side B ACCEPTs with it, both are READ until healthy, and
+ * each is REMOVEd. Order of steps, retries, adoption and roll-back live above, in orchestration.
+ */
+
+/** Where a native record stands, in product-neutral words. */
+export type SideHealth = 'pending' | 'establishing' | 'active' | 'degraded' | 'deleting' | 'terminated';
+
+export interface NativeSide {
+  nativeId: string;
+  nativeState: string;
+  health: SideHealth;
+  /** Why it is not healthy, in the product's words, when it says. */
+  detail?: string;
+}
+
+/** One side of a peering, as an adapter needs to see it. */
+export interface SideContext {
+  cluster: Cluster;
+  peering: Peering;
+  /** The other side: a managed cluster, or what the caller told us of an external one. */
+  counterpart: { cluster?: Cluster; addresses?: string[] };
+}
+
+export interface Offer {
+  secret: string;
+  expiresAt?: string;
+}
+
+/**
+ * How a failure should be handled:
+ * - final: no retry; the peering fails with the upstream's reason.
+ * - transient: retry with backoff and jitter (5xx that mean "try later", 429, network errors).
+ * - route-propagation: ONTAP's 1-5 s window after intercluster LIFs appear: repeat the same
+ *   request quickly.
+ * - secret-rejected: the one-time secret was used, replaced or expired: make a new one.
+ * - name-deleting: the name is still being deleted: wait for the delete, then go on.
+ * - not-found: the record is not there.
+ */
+export type ErrorKind = 'final' | 'transient' | 'route-propagation' | 'secret-rejected' | 'name-deleting' | 'not-found';
+
+export class UpstreamError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    readonly upstream: UpstreamInfo,
+    /** The gateway error code to report; defaults follow the kind. */
+    readonly gatewayCode: ErrorCode = kind === 'transient' || kind === 'route-propagation' ? 'upstream_unavailable' : 'upstream_rejected',
+    /** What to tell the user, when the upstream's own message is not enough. */
+    readonly summary?: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(`${upstream.product} ${upstream.cluster}: ${upstream.status ?? 'network'} ${upstream.code ?? ''} ${upstream.message}`.replace(/\s+/g, ' '));
+  }
+
+  toProblem(): Problem {
+    const detail = this.summary ? `${this.summary} (${this.upstream.cluster} said: ${this.upstream.message})` : `cluster '${this.upstream.cluster}' said: ${this.upstream.message}`;
+    return problem(this.gatewayCode, detail, { upstream: this.upstream });
+  }
+}
+
+export interface PeeringAdapter {
+  readonly product: Product;
+  /** The record this peering has on the side's cluster, made by us or not (for adoption); null when absent. */
+  find(side: SideContext): Promise<NativeSide | null>;
+  /** Makes (or, given an existing record, renews) the offer and returns its secret. */
+  offer(side: SideContext, existing: NativeSide | null): Promise<Offer>;
+  /** Accepts the counterpart's offer with its secret. */
+  accept(side: SideContext, secret: string): Promise<void>;
+  /** Removes the side's record; a record already gone counts as removed. */
+  remove(side: SideContext, native: NativeSide): Promise<void>;
+  /** Follows an asynchronous removal; true once the record is gone, false at the deadline. */
+  awaitRemoved(side: SideContext, native: NativeSide, deadline: number, signal?: AbortSignal): Promise<boolean>;
+}

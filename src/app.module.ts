@@ -1,0 +1,63 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import type { Logger } from 'pino';
+import { AdapterRegistry } from './adapters/adapter-registry';
+import { ClusterHttp } from './adapters/cluster-http';
+import { ConsulAdapter } from './adapters/consul/consul.adapter';
+import { BearerGuard } from './auth/bearer.guard';
+import { ClusterStore } from './clusters/cluster.store';
+import { ClustersController } from './clusters/clusters.controller';
+import { ClustersService } from './clusters/clusters.service';
+import { LOGGER } from './common/logger';
+import { ProblemFilter } from './common/problem.filter';
+import { GATEWAY_CONFIG, GatewayConfig } from './config/gateway-config';
+import { HealthController } from './health/health.controller';
+import { IdempotencyService } from './idempotency/idempotency.service';
+import { OperationStore } from './operations/operation.store';
+import { OperationsController } from './operations/operations.controller';
+import { Handshake } from './orchestration/handshake';
+import { PeeringTransitions } from './peerings/peering-transitions';
+import { PeeringStore } from './peerings/peering.store';
+import { PeeringsController } from './peerings/peerings.controller';
+import { PeeringsService } from './peerings/peerings.service';
+import { RedisModule } from './redis/redis.module';
+import { OperationProcessor } from './workers/operation.processor';
+import { OperationQueue } from './workers/operation-queue';
+import { WorkerHost } from './workers/worker-host';
+
+/**
+ * One module graph for every role: the API and the workers share stores and adapters; the role
+ * decides whether HTTP listens (main.ts) and whether workers run (WorkerHost).
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: GatewayConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [RedisModule],
+      controllers: [HealthController, ClustersController, PeeringsController, OperationsController],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: APP_GUARD, useClass: BearerGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        ClusterStore,
+        ClustersService,
+        PeeringStore,
+        PeeringTransitions,
+        PeeringsService,
+        OperationStore,
+        IdempotencyService,
+        ClusterHttp,
+        ConsulAdapter,
+        AdapterRegistry,
+        Handshake,
+        OperationQueue,
+        OperationProcessor,
+        WorkerHost,
+      ],
+      exports: [GATEWAY_CONFIG, LOGGER],
+    };
+  }
+}

@@ -1,0 +1,105 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMinSize, IsArray, IsIn, IsIP, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { PRODUCTS, Product } from './cluster';
+
+export const SLUG = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+export const SLUG_RULE = 'must be a DNS label: lower-case letters, digits and hyphens, 1-63 characters, starting and ending with a letter or digit';
+
+export class ClusterAuthDto {
+  @ApiPropertyOptional({ description: 'ONTAP: user for HTTP basic auth' })
+  @IsOptional()
+  @IsString()
+  username?: string;
+
+  @ApiPropertyOptional({ description: 'ONTAP: password (write-only, never returned)', writeOnly: true })
+  @IsOptional()
+  @IsString()
+  password?: string;
+
+  @ApiPropertyOptional({ description: 'Consul: ACL token with peering:write (write-only, never returned)', writeOnly: true })
+  @IsOptional()
+  @IsString()
+  token?: string;
+}
+
+export class ClusterTlsDto {
+  @ApiPropertyOptional({ description: 'PEM bundle of the CAs that sign the cluster certificate (self-signed management certificates are the norm)' })
+  @IsOptional()
+  @IsString()
+  @Matches(/-----BEGIN CERTIFICATE-----/, { message: 'must be a PEM certificate bundle' })
+  caPem?: string;
+}
+
+export class OntapFactsDto {
+  @ApiProperty({ type: [String], description: 'Intercluster LIF addresses of this cluster', example: ['10.1.0.11', '10.1.0.12'] })
+  @IsArray()
+  @ArrayMinSize(1, { message: 'must list at least one intercluster address' })
+  @IsIP(undefined, { each: true, message: 'each address must be an IPv4 or IPv6 address' })
+  interclusterAddresses: string[];
+
+  @ApiPropertyOptional({ default: 'Default' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  ipspace?: string;
+}
+
+export class ConsulFactsDto {
+  @ApiPropertyOptional({ default: 'default', description: 'Admin partition (Enterprise)' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  partition?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  datacenter?: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'host:port of the servers as the peer must dial them (peering through mesh gateways or NAT)' })
+  @IsOptional()
+  @IsArray()
+  @Matches(/^[^\s:]+:\d{1,5}$/, { each: true, message: 'each address must be host:port' })
+  serverExternalAddresses?: string[];
+}
+
+export class CreateClusterDto {
+  @ApiProperty({ example: 'ontap-east' })
+  @IsString()
+  @Matches(SLUG, { message: `id ${SLUG_RULE}` })
+  id: string;
+
+  @ApiProperty({ enum: PRODUCTS })
+  @IsIn(PRODUCTS, { message: 'product must be one of: ontap, consul' })
+  product: Product;
+
+  @ApiProperty({ example: 'https://10.1.0.5', description: 'ONTAP: cluster management address (the adapter adds /api). Consul: HTTP address (the adapter adds /v1).' })
+  @IsString()
+  @MaxLength(2048)
+  @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { message: 'endpoint must be an http or https URL' })
+  endpoint: string;
+
+  @ApiProperty({ type: ClusterAuthDto })
+  @ValidateNested()
+  @Type(() => ClusterAuthDto)
+  auth: ClusterAuthDto;
+
+  @ApiPropertyOptional({ type: ClusterTlsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ClusterTlsDto)
+  tls?: ClusterTlsDto;
+
+  @ApiPropertyOptional({ type: OntapFactsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OntapFactsDto)
+  ontap?: OntapFactsDto;
+
+  @ApiPropertyOptional({ type: ConsulFactsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ConsulFactsDto)
+  consul?: ConsulFactsDto;
+}

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { GatewayError } from '../common/problem';
+import { RedisService } from '../redis/redis.service';
+
+/** How long an Idempotency-Key and its first answer are kept. */
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+
+export interface StoredAnswer {
+  status: number;
+  body: unknown;
+  location?: string;
+}
+
+interface Entry {
+  fingerprint: string;
+  answer?: StoredAnswer;
+}
+
+/** Canonical JSON (sorted keys) so that the same body always gives the same fingerprint. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/**
+ * Idempotency-Key as the contract has it: the same key and request replay the first answer; the
+ * same key with another request is 422; the same key while the first is in flight is 409.
+ */
+@Injectable()
+export class IdempotencyService {
+  constructor(private readonly redis: RedisService) {}
+
+  private key(idempotencyKey: string): string {
+    return this.redis.key('idem', createHash('sha256').update(idempotencyKey).digest('hex'));
+  }
+
+  fingerprint(method: string, path: string, body: unknown): string {
+    return createHash('sha256').update(`${method} ${path} ${canonical(body)}`).digest('hex');
+  }
+
+  /** Claims the key; returns a stored answer to replay, or null when this request goes ahead. */
+  async begin(idempotencyKey: string, fingerprint: string): Promise<StoredAnswer | null> {
+    const key = this.key(idempotencyKey);
+    const claimed = await this.redis.client.set(key, JSON.stringify({ fingerprint } satisfies Entry), 'EX', IDEMPOTENCY_TTL_SECONDS, 'NX');
+    if (claimed === 'OK') return null;
+    const raw = await this.redis.client.get(key);
+    if (!raw) return this.begin(idempotencyKey, fingerprint);
+    const entry = JSON.parse(raw) as Entry;
+    if (entry.fingerprint !== fingerprint) {
+      throw new GatewayError('idempotency_key_reused', 'this Idempotency-Key was first used with another request; use a new key for a new request');
+    }
+    if (!entry.answer) throw new GatewayError('idempotency_key_in_use', 'the first request with this Idempotency-Key is still being answered; retry shortly');
+    return entry.answer;
+  }
+
+  async complete(idempotencyKey: string, fingerprint: string, answer: StoredAnswer): Promise<void> {
+    await this.redis.client.set(this.key(idempotencyKey), JSON.stringify({ fingerprint, answer } satisfies Entry), 'EX', IDEMPOTENCY_TTL_SECONDS);
+  }
+
+  /** The request failed before it was accepted: the key is free for a retry. */
+  async abandon(idempotencyKey: string): Promise<void> {
+    await this.redis.client.del(this.key(idempotencyKey));
+  }
+}

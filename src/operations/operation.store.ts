@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { GatewayError } from '../common/problem';
+import { nowIso } from '../common/time';
+import { RedisService } from '../redis/redis.service';
+import { Operation } from './operation';
+
+/**
+ * Operation records. Each is written by the API once and then only by the one job that carries
+ * it out (jobs of a peering never run at the same time), so plain writes are enough.
+ */
+@Injectable()
+export class OperationStore {
+  constructor(private readonly redis: RedisService) {}
+
+  private key(id: string): string {
+    return this.redis.key('operation', id);
+  }
+
+  private secretKey(id: string): string {
+    return this.redis.key('operation-secret', id);
+  }
+
+  get outboxKey(): string {
+    return this.redis.key('outbox');
+  }
+
+  async get(id: string): Promise<Operation | null> {
+    const raw = await this.redis.client.get(this.key(id));
+    return raw ? (JSON.parse(raw) as Operation) : null;
+  }
+
+  async require(id: string): Promise<Operation> {
+    const op = await this.get(id);
+    if (!op) throw GatewayError.notFound('operation', id);
+    return op;
+  }
+
+  async save(op: Operation): Promise<Operation> {
+    op.updatedAt = nowIso();
+    await this.redis.client.set(this.key(op.id), JSON.stringify(op));
+    return op;
+  }
+
+  /** Records an operation that a job will carry out; the outbox entry is cleared once queued. */
+  async createQueued(op: Operation): Promise<void> {
+    await this.redis.client.multi().set(this.key(op.id), JSON.stringify(op)).zadd(this.outboxKey, Date.now(), op.id).exec();
+  }
+
+  async update(id: string, change: (op: Operation) => void): Promise<Operation> {
+    const op = await this.require(id);
+    change(op);
+    return this.save(op);
+  }
+
+  /** Operations recorded before `olderThanMs` whose job may not have reached the queue. */
+  async outboxBefore(olderThanMs: number): Promise<string[]> {
+    return this.redis.client.zrangebyscore(this.outboxKey, '-inf', Date.now() - olderThanMs);
+  }
+
+  async clearOutbox(id: string): Promise<void> {
+    await this.redis.client.zrem(this.outboxKey, id);
+  }
+
+  /**
+   * A one-sided offer's secret, kept until its first read. It is the only secret the gateway
+   * ever hands back, and only once.
+   */
+  async keepSecretOnce(id: string, secret: { value: string; expiresAt?: string }, ttlSeconds: number): Promise<void> {
+    await this.redis.client.set(this.secretKey(id), JSON.stringify(secret), 'EX', ttlSeconds);
+  }
+
+  async takeSecret(id: string): Promise<{ value: string; expiresAt?: string } | null> {
+    const raw = await this.redis.client.getdel(this.secretKey(id));
+    return raw ? JSON.parse(raw) : null;
+  }
+}

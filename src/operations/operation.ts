@@ -1,0 +1,27 @@
+import type { Problem } from '../common/problem';
+
+export type OperationType = 'create' | 'update' | 'delete' | 'sync';
+export type OperationStatus = 'queued' | 'running' | 'retrying' | 'succeeded' | 'failed';
+
+export interface OperationStep {
+  name: string;
+  status: 'running' | 'succeeded' | 'failed' | 'skipped';
+  detail?: string;
+  startedAt: string;
+  finishedAt?: string;
+}
+
+export interface Operation {
+  id: string;
+  type: OperationType;
+  peeringId: string;
+  status: OperationStatus;
+  attempts: number;
+  steps: OperationStep[];
+  lastError: Problem | null;
+  nextAttemptAt: string | null;
+  /** What the operation changes, for updates (never secrets). */
+  input?: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}

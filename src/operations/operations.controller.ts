@@ -1,0 +1,25 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../common/api-docs';
+import { Operation } from './operation';
+import { OperationStore } from './operation.store';
+
+@ApiTags('operations')
+@ApiBearerAuth()
+@ApiProblems('unauthorized', 'service_unavailable')
+@Controller('v1/operations')
+export class OperationsController {
+  constructor(private readonly operations: OperationStore) {}
+
+  @Get(':id')
+  @ApiOperation({
+    summary: 'Follow an operation',
+    description: "For a one-sided offer, the first read after the offer is made carries `offer.secret` (ONTAP passphrase or Consul token); it is never shown again.",
+  })
+  @ApiProblems('not_found')
+  async get(@Param('id') id: string): Promise<Operation & { offer?: { secret: string; expiresAt?: string } }> {
+    const operation = await this.operations.require(id);
+    const secret = await this.operations.takeSecret(id);
+    return secret ? { ...operation, offer: { secret: secret.value, expiresAt: secret.expiresAt } } : operation;
+  }
+}

@@ -1,0 +1,242 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { AdapterRegistry } from '../adapters/adapter-registry';
+import { NativeSide, PeeringAdapter, SideContext, UpstreamError } from '../adapters/port';
+import { Cluster } from '../clusters/cluster';
+import { ClusterStore } from '../clusters/cluster.store';
+import { LOGGER } from '../common/logger';
+import { GatewayError } from '../common/problem';
+import { sleep } from '../common/time';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
+import { OperationStore } from '../operations/operation.store';
+import { isTwoSided, Peering, SideStatus } from '../peerings/peering';
+import { PeeringTransitions } from '../peerings/peering-transitions';
+import { PeeringStore } from '../peerings/peering.store';
+import { OperationRun } from './operation-run';
+import { isKind, NotYetError, retryThroughRouteWindow } from './retry';
+
+interface Sides {
+  local: SideContext;
+  remote?: SideContext;
+}
+
+/** How long a one-sided offer's secret can be read back (once). */
+const OFFER_SECRET_TTL_SECONDS = 7 * 24 * 3600;
+
+/**
+ * The handshake, written once for both products: inspect what exists, adopt it or clear what
+ * cannot be adopted, offer, accept, and read both sides until healthy; or remove both sides and
+ * follow the removal to the end. Every step is safe to run again after a crash.
+ */
+@Injectable()
+export class Handshake {
+  constructor(
+    private readonly adapters: AdapterRegistry,
+    private readonly clusters: ClusterStore,
+    private readonly peerings: PeeringStore,
+    private readonly transitions: PeeringTransitions,
+    private readonly operations: OperationStore,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async establish(run: OperationRun): Promise<void> {
+    const peering = await run.peering();
+    if (peering.state !== 'ESTABLISHING') await this.transitions.move(peering.id, 'ESTABLISHING', { reason: `operation ${run.operation.type}` });
+    const sides = await this.sides(peering);
+    const adapter = this.adapters.for(peering.product);
+    if (!sides.remote) return this.establishOneSided(run, adapter, sides.local);
+    const remoteSide = sides.remote;
+
+    let [local, remote] = await run.step('inspect', () => Promise.all([adapter.find(sides.local), adapter.find(remoteSide)]), describePair);
+    await this.recordSides(peering.id, local, remote);
+    local = await this.clearUnusable(run, adapter, sides.local, local);
+    remote = await this.clearUnusable(run, adapter, remoteSide, remote);
+    if (!local && remote) {
+      // The accepting side exists without the offer that made it: it cannot be paired again
+      // without a new secret, so it goes, and the handshake starts clean.
+      await run.step('remove-orphan', () => this.removeAndAwait(run, adapter, remoteSide, remote!));
+      remote = null;
+    }
+    if (!remote) await run.step('handshake', () => this.offerAndAccept(run, adapter, sides.local, remoteSide, local));
+    else await run.step('adopt', async () => undefined, () => 'both sides exist: adopted');
+
+    const [localNow, remoteNow] = await run.step('await-active', () => this.awaitHealthy(run, adapter, [sides.local, remoteSide], this.config.establishTimeoutMs));
+    await this.transitions.move(peering.id, 'ACTIVE', { sides: { local: status(localNow), remote: status(remoteNow) }, lastError: null, reason: null });
+  }
+
+  async teardown(run: OperationRun): Promise<void> {
+    const peering = await run.peering();
+    const sides = await this.sides(peering);
+    const adapter = this.adapters.for(peering.product);
+    const contexts = sides.remote ? [sides.local, sides.remote] : [sides.local];
+    const natives = await run.step('inspect', () => Promise.all(contexts.map((s) => adapter.find(s))), (n) => n.map((x) => x?.nativeState ?? 'absent').join(', '));
+    await run.step('remove', () =>
+      Promise.all(contexts.map((side, i) => (natives[i] && natives[i]!.health !== 'deleting' ? adapter.remove(side, natives[i]!) : undefined))),
+    );
+    await run.step('await-removed', async () => {
+      const deadline = Date.now() + this.config.removalTimeoutMs;
+      const gone = await Promise.all(contexts.map((side, i) => (natives[i] ? adapter.awaitRemoved(side, natives[i]!, deadline, run.signal) : true)));
+      const left = contexts.filter((_, i) => !gone[i]).map((s) => s.cluster.id);
+      if (left.length) throw new NotYetError(`still being deleted on ${left.join(', ')}`);
+    });
+    const gone = { nativeId: null, nativeState: null };
+    const deleted = await this.transitions.move(peering.id, 'DELETED', { sides: { local: gone, remote: sides.remote ? gone : null }, lastError: null });
+    await this.peerings.retire(deleted, this.config.tombstoneTtlSeconds);
+  }
+
+  private async establishOneSided(run: OperationRun, adapter: PeeringAdapter, local: SideContext): Promise<void> {
+    const peering = local.peering;
+    const secret = peering.remote.external?.secret;
+    const existing = await run.step('inspect', () => adapter.find(local), (n) => n?.nativeState ?? 'absent');
+    const usable = await this.clearUnusable(run, adapter, local, existing);
+    if (secret) {
+      if (!usable || usable.health === 'pending') {
+        await run.step('accept', () => retryThroughRouteWindow(() => this.whileNameDeleting(run, adapter, local, () => adapter.accept(local, secret)), run.signal));
+      }
+      await this.forgetExternalSecret(peering.id);
+    } else if (!usable || usable.health === 'pending') {
+      const offer = await run.step('offer', () => retryThroughRouteWindow(() => this.whileNameDeleting(run, adapter, local, () => adapter.offer(local, usable)), run.signal));
+      await this.operations.keepSecretOnce(run.operation.id, { value: offer.secret, expiresAt: offer.expiresAt }, OFFER_SECRET_TTL_SECONDS);
+    }
+    const waitMs = secret ? this.config.establishTimeoutMs : Math.min(this.config.establishTimeoutMs, 2_000);
+    try {
+      const [now] = await run.step('await-active', () => this.awaitHealthy(run, adapter, [local], waitMs));
+      await this.transitions.move(peering.id, 'ACTIVE', { sides: { local: status(now) }, lastError: null, reason: null });
+    } catch (err) {
+      if (secret || !(err instanceof NotYetError)) throw err;
+      // An offer waits for a party the gateway does not drive: the operation is done when the
+      // offer stands, and a sync (or the reconciler) sees the peering become active later.
+      await this.transitions.move(peering.id, 'ESTABLISHING', { reason: 'waiting for the remote side to accept the offer' });
+    }
+  }
+
+  private async offerAndAccept(run: OperationRun, adapter: PeeringAdapter, local: SideContext, remote: SideContext, existing: NativeSide | null): Promise<void> {
+    for (let round = 1; ; round++) {
+      const offer = await retryThroughRouteWindow(() => this.whileNameDeleting(run, adapter, local, () => adapter.offer(local, existing)), run.signal);
+      try {
+        await retryThroughRouteWindow(() => this.whileNameDeleting(run, adapter, remote, () => adapter.accept(remote, offer.secret)), run.signal);
+        return;
+      } catch (err) {
+        // A used or replaced secret gets one fresh offer, not a loop.
+        if (isKind(err, 'secret-rejected') && round === 1) {
+          existing = await adapter.find(local);
+          continue;
+        }
+        if (err instanceof UpstreamError && err.kind !== 'transient') await this.rollBackOffer(adapter, local);
+        throw err;
+      }
+    }
+  }
+
+  /** The accept failed for good: the offer goes too, so no half pair is left on the clusters. */
+  private async rollBackOffer(adapter: PeeringAdapter, local: SideContext): Promise<void> {
+    try {
+      const offer = await adapter.find(local);
+      if (offer) await adapter.remove(local, offer);
+    } catch (err) {
+      this.logger.warn({ peering: local.peering.id, cluster: local.cluster.id, err: (err as Error).message }, 'roll-back of the offer failed; the next attempt or a delete will clear it');
+    }
+  }
+
+  /** A name still being deleted on the cluster is waited out (Consul's asynchronous delete). */
+  private async whileNameDeleting<T>(run: OperationRun, adapter: PeeringAdapter, side: SideContext, work: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await work();
+      } catch (err) {
+        if (!isKind(err, 'name-deleting') || attempt >= 3) throw err;
+        const native = await adapter.find(side);
+        if (native) await this.awaitGone(run, adapter, side, native);
+      }
+    }
+  }
+
+  /** Records that cannot be adopted: a delete still running is followed to its end; a terminated peer is removed. */
+  private async clearUnusable(run: OperationRun, adapter: PeeringAdapter, side: SideContext, native: NativeSide | null): Promise<NativeSide | null> {
+    if (!native) return null;
+    if (native.health === 'deleting') {
+      await run.step(`await-previous-delete:${side.cluster.id}`, () => this.awaitGone(run, adapter, side, native));
+      return null;
+    }
+    if (native.health === 'terminated') {
+      await run.step(`remove-terminated:${side.cluster.id}`, () => this.removeAndAwait(run, adapter, side, native));
+      return null;
+    }
+    return native;
+  }
+
+  private async removeAndAwait(run: OperationRun, adapter: PeeringAdapter, side: SideContext, native: NativeSide): Promise<void> {
+    await adapter.remove(side, native);
+    await this.awaitGone(run, adapter, side, native);
+  }
+
+  private async awaitGone(run: OperationRun, adapter: PeeringAdapter, side: SideContext, native: NativeSide): Promise<void> {
+    const gone = await adapter.awaitRemoved(side, native, Date.now() + this.config.removalTimeoutMs, run.signal);
+    if (!gone) throw new NotYetError(`a previous peering named '${side.peering.name}' is still being deleted on ${side.cluster.id}`);
+  }
+
+  /** Reads the sides until all are active; short intervals first, since most pairs settle fast. */
+  private async awaitHealthy(run: OperationRun, adapter: PeeringAdapter, sides: SideContext[], waitMs: number): Promise<NativeSide[]> {
+    const deadline = Date.now() + waitMs;
+    let interval = 20;
+    for (;;) {
+      const natives = await Promise.all(sides.map((s) => adapter.find(s)));
+      const peeringId = sides[0].peering.id;
+      await this.recordSides(peeringId, natives[0], natives[1]);
+      const missing = sides.filter((_, i) => !natives[i]).map((s) => s.cluster.id);
+      if (missing.length) throw new NotYetError(`the peering disappeared from ${missing.join(', ')} while establishing`);
+      const broken = natives.findIndex((n) => n!.health === 'deleting' || n!.health === 'terminated');
+      if (broken >= 0) throw new NotYetError(`${sides[broken].cluster.id} reads ${natives[broken]!.nativeState} while establishing`);
+      if (natives.every((n) => n!.health === 'active')) return natives as NativeSide[];
+      await run.peering();
+      if (Date.now() + interval > deadline) {
+        const states = sides.map((s, i) => `${s.cluster.id} ${natives[i]!.nativeState}`).join(', ');
+        throw new NotYetError(`not active within ${Math.round(waitMs / 1000)} s: ${states}`);
+      }
+      await sleep(interval, run.signal);
+      interval = Math.min(500, Math.round(interval * 1.5));
+    }
+  }
+
+  private async recordSides(id: string, local: NativeSide | null | undefined, remote?: NativeSide | null): Promise<void> {
+    const sides: { local?: SideStatus; remote?: SideStatus } = {};
+    if (local !== undefined) sides.local = status(local);
+    if (remote !== undefined) sides.remote = status(remote);
+    await this.transitions.observeSides(id, sides);
+  }
+
+  private async forgetExternalSecret(id: string): Promise<void> {
+    await this.peerings.update(id, (p) => {
+      if (!p.remote.external?.secret) return null;
+      const { secret: _used, ...external } = p.remote.external;
+      return { ...p, remote: { external } };
+    });
+  }
+
+  private async sides(peering: Peering): Promise<Sides> {
+    const local = await this.cluster(peering.local.cluster);
+    if (!isTwoSided(peering)) {
+      return { local: { cluster: local, peering, counterpart: { addresses: peering.remote.external?.addresses } } };
+    }
+    const remote = await this.cluster(peering.remote.cluster);
+    return {
+      local: { cluster: local, peering, counterpart: { cluster: remote } },
+      remote: { cluster: remote, peering, counterpart: { cluster: local } },
+    };
+  }
+
+  private async cluster(id: string): Promise<Cluster> {
+    const cluster = await this.clusters.get(id);
+    if (!cluster) throw new GatewayError('not_found', `cluster '${id}' is no longer registered`);
+    return cluster;
+  }
+}
+
+function status(native: NativeSide | null): SideStatus {
+  return { nativeId: native?.nativeId ?? null, nativeState: native?.nativeState ?? null };
+}
+
+function describePair([local, remote]: (NativeSide | null)[]): string {
+  return `local ${local?.nativeState ?? 'absent'}, remote ${remote?.nativeState ?? 'absent'}`;
+}

@@ -1,0 +1,55 @@
+import { nowIso } from '../common/time';
+import { Operation } from '../operations/operation';
+import { OperationStore } from '../operations/operation.store';
+import { Peering } from '../peerings/peering';
+import { PeeringStore } from '../peerings/peering.store';
+
+/** A later operation on the same peering (a delete, an update) took over: this one stops. */
+export class SupersededError extends Error {
+  constructor(readonly byOperationId: string) {
+    super(`superseded by operation ${byOperationId}`);
+  }
+}
+
+/**
+ * One attempt at an operation: records its steps as they run, and lets long steps check that
+ * the operation is still the peering's latest.
+ */
+export class OperationRun {
+  constructor(
+    public operation: Operation,
+    private readonly operations: OperationStore,
+    private readonly peerings: PeeringStore,
+    readonly signal: AbortSignal,
+  ) {}
+
+  /** The peering as it is now; throws SupersededError when another operation took over. */
+  async peering(): Promise<Peering> {
+    const peering = await this.peerings.require(this.operation.peeringId);
+    if (peering.operationId !== this.operation.id) throw new SupersededError(peering.operationId);
+    return peering;
+  }
+
+  async step<T>(name: string, work: () => Promise<T>, describe?: (result: T) => string | undefined): Promise<T> {
+    const step = { name, status: 'running' as const, startedAt: nowIso() };
+    this.operation = await this.operations.update(this.operation.id, (op) => op.steps.push(step));
+    try {
+      const result = await work();
+      await this.finishStep(name, 'succeeded', describe?.(result));
+      return result;
+    } catch (err) {
+      await this.finishStep(name, 'failed', err instanceof Error ? err.message : String(err));
+      throw err;
+    }
+  }
+
+  private async finishStep(name: string, status: 'succeeded' | 'failed', detail?: string): Promise<void> {
+    this.operation = await this.operations.update(this.operation.id, (op) => {
+      const step = [...op.steps].reverse().find((s) => s.name === name && s.status === 'running');
+      if (!step) return;
+      step.status = status;
+      step.finishedAt = nowIso();
+      if (detail) step.detail = detail;
+    });
+  }
+}

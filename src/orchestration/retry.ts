@@ -1,0 +1,36 @@
+import { sleep } from '../common/time';
+import { ErrorKind, UpstreamError } from '../adapters/port';
+
+/** Not done yet, for a reason worth waiting out: the queue tries the operation again later. */
+export class NotYetError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+export function isKind(err: unknown, kind: ErrorKind): err is UpstreamError {
+  return err instanceof UpstreamError && err.kind === kind;
+}
+
+/**
+ * ONTAP's route-propagation window (seed 000): right after intercluster LIFs appear, routes take
+ * 1-5 s to be visible and a peer create can fail; "this error disappears with a retry of the same
+ * request". So the same request is repeated at a short, steady interval for a little longer than
+ * the documented window, apart from (and before) the generic backoff of the queue.
+ */
+export const ROUTE_RETRY = { intervalMs: 200, windowMs: 8_000 };
+
+export async function retryThroughRouteWindow<T>(work: () => Promise<T>, signal?: AbortSignal, schedule = ROUTE_RETRY): Promise<T> {
+  const giveUpAt = Date.now() + schedule.windowMs;
+  for (;;) {
+    try {
+      return await work();
+    } catch (err) {
+      if (!isKind(err, 'route-propagation') || Date.now() + schedule.intervalMs > giveUpAt || signal?.aborted) throw err;
+      await sleep(schedule.intervalMs, signal);
+    }
+  }
+}

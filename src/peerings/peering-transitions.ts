@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { Problem } from '../common/problem';
+import { nowIso } from '../common/time';
+import { Peering, SideStatus } from './peering';
+import { assertTransition, PeeringState } from './peering-state';
+import { PeeringStore } from './peering.store';
+
+export interface StateChange {
+  peering: Peering;
+  from: PeeringState;
+  to: PeeringState;
+  reason: string | null;
+  operationId: string;
+}
+
+export type StateChangeListener = (change: StateChange) => Promise<void> | void;
+
+export interface TransitionPatch {
+  sides?: Partial<Peering['sides']>;
+  lastError?: Problem | null;
+  reason?: string | null;
+  operationId?: string;
+}
+
+/**
+ * The one function through which a peering's state moves. It checks that the move is legal,
+ * writes it with the native sides and the error together, and tells listeners (events, webhooks).
+ */
+@Injectable()
+export class PeeringTransitions {
+  private readonly listeners: StateChangeListener[] = [];
+
+  constructor(private readonly store: PeeringStore) {}
+
+  onChange(listener: StateChangeListener): void {
+    this.listeners.push(listener);
+  }
+
+  async move(id: string, to: PeeringState, patch: TransitionPatch = {}): Promise<Peering> {
+    let from: PeeringState = to;
+    const next = await this.store.update(id, (current) => {
+      from = current.state;
+      assertTransition(current.state, to);
+      const sides = { ...current.sides, ...patch.sides };
+      const updated: Peering = {
+        ...current,
+        state: to,
+        sides,
+        stateReason: patch.reason !== undefined ? patch.reason : from === to ? current.stateReason : null,
+        lastError: patch.lastError !== undefined ? patch.lastError : current.lastError,
+        operationId: patch.operationId ?? current.operationId,
+      };
+      if (to === 'DELETED') updated.deletedAt = nowIso();
+      if (JSON.stringify(updated) === JSON.stringify(current)) return null;
+      updated.updatedAt = nowIso();
+      return updated;
+    });
+    if (from !== to) {
+      const change = { peering: next, from, to, reason: next.stateReason, operationId: next.operationId };
+      for (const listener of this.listeners) await listener(change);
+    }
+    return next;
+  }
+
+  /** Records what the clusters say of each side without changing the unified state. */
+  async observeSides(id: string, sides: { local?: SideStatus; remote?: SideStatus | null }): Promise<Peering> {
+    return this.store.update(id, (current) => {
+      const merged = { ...current.sides, ...sides };
+      if (JSON.stringify(merged) === JSON.stringify(current.sides)) return null;
+      return { ...current, sides: merged, updatedAt: nowIso() };
+    });
+  }
+}

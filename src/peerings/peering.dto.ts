@@ -1,0 +1,187 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMinSize, IsArray, IsIn, IsInt, IsIP, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { PRODUCTS } from '../clusters/cluster';
+import { SLUG, SLUG_RULE } from '../clusters/cluster.dto';
+import { PEERING_STATES, PeeringState } from './peering-state';
+
+export class ClusterRefDto {
+  @ApiProperty({ example: 'consul-dc1' })
+  @IsString()
+  @IsNotEmpty({ message: 'cluster must name a registered cluster' })
+  cluster: string;
+}
+
+export class ExternalPeerDto {
+  @ApiPropertyOptional({
+    description: "The far side's secret to accept with: an ONTAP passphrase or a Consul peering token. Omit it to make an offer: the offer's secret is returned once by GET /v1/operations/{id}.",
+    writeOnly: true,
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(16_384)
+  secret?: string;
+
+  @ApiPropertyOptional({ type: [String], description: "ONTAP: the far cluster's intercluster addresses" })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsIP(undefined, { each: true, message: 'each address must be an IPv4 or IPv6 address' })
+  addresses?: string[];
+}
+
+export class RemoteDto {
+  @ApiPropertyOptional({ description: 'A managed cluster: the gateway does both sides', example: 'consul-dc2' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty({ message: 'cluster must name a registered cluster' })
+  cluster?: string;
+
+  @ApiPropertyOptional({ type: ExternalPeerDto, description: 'An external peer: the gateway does only the local side' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ExternalPeerDto)
+  external?: ExternalPeerDto;
+}
+
+export class LocalNetworkInterfaceDto {
+  @ApiProperty()
+  @IsIP(undefined, { message: 'must be an IPv4 or IPv6 address' })
+  ipAddress: string;
+}
+
+export class LocalNetworkDto {
+  @ApiProperty({ type: [LocalNetworkInterfaceDto] })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => LocalNetworkInterfaceDto)
+  interfaces: LocalNetworkInterfaceDto[];
+
+  @ApiPropertyOptional({ example: '255.255.255.0' })
+  @IsOptional()
+  @IsString()
+  netmask?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  broadcastDomain?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsIP(undefined, { message: 'must be an IPv4 or IPv6 address' })
+  gateway?: string;
+}
+
+/** ONTAP writes `tls-psk` in prose and `tls_psk` in the API; both are accepted, `tls_psk` is kept. */
+const normaliseEncryption = ({ value }: { value: unknown }) => (value === 'tls-psk' ? 'tls_psk' : value);
+
+export class OntapOptionsDto {
+  @ApiPropertyOptional({ enum: ['none', 'tls_psk'], default: 'tls_psk', description: '`tls-psk` is accepted too' })
+  @IsOptional()
+  @Transform(normaliseEncryption)
+  @IsIn(['none', 'tls_psk'], { message: 'encryption must be none or tls_psk' })
+  encryption?: 'none' | 'tls_psk';
+
+  @ApiPropertyOptional({ example: 'P1D', description: 'ISO 8601 duration, at most 7 days (ONTAP 4655058)' })
+  @IsOptional()
+  @IsString()
+  passphraseExpiry?: string;
+
+  @ApiPropertyOptional({ example: 'Default' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  ipspace?: string;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  initialAllowedSvms?: string[];
+
+  @ApiPropertyOptional({ type: LocalNetworkDto, description: 'Intercluster LIFs to create on the local cluster first' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LocalNetworkDto)
+  localNetwork?: LocalNetworkDto;
+}
+
+export class ConsulOptionsDto {
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
+  @IsOptional()
+  @IsObject()
+  meta?: Record<string, string>;
+}
+
+export class CreatePeeringDto {
+  @ApiProperty({ example: 'east-west', description: SLUG_RULE })
+  @IsString()
+  @Matches(SLUG, { message: `name ${SLUG_RULE}` })
+  name: string;
+
+  @ApiProperty({ type: ClusterRefDto })
+  @ValidateNested()
+  @Type(() => ClusterRefDto)
+  local: ClusterRefDto;
+
+  @ApiProperty({ type: RemoteDto, description: 'Exactly one of `cluster` or `external`' })
+  @ValidateNested()
+  @Type(() => RemoteDto)
+  remote: RemoteDto;
+
+  @ApiPropertyOptional({ type: OntapOptionsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OntapOptionsDto)
+  ontap?: OntapOptionsDto;
+
+  @ApiPropertyOptional({ type: ConsulOptionsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ConsulOptionsDto)
+  consul?: ConsulOptionsDto;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { team: 'storage' } })
+  @IsOptional()
+  @IsObject()
+  labels?: Record<string, string>;
+
+  @ApiPropertyOptional({ example: 'team-storage' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  owner?: string;
+}
+
+export class ListPeeringsQuery {
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be an integer' })
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  cursor?: string;
+
+  @ApiPropertyOptional({ enum: PRODUCTS })
+  @IsOptional()
+  @IsIn(PRODUCTS, { message: 'product must be one of: ontap, consul' })
+  product?: string;
+
+  @ApiPropertyOptional({ enum: PEERING_STATES })
+  @IsOptional()
+  @IsIn(PEERING_STATES, { message: `state must be one of: ${PEERING_STATES.join(', ')}` })
+  state?: PeeringState;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  cluster?: string;
+}
+

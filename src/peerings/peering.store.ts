@@ -1,0 +1,185 @@
+import { Injectable } from '@nestjs/common';
+import { ClusterStore } from '../clusters/cluster.store';
+import { GatewayError } from '../common/problem';
+import { Operation } from '../operations/operation';
+import { RedisService } from '../redis/redis.service';
+import { COMPARE_AND_SET, CREATE_PEERING, RELEASE_IF_HELD } from '../redis/scripts';
+import { Peering } from './peering';
+import { PeeringState } from './peering-state';
+
+export interface PeeringFilter {
+  product?: string;
+  state?: PeeringState;
+  cluster?: string;
+}
+
+/** Redis records of peerings: versioned hashes, a lexicographic index, uniqueness locks. */
+@Injectable()
+export class PeeringStore {
+  constructor(
+    private readonly redis: RedisService,
+    private readonly clusters: ClusterStore,
+  ) {}
+
+  private peeringKey(id: string): string {
+    return this.redis.key('peering', id);
+  }
+
+  private get indexKey(): string {
+    return this.redis.key('peerings');
+  }
+
+  operationKey(id: string): string {
+    return this.redis.key('operation', id);
+  }
+
+  get outboxKey(): string {
+    return this.redis.key('outbox');
+  }
+
+  /**
+   * The locks that make a peering unique while it is live: its name on each managed cluster
+   * (a Consul peer name and an ONTAP peer name are unique per cluster) and, for ONTAP, the
+   * cluster pair itself (ONTAP peers two clusters once).
+   */
+  lockKeys(peering: Peering): string[] {
+    const clusters = this.managedClusters(peering);
+    const keys = clusters.map((c) => this.redis.key('lock', 'name', c, peering.name));
+    if (peering.product === 'ontap' && peering.remote.cluster) {
+      keys.push(this.redis.key('lock', 'pair', [...clusters].sort().join('|')));
+    }
+    return keys;
+  }
+
+  managedClusters(peering: Peering): string[] {
+    return peering.remote.cluster ? [peering.local.cluster, peering.remote.cluster] : [peering.local.cluster];
+  }
+
+  /** Writes peering, operation and outbox entry at once; 409 when a live peering holds a lock. */
+  async create(peering: Peering, operation: Operation): Promise<void> {
+    const clusters = this.managedClusters(peering);
+    const locks = this.lockKeys(peering);
+    const keys = [
+      this.peeringKey(peering.id),
+      this.indexKey,
+      this.operationKey(operation.id),
+      this.outboxKey,
+      ...clusters.map((c) => this.clusters.clusterKey(c)),
+      ...locks,
+      ...clusters.map((c) => this.clusters.usageKey(c)),
+    ];
+    const args = [peering.id, JSON.stringify(peering), operation.id, JSON.stringify(operation), String(Date.now()), String(locks.length), String(clusters.length)];
+    const [outcome, key, holder] = (await this.redis.client.eval(CREATE_PEERING, keys.length, ...keys, ...args)) as string[];
+    if (outcome === 'missing_cluster') {
+      const id = key.split(':').pop()!;
+      const field = id === peering.local.cluster ? 'local.cluster' : 'remote.cluster';
+      throw new GatewayError('validation_failed', `${field}: cluster '${id}' is not registered`, { errors: [{ field, message: `cluster '${id}' is not registered` }] });
+    }
+    if (outcome === 'locked') {
+      const why = key.includes(':lock:pair:')
+        ? `clusters ${clusters.join(' and ')} are already peered by peering '${holder}' (ONTAP peers two clusters once)`
+        : `a live peering named '${peering.name}' already uses cluster '${key.split(':').at(-2)}': '${holder}'`;
+      throw new GatewayError('conflict', why);
+    }
+  }
+
+  async get(id: string): Promise<Peering | null> {
+    const raw = await this.redis.client.hget(this.peeringKey(id), 'json');
+    return raw ? (JSON.parse(raw) as Peering) : null;
+  }
+
+  async require(id: string): Promise<Peering> {
+    const peering = await this.get(id);
+    if (!peering) throw GatewayError.notFound('peering', id);
+    return peering;
+  }
+
+  /**
+   * Read-modify-write with optimistic concurrency: `change` sees the latest record and returns
+   * the next one, or null to leave it as is. API and workers both write peerings.
+   */
+  async update(id: string, change: (current: Peering) => Peering | null): Promise<Peering> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const [version, raw] = await this.redis.client.hmget(this.peeringKey(id), 'v', 'json');
+      if (!version || !raw) throw GatewayError.notFound('peering', id);
+      const current = JSON.parse(raw) as Peering;
+      const next = change(current);
+      if (!next) return current;
+      const written = await this.redis.client.eval(COMPARE_AND_SET, 1, this.peeringKey(id), version, JSON.stringify(next));
+      if (written === 1) return next;
+      if (written === -1) throw GatewayError.notFound('peering', id);
+    }
+    throw new Error(`peering ${id}: too much write contention`);
+  }
+
+  /** Frees the name and pair for a new peering: called when this one starts deleting. */
+  async releaseLocks(peering: Peering): Promise<void> {
+    const keys = this.lockKeys(peering);
+    await this.redis.client.eval(RELEASE_IF_HELD, keys.length, ...keys, peering.id);
+  }
+
+  /** After DELETED: no longer uses its clusters, and the tombstone expires. */
+  async retire(peering: Peering, tombstoneTtlSeconds: number): Promise<void> {
+    const multi = this.redis.client.multi();
+    for (const c of this.managedClusters(peering)) multi.srem(this.clusters.usageKey(c), peering.id);
+    multi.expire(this.peeringKey(peering.id), tombstoneTtlSeconds);
+    await multi.exec();
+  }
+
+  /**
+   * One page in id order (ids sort by creation time). Filters are applied while scanning; a
+   * page may be short when many records do not match, and the cursor still moves on.
+   */
+  async list(limit: number, cursor: string | undefined, filter: PeeringFilter): Promise<{ items: Peering[]; nextCursor: string | null }> {
+    const items: Peering[] = [];
+    let from = cursor ? `(${cursor}` : '-';
+    let scanned = 0;
+    const batch = Math.max(limit, 50);
+    while (items.length < limit && scanned < limit * 20 + 1000) {
+      const ids = await this.redis.client.zrangebylex(this.indexKey, from, '+', 'LIMIT', 0, batch);
+      if (ids.length === 0) return { items, nextCursor: null };
+      scanned += ids.length;
+      const raws = await this.readMany(ids);
+      const gone: string[] = [];
+      for (let i = 0; i < ids.length; i++) {
+        from = `(${ids[i]}`;
+        const raw = raws[i];
+        if (!raw) {
+          gone.push(ids[i]);
+          continue;
+        }
+        const peering = JSON.parse(raw) as Peering;
+        if (matches(peering, filter)) items.push(peering);
+        if (items.length === limit) {
+          if (gone.length) await this.redis.client.zrem(this.indexKey, ...gone);
+          const more = await this.redis.client.zrangebylex(this.indexKey, from, '+', 'LIMIT', 0, 1);
+          return { items, nextCursor: more.length ? ids[i] : null };
+        }
+      }
+      if (gone.length) await this.redis.client.zrem(this.indexKey, ...gone);
+    }
+    return { items, nextCursor: from === '-' ? null : from.slice(1) };
+  }
+
+  private async readMany(ids: string[]): Promise<(string | null)[]> {
+    const pipeline = this.redis.client.pipeline();
+    for (const id of ids) pipeline.hget(this.peeringKey(id), 'json');
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([err, value]) => {
+      if (err) throw err;
+      return value as string | null;
+    });
+  }
+
+  /** Ids of every peering in the index (for sweeps). */
+  async allIds(): Promise<string[]> {
+    return this.redis.client.zrangebylex(this.indexKey, '-', '+');
+  }
+}
+
+function matches(peering: Peering, filter: PeeringFilter): boolean {
+  if (filter.product && peering.product !== filter.product) return false;
+  if (filter.state && peering.state !== filter.state) return false;
+  if (filter.cluster && peering.local.cluster !== filter.cluster && peering.remote.cluster !== filter.cluster) return false;
+  return true;
+}

@@ -1,0 +1,63 @@
+import type { Product } from '../clusters/cluster';
+import type { Problem } from '../common/problem';
+import type { PeeringState } from './peering-state';
+
+/** The far side when the gateway manages only the local cluster. */
+export interface ExternalPeer {
+  /** ONTAP passphrase or Consul peering token from the other side: the local side accepts it. */
+  secret?: string;
+  /** ONTAP: the remote cluster's intercluster addresses. */
+  addresses?: string[];
+}
+
+export type RemoteSpec = { cluster: string; external?: undefined } | { external: ExternalPeer; cluster?: undefined };
+
+export interface OntapPeeringOptions {
+  encryption: 'none' | 'tls_psk';
+  /** ISO 8601 duration, at most 7 days. */
+  passphraseExpiry?: string;
+  ipspace?: string;
+  initialAllowedSvms?: string[];
+  localNetwork?: { interfaces: { ipAddress: string }[]; netmask?: string; broadcastDomain?: string; gateway?: string };
+}
+
+export interface ConsulPeeringOptions {
+  meta?: Record<string, string>;
+}
+
+export interface SideStatus {
+  nativeId: string | null;
+  nativeState: string | null;
+}
+
+export interface Peering {
+  id: string;
+  name: string;
+  product: Product;
+  local: { cluster: string };
+  /** Secrets never stay here: `external.secret` is dropped once the accept has used it. */
+  remote: RemoteSpec;
+  ontap?: OntapPeeringOptions;
+  consul?: ConsulPeeringOptions;
+  labels: Record<string, string>;
+  owner?: string;
+  state: PeeringState;
+  stateReason: string | null;
+  sides: { local: SideStatus; remote: SideStatus | null };
+  lastError: Problem | null;
+  operationId: string;
+  createdAt: string;
+  updatedAt: string;
+  deletedAt?: string;
+}
+
+export function isTwoSided(peering: Pick<Peering, 'remote'>): peering is Peering & { remote: { cluster: string } } {
+  return typeof peering.remote.cluster === 'string';
+}
+
+/** What callers see: the stored peering minus any secret. */
+export function toPeeringView(peering: Peering): Peering {
+  if (isTwoSided(peering)) return peering;
+  const { secret: _secret, ...external } = peering.remote.external!;
+  return { ...peering, remote: { external } };
+}

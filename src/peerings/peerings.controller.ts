@@ -1,0 +1,70 @@
+import { Body, Controller, Delete, Get, Headers, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiProblems } from '../common/api-docs';
+import { IdempotencyService, StoredAnswer } from '../idempotency/idempotency.service';
+import { idempotent } from '../idempotency/idempotent';
+import { Peering } from './peering';
+import { CreatePeeringDto, ListPeeringsQuery } from './peering.dto';
+import { PeeringsService } from './peerings.service';
+
+const IDEMPOTENCY_HEADER = {
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'Replays the first answer for a repeat (kept 24 h); 422 if reused with another body; 409 while the first is in flight',
+};
+
+function send(reply: FastifyReply, answer: StoredAnswer): unknown {
+  if (answer.location) void reply.header('location', answer.location);
+  return reply.status(answer.status).send(answer.body);
+}
+
+@ApiTags('peerings')
+@ApiBearerAuth()
+@ApiProblems('unauthorized', 'service_unavailable')
+@Controller('v1/peerings')
+export class PeeringsController {
+  constructor(
+    private readonly peerings: PeeringsService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Ask for a peering; the work goes on in the background (202, state PENDING)' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiResponse({ status: 202, description: 'Accepted; Location names the peering' })
+  @ApiProblems('validation_failed', 'conflict', 'idempotency_key_reused', 'idempotency_key_in_use')
+  async create(@Body() body: CreatePeeringDto, @Headers('idempotency-key') key: string | undefined, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<unknown> {
+    const answer = await idempotent(this.idempotency, key, { method: 'POST', path: '/v1/peerings', body: req.body }, async () => {
+      const peering = await this.peerings.create(body);
+      return { status: 202, body: peering, location: `/v1/peerings/${peering.id}` };
+    });
+    return send(reply, answer);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List peerings, oldest first, with a cursor and filters' })
+  @ApiProblems('validation_failed')
+  list(@Query() query: ListPeeringsQuery): Promise<{ items: Peering[]; nextCursor: string | null }> {
+    return this.peerings.list(query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Read a peering (a deleted one reads DELETED for at least an hour, then 404)' })
+  @ApiProblems('not_found')
+  get(@Param('id') id: string): Promise<Peering> {
+    return this.peerings.get(id);
+  }
+
+  @Delete(':id')
+  @ApiOperation({ summary: 'Delete a peering on every side (202; DELETING until the clusters are clean, then DELETED)' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiResponse({ status: 202, description: 'Accepted' })
+  @ApiProblems('not_found', 'idempotency_key_reused', 'idempotency_key_in_use')
+  async remove(@Param('id') id: string, @Headers('idempotency-key') key: string | undefined, @Res() reply: FastifyReply): Promise<unknown> {
+    const answer = await idempotent(this.idempotency, key, { method: 'DELETE', path: `/v1/peerings/${id}`, body: null }, async () => {
+      return { status: 202, body: await this.peerings.remove(id), location: `/v1/peerings/${id}` };
+    });
+    return send(reply, answer);
+  }
+}

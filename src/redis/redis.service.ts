@@ -1,0 +1,96 @@
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import Redis, { RedisOptions } from 'ioredis';
+import type { Logger } from 'pino';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
+import { LOGGER } from '../common/logger';
+
+/**
+ * The one store. The command connection does not queue commands while Redis is away, so API
+ * calls fail at once (503) instead of hanging; BullMQ gets its own blocking connections.
+ */
+@Injectable()
+export class RedisService implements OnModuleInit, OnModuleDestroy {
+  readonly client: Redis;
+  private readonly extra: Redis[] = [];
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.client = new Redis(this.url(), {
+      ...this.baseOptions(),
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      lazyConnect: true,
+    });
+    let wasReady = false;
+    this.client.on('ready', () => {
+      if (wasReady) this.logger.info('redis connection restored');
+      wasReady = true;
+    });
+    this.client.on('error', (err) => this.logger.debug({ err: err.message }, 'redis connection error'));
+  }
+
+  private url(): string {
+    if (!this.config.redisUrl) throw new Error('REDIS_URL is not set and no private Redis was started');
+    return this.config.redisUrl;
+  }
+
+  private baseOptions(): RedisOptions {
+    return { retryStrategy: (times) => Math.min(50 * times, 500), connectTimeout: 2_000 };
+  }
+
+  /** `gw:a:b` style key under the configured prefix. */
+  key(...parts: string[]): string {
+    return [this.config.redisPrefix, ...parts].join(':');
+  }
+
+  /** BullMQ queue prefix, hash-tagged so one queue's keys share a Redis Cluster slot. */
+  get queuePrefix(): string {
+    return `{${this.config.redisPrefix}}`;
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.connect();
+  }
+
+  async connect(timeoutMs = 10_000): Promise<void> {
+    if (this.client.status === 'ready') return;
+    const ready = new Promise<void>((resolve) => this.client.once('ready', () => resolve()));
+    if (this.client.status === 'wait') this.client.connect().catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis at ${this.config.redisUrl} is not reachable`)), timeoutMs);
+    });
+    try {
+      await Promise.race([ready, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  isReady(): boolean {
+    return this.client.status === 'ready';
+  }
+
+  /** A new connection for BullMQ (which needs `maxRetriesPerRequest: null` on blocking connections). */
+  newBullConnection(): Redis {
+    const connection = new Redis(this.url(), { ...this.baseOptions(), maxRetriesPerRequest: null, enableOfflineQueue: true });
+    connection.on('error', () => undefined);
+    this.extra.push(connection);
+    return connection;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([this.client, ...this.extra].map((c) => c.quit().catch(() => c.disconnect())));
+  }
+}
+
+/** True for the errors ioredis raises while it has no connection to Redis. */
+export function isRedisUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  return (
+    err.name === 'MaxRetriesPerRequestError' ||
+    /enableOfflineQueue|Connection is closed|ECONNREFUSED|ECONNRESET|Stream isn't writeable|LOADING/.test(err.message)
+  );
+}

@@ -1,0 +1,74 @@
+/**
+ * Lua scripts: the few writes that must be atomic. Kept together so the whole set of
+ * multi-key invariants is visible in one place.
+ */
+
+/**
+ * Creates a peering with its operation, if its clusters exist and its uniqueness locks are free.
+ * KEYS: peering, index, operation, outbox, then nClusters cluster keys, nLocks lock keys,
+ *       nClusters usage sets.
+ * ARGV: id, peeringJson, operationId, operationJson, nowMs, nLocks, nClusters
+ * Returns {'ok'} | {'missing_cluster', key} | {'locked', key, holderId}.
+ */
+export const CREATE_PEERING = `
+local id = ARGV[1]
+local nLocks = tonumber(ARGV[6])
+local nClusters = tonumber(ARGV[7])
+local clusterStart = 5
+local lockStart = clusterStart + nClusters
+local usageStart = lockStart + nLocks
+for i = clusterStart, lockStart - 1 do
+  if redis.call('EXISTS', KEYS[i]) == 0 then return {'missing_cluster', KEYS[i]} end
+end
+for i = lockStart, usageStart - 1 do
+  local holder = redis.call('GET', KEYS[i])
+  if holder then return {'locked', KEYS[i], holder} end
+end
+for i = lockStart, usageStart - 1 do redis.call('SET', KEYS[i], id) end
+for i = usageStart, usageStart + nClusters - 1 do redis.call('SADD', KEYS[i], id) end
+redis.call('HSET', KEYS[1], 'v', 1, 'json', ARGV[2])
+redis.call('ZADD', KEYS[2], 0, id)
+redis.call('SET', KEYS[3], ARGV[4])
+redis.call('ZADD', KEYS[4], ARGV[5], ARGV[3])
+return {'ok'}
+`;
+
+/**
+ * Compare-and-set of a versioned JSON hash {v, json}.
+ * Returns 1 (written), 0 (version moved on: read again) or -1 (gone).
+ */
+export const COMPARE_AND_SET = `
+local v = redis.call('HGET', KEYS[1], 'v')
+if not v then return -1 end
+if tonumber(v) ~= tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], 'v', tonumber(v) + 1, 'json', ARGV[2])
+return 1
+`;
+
+/** Deletes each key in KEYS whose value is still ARGV[1] (releases locks held by one owner). */
+export const RELEASE_IF_HELD = `
+local released = 0
+for i = 1, #KEYS do
+  if redis.call('GET', KEYS[i]) == ARGV[1] then
+    redis.call('DEL', KEYS[i])
+    released = released + 1
+  end
+end
+return released
+`;
+
+/** Extends a lease held by ARGV[1] to ARGV[2] ms; 0 when another owner holds it. */
+export const RENEW_IF_HELD = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+`;
+
+/** Removes a cluster unless a peering uses it. KEYS: cluster, clusters set, usage set. ARGV: id. */
+export const REMOVE_UNUSED_CLUSTER = `
+if redis.call('SCARD', KEYS[3]) > 0 then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('SREM', KEYS[2], ARGV[1])
+return 1
+`;

@@ -1,0 +1,96 @@
+import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+
+export class RedisUnavailableError extends Error {}
+
+const WAYS_OUT = [
+  'set REDIS_URL to a Redis you run (redis://host:6379)',
+  'install Debian\'s package: apt-get install redis-server',
+  'or run one with Docker: docker compose up redis, then REDIS_URL=redis://localhost:6379',
+].join('\n  - ');
+
+function hasRedisServer(): boolean {
+  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Installs Debian's redis-server when this process may (root with apt-get); says so either way. */
+function installRedisServer(logger: Logger): boolean {
+  const isRoot = process.getuid?.() === 0;
+  const hasApt = spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (!isRoot || !hasApt) return false;
+  logger.warn('redis-server is not installed: installing Debian\'s package (apt-get install redis-server)');
+  try {
+    execFileSync('apt-get', ['install', '-y', '-qq', 'redis-server'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  } catch {
+    execFileSync('apt-get', ['update', '-qq'], { stdio: 'ignore' });
+    execFileSync('apt-get', ['install', '-y', '-qq', 'redis-server'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  }
+  return hasRedisServer();
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface PrivateRedis {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The sandbox's own Redis: a redis-server child on a free loopback port, AOF on, data under
+ * `<dataDir>/redis` so that accepted work survives a restart of the gateway.
+ */
+export async function startPrivateRedis(dataDir: string, logger: Logger): Promise<PrivateRedis> {
+  if (!hasRedisServer()) {
+    let installed = false;
+    try {
+      installed = installRedisServer(logger);
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, 'installing redis-server failed');
+    }
+    if (!installed) throw new RedisUnavailableError(`REDIS_URL is not set and this machine has no redis-server. Ways out:\n  - ${WAYS_OUT}`);
+  }
+  const dir = join(dataDir, 'redis');
+  mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new RedisUnavailableError(`redis-server did not start:\n${output}`)), 15_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new RedisUnavailableError(`redis-server exited (${code}):\n${output}`));
+    });
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  child.removeAllListeners('exit');
+  logger.info({ port, dir }, 'private redis-server started (AOF on)');
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

@@ -1,0 +1,70 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import { LOGGER } from '../common/logger';
+import { OperationStore } from '../operations/operation.store';
+import { RedisService } from '../redis/redis.service';
+import { OPERATION_ATTEMPTS, OperationJobData, QueueName } from './queues';
+
+/**
+ * The producer side: the API records an operation (with an outbox entry) and then enqueues its
+ * job under the operation's id, so a job is never enqueued twice for one operation.
+ */
+@Injectable()
+export class OperationQueue implements OnModuleDestroy {
+  private readonly queue: Queue<OperationJobData>;
+
+  constructor(
+    redis: RedisService,
+    private readonly operations: OperationStore,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.queue = new Queue(QueueName.Operations, {
+      connection: redis.newBullConnection(),
+      prefix: redis.queuePrefix,
+      defaultJobOptions: {
+        attempts: OPERATION_ATTEMPTS,
+        backoff: { type: 'by-cause' },
+        removeOnComplete: { age: 24 * 3600, count: 50_000 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+      },
+    });
+    this.queue.on('error', (err) => this.logger.debug({ err: err.message }, 'queue connection error'));
+  }
+
+  /**
+   * Enqueues the operation's job; if Redis fails here, the outbox sweep enqueues it later, so
+   * an accepted operation is never lost.
+   */
+  async enqueue(operationId: string): Promise<void> {
+    try {
+      await this.queue.add('operation', { operationId }, { jobId: operationId });
+      await this.operations.clearOutbox(operationId);
+    } catch (err) {
+      this.logger.warn({ operationId, err: (err as Error).message }, 'enqueue failed; the outbox sweep will retry');
+    }
+  }
+
+  /** Enqueues outbox entries older than `graceMs` whose job is missing. Returns how many. */
+  async sweepOutbox(graceMs: number): Promise<number> {
+    let enqueued = 0;
+    for (const id of await this.operations.outboxBefore(graceMs)) {
+      const op = await this.operations.get(id);
+      const job = await this.queue.getJob(id);
+      if (op && !job && op.status === 'queued') {
+        await this.queue.add('operation', { operationId: id }, { jobId: id });
+        enqueued++;
+      }
+      await this.operations.clearOutbox(id);
+    }
+    return enqueued;
+  }
+
+  get bullQueue(): Queue<OperationJobData> {
+    return this.queue;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.queue.close().catch(() => undefined);
+  }
+}

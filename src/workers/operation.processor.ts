@@ -1,0 +1,129 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DelayedError, Job } from 'bullmq';
+import type { Logger } from 'pino';
+import { UpstreamError } from '../adapters/port';
+import { LOGGER } from '../common/logger';
+import { GatewayError, problem, Problem } from '../common/problem';
+import { fullJitter, nowIso } from '../common/time';
+import { Operation } from '../operations/operation';
+import { OperationStore } from '../operations/operation.store';
+import { Handshake } from '../orchestration/handshake';
+import { OperationRun, SupersededError } from '../orchestration/operation-run';
+import { NotYetError } from '../orchestration/retry';
+import { PeeringTransitions } from '../peerings/peering-transitions';
+import { PeeringStore } from '../peerings/peering.store';
+import { RedisService } from '../redis/redis.service';
+import { PeeringLease } from './peering-lease';
+import { BACKOFF, OPERATION_ATTEMPTS, OperationJobData } from './queues';
+
+/** What the queue's backoff strategy reads: the delay this processor chose for the cause. */
+export interface RetryableFailure extends Error {
+  retryDelayMs?: number;
+}
+
+const LEASE_BUSY_DELAY_MS = 150;
+
+/**
+ * Carries out one operation: takes the peering's lease, runs the handshake, and sorts failures
+ * by cause: retry later (with the delay the cause wants), or fail for good with the reason.
+ */
+@Injectable()
+export class OperationProcessor {
+  constructor(
+    private readonly redis: RedisService,
+    private readonly operations: OperationStore,
+    private readonly peerings: PeeringStore,
+    private readonly transitions: PeeringTransitions,
+    private readonly handshake: Handshake,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async process(job: Job<OperationJobData>, token: string | undefined, signal: AbortSignal): Promise<void> {
+    const op = await this.operations.get(job.data.operationId);
+    if (!op || op.status === 'succeeded' || op.status === 'failed') return;
+    const lease = await PeeringLease.acquire(this.redis, op.peeringId, op.id);
+    if (!lease) {
+      // Another operation of this peering is running; this one waits its turn without using an attempt.
+      await job.moveToDelayed(Date.now() + LEASE_BUSY_DELAY_MS, token);
+      throw new DelayedError();
+    }
+    try {
+      await this.run(job, op, signal);
+    } finally {
+      await lease.release();
+    }
+  }
+
+  private async run(job: Job<OperationJobData>, op: Operation, signal: AbortSignal): Promise<void> {
+    const started = await this.operations.update(op.id, (o) => {
+      o.status = 'running';
+      o.attempts = job.attemptsMade + 1;
+      o.nextAttemptAt = null;
+    });
+    const run = new OperationRun(started, this.operations, this.peerings, signal);
+    try {
+      if (op.type === 'delete') await this.handshake.teardown(run);
+      else await this.handshake.establish(run);
+      await this.finish(op.id, 'succeeded', null);
+    } catch (err) {
+      await this.fail(job, op, err);
+    }
+  }
+
+  private async fail(job: Job<OperationJobData>, op: Operation, err: unknown): Promise<void> {
+    if (err instanceof SupersededError) {
+      await this.finish(op.id, 'failed', problem('superseded', `operation ${err.byOperationId} took over this peering`));
+      return;
+    }
+    const reason = toProblem(err);
+    const attempt = job.attemptsMade + 1;
+    const delay = retryDelay(err, attempt);
+    if (delay !== null && attempt < OPERATION_ATTEMPTS) {
+      const nextAttemptAt = new Date(Date.now() + delay).toISOString();
+      await this.operations.update(op.id, (o) => {
+        o.status = 'retrying';
+        o.lastError = reason;
+        o.nextAttemptAt = nextAttemptAt;
+      });
+      await this.peerings.update(op.peeringId, (p) => (p.operationId === op.id ? { ...p, lastError: reason, updatedAt: nowIso() } : null));
+      this.logger.info({ operationId: op.id, attempt, delayMs: delay, reason: reason.detail }, 'operation will be retried');
+      const retry: RetryableFailure = err instanceof Error ? err : new Error(String(err));
+      retry.retryDelayMs = delay;
+      throw retry;
+    }
+    this.logger.warn({ operationId: op.id, attempt, reason: reason.detail }, 'operation failed');
+    await this.finish(op.id, 'failed', reason);
+    const peering = await this.peerings.get(op.peeringId);
+    if (peering && peering.operationId === op.id && peering.state !== 'DELETED') {
+      await this.transitions.move(op.peeringId, 'FAILED', { lastError: reason, reason: reason.detail });
+    }
+  }
+
+  private async finish(id: string, status: 'succeeded' | 'failed', lastError: Problem | null): Promise<void> {
+    await this.operations.update(id, (o) => {
+      o.status = status;
+      o.nextAttemptAt = null;
+      if (lastError || status === 'succeeded') o.lastError = lastError;
+    });
+  }
+}
+
+/** Null for final failures; otherwise the delay that suits the cause. */
+export function retryDelay(err: unknown, attempt: number): number | null {
+  if (err instanceof UpstreamError) {
+    if (err.kind !== 'transient' && err.kind !== 'route-propagation' && err.kind !== 'name-deleting') return null;
+    const jitter = fullJitter(attempt, BACKOFF.baseMs, BACKOFF.capMs);
+    return Math.max(err.retryAfterMs ?? 0, jitter, 100);
+  }
+  if (err instanceof NotYetError) return Math.max(err.retryAfterMs ?? 0, 250 + fullJitter(Math.min(attempt, 4), 250, 5_000));
+  if (err instanceof GatewayError) return null;
+  // Anything else (the store briefly away, a bug) is retried a bounded number of times.
+  return fullJitter(attempt, BACKOFF.baseMs, BACKOFF.capMs) + 100;
+}
+
+export function toProblem(err: unknown): Problem {
+  if (err instanceof UpstreamError) return err.toProblem();
+  if (err instanceof GatewayError) return err.problem;
+  if (err instanceof NotYetError) return problem('upstream_unavailable', err.message);
+  return problem('internal_error', err instanceof Error ? err.message : String(err));
+}

@@ -1,0 +1,76 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import { LOGGER } from '../common/logger';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
+import { RedisService } from '../redis/redis.service';
+import { OperationProcessor, RetryableFailure } from './operation.processor';
+import { OperationQueue } from './operation-queue';
+import { BACKOFF, OperationJobData, QueueName } from './queues';
+
+/**
+ * Runs the BullMQ workers in the `worker` and `all` roles, and the outbox sweep that re-enqueues
+ * operations whose job never reached the queue (a crash between the two writes).
+ */
+@Injectable()
+export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
+  private worker?: Worker<OperationJobData>;
+  private sweepTimer?: NodeJS.Timeout;
+  private ready = false;
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly redis: RedisService,
+    private readonly processor: OperationProcessor,
+    private readonly queue: OperationQueue,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  get enabled(): boolean {
+    return this.config.role !== 'api';
+  }
+
+  isReady(): boolean {
+    return !this.enabled || (this.ready && this.worker?.isRunning() === true);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.enabled) return;
+    this.worker = new Worker<OperationJobData>(QueueName.Operations, (job, token, signal) => this.processor.process(job, token, signal ?? new AbortController().signal), {
+      connection: this.redis.newBullConnection(),
+      prefix: this.redis.queuePrefix,
+      concurrency: this.config.workerConcurrency,
+      // A killed worker's jobs come back within seconds, not the default 30 s.
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
+      maxStalledCount: 100,
+      settings: {
+        backoffStrategy: (attemptsMade, _type, err) => (err as RetryableFailure | undefined)?.retryDelayMs ?? Math.min(BACKOFF.capMs, BACKOFF.baseMs * 2 ** attemptsMade),
+      },
+    });
+    this.worker.on('error', (err) => this.logger.debug({ err: err.message }, 'worker connection error'));
+    await this.worker.waitUntilReady();
+    this.ready = true;
+    await this.sweep();
+    this.sweepTimer = setInterval(() => void this.sweep(), this.config.outboxSweepMs);
+    this.sweepTimer.unref();
+  }
+
+  private async sweep(): Promise<void> {
+    try {
+      const enqueued = await this.queue.sweepOutbox(2_000);
+      if (enqueued) this.logger.info({ enqueued }, 'outbox sweep enqueued operations whose job was missing');
+    } catch (err) {
+      this.logger.debug({ err: (err as Error).message }, 'outbox sweep skipped');
+    }
+  }
+
+  /** Stops taking jobs and lets active ones finish; a job cut off is picked up again by another worker. */
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    if (!this.worker) return;
+    const closing = this.worker.close();
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, 8_000).unref());
+    await Promise.race([closing, timeout]);
+  }
+}

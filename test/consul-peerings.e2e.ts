@@ -1,0 +1,49 @@
+import { after, before, describe, it } from 'node:test';
+import { expect } from 'expect';
+import { Harness, startHarness } from './support/harness';
+
+describe('Consul peerings end to end', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+  });
+  after(async () => {
+    await h.close();
+  });
+
+  const create = (name: string, extra: Record<string, unknown> = {}) =>
+    h.api('POST', '/v1/peerings', { name, local: { cluster: 'consul-dc1' }, remote: { cluster: 'consul-dc2' }, labels: { team: 'mesh' }, ...extra });
+
+  it('creates a peering that becomes ACTIVE on both datacenters', async () => {
+    const res = await create('web-api');
+    expect(res.status).toBe(202);
+    expect(res.headers.location).toBe(`/v1/peerings/${res.body.id}`);
+    expect(res.body).toMatchObject({ name: 'web-api', product: 'consul', state: 'PENDING', labels: { team: 'mesh' } });
+
+    const active = await h.waitForState(res.body.id, 'ACTIVE');
+    expect(active.sides.local).toMatchObject({ nativeState: 'ACTIVE' });
+    expect(active.sides.remote).toMatchObject({ nativeState: 'ACTIVE' });
+    expect(active.lastError).toBeNull();
+    const [dc1, dc2] = h.topology.consul;
+    expect(dc1.peerings().filter((p) => p.Name === 'web-api')).toHaveLength(1);
+    expect(dc2.peerings().filter((p) => p.Name === 'web-api')).toHaveLength(1);
+
+    const op = await h.api('GET', `/v1/operations/${active.operationId}`);
+    expect(op.body).toMatchObject({ type: 'create', status: 'succeeded', peeringId: res.body.id });
+    expect(op.body.steps.map((s: { name: string }) => s.name)).toEqual(['inspect', 'handshake', 'await-active']);
+  });
+
+  it('deletes a peering and reports DELETED only after Consul finished deleting on both sides', async () => {
+    const { body } = await create('to-delete');
+    await h.waitForState(body.id, 'ACTIVE');
+    const started = Date.now();
+    const del = await h.api('DELETE', `/v1/peerings/${body.id}`);
+    expect(del.status).toBe(202);
+    expect(del.body.state).toBe('DELETING');
+    await h.waitForState(body.id, 'DELETED');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    for (const sim of h.topology.consul) expect(sim.peerings().find((p) => p.Name === 'to-delete')).toBeUndefined();
+    const again = await h.api('GET', `/v1/peerings/${body.id}`);
+    expect(again.body.state).toBe('DELETED');
+  });
+});
