@@ -11,10 +11,17 @@ export interface FaultSettings {
   refuseConnectionsUntil: number;
 }
 
+/** Which product calls a queued failure applies to; unset fields match any call. */
+export interface CallMatch {
+  method?: string;
+  pathPrefix?: string;
+}
+
 interface QueuedFailure {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  match?: CallMatch;
 }
 
 const defaults: FaultSettings = { latencyMs: 0, failureRate: 0, failureStatus: 503, refuseConnectionsUntil: 0 };
@@ -36,11 +43,12 @@ export class Faults {
   }
 
   /** Applies latency and failures; returns an answer to send instead of the real one, 'drop', or undefined. */
-  async beforeRequest(): Promise<SimResponse | 'drop' | undefined> {
+  async beforeRequest(method: string, path: string): Promise<SimResponse | 'drop' | undefined> {
     this.calls++;
     if (this.refusingConnections()) return 'drop';
     if (this.settings.latencyMs > 0) await new Promise((r) => setTimeout(r, this.settings.latencyMs));
-    const next = this.queued.shift();
+    const index = this.queued.findIndex((f) => (!f.match?.method || f.match.method === method) && (!f.match?.pathPrefix || path.startsWith(f.match.pathPrefix)));
+    const next = index >= 0 ? this.queued.splice(index, 1)[0] : undefined;
     if (next) return { status: next.status, body: next.body ?? this.failureBody(next.status), headers: next.headers };
     if (this.settings.failureRate > 0 && Math.random() < this.settings.failureRate) {
       return { status: this.settings.failureStatus, body: this.failureBody(this.settings.failureStatus) };
@@ -48,8 +56,8 @@ export class Faults {
     return undefined;
   }
 
-  failNext(count: number, status: number, body?: unknown, headers?: Record<string, string>): void {
-    for (let i = 0; i < count; i++) this.queued.push({ status, body, headers });
+  failNext(count: number, status: number, body?: unknown, headers?: Record<string, string>, match?: CallMatch): void {
+    for (let i = 0; i < count; i++) this.queued.push({ status, body, headers, match });
   }
 
   reset(): void {
@@ -61,7 +69,8 @@ export class Faults {
    * The HTTP control surface under `/_sim`:
    * - GET  /_sim/faults            current settings and call count
    * - PUT  /_sim/faults            {latencyMs?, failureRate?, failureStatus?, refuseConnectionsForMs?}
-   * - POST /_sim/fail-next         {count, status, body?, headers?}: the next N product calls fail
+   * - POST /_sim/fail-next         {count, status, body?, headers?, match?: {method?, pathPrefix?}}:
+   *                                the next N product calls (that match) fail
    * - POST /_sim/reset             faults back to defaults
    */
   register(router: SimRouter, prefix = '/_sim'): void {
@@ -79,7 +88,7 @@ export class Faults {
     });
     router.add('POST', `${prefix}/fail-next`, (req) => {
       const input = parse(req.body);
-      this.failNext(Number(input.count ?? 1), Number(input.status ?? 503), input.body, input.headers as Record<string, string> | undefined);
+      this.failNext(Number(input.count ?? 1), Number(input.status ?? 503), input.body, input.headers as Record<string, string> | undefined, input.match as CallMatch | undefined);
       return { status: 204 };
     });
     router.add('POST', `${prefix}/reset`, () => {

@@ -30,6 +30,8 @@ export interface GatewayConfig {
   establishTimeoutMs: number;
   /** How long one delete follows an asynchronous removal before handing back to the queue. */
   removalTimeoutMs: number;
+  /** Base of the exponential backoff (full jitter) between attempts of an operation. */
+  retryBaseMs: number;
   /** Interval of the sweep that re-enqueues operations whose job never reached the queue. */
   outboxSweepMs: number;
   logLevel: string;
@@ -78,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     tombstoneTtlSeconds: int(env, 'GATEWAY_TOMBSTONE_TTL_SECONDS', 3600, 3600),
     establishTimeoutMs: int(env, 'GATEWAY_ESTABLISH_TIMEOUT_MS', 60_000, 1),
     removalTimeoutMs: int(env, 'GATEWAY_REMOVAL_TIMEOUT_MS', 120_000, 1),
+    retryBaseMs: int(env, 'GATEWAY_RETRY_BASE_MS', 500, 1),
     outboxSweepMs: int(env, 'GATEWAY_OUTBOX_SWEEP_MS', 5_000, 100),
     logLevel: env.LOG_LEVEL ?? 'info',
   };

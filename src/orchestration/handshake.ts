@@ -123,19 +123,25 @@ export class Handshake {
           existing = await adapter.find(local);
           continue;
         }
-        if (err instanceof UpstreamError && err.kind !== 'transient') await this.rollBackOffer(adapter, local);
+        if (err instanceof UpstreamError && err.kind !== 'transient') await this.rollBack(run, adapter, [remote, local]);
         throw err;
       }
     }
   }
 
-  /** The accept failed for good: the offer goes too, so no half pair is left on the clusters. */
-  private async rollBackOffer(adapter: PeeringAdapter, local: SideContext): Promise<void> {
-    try {
-      const offer = await adapter.find(local);
-      if (offer) await adapter.remove(local, offer);
-    } catch (err) {
-      this.logger.warn({ peering: local.peering.id, cluster: local.cluster.id, err: (err as Error).message }, 'roll-back of the offer failed; the next attempt or a delete will clear it');
+  /**
+   * The accept failed for good: what the attempt left (the offer, and a dialer record that a
+   * failed accept can leave) goes too, followed to its end, so no half pair remains on the
+   * clusters when the peering reads FAILED.
+   */
+  private async rollBack(run: OperationRun, adapter: PeeringAdapter, sides: SideContext[]): Promise<void> {
+    for (const side of sides) {
+      try {
+        const native = await adapter.find(side);
+        if (native) await this.removeAndAwait(run, adapter, side, native);
+      } catch (err) {
+        this.logger.warn({ peering: side.peering.id, cluster: side.cluster.id, err: (err as Error).message }, 'roll-back failed; the next attempt or a delete clears it');
+      }
     }
   }
 

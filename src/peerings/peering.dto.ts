@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsIn, IsInt, IsIP, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsDefined, IsIn, IsInt, IsIP, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { PRODUCTS } from '../clusters/cluster';
 import { SLUG, SLUG_RULE } from '../clusters/cluster.dto';
 import { PEERING_STATES, PeeringState } from './peering-state';
@@ -122,11 +122,13 @@ export class CreatePeeringDto {
   name: string;
 
   @ApiProperty({ type: ClusterRefDto })
+  @IsDefined({ message: 'local is required: { "cluster": "<id>" }' })
   @ValidateNested()
   @Type(() => ClusterRefDto)
   local: ClusterRefDto;
 
   @ApiProperty({ type: RemoteDto, description: 'Exactly one of `cluster` or `external`' })
+  @IsDefined({ message: 'remote is required: { "cluster": "<id>" } or { "external": {...} }' })
   @ValidateNested()
   @Type(() => RemoteDto)
   remote: RemoteDto;

@@ -5,6 +5,7 @@ import { UpstreamError } from '../adapters/port';
 import { LOGGER } from '../common/logger';
 import { GatewayError, problem, Problem } from '../common/problem';
 import { fullJitter, nowIso } from '../common/time';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
 import { Operation } from '../operations/operation';
 import { OperationStore } from '../operations/operation.store';
 import { Handshake } from '../orchestration/handshake';
@@ -35,6 +36,7 @@ export class OperationProcessor {
     private readonly peerings: PeeringStore,
     private readonly transitions: PeeringTransitions,
     private readonly handshake: Handshake,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -77,7 +79,7 @@ export class OperationProcessor {
     }
     const reason = toProblem(err);
     const attempt = job.attemptsMade + 1;
-    const delay = retryDelay(err, attempt);
+    const delay = retryDelay(err, attempt, this.config.retryBaseMs);
     if (delay !== null && attempt < OPERATION_ATTEMPTS) {
       const nextAttemptAt = new Date(Date.now() + delay).toISOString();
       await this.operations.update(op.id, (o) => {
@@ -109,16 +111,15 @@ export class OperationProcessor {
 }
 
 /** Null for final failures; otherwise the delay that suits the cause. */
-export function retryDelay(err: unknown, attempt: number): number | null {
+export function retryDelay(err: unknown, attempt: number, baseMs = BACKOFF.baseMs): number | null {
   if (err instanceof UpstreamError) {
     if (err.kind !== 'transient' && err.kind !== 'route-propagation' && err.kind !== 'name-deleting') return null;
-    const jitter = fullJitter(attempt, BACKOFF.baseMs, BACKOFF.capMs);
-    return Math.max(err.retryAfterMs ?? 0, jitter, 100);
+    return Math.max(err.retryAfterMs ?? 0, fullJitter(attempt, baseMs, BACKOFF.capMs), 50);
   }
   if (err instanceof NotYetError) return Math.max(err.retryAfterMs ?? 0, 250 + fullJitter(Math.min(attempt, 4), 250, 5_000));
   if (err instanceof GatewayError) return null;
   // Anything else (the store briefly away, a bug) is retried a bounded number of times.
-  return fullJitter(attempt, BACKOFF.baseMs, BACKOFF.capMs) + 100;
+  return fullJitter(attempt, baseMs, BACKOFF.capMs) + 50;
 }
 
 export function toProblem(err: unknown): Problem {

@@ -64,6 +64,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     LOG_LEVEL: 'debug',
     GATEWAY_ESTABLISH_TIMEOUT_MS: '10000',
     GATEWAY_REMOVAL_TIMEOUT_MS: '10000',
+    GATEWAY_RETRY_BASE_MS: '100',
     ...options.env,
   });
   const logs = new LogCapture();

@@ -1,0 +1,153 @@
+/** States a peering record is stored in. ACTIVE and FAILING are never stored: see StreamTracker. */
+export type StoredPeeringState = 'PENDING' | 'ESTABLISHING' | 'DELETING' | 'TERMINATED';
+export type PeeringState = StoredPeeringState | 'ACTIVE' | 'FAILING';
+
+export interface PeeringRemote {
+  Partition: string;
+  Datacenter: string;
+}
+
+/** A peering as the simulated state store holds it (the parts of Consul's pbpeering.Peering the sim models). */
+export interface ConsulPeering {
+  ID: string;
+  /** Always lower-case: Consul stores and looks up peer names lower-cased. */
+  Name: string;
+  Partition: string;
+  State: StoredPeeringState;
+  /** ID of the matching record in the other datacenter ("" until established). */
+  PeerID: string;
+  PeerServerName: string;
+  /** Non-empty exactly for the dialing side (Consul's Peering.ShouldDial). */
+  PeerServerAddresses: string[];
+  Remote: PeeringRemote;
+  Meta: Record<string, string>;
+  /** RFC 3339, set when the peering is marked for deletion. */
+  DeletedAt?: string;
+  CreateIndex: number;
+  ModifyIndex: number;
+}
+
+export type PeeringWrite = Omit<ConsulPeering, 'CreateIndex' | 'ModifyIndex'>;
+
+export function isDialer(peering: ConsulPeering): boolean {
+  return peering.PeerServerAddresses.length > 0;
+}
+
+/**
+ * One datacenter's peering table: records keyed by (partition, name), the raft-like index every
+ * stored change bumps, the acceptors' unused establishment secrets, and the blocking queries
+ * waiting for the index to move.
+ */
+export class PeeringStore {
+  /** A fresh cluster has applied raft entries before any peering, so no read reports index 0. */
+  private lastIndex = 1;
+  private readonly records = new Map<string, ConsulPeering>();
+  /** Index of the last change per partition: what a list, or a read of a missing name, reports. */
+  private readonly partitionIndexes = new Map<string, number>();
+  private readonly establishmentSecrets = new Map<string, string>();
+  private readonly watchers = new Set<() => void>();
+  private closed = false;
+
+  get(partition: string, name: string): ConsulPeering | undefined {
+    return copy(this.records.get(keyOf(partition, name)));
+  }
+
+  getById(id: string): ConsulPeering | undefined {
+    return copy([...this.records.values()].find((peering) => peering.ID === id));
+  }
+
+  /** Records in the byte order of their (partition, name) key, like Consul's name index; all partitions when none is given. */
+  list(partition?: string): ConsulPeering[] {
+    return [...this.records.entries()]
+      .filter(([, peering]) => partition === undefined || peering.Partition === partition)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, peering]) => structuredClone(peering));
+  }
+
+  /** Index a read of one name reports: the record's ModifyIndex, or the partition's if it is missing. */
+  readIndex(partition: string, name: string): number {
+    return this.records.get(keyOf(partition, name))?.ModifyIndex ?? this.listIndex(partition);
+  }
+
+  listIndex(partition: string): number {
+    return this.partitionIndexes.get(partition) ?? 1;
+  }
+
+  /** Creates or replaces the record under (Partition, Name); keeps CreateIndex, bumps ModifyIndex. */
+  write(peering: PeeringWrite): ConsulPeering {
+    const key = keyOf(peering.Partition, peering.Name);
+    const index = ++this.lastIndex;
+    const stored: ConsulPeering = {
+      ...structuredClone(peering),
+      CreateIndex: this.records.get(key)?.CreateIndex ?? index,
+      ModifyIndex: index,
+    };
+    this.records.set(key, stored);
+    this.changed(peering.Partition, index);
+    return structuredClone(stored);
+  }
+
+  remove(id: string): void {
+    const peering = [...this.records.values()].find((candidate) => candidate.ID === id);
+    if (!peering) return;
+    this.records.delete(keyOf(peering.Partition, peering.Name));
+    this.establishmentSecrets.delete(id);
+    this.changed(peering.Partition, ++this.lastIndex);
+  }
+
+  /** Secrets live beside the records, as in Consul's peering-secrets table; they bump no index. */
+  setEstablishmentSecret(peeringId: string, secret: string): void {
+    this.establishmentSecrets.set(peeringId, secret);
+  }
+
+  establishmentSecret(peeringId: string): string | undefined {
+    return this.establishmentSecrets.get(peeringId);
+  }
+
+  clearEstablishmentSecret(peeringId: string): void {
+    this.establishmentSecrets.delete(peeringId);
+  }
+
+  /**
+   * Resolves once `currentIndex()` exceeds `minIndex` after a stored change, when `waitMs` has
+   * passed, or when the store closes, whichever comes first. The caller then reads normally.
+   */
+  waitForIndex(currentIndex: () => number, minIndex: number, waitMs: number): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const release = () => {
+        clearTimeout(timer);
+        this.watchers.delete(check);
+        resolve();
+      };
+      const check = () => {
+        if (this.closed || currentIndex() > minIndex) release();
+      };
+      const timer = setTimeout(release, waitMs);
+      this.watchers.add(check);
+    });
+  }
+
+  /** Releases every waiting blocking query so no request and no timer outlives the simulator. */
+  close(): void {
+    this.closed = true;
+    this.notifyWatchers();
+  }
+
+  private changed(partition: string, index: number): void {
+    this.partitionIndexes.set(partition, index);
+    this.notifyWatchers();
+  }
+
+  private notifyWatchers(): void {
+    for (const check of [...this.watchers]) check();
+  }
+}
+
+function keyOf(partition: string, name: string): string {
+  return `${partition}\u0000${name}`;
+}
+
+function copy(peering: ConsulPeering | undefined): ConsulPeering | undefined {
+  return peering && structuredClone(peering);
+}

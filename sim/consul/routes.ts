@@ -1,0 +1,198 @@
+import { createHash } from 'node:crypto';
+import { SimHandler, SimRequest, SimResponse, SimRouter } from '../shared/http-server';
+import { badRequest, ConsulHttpError, forbidden, texts } from './errors';
+import { decodeGoStruct, GoJsonError, GoStruct, parseGoDuration } from './go-compat';
+import { ConsulSimSettings, PeeringService } from './peering-service';
+
+type Access = 'read' | 'write';
+
+/** Consul's blocking query defaults: 5 minutes when no (or a non-positive) wait is given, at most 10. */
+const DEFAULT_WAIT_MS = 5 * 60_000;
+const MAX_WAIT_MS = 10 * 60_000;
+
+const GENERATE_TOKEN_REQUEST: GoStruct = {
+  type: 'api.PeeringGenerateTokenRequest',
+  fields: { PeerName: 'string', Partition: 'string', Meta: 'stringMap', ServerExternalAddresses: 'strings' },
+};
+const ESTABLISH_REQUEST: GoStruct = {
+  type: 'api.PeeringEstablishRequest',
+  fields: { PeerName: 'string', PeeringToken: 'string', Partition: 'string', Meta: 'stringMap' },
+};
+
+interface GenerateTokenBody {
+  PeerName?: string;
+  Partition?: string;
+  Meta?: Record<string, string>;
+  ServerExternalAddresses?: string[];
+}
+
+interface EstablishBody {
+  PeerName?: string;
+  PeeringToken?: string;
+  Partition?: string;
+  Meta?: Record<string, string>;
+}
+
+/** The /v1/peering API. With `aclToken`, each call must present it (peering:read / peering:write). */
+export function registerPeeringRoutes(router: SimRouter, service: PeeringService, aclToken?: string): void {
+  const api = (access: Access, handler: SimHandler): SimHandler =>
+    answerConsulErrors((req) => {
+      authorize(req, access, aclToken);
+      return handler(req);
+    });
+  router.add('POST', '/v1/peering/token', api('write', (req) => generateToken(service, req)));
+  router.add('POST', '/v1/peering/establish', api('write', (req) => establish(service, req)));
+  // Registered before /v1/peering/:name so that GET /v1/peering/token is Consul's 405, not a read of a peering named "token".
+  for (const path of ['/v1/peering/token', '/v1/peering/establish']) {
+    router.add('GET', path, methodNotAllowed);
+    router.add('DELETE', path, methodNotAllowed);
+  }
+  const missingName = (): SimResponse => ({ status: 400, body: texts.mustSpecifyName });
+  router.add('GET', '/v1/peering', missingName);
+  router.add('DELETE', '/v1/peering', missingName);
+  router.add('GET', '/v1/peering/:name', api('read', (req) => readPeering(service, req)));
+  router.add('DELETE', '/v1/peering/:name', api('write', (req) => deletePeering(service, req)));
+  router.add('GET', '/v1/peerings', api('read', (req) => listPeerings(service, req)));
+}
+
+/** Simulator controls beside the fault surface: timings and the raw stored records. */
+export function registerControlRoutes(router: SimRouter, service: PeeringService, settings: ConsulSimSettings): void {
+  router.add('GET', '/_sim/settings', () => ({ status: 200, body: settings }));
+  router.add('PUT', '/_sim/settings', (req) => {
+    const input = (req.body ? JSON.parse(req.body) : {}) as Partial<Record<keyof ConsulSimSettings, unknown>>;
+    const keys = ['deleteDurationMs', 'activateAfterMs'] as const;
+    const invalid = keys.find((key) => input[key] !== undefined && !(typeof input[key] === 'number' && input[key] >= 0));
+    if (invalid) return { status: 400, body: { error: `${invalid} must be a non-negative number of milliseconds` } };
+    for (const key of keys) if (typeof input[key] === 'number') settings[key] = input[key];
+    return { status: 200, body: settings };
+  });
+  router.add('GET', '/_sim/peerings', (req) => ({
+    status: 200,
+    body: service.storedPeerings(req.query.get('partition') ?? undefined),
+  }));
+}
+
+/** Consul's answer for a path no endpoint serves. */
+export function notFound(req: SimRequest): SimResponse {
+  return { status: 404, body: req.path.includes('/v1/') ? texts.unknownApiPath : texts.nonApiPath };
+}
+
+export function methodNotAllowed(req: SimRequest): SimResponse {
+  return { status: 405, body: texts.methodNotAllowed(req.method) };
+}
+
+function generateToken(service: PeeringService, req: SimRequest): SimResponse {
+  const body = decodeBody<GenerateTokenBody>(req.body, GENERATE_TOKEN_REQUEST);
+  if (!body.PeerName) throw badRequest(texts.peerNameRequiredForToken);
+  const token = service.generateToken({
+    peerName: body.PeerName,
+    partition: body.Partition || partitionOf(req),
+    meta: body.Meta,
+    serverExternalAddresses: body.ServerExternalAddresses,
+  });
+  return { status: 200, body: { PeeringToken: token } };
+}
+
+function establish(service: PeeringService, req: SimRequest): SimResponse {
+  const body = decodeBody<EstablishBody>(req.body, ESTABLISH_REQUEST);
+  if (!body.PeerName) throw badRequest(texts.peerNameRequiredForEstablish);
+  if (!body.PeeringToken) throw badRequest(texts.peeringTokenRequired);
+  service.establish({
+    peerName: body.PeerName,
+    partition: body.Partition || partitionOf(req),
+    peeringToken: body.PeeringToken,
+    meta: body.Meta,
+  });
+  return { status: 200, body: {} };
+}
+
+async function readPeering(service: PeeringService, req: SimRequest): Promise<SimResponse> {
+  const partition = partitionOf(req);
+  const name = req.params.name;
+  const index = await blockingIndex(service, req, () => service.readIndex(partition, name));
+  const peering = service.read(partition, name);
+  if (!peering) return { status: 404, body: texts.peeringNotFound(name), headers: queryMeta(index) };
+  return { status: 200, body: peering, headers: queryMeta(index) };
+}
+
+async function listPeerings(service: PeeringService, req: SimRequest): Promise<SimResponse> {
+  const partition = partitionOf(req);
+  const index = await blockingIndex(service, req, () => service.listIndex(partition));
+  return { status: 200, body: service.list(partition), headers: queryMeta(index) };
+}
+
+function deletePeering(service: PeeringService, req: SimRequest): SimResponse {
+  service.delete(partitionOf(req), req.params.name);
+  return { status: 200 };
+}
+
+/**
+ * Consul's blocking query: with ?index=N, hold the request while the index the read reports is
+ * still <= N, until a stored change moves it or ?wait runs out. Returns the index to report.
+ */
+async function blockingIndex(service: PeeringService, req: SimRequest, currentIndex: () => number): Promise<number> {
+  const { minIndex, waitMs } = parseBlocking(req.query);
+  if (minIndex > 0 && currentIndex() <= minIndex) await service.waitForIndex(currentIndex, minIndex, waitMs);
+  return currentIndex();
+}
+
+function parseBlocking(query: URLSearchParams): { minIndex: number; waitMs: number } {
+  const wait = query.get('wait');
+  const waitMs = wait ? parseGoDuration(wait) : DEFAULT_WAIT_MS;
+  if (waitMs === undefined) throw badRequest(texts.invalidWait);
+  const index = query.get('index');
+  if (index && !/^\d+$/.test(index)) throw badRequest(texts.invalidIndex);
+  return { minIndex: Number(index ?? 0), waitMs: waitMs <= 0 ? DEFAULT_WAIT_MS : Math.min(waitMs, MAX_WAIT_MS) };
+}
+
+function queryMeta(index: number): Record<string, string> {
+  return { 'X-Consul-Index': String(index), 'X-Consul-KnownLeader': 'true', 'X-Consul-LastContact': '0' };
+}
+
+function partitionOf(req: SimRequest): string {
+  return req.query.get('partition') || 'default';
+}
+
+function decodeBody<T>(text: string, struct: GoStruct): T {
+  try {
+    return decodeGoStruct(text, struct, 'decoder') as T;
+  } catch (err) {
+    if (err instanceof GoJsonError) throw badRequest(texts.bodyDecodingFailed(err.message));
+    throw err;
+  }
+}
+
+/** Consul writes every error as plain text with its status; anything else is a simulator bug. */
+function answerConsulErrors(handler: SimHandler): SimHandler {
+  return async (req) => {
+    try {
+      return await handler(req);
+    } catch (err) {
+      if (err instanceof ConsulHttpError) return { status: err.status, body: err.message };
+      throw err;
+    }
+  };
+}
+
+function authorize(req: SimRequest, access: Access, aclToken: string | undefined): void {
+  if (aclToken === undefined) return;
+  const presented = presentedToken(req);
+  if (presented === aclToken) return;
+  const permission = `peering:${access}`;
+  throw forbidden(presented ? texts.tokenDenied(accessorIdOf(presented), permission) : texts.anonymousDenied(permission));
+}
+
+/** Where Consul looks for the ACL token: X-Consul-Token, Authorization: Bearer, then ?token=. */
+function presentedToken(req: SimRequest): string | undefined {
+  const header = req.headers['x-consul-token'];
+  if (typeof header === 'string' && header !== '') return header;
+  const bearer = /^Bearer\s+(\S+)/i.exec(req.headers.authorization ?? '');
+  if (bearer) return bearer[1];
+  return req.query.get('token') || undefined;
+}
+
+/** A stable made-up AccessorID for a token the simulator does not accept, shaped like Consul's UUIDs. */
+function accessorIdOf(token: string): string {
+  const hex = createHash('sha256').update(token).digest('hex');
+  return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20, 32)].join('-');
+}
