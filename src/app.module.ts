@@ -11,6 +11,7 @@ import { ClustersService } from './clusters/clusters.service';
 import { LOGGER } from './common/logger';
 import { ProblemFilter } from './common/problem.filter';
 import { GATEWAY_CONFIG, GatewayConfig } from './config/gateway-config';
+import { DomainEvents } from './events/domain-events';
 import { HealthController } from './health/health.controller';
 import { IdempotencyService } from './idempotency/idempotency.service';
 import { OperationStore } from './operations/operation.store';
@@ -42,6 +43,7 @@ export class AppModule {
         { provide: LOGGER, useValue: logger },
         { provide: APP_GUARD, useClass: BearerGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        DomainEvents,
         ClusterStore,
         ClustersService,
         PeeringStore,

@@ -1,19 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Problem } from '../common/problem';
+import { DomainEvents } from '../events/domain-events';
 import { nowIso } from '../common/time';
 import { Peering, SideStatus } from './peering';
 import { assertTransition, PeeringState } from './peering-state';
 import { PeeringStore } from './peering.store';
-
-export interface StateChange {
-  peering: Peering;
-  from: PeeringState;
-  to: PeeringState;
-  reason: string | null;
-  operationId: string;
-}
-
-export type StateChangeListener = (change: StateChange) => Promise<void> | void;
 
 export interface TransitionPatch {
   sides?: Partial<Peering['sides']>;
@@ -24,17 +15,14 @@ export interface TransitionPatch {
 
 /**
  * The one function through which a peering's state moves. It checks that the move is legal,
- * writes it with the native sides and the error together, and tells listeners (events, webhooks).
+ * writes it with the native sides and the error together, and announces it (history, webhooks).
  */
 @Injectable()
 export class PeeringTransitions {
-  private readonly listeners: StateChangeListener[] = [];
-
-  constructor(private readonly store: PeeringStore) {}
-
-  onChange(listener: StateChangeListener): void {
-    this.listeners.push(listener);
-  }
+  constructor(
+    private readonly store: PeeringStore,
+    private readonly events: DomainEvents,
+  ) {}
 
   async move(id: string, to: PeeringState, patch: TransitionPatch = {}): Promise<Peering> {
     let from: PeeringState = to;
@@ -56,8 +44,7 @@ export class PeeringTransitions {
       return updated;
     });
     if (from !== to) {
-      const change = { peering: next, from, to, reason: next.stateReason, operationId: next.operationId };
-      for (const listener of this.listeners) await listener(change);
+      await this.events.emit({ kind: 'peering.state_changed', peering: next, from, to, reason: next.stateReason, operationId: next.operationId });
     }
     return next;
   }

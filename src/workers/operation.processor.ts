@@ -3,6 +3,7 @@ import { DelayedError, Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { UpstreamError } from '../adapters/port';
 import { LOGGER } from '../common/logger';
+import { DomainEvents } from '../events/domain-events';
 import { GatewayError, problem, Problem } from '../common/problem';
 import { fullJitter, nowIso } from '../common/time';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
@@ -36,6 +37,7 @@ export class OperationProcessor {
     private readonly peerings: PeeringStore,
     private readonly transitions: PeeringTransitions,
     private readonly handshake: Handshake,
+    private readonly events: DomainEvents,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -94,15 +96,16 @@ export class OperationProcessor {
       throw retry;
     }
     this.logger.warn({ operationId: op.id, attempt, reason: reason.detail }, 'operation failed');
-    await this.finish(op.id, 'failed', reason);
-    const peering = await this.peerings.get(op.peeringId);
+    const failed = await this.finish(op.id, 'failed', reason);
+    let peering = await this.peerings.get(op.peeringId);
     if (peering && peering.operationId === op.id && peering.state !== 'DELETED') {
-      await this.transitions.move(op.peeringId, 'FAILED', { lastError: reason, reason: reason.detail });
+      peering = await this.transitions.move(op.peeringId, 'FAILED', { lastError: reason, reason: reason.detail });
     }
+    await this.events.emit({ kind: 'operation.failed', operation: failed, peering, error: reason });
   }
 
-  private async finish(id: string, status: 'succeeded' | 'failed', lastError: Problem | null): Promise<void> {
-    await this.operations.update(id, (o) => {
+  private async finish(id: string, status: 'succeeded' | 'failed', lastError: Problem | null): Promise<Operation> {
+    return this.operations.update(id, (o) => {
       o.status = status;
       o.nextAttemptAt = null;
       if (lastError || status === 'succeeded') o.lastError = lastError;

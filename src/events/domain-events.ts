@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import type { Problem } from '../common/problem';
+import type { Operation } from '../operations/operation';
+import type { Peering } from '../peerings/peering';
+import type { PeeringState } from '../peerings/peering-state';
+
+export interface PeeringStateChanged {
+  kind: 'peering.state_changed';
+  peering: Peering;
+  from: PeeringState;
+  to: PeeringState;
+  reason: string | null;
+  operationId: string;
+}
+
+export interface OperationFailed {
+  kind: 'operation.failed';
+  operation: Operation;
+  peering: Peering | null;
+  error: Problem;
+}
+
+export type DomainEvent = PeeringStateChanged | OperationFailed;
+export type DomainEventListener = (event: DomainEvent) => Promise<void> | void;
+
+/**
+ * In-process fan-out of what happened, written once where it happens (state transitions,
+ * operation outcomes) and read by whoever keeps history or delivers webhooks. Listeners run in
+ * order and are awaited, so an event is recorded before the work that caused it moves on.
+ */
+@Injectable()
+export class DomainEvents {
+  private readonly listeners: DomainEventListener[] = [];
+
+  subscribe(listener: DomainEventListener): void {
+    this.listeners.push(listener);
+  }
+
+  async emit(event: DomainEvent): Promise<void> {
+    for (const listener of this.listeners) await listener(event);
+  }
+}
