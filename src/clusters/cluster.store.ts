@@ -43,7 +43,7 @@ export class ClusterStore {
 
   /** False when a peering still uses the cluster (checked atomically with the removal). */
   async removeIfUnused(id: string): Promise<boolean> {
-    const removed = await this.redis.client.eval(REMOVE_UNUSED_CLUSTER, 3, this.clusterKey(id), this.redis.key('clusters'), this.usageKey(id), id);
+    const removed = await this.redis.runScript(REMOVE_UNUSED_CLUSTER, [this.clusterKey(id), this.redis.key('clusters'), this.usageKey(id)], [id]);
     return removed === 1;
   }
 }

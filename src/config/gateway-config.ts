@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 export type GatewayRole = 'all' | 'api' | 'worker';
@@ -34,6 +35,16 @@ export interface GatewayConfig {
   retryBaseMs: number;
   /** Interval of the sweep that re-enqueues operations whose job never reached the queue. */
   outboxSweepMs: number;
+  /** Webhooks: delays between delivery attempts (ms); attempts = 1 + its length. */
+  webhookRetryScheduleMs: number[];
+  /** Webhooks: how long one delivery attempt may take before it counts as failed. */
+  webhookTimeoutMs: number;
+  /** Webhooks: hostnames and CIDRs allowed even in link-local and cloud metadata ranges. */
+  webhookAllow: string[];
+  /** Webhooks: how long the previous secret keeps signing after a rotation. */
+  webhookRotationGraceMs: number;
+  /** Webhooks: deliveries in flight at once, per worker process. */
+  webhookConcurrency: number;
   logLevel: string;
 }
 
@@ -53,6 +64,30 @@ function bool(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
   if (['true', '1', 'yes'].includes(raw)) return true;
   if (['false', '0', 'no'].includes(raw)) return false;
   throw new ConfigError(`${name} must be true or false, got '${env[name]}'`);
+}
+
+/** `5s,5m,2h` (suffixes ms, s, m, h; a bare number is ms) as milliseconds. */
+function durations(env: NodeJS.ProcessEnv, name: string, fallback: string): number[] {
+  const raw = env[name] || fallback;
+  const unit: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+  return raw.split(',').map((part) => {
+    const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(part);
+    if (!match) throw new ConfigError(`${name} must be a comma-separated list of durations like 5s,5m,2h, got '${raw}'`);
+    return Math.round(Number(match[1]) * unit[match[2] ?? 'ms']);
+  });
+}
+
+/** Comma-separated hostnames, IP addresses and CIDRs (checked here so a typo fails at start). */
+function hostsAndCidrs(env: NodeJS.ProcessEnv, name: string): string[] {
+  const entries = (env[name] ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean);
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address);
+    const max = family === 6 ? 128 : 32;
+    const badCidr = bits !== undefined && (!family || extra !== undefined || !/^\d+$/.test(bits) || Number(bits) > max);
+    if (badCidr || (!family && !/^[a-z0-9.-]+$/.test(address))) throw new ConfigError(`${name}: '${entry}' is neither a hostname nor an IP address or CIDR`);
+  }
+  return entries;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -82,6 +117,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     removalTimeoutMs: int(env, 'GATEWAY_REMOVAL_TIMEOUT_MS', 120_000, 1),
     retryBaseMs: int(env, 'GATEWAY_RETRY_BASE_MS', 500, 1),
     outboxSweepMs: int(env, 'GATEWAY_OUTBOX_SWEEP_MS', 5_000, 100),
+    webhookRetryScheduleMs: durations(env, 'GATEWAY_WEBHOOK_RETRY_SCHEDULE', '5s,5m,30m,2h,5h,10h,10h,14h,14h,16h'),
+    webhookTimeoutMs: int(env, 'GATEWAY_WEBHOOK_TIMEOUT_MS', 15_000, 1),
+    webhookAllow: hostsAndCidrs(env, 'GATEWAY_WEBHOOK_ALLOW'),
+    webhookRotationGraceMs: int(env, 'GATEWAY_WEBHOOK_ROTATION_GRACE_MS', 24 * 3_600_000, 0),
+    webhookConcurrency: int(env, 'GATEWAY_WEBHOOK_CONCURRENCY', 32, 1),
     logLevel: env.LOG_LEVEL ?? 'info',
   };
 }

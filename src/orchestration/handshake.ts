@@ -185,7 +185,7 @@ export class Handshake {
   /** Reads the sides until all are active; short intervals first, since most pairs settle fast. */
   private async awaitHealthy(run: OperationRun, adapter: PeeringAdapter, sides: SideContext[], waitMs: number): Promise<NativeSide[]> {
     const deadline = Date.now() + waitMs;
-    let interval = 20;
+    let interval = 15;
     for (;;) {
       const natives = await Promise.all(sides.map((s) => adapter.find(s)));
       const peeringId = sides[0].peering.id;
@@ -201,7 +201,7 @@ export class Handshake {
         throw new NotYetError(`not active within ${Math.round(waitMs / 1000)} s: ${states}`);
       }
       await sleep(interval, run.signal);
-      interval = Math.min(500, Math.round(interval * 1.5));
+      interval = Math.min(250, Math.round(interval * 1.4));
     }
   }
 

@@ -31,8 +31,8 @@ export class OperationRun {
   }
 
   async step<T>(name: string, work: () => Promise<T>, describe?: (result: T) => string | undefined): Promise<T> {
-    const step = { name, status: 'running' as const, startedAt: nowIso() };
-    this.operation = await this.operations.update(this.operation.id, (op) => op.steps.push(step));
+    this.operation.steps.push({ name, status: 'running', startedAt: nowIso() });
+    this.operation = await this.operations.save(this.operation);
     try {
       const result = await work();
       await this.finishStep(name, 'succeeded', describe?.(result));
@@ -43,13 +43,13 @@ export class OperationRun {
     }
   }
 
+  /** Only this run writes its operation while it holds the peering's lease, so its copy is current. */
   private async finishStep(name: string, status: 'succeeded' | 'failed', detail?: string): Promise<void> {
-    this.operation = await this.operations.update(this.operation.id, (op) => {
-      const step = [...op.steps].reverse().find((s) => s.name === name && s.status === 'running');
-      if (!step) return;
-      step.status = status;
-      step.finishedAt = nowIso();
-      if (detail) step.detail = detail;
-    });
+    const step = [...this.operation.steps].reverse().find((s) => s.name === name && s.status === 'running');
+    if (!step) return;
+    step.status = status;
+    step.finishedAt = nowIso();
+    if (detail) step.detail = detail;
+    this.operation = await this.operations.save(this.operation);
   }
 }

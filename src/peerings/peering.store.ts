@@ -69,7 +69,7 @@ export class PeeringStore {
       ...clusters.map((c) => this.clusters.usageKey(c)),
     ];
     const args = [peering.id, JSON.stringify(peering), operation.id, JSON.stringify(operation), String(Date.now()), String(locks.length), String(clusters.length)];
-    const [outcome, key, holder] = (await this.redis.client.eval(CREATE_PEERING, keys.length, ...keys, ...args)) as string[];
+    const [outcome, key, holder] = (await this.redis.runScript(CREATE_PEERING, keys, args)) as string[];
     if (outcome === 'missing_cluster') {
       const id = key.split(':').pop()!;
       const field = id === peering.local.cluster ? 'local.cluster' : 'remote.cluster';
@@ -105,7 +105,7 @@ export class PeeringStore {
       const current = JSON.parse(raw) as Peering;
       const next = change(current);
       if (!next) return current;
-      const written = await this.redis.client.eval(COMPARE_AND_SET, 1, this.peeringKey(id), version, JSON.stringify(next));
+      const written = await this.redis.runScript(COMPARE_AND_SET, [this.peeringKey(id)], [version, JSON.stringify(next)]);
       if (written === 1) return next;
       if (written === -1) throw GatewayError.notFound('peering', id);
     }
@@ -115,7 +115,7 @@ export class PeeringStore {
   /** Frees the name and pair for a new peering: called when this one starts deleting. */
   async releaseLocks(peering: Peering): Promise<void> {
     const keys = this.lockKeys(peering);
-    await this.redis.client.eval(RELEASE_IF_HELD, keys.length, ...keys, peering.id);
+    await this.redis.runScript(RELEASE_IF_HELD, keys, [peering.id]);
   }
 
   /** After DELETED: no longer uses its clusters, and the tombstone expires. */

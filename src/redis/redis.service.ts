@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import Redis, { RedisOptions } from 'ioredis';
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
 import { LOGGER } from '../common/logger';
@@ -12,6 +13,7 @@ import { LOGGER } from '../common/logger';
 export class RedisService implements OnModuleInit, OnModuleDestroy {
   readonly client: Redis;
   private readonly extra: Redis[] = [];
+  private readonly scriptShas = new Map<string, string>();
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
@@ -21,6 +23,8 @@ export class RedisService implements OnModuleInit, OnModuleDestroy {
       ...this.baseOptions(),
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
+      // Commands issued in the same tick share one write: many small reads and writes per step.
+      enableAutoPipelining: true,
       lazyConnect: true,
     });
     let wasReady = false;
@@ -66,6 +70,24 @@ export class RedisService implements OnModuleInit, OnModuleDestroy {
       await Promise.race([ready, timeout]);
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Runs a Lua script by its SHA (EVALSHA), loading it on the first NOSCRIPT: hot paths send a
+   * 40-byte digest instead of the script's source on every call.
+   */
+  async runScript(script: string, keys: string[], args: (string | number)[]): Promise<unknown> {
+    let sha = this.scriptShas.get(script);
+    if (!sha) {
+      sha = createHash('sha1').update(script).digest('hex');
+      this.scriptShas.set(script, sha);
+    }
+    try {
+      return await this.client.evalsha(sha, keys.length, ...keys, ...args);
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      return this.client.eval(script, keys.length, ...keys, ...args);
     }
   }
 

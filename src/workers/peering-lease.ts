@@ -23,7 +23,7 @@ export class PeeringLease {
     if (!held) return null;
     const lease = new PeeringLease(redis, key, owner);
     lease.timer = setInterval(() => {
-      redis.client.eval(RENEW_IF_HELD, 1, key, owner, String(LEASE_MS)).catch(() => undefined);
+      redis.runScript(RENEW_IF_HELD, [key], [owner, LEASE_MS]).catch(() => undefined);
     }, LEASE_MS / 3);
     lease.timer.unref();
     return lease;
@@ -31,6 +31,6 @@ export class PeeringLease {
 
   async release(): Promise<void> {
     clearInterval(this.timer);
-    await this.redis.client.eval(RELEASE_IF_HELD, 1, this.key, this.owner).catch(() => undefined);
+    await this.redis.runScript(RELEASE_IF_HELD, [this.key], [this.owner]).catch(() => undefined);
   }
 }

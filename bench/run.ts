@@ -1,0 +1,20 @@
+import { benchConsul, consulReport } from './consul.bench';
+
+/** `npm run bench`: every benchmark, its figures printed side by side in one run. */
+async function main(): Promise<void> {
+  const which = process.argv.slice(2);
+  const wants = (name: string) => which.length === 0 || which.includes(name);
+  if (wants('consul')) {
+    // 20 callers in flight is the target's load; 50 shows where one gateway process saturates.
+    console.log(consulReport(await benchConsul(200, 20)));
+    console.log(consulReport(await benchConsul(200, 50)));
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

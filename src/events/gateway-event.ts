@@ -1,0 +1,57 @@
+import { newId } from '../common/ids';
+import type { Problem } from '../common/problem';
+import { nowIso } from '../common/time';
+import { Peering, toPeeringView } from '../peerings/peering';
+import type { PeeringState } from '../peerings/peering-state';
+import type { DomainEvent } from './domain-events';
+
+export const GATEWAY_EVENT_TYPES = [
+  'peering.state_changed',
+  'peering.active',
+  'peering.degraded',
+  'peering.failed',
+  'peering.deleted',
+  'operation.failed',
+] as const;
+export type GatewayEventType = (typeof GATEWAY_EVENT_TYPES)[number];
+
+export interface GatewayEventData {
+  /** The peering as callers see it (no secret); null when it was already gone. */
+  peering: Peering | null;
+  operationId: string;
+  from?: PeeringState;
+  to?: PeeringState;
+  reason?: string | null;
+  error?: Problem;
+}
+
+/** What the gateway publishes: kept as the peering's history and delivered as webhooks. */
+export interface GatewayEvent {
+  id: string;
+  type: GatewayEventType;
+  peeringId: string;
+  timestamp: string;
+  data: GatewayEventData;
+}
+
+/** A state change also reads as what it means for the states callers wait for. */
+const ARRIVALS: Partial<Record<PeeringState, GatewayEventType>> = {
+  ACTIVE: 'peering.active',
+  DEGRADED: 'peering.degraded',
+  FAILED: 'peering.failed',
+  DELETED: 'peering.deleted',
+};
+
+/** The published events of one domain event, in the order subscribers receive them. */
+export function toGatewayEvents(event: DomainEvent): GatewayEvent[] {
+  const timestamp = nowIso();
+  if (event.kind === 'operation.failed') {
+    const data = { peering: event.peering ? toPeeringView(event.peering) : null, operationId: event.operation.id, error: event.error };
+    return [{ id: newId('ev'), type: 'operation.failed', peeringId: event.operation.peeringId, timestamp, data }];
+  }
+  const data: GatewayEventData = { peering: toPeeringView(event.peering), operationId: event.operationId, from: event.from, to: event.to, reason: event.reason };
+  const events: GatewayEvent[] = [{ id: newId('ev'), type: 'peering.state_changed', peeringId: event.peering.id, timestamp, data }];
+  const arrival = ARRIVALS[event.to];
+  if (arrival) events.push({ id: newId('ev'), type: arrival, peeringId: event.peering.id, timestamp, data });
+  return events;
+}
