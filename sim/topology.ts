@@ -1,4 +1,5 @@
 import { ConsulNetwork, ConsulSim, startConsulSim } from './consul';
+import { OntapClusterSim, OntapNetwork, startOntapCluster } from './ontap';
 
 /** A cluster registration for the gateway, in the shape of POST /v1/clusters. */
 export interface ClusterRegistration {
@@ -17,16 +18,27 @@ export interface TopologyOptions {
   consulDeleteDurationMs?: number;
   consulActivateAfterMs?: number;
   consulAclToken?: string;
+  ontapRouteWindowMs?: number;
+  ontapAsyncJobs?: boolean;
 }
+
+/** The simulated ONTAP clusters and their intercluster LIFs (simulated addresses, never dialled). */
+export const SANDBOX_ONTAP = [
+  { name: 'ontap-east', interclusterAddresses: ['10.1.0.11', '10.1.0.12'] },
+  { name: 'ontap-west', interclusterAddresses: ['10.2.0.11', '10.2.0.12'] },
+];
+export const SANDBOX_ONTAP_CREDENTIALS = { username: 'admin', password: 'netapp123' };
 
 export interface SimTopology {
   consul: ConsulSim[];
+  ontap: OntapClusterSim[];
   clusters: ClusterRegistration[];
   close(): Promise<void>;
 }
 
 /**
- * The sandbox's simulated estate: two Consul datacenters (consul-dc1, consul-dc2). It serves
+ * The sandbox's simulated estate: two Consul datacenters (consul-dc1, consul-dc2) and two ONTAP
+ * clusters (ontap-east, ontap-west). It serves
  * `npm start` with nothing configured, the tests, the benchmarks and `npm run sim`.
  */
 export async function startTopology(options: TopologyOptions = {}): Promise<SimTopology> {
@@ -46,18 +58,37 @@ export async function startTopology(options: TopologyOptions = {}): Promise<SimT
       }),
     ),
   );
-  const clusters: ClusterRegistration[] = consul.map((sim) => ({
-    id: `consul-${sim.datacenter}`,
-    product: 'consul',
-    endpoint: sim.url,
-    auth: { token: aclToken },
-    consul: { partition: 'default', datacenter: sim.datacenter },
-  }));
+  const ontapNetwork = new OntapNetwork();
+  const ontap = await Promise.all(
+    SANDBOX_ONTAP.map((spec, i) =>
+      startOntapCluster({ ...spec, ...SANDBOX_ONTAP_CREDENTIALS, host: options.host, port: port(consul.length + i) }, ontapNetwork, {
+        routeWindowMs: options.ontapRouteWindowMs,
+        asyncJobs: options.ontapAsyncJobs,
+      }),
+    ),
+  );
+  const clusters: ClusterRegistration[] = [
+    ...consul.map((sim) => ({
+      id: `consul-${sim.datacenter}`,
+      product: 'consul' as const,
+      endpoint: sim.url,
+      auth: { token: aclToken },
+      consul: { partition: 'default', datacenter: sim.datacenter },
+    })),
+    ...ontap.map((sim, i) => ({
+      id: sim.name,
+      product: 'ontap' as const,
+      endpoint: sim.url,
+      auth: { ...SANDBOX_ONTAP_CREDENTIALS },
+      ontap: { interclusterAddresses: SANDBOX_ONTAP[i].interclusterAddresses, ipspace: 'Default' },
+    })),
+  ];
   return {
     consul,
+    ontap,
     clusters,
     close: async () => {
-      await Promise.all(consul.map((s) => s.close()));
+      await Promise.all([...consul, ...ontap].map((s) => s.close()));
     },
   };
 }

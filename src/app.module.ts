@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { AdapterRegistry } from './adapters/adapter-registry';
 import { ClusterHttp } from './adapters/cluster-http';
 import { ConsulAdapter } from './adapters/consul/consul.adapter';
+import { OntapAdapter } from './adapters/ontap/ontap.adapter';
 import { BearerGuard } from './auth/bearer.guard';
 import { ClusterStore } from './clusters/cluster.store';
 import { ClustersController } from './clusters/clusters.controller';
@@ -53,6 +54,7 @@ export class AppModule {
         IdempotencyService,
         ClusterHttp,
         ConsulAdapter,
+        OntapAdapter,
         AdapterRegistry,
         Handshake,
         OperationQueue,

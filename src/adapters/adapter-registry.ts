@@ -1,20 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import type { Product } from '../clusters/cluster';
-import { GatewayError } from '../common/problem';
 import { ConsulAdapter } from './consul/consul.adapter';
+import { OntapAdapter } from './ontap/ontap.adapter';
 import type { PeeringAdapter } from './port';
 
 @Injectable()
 export class AdapterRegistry {
-  private readonly adapters: Partial<Record<Product, PeeringAdapter>>;
+  private readonly adapters: Record<Product, PeeringAdapter>;
 
-  constructor(consul: ConsulAdapter) {
-    this.adapters = { consul };
+  constructor(consul: ConsulAdapter, ontap: OntapAdapter) {
+    this.adapters = { consul, ontap };
   }
 
   for(product: Product): PeeringAdapter {
-    const adapter = this.adapters[product];
-    if (!adapter) throw new GatewayError('validation_failed', `product '${product}' is not supported yet`);
-    return adapter;
+    return this.adapters[product];
   }
 }

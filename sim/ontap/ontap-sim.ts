@@ -1,0 +1,107 @@
+import { Faults } from '../shared/faults';
+import { SimRouter, startSimServer } from '../shared/http-server';
+import { DEFAULT_IPSPACE, OntapCluster, OntapSimSettings } from './cluster';
+import { ERRORS, injectedFailureBody, ontapError } from './errors';
+import { registerControl } from './control';
+import { JobRunner } from './jobs';
+import type { OntapNetwork } from './network';
+import { OntapPeerRecord, observeStatus } from './peer-record';
+import { registerApi } from './routes';
+
+export interface OntapClusterSpec {
+  /** Cluster name, e.g. "ontap-east". */
+  name: string;
+  /** Default: a random free port on 127.0.0.1. */
+  port?: number;
+  host?: string;
+  /** Basic auth; default admin / netapp123. */
+  username?: string;
+  password?: string;
+  /** Intercluster LIF addresses, e.g. ["10.1.0.11", "10.1.0.12"]: simulated, never dialled. */
+  interclusterAddresses: string[];
+  /** Default ["Default"]; the Default and Cluster IPspaces always exist. */
+  ipspaces?: string[];
+  /** Default 2: caps the LIFs of `local_network` (4656087); 0 gives 4656079 and 4656074. */
+  nodes?: number;
+  /** Effective cluster version "generation.major.minor"; default "9.6.0". Below 9.6 encryption fails (4656075). */
+  version?: string;
+}
+
+export interface OntapSimOptions {
+  /** Route-propagation window after LIFs appear; default 0. */
+  routeWindowMs?: number;
+  /** POST/PATCH/DELETE on peers answer 202 with a job that ends `jobDurationMs` later. */
+  asyncJobs?: boolean;
+  /** Default 200. */
+  jobDurationMs?: number;
+}
+
+export interface OntapClusterSim {
+  name: string;
+  uuid: string;
+  url: string;
+  port: number;
+  interclusterAddresses(): string[];
+  faults: Faults;
+  /** Live settings: changing them (here or by PUT /_sim/settings) takes effect at once. */
+  settings: OntapSimSettings;
+  /** The raw records, for tests. */
+  peers(): OntapPeerRecord[];
+  /** Intercluster LIFs appearing now, in the Default IPspace: their route window starts. */
+  addInterclusterLifs(addresses: string[]): void;
+  close(): Promise<void>;
+}
+
+/** Starts one simulated ONTAP cluster; clusters started on the same network can peer. */
+export async function startOntapCluster(spec: OntapClusterSpec, network: OntapNetwork, options: OntapSimOptions = {}): Promise<OntapClusterSim> {
+  const settings: OntapSimSettings = {
+    routeWindowMs: options.routeWindowMs ?? 0,
+    asyncJobs: options.asyncJobs ?? false,
+    jobDurationMs: options.jobDurationMs ?? 200,
+    vserverMigrationInProgress: false,
+  };
+  const cluster = new OntapCluster({ name: spec.name, nodes: spec.nodes ?? 2, ipspaces: spec.ipspaces ?? [DEFAULT_IPSPACE], version: spec.version ?? '9.6.0' }, settings, network);
+  // The configured LIFs have been there for long: no route window for them.
+  cluster.addLifs(spec.interclusterAddresses, DEFAULT_IPSPACE, 0);
+  network.attach(cluster);
+
+  const faults = new Faults(injectedFailureBody);
+  const jobs = new JobRunner();
+  const addInterclusterLifs = (addresses: string[]): void => cluster.addLifs(addresses, DEFAULT_IPSPACE, Date.now());
+  const peers = (): OntapPeerRecord[] => {
+    const now = Date.now();
+    return [...cluster.records.values()].map((record) => ({ ...record, status: observeStatus(cluster, record, now) }));
+  };
+
+  const router = new SimRouter();
+  registerApi(router, { cluster, jobs, credentials: { username: spec.username ?? 'admin', password: spec.password ?? 'netapp123' } });
+  registerControl(router, { cluster, faults, addInterclusterLifs, peers });
+
+  const server = await startSimServer({
+    port: spec.port,
+    host: spec.host,
+    router,
+    faults,
+    notFound: () => ontapError(ERRORS.apiNotFound).toResponse(),
+    methodNotAllowed: (req) => ontapError(ERRORS.methodNotAllowed, { detail: `${req.method} ${req.path}` }).toResponse(),
+  }).catch((err: unknown) => {
+    network.detach(cluster);
+    throw err;
+  });
+  return {
+    name: cluster.name,
+    uuid: cluster.uuid,
+    url: server.url,
+    port: server.port,
+    interclusterAddresses: () => cluster.lifs().map((lif) => lif.address),
+    faults,
+    settings,
+    peers,
+    addInterclusterLifs,
+    close: async () => {
+      jobs.close();
+      network.detach(cluster);
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import type { Cluster } from '../../clusters/cluster';
+import type { HttpAnswer } from '../cluster-http';
+import { retryAfterMs } from '../consul/consul-errors';
+import { ErrorKind, UpstreamError } from '../port';
+import { ONTAP_ERROR_CODES, ONTAP_ROUTE_PROPAGATION_CODE } from './error-codes';
+
+/** Codes that mean "this passphrase will not do": the handshake makes a new one. */
+const SECRET_REJECTED = new Set(['4656106', '4656107']);
+
+export interface OntapErrorBody {
+  error?: { code?: string; message?: string; target?: string };
+}
+
+/** Turns an ONTAP error (HTTP answer or failed job) into an UpstreamError, by ONTAP's code first. */
+export function classifyOntapError(cluster: Cluster, status: number | null, code: string | null, message: string, retryAfter?: number): UpstreamError {
+  const upstream = { product: 'ontap' as const, cluster: cluster.id, status, code, message };
+  const known = code ? ONTAP_ERROR_CODES[code] : undefined;
+  if (code && SECRET_REJECTED.has(code)) return new UpstreamError('secret-rejected', upstream, 'upstream_rejected', known?.summary);
+  if (code === ONTAP_ROUTE_PROPAGATION_CODE) return new UpstreamError('route-propagation', upstream, 'upstream_unavailable', known?.summary);
+  if (known) {
+    const kind: ErrorKind = known.retryable === 'backoff' ? 'transient' : known.retryable === 'route-propagation' ? 'route-propagation' : 'final';
+    return new UpstreamError(kind, upstream, known.gatewayCode, known.summary, retryAfter);
+  }
+  if (status === 404) return new UpstreamError('not-found', upstream, 'not_found', 'the record does not exist on the cluster');
+  if (status === 401 || status === 403) {
+    return new UpstreamError('final', upstream, 'upstream_rejected', "the cluster refused the gateway's credentials; check the cluster's username and password");
+  }
+  if (status === null || status >= 500 || status === 429) return new UpstreamError('transient', upstream, 'upstream_unavailable', 'the cluster failed to answer', retryAfter);
+  return new UpstreamError('final', upstream, 'upstream_rejected', undefined, retryAfter);
+}
+
+export function classifyOntapAnswer(cluster: Cluster, answer: HttpAnswer): UpstreamError {
+  let body: OntapErrorBody = {};
+  try {
+    body = JSON.parse(answer.text) as OntapErrorBody;
+  } catch {
+    /* not JSON: a proxy or a broken node answered */
+  }
+  const message = body.error?.message ?? (answer.text.trim().slice(0, 300) || `HTTP ${answer.status}`);
+  return classifyOntapError(cluster, answer.status, body.error?.code ?? null, message, retryAfterMs(answer));
+}

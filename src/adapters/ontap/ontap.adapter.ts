@@ -1,0 +1,178 @@
+import { Injectable } from '@nestjs/common';
+import type { Cluster } from '../../clusters/cluster';
+import { sleep } from '../../common/time';
+import { ClusterHttp, HttpAnswer, HttpCall } from '../cluster-http';
+import { NativeSide, Offer, PeeringAdapter, SideContext, SideHealth } from '../port';
+import { classifyOntapAnswer, classifyOntapError } from './ontap-errors';
+
+/** The fields of an ONTAP cluster-peer record the gateway reads. */
+export interface OntapPeerRecord {
+  uuid: string;
+  name: string;
+  remote?: { ip_addresses?: string[]; name?: string };
+  status?: { state?: string };
+  authentication?: { state?: string; in_use?: string; expiry_time?: string };
+  encryption?: { proposed?: string; state?: string };
+}
+
+interface JobRecord {
+  state: string;
+  message?: string;
+  code?: number | string;
+  error?: { code?: string; message?: string };
+}
+
+const RECORD_FIELDS = 'uuid,name,remote,status,authentication,encryption,ipspace';
+
+const HEALTH: Record<string, SideHealth> = {
+  available: 'active',
+  pending: 'pending',
+  partial: 'degraded',
+  unavailable: 'degraded',
+  unidentified: 'degraded',
+};
+
+const JOB_DONE = new Set(['success', 'failure', 'cancelled', 'expired']);
+
+/** Asks ONTAP to put the record in the answer, so a generated passphrase arrives even with a 202 job answer. */
+const RETURN_RECORDS = { return_records: 'true' };
+
+/**
+ * ONTAP cluster peers over the REST API. Both sides are records made by POST /cluster/peers: the
+ * local side offers (generated passphrase, the remote cluster's addresses), the remote side
+ * accepts (that passphrase, the local cluster's addresses). Deletes are synchronous, or a job.
+ */
+@Injectable()
+export class OntapAdapter implements PeeringAdapter {
+  readonly product = 'ontap' as const;
+
+  constructor(private readonly http: ClusterHttp) {}
+
+  /** A call under /api with basic auth; a 202 job answer is followed until the job ends. */
+  async call(cluster: Cluster, call: HttpCall, allowNotFound = false): Promise<HttpAnswer> {
+    const credentials = Buffer.from(`${cluster.auth.username ?? ''}:${cluster.auth.password ?? ''}`).toString('base64');
+    const answer = await this.http.call(cluster, { ...call, path: `/api${call.path}`, headers: { authorization: `Basic ${credentials}`, ...call.headers } }, (a) =>
+      allowNotFound && a.status === 404 ? undefined : classifyOntapAnswer(cluster, a),
+    );
+    if (answer.status === 202) await this.awaitJob(cluster, answer);
+    return answer;
+  }
+
+  /** Follows a job: fast at first (most finish in well under a second), backing off to 2 s. */
+  private async awaitJob(cluster: Cluster, answer: HttpAnswer): Promise<void> {
+    const uuid = (JSON.parse(answer.text) as { job?: { uuid?: string } }).job?.uuid;
+    if (!uuid) return;
+    let interval = 50;
+    for (;;) {
+      const res = await this.call(cluster, { method: 'GET', path: `/cluster/jobs/${uuid}`, query: { fields: 'state,message,code,error' } });
+      const job = JSON.parse(res.text) as JobRecord;
+      if (JOB_DONE.has(job.state)) {
+        if (job.state === 'success') return;
+        const code = job.error?.code ?? (job.code !== undefined ? String(job.code) : null);
+        throw classifyOntapError(cluster, null, code, job.error?.message ?? job.message ?? `job ${job.state}`);
+      }
+      await sleep(interval);
+      interval = Math.min(2_000, Math.round(interval * 1.6));
+    }
+  }
+
+  peerName(side: SideContext): string {
+    return side.peering.name;
+  }
+
+  /** The addresses the side's record names as its remote: the other cluster's intercluster LIFs. */
+  counterpartAddresses(side: SideContext): string[] {
+    const other = side.counterpart.cluster;
+    if (!other) return side.counterpart.addresses ?? [];
+    // New LIFs made for this peering on its local cluster are the addresses the remote must use.
+    const lifs = side.peering.ontap?.localNetwork?.interfaces.map((i) => i.ipAddress);
+    if (other.id === side.peering.local.cluster && lifs?.length) return lifs;
+    return other.ontap?.interclusterAddresses ?? [];
+  }
+
+  async list(cluster: Cluster): Promise<OntapPeerRecord[]> {
+    const records: OntapPeerRecord[] = [];
+    let next: string | undefined = `/cluster/peers?fields=${RECORD_FIELDS}&max_records=500`;
+    while (next) {
+      const [path, query] = next.replace(/^\/api/, '').split('?');
+      const answer = await this.call(cluster, { method: 'GET', path, query: Object.fromEntries(new URLSearchParams(query)) });
+      const page = JSON.parse(answer.text) as { records?: OntapPeerRecord[]; _links?: { next?: { href?: string } } };
+      records.push(...(page.records ?? []));
+      next = page._links?.next?.href;
+    }
+    return records;
+  }
+
+  async findRecord(side: SideContext): Promise<OntapPeerRecord | null> {
+    const name = this.peerName(side);
+    const addresses = new Set(this.counterpartAddresses(side));
+    const records = await this.list(side.cluster);
+    return (
+      records.find((r) => r.name === name) ??
+      records.find((r) => (r.remote?.ip_addresses ?? []).some((ip) => addresses.has(ip))) ??
+      null
+    );
+  }
+
+  async find(side: SideContext): Promise<NativeSide | null> {
+    const record = await this.findRecord(side);
+    return record ? toNativeSide(record) : null;
+  }
+
+  async offer(side: SideContext, existing: NativeSide | null): Promise<Offer> {
+    const options = side.peering.ontap;
+    const authentication = { generate_passphrase: true, expiry_time: options?.passphraseExpiry };
+    const answer = existing
+      ? // A record without its pair (a half pair): a new passphrase on it repairs the pair.
+        await this.call(side.cluster, { method: 'PATCH', path: `/cluster/peers/${existing.nativeId}`, query: RETURN_RECORDS, json: { authentication, encryption: { proposed: options?.encryption } } })
+      : await this.call(side.cluster, { method: 'POST', path: '/cluster/peers', query: RETURN_RECORDS, json: { ...this.createBody(side), authentication, local_network: localNetwork(side) } });
+    const body = JSON.parse(answer.text || '{}') as { authentication?: { passphrase?: string; expiry_time?: string }; records?: { authentication?: { passphrase?: string; expiry_time?: string } }[] };
+    const auth = body.authentication ?? body.records?.[0]?.authentication;
+    if (!auth?.passphrase) throw classifyOntapError(side.cluster, answer.status, null, 'the cluster did not return a generated passphrase');
+    return { secret: auth.passphrase, expiresAt: auth.expiry_time };
+  }
+
+  async accept(side: SideContext, secret: string): Promise<void> {
+    await this.call(side.cluster, { method: 'POST', path: '/cluster/peers', json: { ...this.createBody(side), authentication: { passphrase: secret } } });
+  }
+
+  private createBody(side: SideContext): Record<string, unknown> {
+    const options = side.peering.ontap;
+    return {
+      name: this.peerName(side),
+      remote: { ip_addresses: this.counterpartAddresses(side) },
+      encryption: options ? { proposed: options.encryption } : undefined,
+      ipspace: { name: options?.ipspace ?? side.cluster.ontap?.ipspace ?? 'Default' },
+      initial_allowed_svms: options?.initialAllowedSvms?.map((name) => ({ name })),
+    };
+  }
+
+  async remove(side: SideContext, native: NativeSide): Promise<void> {
+    await this.call(side.cluster, { method: 'DELETE', path: `/cluster/peers/${native.nativeId}` }, true);
+  }
+
+  /** ONTAP deletes synchronously (or by a job already followed): one read confirms it. */
+  async awaitRemoved(side: SideContext): Promise<boolean> {
+    return (await this.findRecord(side)) === null;
+  }
+}
+
+/** Only the peering's local side makes new intercluster LIFs. */
+function localNetwork(side: SideContext): Record<string, unknown> | undefined {
+  const lifs = side.peering.ontap?.localNetwork;
+  if (!lifs || side.cluster.id !== side.peering.local.cluster) return undefined;
+  return {
+    interfaces: lifs.interfaces.map((i) => ({ ip_address: i.ipAddress })),
+    netmask: lifs.netmask,
+    broadcast_domain: lifs.broadcastDomain,
+    gateway: lifs.gateway,
+  };
+}
+
+export function toNativeSide(record: OntapPeerRecord): NativeSide {
+  const state = record.status?.state ?? 'unidentified';
+  let health = HEALTH[state] ?? 'degraded';
+  // A record that reads available while its authentication has a problem is not healthy.
+  if (health === 'active' && record.authentication?.state === 'problem') health = 'degraded';
+  return { nativeId: record.uuid, nativeState: state, health, detail: record.authentication?.state ? `authentication ${record.authentication.state}` : undefined };
+}
