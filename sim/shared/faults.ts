@@ -35,6 +35,8 @@ export class Faults {
   private queued: QueuedFailure[] = [];
   /** Product calls seen, for tests that assert how many calls a cluster received. */
   calls = 0;
+  /** The latest product calls (method, path, parsed JSON body), newest last, for tests that check request shapes. */
+  readonly journal: { method: string; path: string; body: unknown; at: number }[] = [];
 
   constructor(private readonly failureBody: (status: number) => unknown) {}
 
@@ -43,8 +45,10 @@ export class Faults {
   }
 
   /** Applies latency and failures; returns an answer to send instead of the real one, 'drop', or undefined. */
-  async beforeRequest(method: string, path: string): Promise<SimResponse | 'drop' | undefined> {
+  async beforeRequest(method: string, path: string, body = ''): Promise<SimResponse | 'drop' | undefined> {
     this.calls++;
+    this.journal.push({ method, path, body: parseJson(body), at: Date.now() });
+    if (this.journal.length > 1000) this.journal.shift();
     if (this.refusingConnections()) return 'drop';
     if (this.settings.latencyMs > 0) await new Promise((r) => setTimeout(r, this.settings.latencyMs));
     const index = this.queued.findIndex((f) => (!f.match?.method || f.match.method === method) && (!f.match?.pathPrefix || path.startsWith(f.match.pathPrefix)));
@@ -63,6 +67,7 @@ export class Faults {
   reset(): void {
     this.settings = { ...defaults };
     this.queued = [];
+    this.journal.length = 0;
   }
 
   /**
@@ -95,5 +100,14 @@ export class Faults {
       this.reset();
       return { status: 204 };
     });
+  }
+}
+
+function parseJson(body: string): unknown {
+  if (!body) return undefined;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body;
   }
 }

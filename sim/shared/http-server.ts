@@ -114,7 +114,7 @@ export async function startSimServer(options: SimServerOptions): Promise<Running
         body: await readBody(req),
       };
       if (!url.pathname.startsWith(controlPrefix)) {
-        const injected = await options.faults.beforeRequest(simReq.method, simReq.path);
+        const injected = await options.faults.beforeRequest(simReq.method, simReq.path, simReq.body);
         if (injected === 'drop') {
           req.socket.destroy();
           return;

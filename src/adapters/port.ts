@@ -67,10 +67,14 @@ export interface PeeringAdapter {
   readonly product: Product;
   /** The record this peering has on the side's cluster, made by us or not (for adoption); null when absent. */
   find(side: SideContext): Promise<NativeSide | null>;
-  /** Makes (or, given an existing record, renews) the offer and returns its secret. */
+  /** Makes (or, given an existing record, renews: a rotation) the offer and returns its secret. */
   offer(side: SideContext, existing: NativeSide | null): Promise<Offer>;
   /** Accepts the counterpart's offer with its secret. */
   accept(side: SideContext, secret: string): Promise<void>;
+  /** Takes a renewed secret (a rotation) on the accepting side's existing record. */
+  confirm(side: SideContext, native: NativeSide, secret: string): Promise<void>;
+  /** Points an existing record at new counterpart addresses (ONTAP); absent where addresses travel in the secret. */
+  retarget?(side: SideContext, native: NativeSide, addresses: string[]): Promise<void>;
   /** Removes the side's record; a record already gone counts as removed. */
   remove(side: SideContext, native: NativeSide): Promise<void>;
   /** Follows an asynchronous removal; true once the record is gone, false at the deadline. */

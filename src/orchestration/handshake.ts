@@ -10,6 +10,7 @@ import { sleep } from '../common/time';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
 import { OperationStore } from '../operations/operation.store';
 import { isTwoSided, Peering, SideStatus } from '../peerings/peering';
+import { PeeringChange } from '../peerings/peering-change';
 import { PeeringTransitions } from '../peerings/peering-transitions';
 import { PeeringStore } from '../peerings/peering.store';
 import { OperationRun } from './operation-run';
@@ -61,8 +62,50 @@ export class Handshake {
     if (!remote) await run.step('handshake', () => this.offerAndAccept(run, adapter, sides.local, remoteSide, local));
     else await run.step('adopt', async () => undefined, () => 'both sides exist: adopted');
 
-    const [localNow, remoteNow] = await run.step('await-active', () => this.awaitHealthy(run, adapter, [sides.local, remoteSide], this.config.establishTimeoutMs));
-    await this.transitions.move(peering.id, 'ACTIVE', { sides: { local: status(localNow), remote: status(remoteNow) }, lastError: null, reason: null });
+    await this.settle(run, adapter, [sides.local, remoteSide], false);
+  }
+
+  /**
+   * Changes an established pair in place: new remote addresses, and a renewed secret offered on
+   * the local side and confirmed on the remote one. A pair that is no longer whole is repaired by
+   * establishing it again instead.
+   */
+  async update(run: OperationRun): Promise<void> {
+    const peering = await run.peering();
+    const change = (run.operation.input ?? {}) as PeeringChange;
+    const sides = await this.sides(peering);
+    const adapter = this.adapters.for(peering.product);
+    const contexts = sides.remote ? [sides.local, sides.remote] : [sides.local];
+    const natives = await run.step('inspect', () => Promise.all(contexts.map((s) => adapter.find(s))), (n) => n.map((x) => x?.nativeState ?? 'absent').join(', '));
+    if (natives.some((n) => !n || n.health === 'deleting' || n.health === 'terminated')) return this.establish(run);
+    const [local, remote] = natives as NativeSide[];
+
+    if (change.remoteAddresses && adapter.retarget) {
+      await run.step('retarget', () => retryThroughRouteWindow(() => adapter.retarget!(sides.local, local, change.remoteAddresses!), run.signal));
+    }
+    if (change.rotateSecret) {
+      const offer = await run.step('renew-secret', () => adapter.offer(sides.local, local));
+      if (sides.remote) await run.step('confirm-secret', () => retryThroughRouteWindow(() => adapter.confirm(sides.remote!, remote, offer.secret), run.signal));
+      else await this.operations.keepSecretOnce(run.operation.id, { value: offer.secret, expiresAt: offer.expiresAt }, OFFER_SECRET_TTL_SECONDS);
+    }
+    await this.settle(run, adapter, contexts, !sides.remote && Boolean(change.rotateSecret));
+  }
+
+  /**
+   * Waits for the sides to be healthy and marks the peering ACTIVE. A one-sided offer waits for a
+   * party the gateway does not drive: the operation is done when the offer stands, and a sync
+   * (or the reconciler) sees the peering become active later.
+   */
+  private async settle(run: OperationRun, adapter: PeeringAdapter, contexts: SideContext[], awaitingExternal: boolean): Promise<void> {
+    const id = contexts[0].peering.id;
+    const waitMs = awaitingExternal ? Math.min(this.config.establishTimeoutMs, 2_000) : this.config.establishTimeoutMs;
+    try {
+      const [local, remote] = await run.step('await-active', () => this.awaitHealthy(run, adapter, contexts, waitMs));
+      await this.transitions.move(id, 'ACTIVE', { sides: { local: status(local), ...(remote ? { remote: status(remote) } : {}) }, lastError: null, reason: null });
+    } catch (err) {
+      if (!awaitingExternal || !(err instanceof NotYetError)) throw err;
+      await this.transitions.move(id, 'ESTABLISHING', { reason: 'waiting for the remote side to accept the offer' });
+    }
   }
 
   async teardown(run: OperationRun): Promise<void> {
@@ -99,16 +142,7 @@ export class Handshake {
       const offer = await run.step('offer', () => retryThroughRouteWindow(() => this.whileNameDeleting(run, adapter, local, () => adapter.offer(local, usable)), run.signal));
       await this.operations.keepSecretOnce(run.operation.id, { value: offer.secret, expiresAt: offer.expiresAt }, OFFER_SECRET_TTL_SECONDS);
     }
-    const waitMs = secret ? this.config.establishTimeoutMs : Math.min(this.config.establishTimeoutMs, 2_000);
-    try {
-      const [now] = await run.step('await-active', () => this.awaitHealthy(run, adapter, [local], waitMs));
-      await this.transitions.move(peering.id, 'ACTIVE', { sides: { local: status(now) }, lastError: null, reason: null });
-    } catch (err) {
-      if (secret || !(err instanceof NotYetError)) throw err;
-      // An offer waits for a party the gateway does not drive: the operation is done when the
-      // offer stands, and a sync (or the reconciler) sees the peering become active later.
-      await this.transitions.move(peering.id, 'ESTABLISHING', { reason: 'waiting for the remote side to accept the offer' });
-    }
+    await this.settle(run, adapter, [local], !secret);
   }
 
   private async offerAndAccept(run: OperationRun, adapter: PeeringAdapter, local: SideContext, remote: SideContext, existing: NativeSide | null): Promise<void> {

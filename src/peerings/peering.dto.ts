@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsDefined, IsIn, IsInt, IsIP, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsIP, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { PRODUCTS } from '../clusters/cluster';
 import { SLUG, SLUG_RULE } from '../clusters/cluster.dto';
 import { PEERING_STATES, PeeringState } from './peering-state';
@@ -187,3 +187,60 @@ export class ListPeeringsQuery {
   cluster?: string;
 }
 
+
+export class OntapUpdateDto {
+  @ApiPropertyOptional({ description: 'Generate a new passphrase on the local side and set it on the remote side' })
+  @IsOptional()
+  @IsBoolean()
+  rotatePassphrase?: boolean;
+
+  @ApiPropertyOptional({ enum: ['none', 'tls_psk'], description: 'Changing it also rotates the passphrase (ONTAP allows it only with a refresh: 4656073)' })
+  @IsOptional()
+  @Transform(normaliseEncryption)
+  @IsIn(['none', 'tls_psk'], { message: 'encryption must be none or tls_psk' })
+  encryption?: 'none' | 'tls_psk';
+
+  @ApiPropertyOptional({ example: 'P1D', description: 'Expiry of the next generated passphrase, ISO 8601, at most 7 days' })
+  @IsOptional()
+  @IsString()
+  passphraseExpiry?: string;
+
+  @ApiPropertyOptional({ type: [String], description: "External peers only: the far cluster's new intercluster addresses" })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsIP(undefined, { each: true, message: 'each address must be an IPv4 or IPv6 address' })
+  remoteAddresses?: string[];
+}
+
+export class ConsulUpdateDto {
+  @ApiPropertyOptional({ description: 'Generate a new peering token on the acceptor (the unused old one stops working); a dialer that is not ACTIVE establishes with it' })
+  @IsOptional()
+  @IsBoolean()
+  rotateToken?: boolean;
+}
+
+export class UpdatePeeringDto {
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
+  @IsOptional()
+  @IsObject()
+  labels?: Record<string, string>;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  owner?: string;
+
+  @ApiPropertyOptional({ type: OntapUpdateDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OntapUpdateDto)
+  ontap?: OntapUpdateDto;
+
+  @ApiPropertyOptional({ type: ConsulUpdateDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ConsulUpdateDto)
+  consul?: ConsulUpdateDto;
+}

@@ -1,11 +1,11 @@
-import { Body, Controller, Delete, Get, Headers, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems } from '../common/api-docs';
 import { IdempotencyService, StoredAnswer } from '../idempotency/idempotency.service';
 import { idempotent } from '../idempotency/idempotent';
 import { Peering } from './peering';
-import { CreatePeeringDto, ListPeeringsQuery } from './peering.dto';
+import { CreatePeeringDto, ListPeeringsQuery, UpdatePeeringDto } from './peering.dto';
 import { PeeringsService } from './peerings.service';
 
 const IDEMPOTENCY_HEADER = {
@@ -54,6 +54,22 @@ export class PeeringsController {
   @ApiProblems('not_found')
   get(@Param('id') id: string): Promise<Peering> {
     return this.peerings.get(id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change a peering: labels at once; passphrase or token rotation, encryption, remote addresses through an operation (202)' })
+  @ApiResponse({ status: 202, description: 'Accepted; operationId names the update operation when the clusters change' })
+  @ApiProblems('validation_failed', 'not_found', 'conflict')
+  async update(@Param('id') id: string, @Body() body: UpdatePeeringDto, @Res() reply: FastifyReply): Promise<unknown> {
+    return send(reply, { status: 202, body: await this.peerings.update(id, body), location: `/v1/peerings/${id}` });
+  }
+
+  @Post(':id/sync')
+  @ApiOperation({ summary: 'Read the clusters now and repair drift (a side deleted by hand, a terminated peer): 202 with a sync operation' })
+  @ApiResponse({ status: 202, description: 'Accepted' })
+  @ApiProblems('not_found', 'conflict')
+  async sync(@Param('id') id: string, @Res() reply: FastifyReply): Promise<unknown> {
+    return send(reply, { status: 202, body: await this.peerings.sync(id), location: `/v1/peerings/${id}` });
   }
 
   @Delete(':id')

@@ -8,13 +8,23 @@ import { nowIso } from '../common/time';
 import { Operation, OperationType } from '../operations/operation';
 import { OperationStore } from '../operations/operation.store';
 import { OperationQueue } from '../workers/operation-queue';
-import { Peering, toPeeringView } from './peering';
+import { isTwoSided, Peering, toPeeringView } from './peering';
+import { PeeringChange } from './peering-change';
+import { ensureMutable } from './peering-state';
 import { PeeringTransitions } from './peering-transitions';
-import { CreatePeeringDto, ListPeeringsQuery } from './peering.dto';
+import { CreatePeeringDto, ListPeeringsQuery, UpdatePeeringDto } from './peering.dto';
 import { PeeringStore } from './peering.store';
 
 /** ONTAP peer names follow cluster-name rules: they also start with a letter, and are shorter. */
 const ONTAP_NAME = /^[a-z][a-z0-9-]{0,43}$/;
+
+function expiryRules(expiry: string, field: string): FieldError[] {
+  const ms = parseIsoDuration(expiry);
+  if (ms === null) return [{ field, message: 'must be an ISO 8601 duration such as P1D, PT12H or P1W' }];
+  if (ms > SEVEN_DAYS_MS) return [{ field, message: 'must be at most 7 days (ONTAP 4655058)' }];
+  if (ms <= 0) return [{ field, message: 'must be longer than zero' }];
+  return [];
+}
 
 function invalid(errors: FieldError[]): GatewayError {
   return new GatewayError('validation_failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
@@ -71,6 +81,50 @@ export class PeeringsService {
     return { items: page.items.map(toPeeringView), nextCursor: page.nextCursor };
   }
 
+  /**
+   * Labels and owner change at once; changes on the clusters (rotation, encryption, addresses)
+   * become an update operation. Everything is checked before anything is written.
+   */
+  async update(id: string, input: UpdatePeeringDto): Promise<Peering> {
+    const current = await this.store.require(id);
+    ensureMutable(current.state, id);
+    const errors: FieldError[] = [];
+    const change: PeeringChange = {};
+    let ontap = current.ontap;
+    if (input.consul && current.product !== 'consul') errors.push({ field: 'consul', message: 'is only for Consul peerings' });
+    if (input.ontap && current.product !== 'ontap') errors.push({ field: 'ontap', message: 'is only for ONTAP peerings' });
+    if (input.consul?.rotateToken) change.rotateSecret = true;
+    if (input.ontap && current.product === 'ontap') {
+      const { rotatePassphrase, encryption, passphraseExpiry, remoteAddresses } = input.ontap;
+      if (passphraseExpiry !== undefined) errors.push(...expiryRules(passphraseExpiry, 'ontap.passphraseExpiry'));
+      if (remoteAddresses && isTwoSided(current)) {
+        errors.push({ field: 'ontap.remoteAddresses', message: "is only for external peers: a managed cluster's addresses come from its registration" });
+      }
+      if (rotatePassphrase || (encryption && encryption !== current.ontap?.encryption)) change.rotateSecret = true;
+      if (remoteAddresses) change.remoteAddresses = remoteAddresses;
+      ontap = { ...current.ontap!, encryption: encryption ?? current.ontap!.encryption, passphraseExpiry: passphraseExpiry ?? current.ontap?.passphraseExpiry };
+    }
+    if (errors.length) throw invalid(errors);
+
+    const updated = await this.store.update(id, (p) => ({
+      ...p,
+      labels: input.labels ?? p.labels,
+      owner: input.owner ?? p.owner,
+      ontap,
+      remote: change.remoteAddresses && p.remote.external ? { external: { ...p.remote.external, addresses: change.remoteAddresses } } : p.remote,
+      updatedAt: nowIso(),
+    }));
+    if (!change.rotateSecret && !change.remoteAddresses) return toPeeringView(updated);
+    return toPeeringView(await this.startOperation(updated, 'update', updated.state === 'FAILED' ? 'ESTABLISHING' : updated.state, change));
+  }
+
+  /** Reads the clusters now and repairs what drifted (a side deleted by hand, a terminated peer). */
+  async sync(id: string): Promise<Peering> {
+    const current = await this.store.require(id);
+    ensureMutable(current.state, id);
+    return toPeeringView(await this.startOperation(current, 'sync', current.state === 'FAILED' ? 'ESTABLISHING' : current.state));
+  }
+
   /** Starts the delete; deleting something already deleting or deleted answers as it stands. */
   async remove(id: string): Promise<Peering> {
     const current = await this.store.require(id);
@@ -79,8 +133,8 @@ export class PeeringsService {
   }
 
   /** Records a new operation, makes it the peering's latest (older ones stop), and enqueues it. */
-  private async startOperation(current: Peering, type: OperationType, state: Peering['state']): Promise<Peering> {
-    const operation = this.newOperation(type, current.id, nowIso());
+  private async startOperation(current: Peering, type: OperationType, state: Peering['state'], input?: PeeringChange): Promise<Peering> {
+    const operation = { ...this.newOperation(type, current.id, nowIso()), input: input as Record<string, unknown> | undefined };
     await this.operations.createQueued(operation);
     const moved = await this.transitions.move(current.id, state, { operationId: operation.id, reason: `${type} requested` });
     if (state === 'DELETING') await this.store.releaseLocks(moved);
@@ -119,13 +173,7 @@ export class PeeringsService {
     if (input.consul) errors.push({ field: 'consul', message: 'is only for Consul peerings' });
     if (!ONTAP_NAME.test(input.name)) errors.push({ field: 'name', message: 'must follow ONTAP cluster-name rules: start with a letter, at most 44 characters' });
     if (input.name === local.id || input.name === remote?.id) errors.push({ field: 'name', message: 'must differ from the cluster names (ONTAP 4656071)' });
-    const expiry = input.ontap?.passphraseExpiry;
-    if (expiry !== undefined) {
-      const ms = parseIsoDuration(expiry);
-      if (ms === null) errors.push({ field: 'ontap.passphraseExpiry', message: 'must be an ISO 8601 duration such as P1D, PT12H or P1W' });
-      else if (ms > SEVEN_DAYS_MS) errors.push({ field: 'ontap.passphraseExpiry', message: 'must be at most 7 days (ONTAP 4655058)' });
-      else if (ms <= 0) errors.push({ field: 'ontap.passphraseExpiry', message: 'must be longer than zero' });
-    }
+    if (input.ontap?.passphraseExpiry !== undefined) errors.push(...expiryRules(input.ontap.passphraseExpiry, 'ontap.passphraseExpiry'));
     if (external?.secret && !external.addresses) {
       errors.push({ field: 'remote.external.addresses', message: 'is required with a passphrase: ONTAP needs the remote addresses to accept (4656069)' });
     }

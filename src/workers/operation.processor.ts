@@ -67,6 +67,7 @@ export class OperationProcessor {
     const run = new OperationRun(started, this.operations, this.peerings, signal);
     try {
       if (op.type === 'delete') await this.handshake.teardown(run);
+      else if (op.type === 'update') await this.handshake.update(run);
       else await this.handshake.establish(run);
       await this.finish(op.id, 'succeeded', null);
     } catch (err) {

@@ -37,6 +37,8 @@ export interface Harness {
   /** Polls a peering until `predicate` holds; fails with the last reading after `timeoutMs`. */
   waitForPeering(id: string, predicate: (p: any) => boolean, timeoutMs?: number): Promise<any>;
   waitForState(id: string, state: string, timeoutMs?: number): Promise<any>;
+  /** Polls an operation until it has finished (succeeded or failed). */
+  waitForOperation(id: string, timeoutMs?: number): Promise<any>;
   close(): Promise<void>;
 }
 
@@ -109,6 +111,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     api,
     waitForPeering,
     waitForState: (id, state, timeoutMs) => waitForPeering(id, (p) => p.state === state, timeoutMs),
+    waitForOperation: async (id, timeoutMs = 15_000) => {
+      const deadline = Date.now() + timeoutMs;
+      let last: ApiAnswer | undefined;
+      while (Date.now() < deadline) {
+        last = await api('GET', `/v1/operations/${id}`);
+        if (last.status === 200 && ['succeeded', 'failed'].includes(last.body.status)) return last.body;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error(`operation ${id} did not finish; last: ${JSON.stringify(last?.body)}`);
+    },
     close: async () => {
       await gateway.close();
       await topology.close();

@@ -80,6 +80,14 @@ export class ConsulAdapter implements PeeringAdapter {
     });
   }
 
+  /**
+   * A rotated token replaces the acceptor's unused establishment secret; a dialer whose stream is
+   * up keeps it (Consul refuses to re-establish an established peering), one that is not dials again.
+   */
+  async confirm(side: SideContext, native: NativeSide, secret: string): Promise<void> {
+    if (native.health !== 'active') await this.accept(side, secret);
+  }
+
   async remove(side: SideContext): Promise<void> {
     // Consul answers 200 for unknown names and for names already being deleted.
     await this.call(side.cluster, { method: 'DELETE', path: `/peering/${this.peerName(side)}`, query: { partition: this.partition(side.cluster) } });

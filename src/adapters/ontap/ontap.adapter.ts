@@ -136,6 +136,16 @@ export class OntapAdapter implements PeeringAdapter {
     await this.call(side.cluster, { method: 'POST', path: '/cluster/peers', json: { ...this.createBody(side), authentication: { passphrase: secret } } });
   }
 
+  /** The other side of a rotation: the same passphrase (and encryption) on the existing record. */
+  async confirm(side: SideContext, native: NativeSide, secret: string): Promise<void> {
+    const encryption = side.peering.ontap?.encryption;
+    await this.call(side.cluster, { method: 'PATCH', path: `/cluster/peers/${native.nativeId}`, json: { authentication: { passphrase: secret }, encryption: encryption ? { proposed: encryption } : undefined } });
+  }
+
+  async retarget(side: SideContext, native: NativeSide, addresses: string[]): Promise<void> {
+    await this.call(side.cluster, { method: 'PATCH', path: `/cluster/peers/${native.nativeId}`, json: { remote: { ip_addresses: addresses } } });
+  }
+
   private createBody(side: SideContext): Record<string, unknown> {
     const options = side.peering.ontap;
     return {
