@@ -1,4 +1,5 @@
 import { benchConsul, consulReport } from './consul.bench';
+import { benchRouteWindows, routeWindowReport } from './ontap.bench';
 
 /** `npm run bench`: every benchmark, its figures printed side by side in one run. */
 async function main(): Promise<void> {
@@ -9,6 +10,7 @@ async function main(): Promise<void> {
     console.log(consulReport(await benchConsul(200, 20)));
     console.log(consulReport(await benchConsul(200, 50)));
   }
+  if (wants('ontap')) console.log(routeWindowReport(await benchRouteWindows()));
 }
 
 main().then(

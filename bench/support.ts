@@ -21,12 +21,44 @@ export interface BenchGateway {
   close(): Promise<void>;
 }
 
-/** A gateway as `npm start` runs it (API and workers, real Redis), the simulators in a process of their own, quiet. */
-export async function startBenchGateway(simEnv: Record<string, string> = {}, env: Record<string, string> = {}): Promise<BenchGateway> {
-  const logger = createLogger('warn');
-  const redis: PrivateRedis = await startPrivateRedis(mkdtempSync(join(tmpdir(), 'gw-bench-')), logger);
+export interface BenchEstate {
+  redisUrl: string;
+  sims: SimProcess;
+  close(): Promise<void>;
+}
+
+/** A real Redis and the simulators in a process of their own, as the clusters would be on their own machines. */
+export async function startBenchEstate(simEnv: Record<string, string> = {}): Promise<BenchEstate> {
+  const redis: PrivateRedis = await startPrivateRedis(mkdtempSync(join(tmpdir(), 'gw-bench-')), createLogger('warn'));
   const sims = await startSimProcess(simEnv);
-  const config = loadConfig({ REDIS_URL: redis.url, GATEWAY_ADMIN_TOKEN: 'bench', GATEWAY_SANDBOX: 'false', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env });
+  return {
+    redisUrl: redis.url,
+    sims,
+    close: async () => {
+      await sims.stop();
+      await redis.stop();
+    },
+  };
+}
+
+/**
+ * A gateway as `npm start` runs it (API and workers), quiet. Given an estate, it shares it (with
+ * its own key prefix), so that two gateways can be compared side by side in one run.
+ */
+export async function startBenchGateway(simEnv: Record<string, string> = {}, env: Record<string, string> = {}, shared?: BenchEstate): Promise<BenchGateway> {
+  const logger = createLogger('warn');
+  const estate = shared ?? (await startBenchEstate(simEnv));
+  const sims = estate.sims;
+  const config = loadConfig({
+    REDIS_URL: estate.redisUrl,
+    GATEWAY_REDIS_PREFIX: `bench${Math.random().toString(36).slice(2, 8)}`,
+    GATEWAY_ADMIN_TOKEN: 'bench',
+    GATEWAY_SANDBOX: 'false',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    ...env,
+  });
   const clusters = (await validateClusterInputs(sims.clusters, 'bench')).map((input) => ({ input, source: 'sandbox' as const }));
   const gateway = await startGateway(config, { logger, clusters });
 
@@ -62,8 +94,7 @@ export async function startBenchGateway(simEnv: Record<string, string> = {}, env
     },
     close: async () => {
       await gateway.close();
-      await sims.stop();
-      await redis.stop();
+      if (!shared) await estate.close();
     },
   };
 }

@@ -7,7 +7,7 @@ import { startTopology } from './topology';
  *
  * SIM_HOST (default 127.0.0.1), SIM_BASE_PORT (default 18500; each cluster takes the next port),
  * SIM_ADVERTISE_HOST (the host name the gateway reaches the simulators by, default SIM_HOST),
- * SIM_CONSUL_DELETE_MS (default 2000).
+ * SIM_CONSUL_DELETE_MS (default 2000), SIM_ONTAP_PAIRS (default 1: ontap-east and ontap-west).
  */
 async function main(): Promise<void> {
   const host = process.env.SIM_HOST ?? '127.0.0.1';
@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     host,
     basePort: Number(process.env.SIM_BASE_PORT ?? 18500),
     consulDeleteDurationMs: process.env.SIM_CONSUL_DELETE_MS ? Number(process.env.SIM_CONSUL_DELETE_MS) : undefined,
+    ontapPairs: process.env.SIM_ONTAP_PAIRS ? Number(process.env.SIM_ONTAP_PAIRS) : undefined,
   });
   const advertise = process.env.SIM_ADVERTISE_HOST;
   const clusters = topology.clusters.map((c) => (advertise ? { ...c, endpoint: c.endpoint.replace(`//${host}:`, `//${advertise}:`) } : c));

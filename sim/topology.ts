@@ -20,6 +20,8 @@ export interface TopologyOptions {
   consulAclToken?: string;
   ontapRouteWindowMs?: number;
   ontapAsyncJobs?: boolean;
+  /** Pairs of ONTAP clusters: the first is ontap-east/ontap-west; more are for benchmarks. */
+  ontapPairs?: number;
 }
 
 /** The simulated ONTAP clusters and their intercluster LIFs (simulated addresses, never dialled). */
@@ -28,6 +30,14 @@ export const SANDBOX_ONTAP = [
   { name: 'ontap-west', interclusterAddresses: ['10.2.0.11', '10.2.0.12'] },
 ];
 export const SANDBOX_ONTAP_CREDENTIALS = { username: 'admin', password: 'netapp123' };
+
+function ontapSpecs(pairs: number): { name: string; interclusterAddresses: string[] }[] {
+  const extra = Array.from({ length: Math.max(0, pairs - 1) }, (_, i) => [
+    { name: `ontap-east-${i + 2}`, interclusterAddresses: [`10.${20 + 2 * i}.0.11`, `10.${20 + 2 * i}.0.12`] },
+    { name: `ontap-west-${i + 2}`, interclusterAddresses: [`10.${21 + 2 * i}.0.11`, `10.${21 + 2 * i}.0.12`] },
+  ]).flat();
+  return [...SANDBOX_ONTAP, ...extra];
+}
 
 export interface SimTopology {
   consul: ConsulSim[];
@@ -59,8 +69,9 @@ export async function startTopology(options: TopologyOptions = {}): Promise<SimT
     ),
   );
   const ontapNetwork = new OntapNetwork();
+  const specs = ontapSpecs(options.ontapPairs ?? 1);
   const ontap = await Promise.all(
-    SANDBOX_ONTAP.map((spec, i) =>
+    specs.map((spec, i) =>
       startOntapCluster({ ...spec, ...SANDBOX_ONTAP_CREDENTIALS, host: options.host, port: port(consul.length + i) }, ontapNetwork, {
         routeWindowMs: options.ontapRouteWindowMs,
         asyncJobs: options.ontapAsyncJobs,
@@ -80,7 +91,7 @@ export async function startTopology(options: TopologyOptions = {}): Promise<SimT
       product: 'ontap' as const,
       endpoint: sim.url,
       auth: { ...SANDBOX_ONTAP_CREDENTIALS },
-      ontap: { interclusterAddresses: SANDBOX_ONTAP[i].interclusterAddresses, ipspace: 'Default' },
+      ontap: { interclusterAddresses: specs[i].interclusterAddresses, ipspace: 'Default' },
     })),
   ];
   return {

@@ -31,6 +31,8 @@ export interface GatewayConfig {
   establishTimeoutMs: number;
   /** How long one delete follows an asynchronous removal before handing back to the queue. */
   removalTimeoutMs: number;
+  /** How ONTAP's route-propagation failures are repeated: `steady` (the default) or `exponential` (for comparison). */
+  routeRetry: 'steady' | 'exponential';
   /** Base of the exponential backoff (full jitter) between attempts of an operation. */
   retryBaseMs: number;
   /** Interval of the sweep that re-enqueues operations whose job never reached the queue. */
@@ -90,6 +92,12 @@ function hostsAndCidrs(env: NodeJS.ProcessEnv, name: string): string[] {
   return entries;
 }
 
+function routeRetry(raw: string | undefined): 'steady' | 'exponential' {
+  if (raw === undefined || raw === '' || raw === 'steady') return 'steady';
+  if (raw === 'exponential') return 'exponential';
+  throw new ConfigError(`GATEWAY_ROUTE_RETRY must be steady or exponential, got '${raw}'`);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const role = (env.GATEWAY_ROLE ?? 'all') as GatewayRole;
   if (!['all', 'api', 'worker'].includes(role)) throw new ConfigError(`GATEWAY_ROLE must be all, api or worker, got '${role}'`);
@@ -116,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     establishTimeoutMs: int(env, 'GATEWAY_ESTABLISH_TIMEOUT_MS', 60_000, 1),
     removalTimeoutMs: int(env, 'GATEWAY_REMOVAL_TIMEOUT_MS', 120_000, 1),
     retryBaseMs: int(env, 'GATEWAY_RETRY_BASE_MS', 500, 1),
+    routeRetry: routeRetry(env.GATEWAY_ROUTE_RETRY),
     outboxSweepMs: int(env, 'GATEWAY_OUTBOX_SWEEP_MS', 5_000, 100),
     webhookRetryScheduleMs: durations(env, 'GATEWAY_WEBHOOK_RETRY_SCHEDULE', '5s,5m,30m,2h,5h,10h,10h,14h,14h,16h'),
     webhookTimeoutMs: int(env, 'GATEWAY_WEBHOOK_TIMEOUT_MS', 15_000, 1),

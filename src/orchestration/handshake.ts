@@ -14,7 +14,7 @@ import { PeeringChange } from '../peerings/peering-change';
 import { PeeringTransitions } from '../peerings/peering-transitions';
 import { PeeringStore } from '../peerings/peering.store';
 import { OperationRun } from './operation-run';
-import { isKind, NotYetError, retryThroughRouteWindow } from './retry';
+import { EXPONENTIAL_ROUTE_RETRY, isKind, NotYetError, retryThroughRouteWindow, ROUTE_RETRY, RouteRetrySchedule } from './retry';
 
 interface Sides {
   local: SideContext;
@@ -31,6 +31,8 @@ const OFFER_SECRET_TTL_SECONDS = 7 * 24 * 3600;
  */
 @Injectable()
 export class Handshake {
+  private readonly routeRetry: RouteRetrySchedule;
+
   constructor(
     private readonly adapters: AdapterRegistry,
     private readonly clusters: ClusterStore,
@@ -39,7 +41,9 @@ export class Handshake {
     private readonly operations: OperationStore,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.routeRetry = config.routeRetry === 'exponential' ? EXPONENTIAL_ROUTE_RETRY : ROUTE_RETRY;
+  }
 
   async establish(run: OperationRun): Promise<void> {
     const peering = await run.peering();
@@ -81,11 +85,11 @@ export class Handshake {
     const [local, remote] = natives as NativeSide[];
 
     if (change.remoteAddresses && adapter.retarget) {
-      await run.step('retarget', () => retryThroughRouteWindow(() => adapter.retarget!(sides.local, local, change.remoteAddresses!), run.signal));
+      await run.step('retarget', () => this.persist(run, adapter, sides.local, () => adapter.retarget!(sides.local, local, change.remoteAddresses!)));
     }
     if (change.rotateSecret) {
       const offer = await run.step('renew-secret', () => adapter.offer(sides.local, local));
-      if (sides.remote) await run.step('confirm-secret', () => retryThroughRouteWindow(() => adapter.confirm(sides.remote!, remote, offer.secret), run.signal));
+      if (sides.remote) await run.step('confirm-secret', () => this.persist(run, adapter, sides.remote!, () => adapter.confirm(sides.remote!, remote, offer.secret)));
       else await this.operations.keepSecretOnce(run.operation.id, { value: offer.secret, expiresAt: offer.expiresAt }, OFFER_SECRET_TTL_SECONDS);
     }
     await this.settle(run, adapter, contexts, !sides.remote && Boolean(change.rotateSecret));
@@ -135,11 +139,11 @@ export class Handshake {
     const usable = await this.clearUnusable(run, adapter, local, existing);
     if (secret) {
       if (!usable || usable.health === 'pending') {
-        await run.step('accept', () => retryThroughRouteWindow(() => this.whileNameDeleting(run, adapter, local, () => adapter.accept(local, secret)), run.signal));
+        await run.step('accept', () => this.persist(run, adapter, local, () => adapter.accept(local, secret)));
       }
       await this.forgetExternalSecret(peering.id);
     } else if (!usable || usable.health === 'pending') {
-      const offer = await run.step('offer', () => retryThroughRouteWindow(() => this.whileNameDeleting(run, adapter, local, () => adapter.offer(local, usable)), run.signal));
+      const offer = await run.step('offer', () => this.persist(run, adapter, local, () => adapter.offer(local, usable)));
       await this.operations.keepSecretOnce(run.operation.id, { value: offer.secret, expiresAt: offer.expiresAt }, OFFER_SECRET_TTL_SECONDS);
     }
     await this.settle(run, adapter, [local], !secret);
@@ -147,9 +151,9 @@ export class Handshake {
 
   private async offerAndAccept(run: OperationRun, adapter: PeeringAdapter, local: SideContext, remote: SideContext, existing: NativeSide | null): Promise<void> {
     for (let round = 1; ; round++) {
-      const offer = await retryThroughRouteWindow(() => this.whileNameDeleting(run, adapter, local, () => adapter.offer(local, existing)), run.signal);
+      const offer = await this.persist(run, adapter, local, () => adapter.offer(local, existing));
       try {
-        await retryThroughRouteWindow(() => this.whileNameDeleting(run, adapter, remote, () => adapter.accept(remote, offer.secret)), run.signal);
+        await this.persist(run, adapter, remote, () => adapter.accept(remote, offer.secret));
         return;
       } catch (err) {
         // A used or replaced secret gets one fresh offer, not a loop.
@@ -177,6 +181,11 @@ export class Handshake {
         this.logger.warn({ peering: side.peering.id, cluster: side.cluster.id, err: (err as Error).message }, 'roll-back failed; the next attempt or a delete clears it');
       }
     }
+  }
+
+  /** A call that outlasts the refusals the products document as passing: the route window, a name still deleting. */
+  private persist<T>(run: OperationRun, adapter: PeeringAdapter, side: SideContext, work: () => Promise<T>): Promise<T> {
+    return retryThroughRouteWindow(() => this.whileNameDeleting(run, adapter, side, work), run.signal, this.routeRetry);
   }
 
   /** A name still being deleted on the cluster is waited out (Consul's asynchronous delete). */
