@@ -8,6 +8,7 @@ import { CreateClusterDto } from './clusters/cluster.dto';
 import { ClustersService } from './clusters/clusters.service';
 import { Cluster } from './clusters/cluster';
 import { createLogger, NestPinoLogger } from './common/logger';
+import { GatewayError } from './common/problem';
 import { createValidationPipe } from './common/validation';
 import { GatewayConfig } from './config/gateway-config';
 
@@ -37,13 +38,33 @@ function openApi(app: NestFastifyApplication): void {
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, document), { jsonDocumentUrl: 'openapi.json' });
 }
 
+/**
+ * Callers (curl with a shared header set, webhook automation) often send Content-Type: JSON with
+ * an empty body on DELETE or POST .../sync; that is no body, not a malformed one.
+ */
+function acceptEmptyJsonBodies(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (err) {
+      done(new GatewayError('validation_failed', `the body is not valid JSON: ${(err as Error).message}`, { errors: [{ field: 'body', message: 'must be valid JSON' }] }), undefined);
+    }
+  });
+}
+
 export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), new FastifyAdapter({ bodyLimit: 1024 * 1024 }), {
     logger: new NestPinoLogger(logger.child({ component: 'nest' })),
     abortOnError: false,
+    // JSON bodies are parsed by acceptEmptyJsonBodies below.
+    bodyParser: false,
   });
   app.useGlobalPipes(createValidationPipe());
+  acceptEmptyJsonBodies(app);
   openApi(app);
   await app.init();
 

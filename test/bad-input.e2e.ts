@@ -55,6 +55,12 @@ describe('bad input: a clear problem naming the field and the rule, and nothing 
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body.code).toBe('validation_failed');
+    expect(res.body.errors).toEqual([{ field: 'body', message: 'must be valid JSON' }]);
+  });
+
+  it('an empty body with a JSON content type is no body (DELETE from a shared curl header set)', async () => {
+    const res = await h.api('DELETE', '/v1/peerings/pr_nope', '', { 'content-type': 'application/json' });
+    expect(res.status).toBe(404);
   });
 
   it('unknown peering and operation ids -> 404 problem', async () => {

@@ -175,7 +175,7 @@ describe('ONTAP: adoption, repair, roll-back, one-sided peerings and changes', (
   });
 
   it("sends requests in the shapes of NetApp's published definition", async () => {
-    const contract = parse(readFileSync(join(__dirname, '..', '..', '..', 'shared', 'contracts', 'ontap-9.6-cluster-peers-subset.yaml'), 'utf8'));
+    const contract = parse(readFileSync(join(process.cwd(), 'sim', 'ontap', 'contract', 'ontap-9.6-cluster-peers-subset.yaml'), 'utf8'));
     const peer = contract.definitions.cluster_peer.properties;
     const res = await twoSided('shaped', { encryption: 'tls_psk', passphraseExpiry: 'P1D', initialAllowedSvms: ['svm1'] });
     await h.waitForState(res.body.id, 'ACTIVE');

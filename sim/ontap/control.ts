@@ -25,7 +25,7 @@ const SETTING_TYPES: Record<keyof OntapSimSettings, 'number' | 'boolean'> = {
  * - /_sim/faults, /_sim/fail-next, /_sim/reset   fault injection (sim/shared/faults.ts)
  * - GET/PUT /_sim/settings                        {routeWindowMs, asyncJobs, jobDurationMs, vserverMigrationInProgress}
  * - POST /_sim/lifs {addresses}                   intercluster LIFs appearing now (starts their route window)
- * - GET /_sim/peers                               the raw peer records
+ * - GET /_sim/peers                               the raw peer records (passphrases included)
  * - DELETE /_sim/peers/{uuid}                     delete behind the gateway's back (same as the API's delete)
  */
 export function registerControl(router: SimRouter, target: ControlTarget): void {

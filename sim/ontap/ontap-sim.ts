@@ -68,9 +68,13 @@ export async function startOntapCluster(spec: OntapClusterSpec, network: OntapNe
   const faults = new Faults(injectedFailureBody);
   const jobs = new JobRunner();
   const addInterclusterLifs = (addresses: string[]): void => cluster.addLifs(addresses, DEFAULT_IPSPACE, Date.now());
+  // Copies, with the status as it reads now: a test cannot change the cluster through them.
   const peers = (): OntapPeerRecord[] => {
     const now = Date.now();
-    return [...cluster.records.values()].map((record) => ({ ...record, status: observeStatus(cluster, record, now) }));
+    return [...cluster.records.values()].map((record) => {
+      observeStatus(cluster, record, now);
+      return structuredClone(record);
+    });
   };
 
   const router = new SimRouter();

@@ -5,9 +5,9 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
 /** The default lifetime of a passphrase (seed 000: "The default is 1 hour"). */
-export const DEFAULT_EXPIRY_MS = HOUR_MS;
+const DEFAULT_EXPIRY_MS = HOUR_MS;
 /** "Expiration time must not be greater than seven days into the future." */
-export const MAX_EXPIRY_MS = 7 * DAY_MS;
+const MAX_EXPIRY_MS = 7 * DAY_MS;
 /** ONTAP refuses shorter passphrases ("The minimum required length of the passphrase is eight characters"). */
 export const MIN_PASSPHRASE_LENGTH = 8;
 

@@ -118,17 +118,18 @@ export function peerView(cluster: OntapCluster, record: OntapPeerRecord, now: nu
 
 /**
  * The `cluster_peer_setup_response` of POST and PATCH: name, a local intercluster address the
- * remote can use, and the passphrase's expiry (with the passphrase only when ONTAP generated it).
+ * remote can use and, when the request set a passphrase, its expiry (with the passphrase itself
+ * only when ONTAP generated it).
  */
-export function setupResponse(cluster: OntapCluster, record: OntapPeerRecord, shown?: { generatedPassphrase?: string }): Record<string, unknown> {
+export function setupResponse(cluster: OntapCluster, record: OntapPeerRecord, newPassphrase?: { passphrase: string; generated: boolean }): Record<string, unknown> {
   const address = cluster.lifs(record.ipspace.name)[0]?.address;
   return {
     ...(record.name ? { name: record.name } : {}),
     ...(address ? { ip_address: address } : {}),
-    ...(shown
+    ...(newPassphrase
       ? {
           authentication: {
-            ...(shown.generatedPassphrase ? { passphrase: shown.generatedPassphrase } : {}),
+            ...(newPassphrase.generated ? { passphrase: newPassphrase.passphrase } : {}),
             expiry_time: formatTime(record.authentication.expiresAt),
           },
         }

@@ -40,8 +40,8 @@ export function registerApi(router: SimRouter, ctx: ApiContext): void {
     const request = parseCreate(cluster, parseBody(req.body), now);
     const record = draftRecord(request, now);
     const returnRecords = booleanParam(req.query, 'return_records');
-    const answer = (): unknown => {
-      const body = setupResponse(cluster, record, { generatedPassphrase: request.generated ? request.passphrase : undefined });
+    const answer = (): Record<string, unknown> => {
+      const body = setupResponse(cluster, record, request);
       return returnRecords ? { num_records: 1, records: [body] } : body;
     };
     const work = (): SimResponse => {
@@ -57,8 +57,7 @@ export function registerApi(router: SimRouter, ctx: ApiContext): void {
     const patch = parsePatch(cluster, requireRecord(cluster, uuid), parseBody(req.body), Date.now());
     return perform(ctx, req, `PATCH /api/cluster/peers/${uuid}`, () => {
       const record = commitPatch(cluster, uuid, patch, Date.now());
-      const shown = patch.rotation && { generatedPassphrase: patch.rotation.generated ? patch.rotation.passphrase : undefined };
-      return { status: 200, body: setupResponse(cluster, record, shown) };
+      return { status: 200, body: setupResponse(cluster, record, patch.rotation) };
     });
   });
 
@@ -82,13 +81,19 @@ export function registerApi(router: SimRouter, ctx: ApiContext): void {
  * Carries out a checked change: at once, or in job mode as a job, answering 202 with its link
  * unless it ends within `return_timeout` seconds (then the answer is what the job produced).
  */
-async function perform(ctx: ApiContext, req: SimRequest, description: string, work: () => SimResponse, preview?: () => unknown): Promise<SimResponse> {
+async function perform(
+  ctx: ApiContext,
+  req: SimRequest,
+  description: string,
+  work: () => SimResponse,
+  preview?: () => Record<string, unknown>,
+): Promise<SimResponse> {
   const timeoutS = returnTimeout(req.query);
   const { settings } = ctx.cluster;
   if (!settings.asyncJobs) return work();
   const job = ctx.jobs.start(description, settings.jobDurationMs, work);
   if (timeoutS > 0 && (await ctx.jobs.wait(job, timeoutS * 1000)) && job.answer) return job.answer;
-  return { status: 202, body: { ...jobLink(job), ...(preview ? (preview() as object) : {}) } };
+  return { status: 202, body: { ...jobLink(job), ...preview?.() } };
 }
 
 function clusterView(cluster: OntapCluster): Record<string, unknown> {
