@@ -77,6 +77,8 @@ export interface PeeringAdapter {
   retarget?(side: SideContext, native: NativeSide, addresses: string[]): Promise<void>;
   /** Removes the side's record; a record already gone counts as removed. */
   remove(side: SideContext, native: NativeSide): Promise<void>;
+  /** Every peering record on the cluster, by lower-cased name: one call (or a few pages) for a whole sweep. */
+  readAll(cluster: Cluster): Promise<Map<string, NativeSide>>;
   /** Follows an asynchronous removal; true once the record is gone, false at the deadline. */
   awaitRemoved(side: SideContext, native: NativeSide, deadline: number, signal?: AbortSignal): Promise<boolean>;
 }

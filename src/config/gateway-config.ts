@@ -35,6 +35,8 @@ export interface GatewayConfig {
   routeRetry: 'steady' | 'exponential';
   /** Base of the exponential backoff (full jitter) between attempts of an operation. */
   retryBaseMs: number;
+  /** Interval of the drift sweep over every settled peering; 0 turns it off. */
+  reconcileIntervalMs: number;
   /** Interval of the sweep that re-enqueues operations whose job never reached the queue. */
   outboxSweepMs: number;
   /** Webhooks: delays between delivery attempts (ms); attempts = 1 + its length. */
@@ -125,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     removalTimeoutMs: int(env, 'GATEWAY_REMOVAL_TIMEOUT_MS', 120_000, 1),
     retryBaseMs: int(env, 'GATEWAY_RETRY_BASE_MS', 500, 1),
     routeRetry: routeRetry(env.GATEWAY_ROUTE_RETRY),
+    reconcileIntervalMs: int(env, 'GATEWAY_RECONCILE_INTERVAL_MS', 60_000, 0),
     outboxSweepMs: int(env, 'GATEWAY_OUTBOX_SWEEP_MS', 5_000, 100),
     webhookRetryScheduleMs: durations(env, 'GATEWAY_WEBHOOK_RETRY_SCHEDULE', '5s,5m,30m,2h,5h,10h,10h,14h,14h,16h'),
     webhookTimeoutMs: int(env, 'GATEWAY_WEBHOOK_TIMEOUT_MS', 15_000, 1),

@@ -29,6 +29,12 @@ export class OperationStore {
     return raw ? (JSON.parse(raw) as Operation) : null;
   }
 
+  async getMany(ids: string[]): Promise<(Operation | null)[]> {
+    if (ids.length === 0) return [];
+    const raws = await this.redis.client.mget(ids.map((id) => this.key(id)));
+    return raws.map((raw) => (raw ? (JSON.parse(raw) as Operation) : null));
+  }
+
   async require(id: string): Promise<Operation> {
     const op = await this.get(id);
     if (!op) throw GatewayError.notFound('operation', id);

@@ -11,6 +11,8 @@ export interface TransitionPatch {
   lastError?: Problem | null;
   reason?: string | null;
   operationId?: string;
+  /** Move only if the record still satisfies this (e.g. no operation started meanwhile); otherwise leave it. */
+  onlyIf?: (current: Peering) => boolean;
 }
 
 /**
@@ -28,6 +30,10 @@ export class PeeringTransitions {
     let from: PeeringState = to;
     const next = await this.store.update(id, (current) => {
       from = current.state;
+      if (patch.onlyIf && !patch.onlyIf(current)) {
+        to = current.state;
+        return null;
+      }
       assertTransition(current.state, to);
       const sides = { ...current.sides, ...patch.sides };
       const updated: Peering = {

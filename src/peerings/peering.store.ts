@@ -161,6 +161,11 @@ export class PeeringStore {
     return { items, nextCursor: from === '-' ? null : from.slice(1) };
   }
 
+  /** Records of these ids, in order; null for ids that are gone. */
+  async getMany(ids: string[]): Promise<(Peering | null)[]> {
+    return (await this.readMany(ids)).map((raw) => (raw ? (JSON.parse(raw) as Peering) : null));
+  }
+
   private async readMany(ids: string[]): Promise<(string | null)[]> {
     const pipeline = this.redis.client.pipeline();
     for (const id of ids) pipeline.hget(this.peeringKey(id), 'json');

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Cluster } from '../clusters/cluster';
 import { ClusterStore } from '../clusters/cluster.store';
 import { newId } from '../common/ids';
@@ -7,6 +7,7 @@ import { FieldError, GatewayError } from '../common/problem';
 import { nowIso } from '../common/time';
 import { Operation, OperationType } from '../operations/operation';
 import { OperationStore } from '../operations/operation.store';
+import { HANDSHAKE_EXTENSIONS, HandshakeExtension } from '../orchestration/handshake-extension';
 import { OperationQueue } from '../workers/operation-queue';
 import { isTwoSided, Peering, toPeeringView } from './peering';
 import { PeeringChange } from './peering-change';
@@ -38,6 +39,7 @@ export class PeeringsService {
     private readonly operations: OperationStore,
     private readonly transitions: PeeringTransitions,
     private readonly queue: OperationQueue,
+    @Inject(HANDSHAKE_EXTENSIONS) private readonly extensions: HandshakeExtension[],
   ) {}
 
   /** Checks everything that can be checked before any write or call, then records and enqueues. */
@@ -67,6 +69,7 @@ export class PeeringsService {
       createdAt: now,
       updatedAt: now,
     };
+    for (const extension of this.extensions) await extension.precheck?.(peering, { local, remote: remote ?? undefined });
     await this.store.create(peering, operation);
     await this.queue.enqueue(operation.id);
     return toPeeringView(peering);

@@ -1,6 +1,7 @@
 /** Queue names, kebab-case, one per kind of work. */
 export enum QueueName {
   Operations = 'peering-operations',
+  Reconcile = 'drift-reconcile',
 }
 
 export interface OperationJobData {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Cluster } from '../../clusters/cluster';
 import { ClusterHttp, HttpCall } from '../cluster-http';
-import { NativeSide, Offer, PeeringAdapter, SideContext, SideHealth, UpstreamError } from '../port';
+import { NativeSide, Offer, PeeringAdapter, SideContext, SideHealth } from '../port';
 import { classifyConsulAnswer } from './consul-errors';
 
 /** The fields of Consul's peering record the gateway reads. */
@@ -55,6 +55,12 @@ export class ConsulAdapter implements PeeringAdapter {
   async find(side: SideContext): Promise<NativeSide | null> {
     const answer = await this.call(side.cluster, { method: 'GET', path: `/peering/${this.peerName(side)}`, query: { partition: this.partition(side.cluster) } }, true);
     return answer.status === 404 ? null : toNativeSide(JSON.parse(answer.text) as ConsulPeeringRecord);
+  }
+
+  async readAll(cluster: Cluster): Promise<Map<string, NativeSide>> {
+    const answer = await this.call(cluster, { method: 'GET', path: '/peerings', query: { partition: this.partition(cluster) } });
+    const records = (JSON.parse(answer.text) as ConsulPeeringRecord[] | null) ?? [];
+    return new Map(records.map((r) => [r.Name.toLowerCase(), toNativeSide(r)]));
   }
 
   async offer(side: SideContext): Promise<Offer> {
@@ -126,8 +132,4 @@ function toNativeSide(record: ConsulPeeringRecord): NativeSide {
     health: HEALTH[record.State] ?? 'pending',
     detail: record.State === 'TERMINATED' ? 'the peer datacenter deleted the peering' : undefined,
   };
-}
-
-export function isNotFound(err: unknown): boolean {
-  return err instanceof UpstreamError && err.kind === 'not-found';
 }

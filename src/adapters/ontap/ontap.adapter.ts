@@ -103,6 +103,10 @@ export class OntapAdapter implements PeeringAdapter {
     return records;
   }
 
+  async readAll(cluster: Cluster): Promise<Map<string, NativeSide>> {
+    return new Map((await this.list(cluster)).map((r) => [r.name.toLowerCase(), toNativeSide(r)]));
+  }
+
   async findRecord(side: SideContext): Promise<OntapPeerRecord | null> {
     const name = this.peerName(side);
     const addresses = new Set(this.counterpartAddresses(side));

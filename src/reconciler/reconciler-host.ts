@@ -1,0 +1,39 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Queue, Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import { LOGGER } from '../common/logger';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
+import { RedisService } from '../redis/redis.service';
+import { QueueName } from '../workers/queues';
+import { Reconciler } from './reconciler.service';
+
+/**
+ * Runs the drift sweep as a BullMQ job scheduler: one schedule for the whole deployment,
+ * whatever the number of worker processes, and one sweep at a time.
+ */
+@Injectable()
+export class ReconcilerHost implements OnApplicationBootstrap, OnApplicationShutdown {
+  private queue?: Queue;
+  private worker?: Worker;
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly redis: RedisService,
+    private readonly reconciler: Reconciler,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.role === 'api' || this.config.reconcileIntervalMs === 0) return;
+    const options = { connection: this.redis.newBullConnection(), prefix: this.redis.queuePrefix };
+    this.queue = new Queue(QueueName.Reconcile, { ...options, defaultJobOptions: { removeOnComplete: 100, removeOnFail: 100 } });
+    await this.queue.upsertJobScheduler('drift-sweep', { every: this.config.reconcileIntervalMs }, { name: 'sweep' });
+    this.worker = new Worker(QueueName.Reconcile, () => this.reconciler.sweep(), { ...options, concurrency: 1 });
+    this.worker.on('error', (err) => this.logger.debug({ err: err.message }, 'reconciler connection error'));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close().catch(() => undefined);
+    await this.queue?.close().catch(() => undefined);
+  }
+}

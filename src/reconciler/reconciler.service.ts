@@ -1,0 +1,104 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { AdapterRegistry } from '../adapters/adapter-registry';
+import type { NativeSide } from '../adapters/port';
+import { Cluster } from '../clusters/cluster';
+import { ClusterStore } from '../clusters/cluster.store';
+import { LOGGER } from '../common/logger';
+import { OperationStore } from '../operations/operation.store';
+import { Peering } from '../peerings/peering';
+import { PeeringTransitions } from '../peerings/peering-transitions';
+import { PeeringStore } from '../peerings/peering.store';
+import { assessDrift, WATCHED_STATES } from './drift';
+
+export interface SweepReport {
+  peerings: number;
+  watched: number;
+  changed: number;
+  clusterReads: number;
+  unreachableClusters: string[];
+  durationMs: number;
+}
+
+const BATCH = 1000;
+/** Clusters read at once in a sweep; each is one bulk read (a few pages for ONTAP). */
+const CLUSTERS_IN_FLIGHT = 4;
+
+/**
+ * Drift: reads what the clusters say of every settled peering and moves ACTIVE <-> DEGRADED with
+ * the reason (a side failing, deleted by hand, terminated by the peer). It reads each cluster's
+ * records once per sweep, so 10,000 peerings on a few clusters cost a few calls, not 20,000.
+ * It only observes; POST /v1/peerings/{id}/sync repairs.
+ */
+@Injectable()
+export class Reconciler {
+  constructor(
+    private readonly peerings: PeeringStore,
+    private readonly clusters: ClusterStore,
+    private readonly operations: OperationStore,
+    private readonly adapters: AdapterRegistry,
+    private readonly transitions: PeeringTransitions,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async sweep(): Promise<SweepReport> {
+    const started = Date.now();
+    const ids = await this.peerings.allIds();
+    const watched: Peering[] = [];
+    for (let i = 0; i < ids.length; i += BATCH) watched.push(...(await this.settled(ids.slice(i, i + BATCH))));
+
+    const clusterIds = [...new Set(watched.flatMap((p) => this.peerings.managedClusters(p)))];
+    const reads = new Map<string, Map<string, NativeSide> | null>();
+    const queue = [...clusterIds];
+    await Promise.all(
+      Array.from({ length: Math.min(CLUSTERS_IN_FLIGHT, queue.length) }, async () => {
+        for (let id = queue.shift(); id; id = queue.shift()) reads.set(id, await this.readCluster(id));
+      }),
+    );
+
+    let changed = 0;
+    for (const peering of watched) {
+      const sides = this.peerings.managedClusters(peering).map((cluster) => ({ cluster, records: reads.get(cluster) }));
+      if (sides.some((s) => !s.records)) continue;
+      const verdict = assessDrift(peering, sides.map((s) => ({ cluster: s.cluster, native: s.records!.get(peering.name.toLowerCase()) ?? null })));
+      if (verdict && (await this.apply(peering, verdict.to, verdict.reason))) changed++;
+    }
+    const report = {
+      peerings: ids.length,
+      watched: watched.length,
+      changed,
+      clusterReads: clusterIds.length,
+      unreachableClusters: clusterIds.filter((id) => !reads.get(id)),
+      durationMs: Date.now() - started,
+    };
+    if (changed || report.unreachableClusters.length) this.logger.info(report, 'drift sweep');
+    return report;
+  }
+
+  /** Peerings in a watched state whose latest operation has finished (a running one owns the state). */
+  private async settled(ids: string[]): Promise<Peering[]> {
+    const candidates = (await this.peerings.getMany(ids)).filter((p): p is Peering => p !== null && WATCHED_STATES.includes(p.state));
+    const ops = await this.operations.getMany(candidates.map((p) => p.operationId));
+    return candidates.filter((_, i) => ops[i] === null || ops[i]!.status === 'succeeded' || ops[i]!.status === 'failed');
+  }
+
+  private async readCluster(id: string): Promise<Map<string, NativeSide> | null> {
+    const cluster: Cluster | null = await this.clusters.get(id);
+    if (!cluster) return null;
+    try {
+      return await this.adapters.for(cluster.product).readAll(cluster);
+    } catch (err) {
+      this.logger.warn({ cluster: id, err: (err as Error).message }, 'drift sweep could not read the cluster; its peerings keep their state');
+      return null;
+    }
+  }
+
+  private async apply(peering: Peering, to: Peering['state'], reason: string | null): Promise<boolean> {
+    const moved = await this.transitions.move(peering.id, to, {
+      reason,
+      // Nothing changed under us: same state, and no operation started since the read.
+      onlyIf: (current) => current.state === peering.state && current.operationId === peering.operationId,
+    });
+    return moved.state === to && moved.stateReason === reason;
+  }
+}

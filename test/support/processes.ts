@@ -1,0 +1,82 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ClusterRegistration } from '../../sim/topology';
+import { freePort } from './redis-server';
+
+/** A gateway as its own OS process (`node dist/src/main.js`), for crash, shutdown and scale-out tests. */
+export interface GatewayProcess {
+  role: 'all' | 'api' | 'worker';
+  url?: string;
+  child: ChildProcess;
+  output(): string;
+  /** Resolves with the exit code (or signal name) when the process ends. */
+  exited: Promise<number | string>;
+  kill(signal: NodeJS.Signals): void;
+}
+
+export interface ProcessOptions {
+  role: 'all' | 'api' | 'worker';
+  redisUrl: string;
+  prefix: string;
+  token: string;
+  clusters: ClusterRegistration[];
+  env?: Record<string, string>;
+}
+
+export function writeClustersFile(clusters: ClusterRegistration[]): string {
+  const path = join(tmpdir(), `gw-clusters-${randomBytes(4).toString('hex')}.json`);
+  writeFileSync(path, JSON.stringify({ clusters }));
+  return path;
+}
+
+export async function startGatewayProcess(options: ProcessOptions): Promise<GatewayProcess> {
+  const port = options.role === 'worker' ? 0 : await freePort();
+  const child = spawn(process.execPath, [join(__dirname, '..', '..', 'src', 'main.js')], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      REDIS_URL: options.redisUrl,
+      GATEWAY_REDIS_PREFIX: options.prefix,
+      GATEWAY_ADMIN_TOKEN: options.token,
+      GATEWAY_ROLE: options.role,
+      GATEWAY_SANDBOX: 'false',
+      GATEWAY_CLUSTERS_FILE: writeClustersFile(options.clusters),
+      GATEWAY_RETRY_BASE_MS: '100',
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  // Ready when the banner is printed (after Redis, clusters, workers and HTTP are up).
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`gateway ${options.role} did not start:\n${output}`)), 20_000);
+    const check = setInterval(() => {
+      if (output.includes('Peering gateway is up')) {
+        clearInterval(check);
+        clearTimeout(timer);
+        resolve();
+      }
+    }, 20);
+    void exited.then((code) => {
+      clearInterval(check);
+      clearTimeout(timer);
+      reject(new Error(`gateway ${options.role} exited (${code}):\n${output}`));
+    });
+  });
+  return {
+    role: options.role,
+    url: options.role === 'worker' ? undefined : `http://127.0.0.1:${port}`,
+    child,
+    output: () => output,
+    exited,
+    kill: (signal) => child.kill(signal),
+  };
+}
