@@ -13,12 +13,17 @@ import { LOGGER } from './common/logger';
 import { ProblemFilter } from './common/problem.filter';
 import { GATEWAY_CONFIG, GatewayConfig } from './config/gateway-config';
 import { DomainEvents } from './events/domain-events';
+import { EventHistory } from './events/event-history';
+import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
 import { IdempotencyService } from './idempotency/idempotency.service';
 import { OperationStore } from './operations/operation.store';
 import { OperationsController } from './operations/operations.controller';
 import { Handshake } from './orchestration/handshake';
+import { HANDSHAKE_EXTENSIONS, HandshakeExtension } from './orchestration/handshake-extension';
 import { PeeringTransitions } from './peerings/peering-transitions';
+import { ReconcilerHost } from './reconciler/reconciler-host';
+import { Reconciler } from './reconciler/reconciler.service';
 import { PeeringStore } from './peerings/peering.store';
 import { PeeringsController } from './peerings/peerings.controller';
 import { PeeringsService } from './peerings/peerings.service';
@@ -26,6 +31,16 @@ import { RedisModule } from './redis/redis.module';
 import { OperationProcessor } from './workers/operation.processor';
 import { OperationQueue } from './workers/operation-queue';
 import { WorkerHost } from './workers/worker-host';
+import { DeliveryProcessor } from './webhooks/delivery.processor';
+import { DeliveryStore } from './webhooks/delivery.store';
+import { WebhookUrlPolicy } from './webhooks/url-policy';
+import { WebhookFanout } from './webhooks/webhook-fanout';
+import { WebhookQueue } from './webhooks/webhook-queue';
+import { WebhookSender } from './webhooks/webhook-sender';
+import { WebhookWorkerHost } from './webhooks/webhook-worker-host';
+import { WebhookStore } from './webhooks/webhook.store';
+import { WebhooksController } from './webhooks/webhooks.controller';
+import { WebhooksService } from './webhooks/webhooks.service';
 
 /**
  * One module graph for every role: the API and the workers share stores and adapters; the role
@@ -38,7 +53,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [RedisModule],
-      controllers: [HealthController, ClustersController, PeeringsController, OperationsController],
+      controllers: [HealthController, ClustersController, PeeringsController, OperationsController, EventsController, WebhooksController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
@@ -57,9 +72,23 @@ export class AppModule {
         OntapAdapter,
         AdapterRegistry,
         Handshake,
+        // Extensions of the handshake (ONTAP security checks and IPsec policies plug in here).
+        { provide: HANDSHAKE_EXTENSIONS, useFactory: (): HandshakeExtension[] => [], inject: [] },
         OperationQueue,
         OperationProcessor,
         WorkerHost,
+        Reconciler,
+        ReconcilerHost,
+        EventHistory,
+        WebhookStore,
+        DeliveryStore,
+        WebhookUrlPolicy,
+        WebhookSender,
+        WebhookQueue,
+        WebhookFanout,
+        WebhooksService,
+        DeliveryProcessor,
+        WebhookWorkerHost,
       ],
       exports: [GATEWAY_CONFIG, LOGGER],
     };

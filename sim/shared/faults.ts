@@ -35,6 +35,8 @@ export class Faults {
   private queued: QueuedFailure[] = [];
   /** Product calls seen, for tests that assert how many calls a cluster received. */
   calls = 0;
+  /** Connections dropped while refusing connections (each is a call the client tried). */
+  refusedConnections = 0;
   /** The latest product calls (method, path, parsed JSON body), newest last, for tests that check request shapes. */
   readonly journal: { method: string; path: string; body: unknown; at: number }[] = [];
 

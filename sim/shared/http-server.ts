@@ -131,7 +131,9 @@ export async function startSimServer(options: SimServerOptions): Promise<Running
     }
   });
   server.on('connection', (socket) => {
-    if (options.faults.refusingConnections()) socket.destroy();
+    if (!options.faults.refusingConnections()) return;
+    options.faults.refusedConnections++;
+    socket.destroy();
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {

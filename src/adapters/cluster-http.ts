@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { BrokenCircuitError, bulkhead, BulkheadPolicy, CircuitBreakerPolicy, circuitBreaker, ConsecutiveBreaker, handleWhen } from 'cockatiel';
 import { Pool } from 'undici';
 import type { Cluster } from '../clusters/cluster';
@@ -37,7 +37,7 @@ interface ClusterChannel {
  * (network errors, 5xx, 429). Answers are returned whatever their status; adapters classify them.
  */
 @Injectable()
-export class ClusterHttp implements OnModuleDestroy {
+export class ClusterHttp implements OnApplicationShutdown {
   private readonly channels = new Map<string, ClusterChannel>();
 
   constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
@@ -116,7 +116,8 @@ export class ClusterHttp implements OnModuleDestroy {
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the workers stopped (they close in onModuleDestroy), so no call is cut short. */
+  async onApplicationShutdown(): Promise<void> {
     await Promise.all([...this.channels.values()].map((c) => this.closeChannel(c)));
     this.channels.clear();
   }

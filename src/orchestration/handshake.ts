@@ -13,6 +13,7 @@ import { isTwoSided, Peering, SideStatus } from '../peerings/peering';
 import { PeeringChange } from '../peerings/peering-change';
 import { PeeringTransitions } from '../peerings/peering-transitions';
 import { PeeringStore } from '../peerings/peering.store';
+import { HANDSHAKE_EXTENSIONS, HandshakeExtension, PeeringClusters } from './handshake-extension';
 import { OperationRun } from './operation-run';
 import { EXPONENTIAL_ROUTE_RETRY, isKind, NotYetError, retryThroughRouteWindow, ROUTE_RETRY, RouteRetrySchedule } from './retry';
 
@@ -41,6 +42,7 @@ export class Handshake {
     private readonly operations: OperationStore,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(HANDSHAKE_EXTENSIONS) private readonly extensions: HandshakeExtension[],
   ) {
     this.routeRetry = config.routeRetry === 'exponential' ? EXPONENTIAL_ROUTE_RETRY : ROUTE_RETRY;
   }
@@ -105,6 +107,8 @@ export class Handshake {
     const waitMs = awaitingExternal ? Math.min(this.config.establishTimeoutMs, 2_000) : this.config.establishTimeoutMs;
     try {
       const [local, remote] = await run.step('await-active', () => this.awaitHealthy(run, adapter, contexts, waitMs));
+      const clusters = { local: contexts[0].cluster, remote: contexts[1]?.cluster };
+      for (const extension of this.extensions) await extension.afterEstablished?.(run, contexts[0].peering, clusters);
       await this.transitions.move(id, 'ACTIVE', { sides: { local: status(local), ...(remote ? { remote: status(remote) } : {}) }, lastError: null, reason: null });
     } catch (err) {
       if (!awaitingExternal || !(err instanceof NotYetError)) throw err;
@@ -117,6 +121,8 @@ export class Handshake {
     const sides = await this.sides(peering);
     const adapter = this.adapters.for(peering.product);
     const contexts = sides.remote ? [sides.local, sides.remote] : [sides.local];
+    const clusters: PeeringClusters = { local: sides.local.cluster, remote: sides.remote?.cluster };
+    for (const extension of this.extensions) await extension.beforeTeardown?.(run, peering, clusters);
     const natives = await run.step('inspect', () => Promise.all(contexts.map((s) => adapter.find(s))), (n) => n.map((x) => x?.nativeState ?? 'absent').join(', '));
     await run.step('remove', () =>
       Promise.all(contexts.map((side, i) => (natives[i] && natives[i]!.health !== 'deleting' ? adapter.remove(side, natives[i]!) : undefined))),

@@ -11,6 +11,13 @@ export class SupersededError extends Error {
   }
 }
 
+/** The worker is shutting down: the attempt stops where it is and the queue gives it to another worker. */
+export class CutOffError extends Error {
+  constructor() {
+    super('the worker shut down during this attempt; another worker takes it over');
+  }
+}
+
 /**
  * One attempt at an operation: records its steps as they run, and lets long steps check that
  * the operation is still the peering's latest.
@@ -25,12 +32,14 @@ export class OperationRun {
 
   /** The peering as it is now; throws SupersededError when another operation took over. */
   async peering(): Promise<Peering> {
+    if (this.signal.aborted) throw new CutOffError();
     const peering = await this.peerings.require(this.operation.peeringId);
     if (peering.operationId !== this.operation.id) throw new SupersededError(peering.operationId);
     return peering;
   }
 
   async step<T>(name: string, work: () => Promise<T>, describe?: (result: T) => string | undefined): Promise<T> {
+    if (this.signal.aborted) throw new CutOffError();
     this.operation.steps.push({ name, status: 'running', startedAt: nowIso() });
     this.operation = await this.operations.save(this.operation);
     try {

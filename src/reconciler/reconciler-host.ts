@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { LOGGER } from '../common/logger';
@@ -12,7 +12,7 @@ import { Reconciler } from './reconciler.service';
  * whatever the number of worker processes, and one sweep at a time.
  */
 @Injectable()
-export class ReconcilerHost implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ReconcilerHost implements OnApplicationBootstrap, OnModuleDestroy {
   private queue?: Queue;
   private worker?: Worker;
 
@@ -32,7 +32,7 @@ export class ReconcilerHost implements OnApplicationBootstrap, OnApplicationShut
     this.worker.on('error', (err) => this.logger.debug({ err: err.message }, 'reconciler connection error'));
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async onModuleDestroy(): Promise<void> {
     await this.worker?.close().catch(() => undefined);
     await this.queue?.close().catch(() => undefined);
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import Redis, { RedisOptions } from 'ioredis';
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -10,7 +10,7 @@ import { LOGGER } from '../common/logger';
  * calls fail at once (503) instead of hanging; BullMQ gets its own blocking connections.
  */
 @Injectable()
-export class RedisService implements OnModuleInit, OnModuleDestroy {
+export class RedisService implements OnModuleInit, OnApplicationShutdown {
   readonly client: Redis;
   private readonly extra: Redis[] = [];
   private readonly scriptShas = new Map<string, string>();
@@ -103,7 +103,8 @@ export class RedisService implements OnModuleInit, OnModuleDestroy {
     return connection;
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** Last of all: queues and workers close in onModuleDestroy, before their connections go. */
+  async onApplicationShutdown(): Promise<void> {
     await Promise.all([this.client, ...this.extra].map((c) => c.quit().catch(() => c.disconnect())));
   }
 }

@@ -71,18 +71,19 @@ export class OperationProcessor {
       else await this.handshake.establish(run);
       await this.finish(op.id, 'succeeded', null);
     } catch (err) {
-      await this.fail(job, op, err);
+      await this.fail(job, op, err, signal);
     }
   }
 
-  private async fail(job: Job<OperationJobData>, op: Operation, err: unknown): Promise<void> {
+  private async fail(job: Job<OperationJobData>, op: Operation, err: unknown, signal: AbortSignal): Promise<void> {
     if (err instanceof SupersededError) {
       await this.finish(op.id, 'failed', problem('superseded', `operation ${err.byOperationId} took over this peering`));
       return;
     }
     const reason = toProblem(err);
     const attempt = job.attemptsMade + 1;
-    const delay = retryDelay(err, attempt, this.config.retryBaseMs);
+    // Cut off by a shutdown, whatever the error it caused: soon again, on another worker.
+    const delay = signal.aborted ? 100 : retryDelay(err, attempt, this.config.retryBaseMs);
     if (delay !== null && attempt < OPERATION_ATTEMPTS) {
       const nextAttemptAt = new Date(Date.now() + delay).toISOString();
       await this.operations.update(op.id, (o) => {

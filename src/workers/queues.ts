@@ -8,6 +8,9 @@ export interface OperationJobData {
   operationId: string;
 }
 
-/** Attempts of one operation before it fails for good (about 45 min of backoff at the cap). */
-export const OPERATION_ATTEMPTS = 25;
-export const BACKOFF = { baseMs: 500, capMs: 120_000 };
+/**
+ * Attempts of one operation before it fails for good: with full jitter capped at 30 s that is
+ * about half an hour of a cluster being away, at a few calls a minute.
+ */
+export const OPERATION_ATTEMPTS = 120;
+export const BACKOFF = { baseMs: 500, capMs: 30_000 };

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { LOGGER } from '../common/logger';
@@ -8,12 +8,15 @@ import { OperationProcessor, RetryableFailure } from './operation.processor';
 import { OperationQueue } from './operation-queue';
 import { BACKOFF, OperationJobData, QueueName } from './queues';
 
+/** How long active operations may run on after SIGTERM before they are cut off. */
+const SHUTDOWN_GRACE_MS = 4_000;
+
 /**
  * Runs the BullMQ workers in the `worker` and `all` roles, and the outbox sweep that re-enqueues
  * operations whose job never reached the queue (a crash between the two writes).
  */
 @Injectable()
-export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   private worker?: Worker<OperationJobData>;
   private sweepTimer?: NodeJS.Timeout;
   private ready = false;
@@ -65,12 +68,20 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
     }
   }
 
-  /** Stops taking jobs and lets active ones finish; a job cut off is picked up again by another worker. */
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Stops taking jobs and gives active ones a few seconds to finish; then cuts them off (their
+   * AbortSignal fires, each attempt stops at its next step and goes back to the queue with a
+   * short delay), so another worker carries on and the process exits well within 10 s.
+   */
+  async onModuleDestroy(): Promise<void> {
     clearInterval(this.sweepTimer);
     if (!this.worker) return;
     const closing = this.worker.close();
-    const timeout = new Promise<void>((resolve) => setTimeout(resolve, 8_000).unref());
-    await Promise.race([closing, timeout]);
+    const grace = new Promise<'grace'>((resolve) => setTimeout(() => resolve('grace'), SHUTDOWN_GRACE_MS).unref());
+    if ((await Promise.race([closing, grace])) !== 'grace') return;
+    this.logger.info('cutting off the operations still running; other workers take them over');
+    this.worker.cancelAllJobs('shutdown');
+    const limit = new Promise<void>((resolve) => setTimeout(resolve, 3_000).unref());
+    await Promise.race([closing, limit]);
   }
 }

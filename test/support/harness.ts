@@ -44,6 +44,8 @@ export interface Harness {
 
 export interface HarnessOptions {
   env?: Record<string, string>;
+  /** A Redis of the test's own (e.g. one it stops and restarts); default: the run's shared one. */
+  redisUrl?: string;
   topology?: TopologyOptions;
 }
 
@@ -52,7 +54,7 @@ export interface HarnessOptions {
  * of its own, with simulated clusters over real HTTP.
  */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const redisUrl = process.env.TEST_REDIS_URL;
+  const redisUrl = options.redisUrl ?? process.env.TEST_REDIS_URL;
   if (!redisUrl) throw new Error('TEST_REDIS_URL is not set: run through jest (globalSetup starts Redis)');
   const topology = await startTopology({ consulDeleteDurationMs: 300, consulActivateAfterMs: 30, ...options.topology });
   const token = `test-${randomBytes(8).toString('hex')}`;

@@ -25,7 +25,7 @@ export function tally(topology: SimTopology, outcomes: { name: string; want: 'AC
   return { accepted: outcomes.length, completed, lost: outcomes.length - completed, duplicated };
 }
 
-export function report(test: string, counts: Tally & Record<string, number>): void {
+export function report(test: string, counts: Tally & { [extra: string]: number }): void {
   const fields = Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(' ');
   process.stdout.write(`[fault] ${test}: ${fields}\n`);
 }

@@ -1,0 +1,75 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { LOGGER } from '../common/logger';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
+import { RedisService } from '../redis/redis.service';
+import { WebhookFanout } from '../webhooks/webhook-fanout';
+import { DomainEvent, DomainEvents } from './domain-events';
+import { GatewayEvent, GatewayEventData, GatewayEventType, toGatewayEvents } from './gateway-event';
+
+/** A peering keeps at most this many events (the newest). */
+export const HISTORY_MAX = 1_000;
+
+/** One entry of `GET /v1/peerings/{id}/events`. */
+export interface HistoryItem {
+  id: string;
+  type: GatewayEventType;
+  timestamp: string;
+  data: GatewayEventData;
+}
+
+/**
+ * What happened to each peering, oldest first, in a Redis list per peering; the list of a
+ * deleted peering expires with its tombstone. Every domain event is turned into the published
+ * events here, recorded, and handed to the webhook fan-out, before the work that caused it moves
+ * on (DomainEvents awaits its listeners).
+ */
+@Injectable()
+export class EventHistory implements OnModuleInit {
+  constructor(
+    private readonly redis: RedisService,
+    private readonly domainEvents: DomainEvents,
+    private readonly fanout: WebhookFanout,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    this.domainEvents.subscribe((event) => this.publish(event));
+  }
+
+  private key(peeringId: string): string {
+    return this.redis.key('peering-events', peeringId);
+  }
+
+  /**
+   * Records and fans out (both at once: one round trip when nobody subscribes). The state change
+   * is already written when this runs, so a failure here is logged, not thrown: throwing would
+   * fail the operation without bringing the event back.
+   */
+  private async publish(domainEvent: DomainEvent): Promise<void> {
+    const events = toGatewayEvents(domainEvent);
+    const [recorded, fannedOut] = await Promise.allSettled([this.append(events), this.fanout.publish(events)]);
+    const context = { peeringId: events[0].peeringId, types: events.map((e) => e.type) };
+    if (recorded.status === 'rejected') this.logger.error({ ...context, err: (recorded.reason as Error).message }, 'event not recorded in the peering history');
+    if (fannedOut.status === 'rejected') this.logger.error({ ...context, err: (fannedOut.reason as Error).message }, 'event not handed to webhooks');
+  }
+
+  async append(events: GatewayEvent[]): Promise<void> {
+    const multi = this.redis.client.multi();
+    for (const { peeringId, ...item } of events) {
+      const key = this.key(peeringId);
+      multi.rpush(key, JSON.stringify(item satisfies HistoryItem));
+      multi.ltrim(key, -HISTORY_MAX, -1);
+      if (item.type === 'peering.deleted') multi.expire(key, this.config.tombstoneTtlSeconds);
+    }
+    const results = (await multi.exec()) ?? [];
+    for (const [err] of results) if (err) throw err;
+  }
+
+  /** The peering's events, oldest first (empty when it has none, or never existed). */
+  async list(peeringId: string): Promise<HistoryItem[]> {
+    const raws = await this.redis.client.lrange(this.key(peeringId), 0, -1);
+    return raws.map((raw) => JSON.parse(raw) as HistoryItem);
+  }
+}

@@ -1,0 +1,31 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../common/api-docs';
+import { GatewayError } from '../common/problem';
+import { PeeringStore } from '../peerings/peering.store';
+import { EventHistory, HistoryItem } from './event-history';
+import { EventListDoc } from './event.docs';
+
+@ApiTags('peerings')
+@ApiBearerAuth()
+@ApiProblems('unauthorized', 'service_unavailable')
+@Controller('v1/peerings')
+export class EventsController {
+  constructor(
+    private readonly history: EventHistory,
+    private readonly peerings: PeeringStore,
+  ) {}
+
+  @Get(':id/events')
+  @ApiOperation({
+    summary: "A peering's history: every event published about it, oldest first",
+    description: 'The same events the webhooks deliver, each with a snapshot of the peering at the time. Kept while the peering reads, and as long as its DELETED tombstone.',
+  })
+  @ApiOkResponse({ type: EventListDoc })
+  @ApiProblems('not_found')
+  async list(@Param('id') id: string): Promise<{ items: HistoryItem[] }> {
+    const items = await this.history.list(id);
+    if (items.length === 0 && !(await this.peerings.get(id))) throw GatewayError.notFound('peering', id);
+    return { items };
+  }
+}

@@ -1,0 +1,174 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateBy, ValidateNested } from 'class-validator';
+import { PRODUCTS, Product } from '../clusters/cluster';
+import { GATEWAY_EVENT_TYPES, GatewayEventType } from '../events/gateway-event';
+import { DELIVERY_STATUSES, DeliveryStatus } from './webhook';
+
+const EVENT_FILTERS = ['*', ...GATEWAY_EVENT_TYPES];
+
+/** An object whose values are all strings (labels). */
+function IsStringMap(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isStringMap',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string'),
+      defaultMessage: () => 'labels must be an object of strings, e.g. {"team": "storage"}',
+    },
+  });
+}
+
+export class WebhookFiltersDto {
+  @ApiPropertyOptional({ enum: PRODUCTS, description: "Only peerings of this product" })
+  @IsOptional()
+  @IsIn(PRODUCTS, { message: 'product must be one of: ontap, consul' })
+  product?: Product;
+
+  @ApiPropertyOptional({ example: 'consul-dc1', description: 'Only peerings with this cluster on either side' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  cluster?: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { team: 'mesh' }, description: 'Only peerings carrying every one of these labels' })
+  @IsOptional()
+  @IsStringMap()
+  labels?: Record<string, string>;
+}
+
+export class CreateWebhookDto {
+  @ApiProperty({
+    example: 'https://ci.example.com/hooks/peerings',
+    description: 'http or https; hosts resolving to link-local or cloud metadata addresses are refused unless GATEWAY_WEBHOOK_ALLOW names them',
+  })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2048)
+  url: string;
+
+  @ApiPropertyOptional({ enum: EVENT_FILTERS, isArray: true, default: ['*'], description: 'Event types to deliver; `*` is all of them' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1, { message: 'events must list at least one event type (or "*")' })
+  @ArrayUnique()
+  @IsIn(EVENT_FILTERS, { each: true, message: `each event must be one of: ${EVENT_FILTERS.join(', ')}` })
+  events?: (GatewayEventType | '*')[];
+
+  @ApiPropertyOptional({ type: WebhookFiltersDto, description: 'Only events of peerings that match all of these' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => WebhookFiltersDto)
+  filters?: WebhookFiltersDto;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @ApiPropertyOptional({ example: 'replication pipeline' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  description?: string;
+}
+
+/** Every field is optional; `filters` replaces the filters as a whole (`{}` clears them). */
+export class UpdateWebhookDto {
+  @ApiPropertyOptional({ example: 'https://ci.example.com/hooks/peerings' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2048)
+  url?: string;
+
+  @ApiPropertyOptional({ enum: EVENT_FILTERS, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1, { message: 'events must list at least one event type (or "*")' })
+  @ArrayUnique()
+  @IsIn(EVENT_FILTERS, { each: true, message: `each event must be one of: ${EVENT_FILTERS.join(', ')}` })
+  events?: (GatewayEventType | '*')[];
+
+  @ApiPropertyOptional({ type: WebhookFiltersDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => WebhookFiltersDto)
+  filters?: WebhookFiltersDto;
+
+  @ApiPropertyOptional({ description: 'true re-enables a subscription the gateway disabled after a 410' })
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  description?: string;
+}
+
+export class ListDeliveriesQuery {
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be an integer' })
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  cursor?: string;
+
+  @ApiPropertyOptional({ enum: DELIVERY_STATUSES })
+  @IsOptional()
+  @IsIn(DELIVERY_STATUSES, { message: `status must be one of: ${DELIVERY_STATUSES.join(', ')}` })
+  status?: DeliveryStatus;
+}
+
+/* Response documents (OpenAPI). */
+
+export class WebhookDoc {
+  @ApiProperty({ example: 'wh_01jd0c7v9q4m2x8r6t5y3w1zab' }) id: string;
+  @ApiProperty() url: string;
+  @ApiProperty({ enum: EVENT_FILTERS, isArray: true }) events: string[];
+  @ApiProperty({ type: WebhookFiltersDto }) filters: WebhookFiltersDto;
+  @ApiProperty() enabled: boolean;
+  @ApiProperty({ type: String, nullable: true, description: 'Why the gateway disabled it (the receiver answered 410)' }) disabledReason: string | null;
+  @ApiProperty({ type: String, nullable: true }) description: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Until when the secret before the latest rotation still signs' }) previousSecretExpiresAt: string | null;
+  @ApiProperty() createdAt: string;
+  @ApiProperty() updatedAt: string;
+}
+
+export class WebhookWithSecretDoc extends WebhookDoc {
+  @ApiProperty({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', description: 'The signing secret: shown only in this answer' })
+  secret: string;
+}
+
+export class WebhookListDoc {
+  @ApiProperty({ type: [WebhookDoc] }) items: WebhookDoc[];
+}
+
+export class DeliveryDoc {
+  @ApiProperty({ example: 'msg_01jd0c7v9q4m2x8r6t5y3w1zab', description: 'The webhook-id header: the same on every attempt and redelivery' }) id: string;
+  @ApiProperty() subscriptionId: string;
+  @ApiProperty({ description: 'The event in the peering history' }) eventId: string;
+  @ApiProperty({ enum: GATEWAY_EVENT_TYPES }) type: string;
+  @ApiProperty() peeringId: string;
+  @ApiProperty({ enum: DELIVERY_STATUSES }) status: string;
+  @ApiProperty() attempts: number;
+  @ApiProperty({ type: Number, nullable: true }) lastStatusCode: number | null;
+  @ApiProperty({ type: String, nullable: true }) lastAttemptAt: string | null;
+  @ApiProperty({ type: String, nullable: true }) nextAttemptAt: string | null;
+  @ApiProperty({ type: String, nullable: true }) lastError: string | null;
+  @ApiProperty() createdAt: string;
+  @ApiProperty() updatedAt: string;
+}
+
+export class DeliveryPageDoc {
+  @ApiProperty({ type: [DeliveryDoc] }) items: DeliveryDoc[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}

@@ -1,0 +1,148 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { newId } from '../common/ids';
+import { GatewayError } from '../common/problem';
+import { nowIso } from '../common/time';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
+import { DeliveryStore } from './delivery.store';
+import { RefusedUrlError, WebhookUrlPolicy } from './url-policy';
+import { Delivery, toDeliveryView, Webhook, WebhookFilters } from './webhook';
+import { CreateWebhookDto, ListDeliveriesQuery, UpdateWebhookDto, WebhookFiltersDto } from './webhook.dto';
+import { WebhookQueue } from './webhook-queue';
+import { newWebhookSecret } from './webhook-signature';
+import { WebhookStore } from './webhook.store';
+
+export type WebhookWithSecret = Webhook & { secret: string };
+
+/** What callers see: a grace period that is over reads as none. */
+function toWebhookView(webhook: Webhook, now = Date.now()): Webhook {
+  const expires = webhook.previousSecretExpiresAt;
+  return expires && Date.parse(expires) <= now ? { ...webhook, previousSecretExpiresAt: null } : webhook;
+}
+
+function toFilters(dto: WebhookFiltersDto | undefined): WebhookFilters {
+  const filters: WebhookFilters = {};
+  if (dto?.product) filters.product = dto.product;
+  if (dto?.cluster) filters.cluster = dto.cluster;
+  if (dto?.labels && Object.keys(dto.labels).length) filters.labels = { ...dto.labels };
+  return filters;
+}
+
+/** Subscriptions, their secrets and their delivery logs. */
+@Injectable()
+export class WebhooksService {
+  constructor(
+    private readonly store: WebhookStore,
+    private readonly deliveries: DeliveryStore,
+    private readonly queue: WebhookQueue,
+    private readonly policy: WebhookUrlPolicy,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  /** The secret is in this answer and never again (rotate to get a new one). */
+  async create(input: CreateWebhookDto): Promise<WebhookWithSecret> {
+    const url = await this.vetUrl(input.url);
+    const now = nowIso();
+    const webhook: Webhook = {
+      id: newId('wh'),
+      url,
+      events: input.events ?? ['*'],
+      filters: toFilters(input.filters),
+      enabled: input.enabled ?? true,
+      disabledReason: null,
+      description: input.description ?? null,
+      previousSecretExpiresAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const secret = newWebhookSecret();
+    await this.store.create(webhook, { current: secret });
+    return { ...webhook, secret };
+  }
+
+  async list(): Promise<Webhook[]> {
+    return (await this.store.list()).map((w) => toWebhookView(w));
+  }
+
+  async get(id: string): Promise<Webhook> {
+    return toWebhookView(await this.store.require(id));
+  }
+
+  async update(id: string, input: UpdateWebhookDto): Promise<Webhook> {
+    await this.store.require(id);
+    const url = input.url !== undefined ? await this.vetUrl(input.url) : undefined;
+    const updated = await this.store.update(id, (current) => {
+      const next: Webhook = { ...current, updatedAt: nowIso() };
+      if (url !== undefined) next.url = url;
+      if (input.events !== undefined) next.events = input.events;
+      if (input.filters !== undefined) next.filters = toFilters(input.filters);
+      if (input.description !== undefined) next.description = input.description;
+      if (input.enabled !== undefined) {
+        next.enabled = input.enabled;
+        next.disabledReason = null;
+      }
+      return next;
+    });
+    return toWebhookView(updated);
+  }
+
+  async remove(id: string): Promise<void> {
+    if (!(await this.store.remove(id))) throw GatewayError.notFound('webhook', id);
+    await this.deliveries.forget(id);
+  }
+
+  /**
+   * A new secret, returned once. The one it replaces keeps signing (as a second signature) for
+   * the grace period, so receivers can switch without losing a message; a second rotation
+   * within the grace period retires the oldest secret at once.
+   */
+  async rotateSecret(id: string): Promise<WebhookWithSecret> {
+    const secret = newWebhookSecret();
+    const expiresAt = Date.now() + this.config.webhookRotationGraceMs;
+    await this.store.updateSecrets(id, (current) => ({
+      current: secret,
+      ...(this.config.webhookRotationGraceMs > 0 ? { previous: { secret: current.current, expiresAt } } : {}),
+    }));
+    const previousSecretExpiresAt = this.config.webhookRotationGraceMs > 0 ? new Date(expiresAt).toISOString() : null;
+    const webhook = await this.store.update(id, (current) => ({ ...current, previousSecretExpiresAt, updatedAt: nowIso() }));
+    return { ...toWebhookView(webhook), secret };
+  }
+
+  async listDeliveries(id: string, query: ListDeliveriesQuery): Promise<{ items: Delivery[]; nextCursor: string | null }> {
+    await this.store.require(id);
+    const page = await this.deliveries.list(id, query.limit ?? 50, query.cursor, query.status);
+    return { items: page.items.map(toDeliveryView), nextCursor: page.nextCursor };
+  }
+
+  async getDelivery(id: string, deliveryId: string): Promise<Delivery> {
+    await this.store.require(id);
+    const delivery = await this.deliveries.get(deliveryId);
+    if (!delivery || delivery.subscriptionId !== id) throw GatewayError.notFound('delivery', deliveryId);
+    return toDeliveryView(delivery);
+  }
+
+  /**
+   * Sends a delivered or failed message again, with the same webhook-id (receivers dedupe on
+   * it) and a fresh retry schedule. It joins the end of its peering's stream: a redelivery is
+   * a deliberate replay, not a message in the original order.
+   */
+  async redeliver(id: string, deliveryId: string): Promise<Delivery> {
+    const webhook = await this.store.require(id);
+    const delivery = await this.deliveries.get(deliveryId);
+    if (!delivery || delivery.subscriptionId !== id) throw GatewayError.notFound('delivery', deliveryId);
+    if (!webhook.enabled) throw new GatewayError('conflict', `webhook '${id}' is disabled; enable it first (PATCH {"enabled": true})`);
+    if (delivery.status === 'pending' || delivery.status === 'retrying') throw new GatewayError('conflict', `delivery '${deliveryId}' is still ${delivery.status}`);
+    const queued = { ...delivery, status: 'pending' as const, attemptsBefore: delivery.attempts, nextAttemptAt: null, updatedAt: nowIso() };
+    await this.queue.start(await this.deliveries.enqueue([queued]));
+    return toDeliveryView(queued);
+  }
+
+  /** 400 naming `url` when the address is not allowed or does not resolve. */
+  private async vetUrl(raw: string): Promise<string> {
+    try {
+      return (await this.policy.vet(raw)).toString();
+    } catch (err) {
+      if (err instanceof RefusedUrlError) throw GatewayError.validation('url', err.message);
+      throw err;
+    }
+  }
+}
