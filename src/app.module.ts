@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AdapterRegistry } from './adapters/adapter-registry';
 import { ClusterHttp } from './adapters/cluster-http';
+import { ClusterSlots } from './adapters/cluster-slots';
 import { ConsulAdapter } from './adapters/consul/consul.adapter';
 import { OntapAdapter } from './adapters/ontap/ontap.adapter';
 import { BearerGuard } from './auth/bearer.guard';
@@ -67,6 +68,7 @@ export class AppModule {
         PeeringsService,
         OperationStore,
         IdempotencyService,
+        ClusterSlots,
         ClusterHttp,
         ConsulAdapter,
         OntapAdapter,

@@ -21,8 +21,8 @@ describe('faults: killed workers, graceful shutdown, scale-out', () => {
     await topology.close();
   });
 
-  async function start(role: GatewayProcess['role']): Promise<GatewayProcess> {
-    const p = await startGatewayProcess({ role, redisUrl: process.env.TEST_REDIS_URL!, prefix, token, clusters: topology.clusters, env: { GATEWAY_RECONCILE_INTERVAL_MS: '0', LOG_LEVEL: 'info' } });
+  async function start(role: GatewayProcess['role'], env: Record<string, string> = {}): Promise<GatewayProcess> {
+    const p = await startGatewayProcess({ role, redisUrl: process.env.TEST_REDIS_URL!, prefix, token, clusters: topology.clusters, env: { GATEWAY_RECONCILE_INTERVAL_MS: '0', LOG_LEVEL: 'info', ...env } });
     running.push(p);
     return p;
   }
@@ -117,8 +117,14 @@ describe('faults: killed workers, graceful shutdown, scale-out', () => {
   it('two API and two worker processes on one Redis: 500 concurrent creates with distinct names', async () => {
     prefix = `p${randomBytes(4).toString('hex')}`;
     const apis = [await start('api'), await start('api')];
-    await start('worker');
-    await start('worker');
+    // A bound of 6 calls in flight per cluster, for the whole deployment, not per worker.
+    await start('worker', { GATEWAY_CLUSTER_CONCURRENCY: '6' });
+    await start('worker', { GATEWAY_CLUSTER_CONCURRENCY: '6' });
+    for (const sim of topology.consul) {
+      sim.faults.reset();
+      // Slow answers make calls overlap, so that the bound is what limits them.
+      sim.faults.settings.latencyMs = 20;
+    }
     const names = Array.from({ length: 500 }, (_, i) => `scale-${i}`);
     const ids = new Map<string, string>();
     const t0 = Date.now();
@@ -134,7 +140,11 @@ describe('faults: killed workers, graceful shutdown, scale-out', () => {
     expect((await api(apis[1].url!, 'POST', '/v1/peerings', { name: 'scale-0', local: { cluster: 'consul-dc1' }, remote: { cluster: 'consul-dc2' } })).status).toBe(409);
     const outcomes = await settle(apis[0].url!, ids, () => 'ACTIVE', 90_000);
     const counts = tally(topology, outcomes);
-    report('scale-out 2 api + 2 workers', { ...counts, tookMs: Date.now() - t0 });
+    const maxInFlight = Math.max(...topology.consul.map((s) => s.faults.maxInFlight));
+    report('scale-out 2 api + 2 workers', { ...counts, tookMs: Date.now() - t0, maxCallsInFlightPerCluster: maxInFlight });
+    expect(maxInFlight).toBeLessThanOrEqual(6);
+    expect(maxInFlight).toBeGreaterThanOrEqual(3);
+    for (const sim of topology.consul) sim.faults.settings.latencyMs = 0;
     expect(counts.lost).toBe(0);
     expect(counts.duplicated).toBe(0);
   });

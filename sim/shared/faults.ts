@@ -35,6 +35,9 @@ export class Faults {
   private queued: QueuedFailure[] = [];
   /** Product calls seen, for tests that assert how many calls a cluster received. */
   calls = 0;
+  /** Product calls being answered now, and the most seen at once (to check a client's bound). */
+  inFlight = 0;
+  maxInFlight = 0;
   /** Connections dropped while refusing connections (each is a call the client tried). */
   refusedConnections = 0;
   /** The latest product calls (method, path, parsed JSON body), newest last, for tests that check request shapes. */
@@ -70,6 +73,7 @@ export class Faults {
     this.settings = { ...defaults };
     this.queued = [];
     this.journal.length = 0;
+    this.maxInFlight = this.inFlight;
   }
 
   /**

@@ -103,8 +103,11 @@ async function readBody(req: IncomingMessage): Promise<string> {
 export async function startSimServer(options: SimServerOptions): Promise<RunningSimServer> {
   const controlPrefix = options.controlPrefix ?? '/_sim';
   const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://sim.local');
+    const counted = !url.pathname.startsWith(controlPrefix);
+    if (counted) options.faults.maxInFlight = Math.max(options.faults.maxInFlight, ++options.faults.inFlight);
+    res.once('close', () => counted && options.faults.inFlight--);
     try {
-      const url = new URL(req.url ?? '/', 'http://sim.local');
       const simReq: SimRequest = {
         method: req.method ?? 'GET',
         path: url.pathname,

@@ -3,6 +3,7 @@ import { BrokenCircuitError, bulkhead, BulkheadPolicy, CircuitBreakerPolicy, cir
 import { Pool } from 'undici';
 import type { Cluster } from '../clusters/cluster';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
+import { ClusterSlots } from './cluster-slots';
 import { UpstreamError } from './port';
 
 export interface HttpAnswer {
@@ -33,14 +34,17 @@ interface ClusterChannel {
 
 /**
  * HTTP to the clusters: an undici pool per cluster with its CA bundle, a bound on calls in flight
- * per cluster, and a circuit breaker per cluster that opens after consecutive transient failures
+ * per cluster (in this process, and across the deployment through ClusterSlots), and a circuit breaker per cluster that opens after consecutive transient failures
  * (network errors, 5xx, 429). Answers are returned whatever their status; adapters classify them.
  */
 @Injectable()
 export class ClusterHttp implements OnApplicationShutdown {
   private readonly channels = new Map<string, ClusterChannel>();
 
-  constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly slots: ClusterSlots,
+  ) {}
 
   private channel(cluster: Cluster): ClusterChannel {
     const stamp = `${cluster.endpoint}|${cluster.updatedAt}`;
@@ -78,7 +82,7 @@ export class ClusterHttp implements OnApplicationShutdown {
     };
     try {
       if (call.longPoll) return await channel.breaker.execute(run);
-      return await channel.bulkhead.execute(() => channel.breaker.execute(run));
+      return await channel.bulkhead.execute(() => channel.breaker.execute(() => this.slots.run(cluster.id, run, call.signal)));
     } catch (err) {
       if (err instanceof BrokenCircuitError) {
         throw new UpstreamError(

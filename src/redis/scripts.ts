@@ -72,3 +72,15 @@ redis.call('DEL', KEYS[1])
 redis.call('SREM', KEYS[2], ARGV[1])
 return 1
 `;
+
+/**
+ * Takes one of ARGV[1] slots of a counting semaphore held as a sorted set of leases (score =
+ * expiry in ms). Expired leases (a process that died holding one) are dropped first.
+ * KEYS[1]: the set. ARGV: limit, nowMs, leaseMs, token. Returns 1 when taken.
+ */
+export const TAKE_SLOT = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return 0 end
+redis.call('ZADD', KEYS[1], tonumber(ARGV[2]) + tonumber(ARGV[3]), ARGV[4])
+return 1
+`;
