@@ -1,5 +1,6 @@
 import { benchConsul, consulReport } from './consul.bench';
 import { benchRouteWindows, routeWindowReport } from './ontap.bench';
+import { benchReconcile, reconcileReport } from './reconcile.bench';
 
 /** `npm run bench`: every benchmark, its figures printed side by side in one run. */
 async function main(): Promise<void> {
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
     console.log(consulReport(await benchConsul(200, 50)));
   }
   if (wants('ontap')) console.log(routeWindowReport(await benchRouteWindows()));
+  if (wants('reconcile')) console.log(reconcileReport(await benchReconcile()));
 }
 
 main().then(
