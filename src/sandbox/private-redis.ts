@@ -31,7 +31,7 @@ function installRedisServer(logger: Logger): boolean {
   return hasRedisServer();
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -40,6 +40,53 @@ async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+export interface RedisServerProcess {
+  url: string;
+  port: number;
+  dir: string;
+  process: ChildProcess;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** A redis-server child on a loopback port, resolved once it accepts connections. */
+export async function spawnRedisServer(options: { port?: number; dir: string; appendonly: boolean }): Promise<RedisServerProcess> {
+  const port = options.port ?? (await freePort());
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', options.dir, '--appendonly', options.appendonly ? 'yes' : 'no', '--save', ''];
+  const child: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new RedisUnavailableError(`redis-server did not start:\n${output}`)), 15_000);
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new RedisUnavailableError(`cannot run redis-server: ${err.message}`));
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new RedisUnavailableError(`redis-server exited (${code}):\n${output}`));
+    });
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  child.removeAllListeners('exit');
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    dir: options.dir,
+    process: child,
+    stop: (signal = 'SIGTERM') =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill(signal);
+      }),
+  };
 }
 
 export interface PrivateRedis {
@@ -63,34 +110,7 @@ export async function startPrivateRedis(dataDir: string, logger: Logger): Promis
   }
   const dir = join(dataDir, 'redis');
   mkdirSync(dir, { recursive: true });
-  const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new RedisUnavailableError(`redis-server did not start:\n${output}`)), 15_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new RedisUnavailableError(`redis-server exited (${code}):\n${output}`));
-    });
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  child.removeAllListeners('exit');
-  logger.info({ port, dir }, 'private redis-server started (AOF on)');
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  const redis = await spawnRedisServer({ dir, appendonly: true });
+  logger.info({ port: redis.port, dir }, 'private redis-server started (AOF on)');
+  return { url: redis.url, stop: () => redis.stop() };
 }
