@@ -55,7 +55,7 @@ export class Handshake {
     if (!sides.remote) return this.establishOneSided(run, adapter, sides.local);
     const remoteSide = sides.remote;
 
-    let [local, remote] = await run.step('inspect', () => Promise.all([adapter.find(sides.local), adapter.find(remoteSide)]), describePair);
+    let [local, remote] = await run.step('inspect', () => Promise.all([adapter.find(sides.local), adapter.find(remoteSide)]), describeSides);
     await this.recordSides(peering.id, local, remote);
     local = await this.clearUnusable(run, adapter, sides.local, local);
     remote = await this.clearUnusable(run, adapter, remoteSide, remote);
@@ -82,7 +82,7 @@ export class Handshake {
     const sides = await this.sides(peering);
     const adapter = this.adapters.for(peering.product);
     const contexts = sides.remote ? [sides.local, sides.remote] : [sides.local];
-    const natives = await run.step('inspect', () => Promise.all(contexts.map((s) => adapter.find(s))), (n) => n.map((x) => x?.nativeState ?? 'absent').join(', '));
+    const natives = await run.step('inspect', () => Promise.all(contexts.map((s) => adapter.find(s))), describeSides);
     if (natives.some((n) => !n || n.health === 'deleting' || n.health === 'terminated')) return this.establish(run);
     const [local, remote] = natives as NativeSide[];
 
@@ -123,7 +123,7 @@ export class Handshake {
     const contexts = sides.remote ? [sides.local, sides.remote] : [sides.local];
     const clusters: PeeringClusters = { local: sides.local.cluster, remote: sides.remote?.cluster };
     for (const extension of this.extensions) await extension.beforeTeardown?.(run, peering, clusters);
-    const natives = await run.step('inspect', () => Promise.all(contexts.map((s) => adapter.find(s))), (n) => n.map((x) => x?.nativeState ?? 'absent').join(', '));
+    const natives = await run.step('inspect', () => Promise.all(contexts.map((s) => adapter.find(s))), describeSides);
     await run.step('remove', () =>
       Promise.all(contexts.map((side, i) => (natives[i] && natives[i]!.health !== 'deleting' ? adapter.remove(side, natives[i]!) : undefined))),
     );
@@ -292,6 +292,6 @@ function status(native: NativeSide | null): SideStatus {
   return { nativeId: native?.nativeId ?? null, nativeState: native?.nativeState ?? null };
 }
 
-function describePair([local, remote]: (NativeSide | null)[]): string {
-  return `local ${local?.nativeState ?? 'absent'}, remote ${remote?.nativeState ?? 'absent'}`;
+function describeSides(sides: (NativeSide | null)[]): string {
+  return sides.map((side, i) => `${i === 0 ? 'local' : 'remote'} ${side?.nativeState ?? 'absent'}`).join(', ');
 }
