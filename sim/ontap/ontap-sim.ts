@@ -7,6 +7,7 @@ import { JobRunner } from './jobs';
 import type { OntapNetwork } from './network';
 import { OntapPeerRecord, observeStatus } from './peer-record';
 import { registerApi } from './routes';
+import { registerSecurityApi, registerSecurityControl, SecuritySpec, SecurityState } from './security';
 
 export interface OntapClusterSpec {
   /** Cluster name, e.g. "ontap-east". */
@@ -23,8 +24,12 @@ export interface OntapClusterSpec {
   ipspaces?: string[];
   /** Default 2: caps the LIFs of `local_network` (4656087); 0 gives 4656079 and 4656074. */
   nodes?: number;
+  /** Serve HTTPS with this key and certificate (PEM); default plain HTTP. */
+  tls?: { key: string; cert: string };
   /** Effective cluster version "generation.major.minor"; default "9.6.0". Below 9.6 encryption fails (4656075). */
   version?: string;
+  /** Data SVMs (default svm1 and svm-data) and security settings (sim/ontap/security). */
+  security?: SecuritySpec;
 }
 
 export interface OntapSimOptions {
@@ -49,6 +54,8 @@ export interface OntapClusterSim {
   peers(): OntapPeerRecord[];
   /** Intercluster LIFs appearing now, in the Default IPspace: their route window starts. */
   addInterclusterLifs(addresses: string[]): void;
+  /** SVMs, key managers and IPsec policies as stored (pre-shared keys included: in-process only). */
+  security: SecurityState;
   close(): Promise<void>;
 }
 
@@ -63,6 +70,7 @@ export async function startOntapCluster(spec: OntapClusterSpec, network: OntapNe
   const cluster = new OntapCluster({ name: spec.name, nodes: spec.nodes ?? 2, ipspaces: spec.ipspaces ?? [DEFAULT_IPSPACE], version: spec.version ?? '9.6.0' }, settings, network);
   // The configured LIFs have been there for long: no route window for them.
   cluster.addLifs(spec.interclusterAddresses, DEFAULT_IPSPACE, 0);
+  if (spec.security) cluster.security.configure(spec.security);
   network.attach(cluster);
 
   const faults = new Faults(injectedFailureBody);
@@ -80,10 +88,13 @@ export async function startOntapCluster(spec: OntapClusterSpec, network: OntapNe
   const router = new SimRouter();
   registerApi(router, { cluster, jobs, credentials: { username: spec.username ?? 'admin', password: spec.password ?? 'netapp123' } });
   registerControl(router, { cluster, faults, addInterclusterLifs, peers });
+  registerSecurityApi(router, { cluster, credentials: { username: spec.username ?? 'admin', password: spec.password ?? 'netapp123' } });
+  registerSecurityControl(router, cluster);
 
   const server = await startSimServer({
     port: spec.port,
     host: spec.host,
+    tls: spec.tls,
     router,
     faults,
     notFound: () => ontapError(ERRORS.apiNotFound).toResponse(),
@@ -102,6 +113,7 @@ export async function startOntapCluster(spec: OntapClusterSpec, network: OntapNe
     settings,
     peers,
     addInterclusterLifs,
+    security: cluster.security,
     close: async () => {
       jobs.close();
       network.detach(cluster);

@@ -1,4 +1,5 @@
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { AddressInfo } from 'node:net';
 import { Faults } from './faults';
 
@@ -66,6 +67,8 @@ export interface SimServerOptions {
   host?: string;
   router: SimRouter;
   faults: Faults;
+  /** Serve HTTPS with this key and certificate (PEM), as a cluster with its own certificate does. */
+  tls?: { key: string; cert: string };
   /** Paths under this prefix bypass fault injection (the control surface must stay reachable). */
   controlPrefix?: string;
   /** Answer for an unknown path or wrong method, in the product's own style. */
@@ -102,7 +105,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 export async function startSimServer(options: SimServerOptions): Promise<RunningSimServer> {
   const controlPrefix = options.controlPrefix ?? '/_sim';
-  const server = createServer(async (req, res) => {
+  const handler: RequestListener = async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://sim.local');
     const counted = !url.pathname.startsWith(controlPrefix);
     if (counted) options.faults.maxInFlight = Math.max(options.faults.maxInFlight, ++options.faults.inFlight);
@@ -132,8 +135,9 @@ export async function startSimServer(options: SimServerOptions): Promise<Running
     } catch (err) {
       send(res, { status: 500, body: `simulator error: ${(err as Error).message}` });
     }
-  });
-  server.on('connection', (socket) => {
+  };
+  const server: Server = options.tls ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }, handler) : createServer(handler);
+  server.on(options.tls ? 'secureConnection' : 'connection', (socket) => {
     if (!options.faults.refusingConnections()) return;
     options.faults.refusedConnections++;
     socket.destroy();
@@ -147,7 +151,7 @@ export async function startSimServer(options: SimServerOptions): Promise<Running
   return {
     server,
     port,
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${options.host ?? '127.0.0.1'}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

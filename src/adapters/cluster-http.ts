@@ -115,8 +115,13 @@ export class ClusterHttp implements OnApplicationShutdown {
       });
       return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
     } catch (err) {
-      const reason = timeout.aborted ? `no answer within ${call.timeoutMs ?? 15_000} ms` : describeNetworkError(err);
-      throw new UpstreamError('transient', { product: cluster.product, cluster: cluster.id, status: null, code: 'network_error', message: reason });
+      const code = errorCode(err);
+      const upstream = { product: cluster.product, cluster: cluster.id, status: null, message: timeout.aborted ? `no answer within ${call.timeoutMs ?? 15_000} ms` : describeNetworkError(err) };
+      // An untrusted certificate does not fix itself: no retry, and say what to do.
+      if (code && TLS_TRUST_ERRORS.has(code)) {
+        throw new UpstreamError('final', { ...upstream, code: 'tls_untrusted' }, 'upstream_rejected', `the cluster's TLS certificate is not trusted (${code}): register the CA bundle that signs it as tls.caPem`);
+      }
+      throw new UpstreamError('transient', { ...upstream, code: 'network_error' });
     }
   }
 
@@ -131,9 +136,23 @@ export class ClusterHttp implements OnApplicationShutdown {
   }
 }
 
+const TLS_TRUST_ERRORS = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+function errorCode(err: unknown): string | undefined {
+  if (!(err instanceof Error)) return undefined;
+  return (err as { code?: string }).code ?? (err.cause as { code?: string } | undefined)?.code;
+}
+
 function describeNetworkError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
-  const code = (err as { code?: string }).code ?? (err.cause as { code?: string } | undefined)?.code;
+  const code = errorCode(err);
   return code ? `${code}: ${err.message}` : err.message;
 }
 
