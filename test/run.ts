@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { ensureDebianPackage } from '../src/sandbox/debian-package';
 import { startTestRedis } from './support/redis-server';
 
 /**
@@ -24,6 +25,12 @@ async function main(): Promise<void> {
     .flatMap((dir) => findSuites(join(root, dir)))
     .filter((file) => filters.length === 0 || filters.some((f) => relative(root, file).includes(f)));
   if (suites.length === 0) throw new Error(`no test files match ${filters.join(' ')}`);
+  // Real parts: a Redis server for every suite, a browser for the documentation page.
+  for (const [command, pkg] of [['redis-server', 'redis-server'], ['chromium', 'chromium']]) {
+    if (!ensureDebianPackage(command, pkg, (message) => console.log(message))) {
+      throw new Error(`the tests need ${command}: install Debian's package (apt-get install ${pkg}), as .ci/run does`);
+    }
+  }
   const redis = await startTestRedis();
   const child = spawn(process.execPath, ['--test', '--test-concurrency=2', '--test-reporter=spec', ...suites], {
     stdio: 'inherit',

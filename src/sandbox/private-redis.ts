@@ -1,8 +1,9 @@
-import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { ensureDebianPackage } from './debian-package';
 
 export class RedisUnavailableError extends Error {}
 
@@ -11,25 +12,6 @@ const WAYS_OUT = [
   'install Debian\'s package: apt-get install redis-server',
   'or run one with Docker: docker compose up redis, then REDIS_URL=redis://localhost:6379',
 ].join('\n  - ');
-
-function hasRedisServer(): boolean {
-  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
-}
-
-/** Installs Debian's redis-server when this process may (root with apt-get); says so either way. */
-function installRedisServer(logger: Logger): boolean {
-  const isRoot = process.getuid?.() === 0;
-  const hasApt = spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
-  if (!isRoot || !hasApt) return false;
-  logger.warn('redis-server is not installed: installing Debian\'s package (apt-get install redis-server)');
-  try {
-    execFileSync('apt-get', ['install', '-y', '-qq', 'redis-server'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  } catch {
-    execFileSync('apt-get', ['update', '-qq'], { stdio: 'ignore' });
-    execFileSync('apt-get', ['install', '-y', '-qq', 'redis-server'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  }
-  return hasRedisServer();
-}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -99,15 +81,13 @@ export interface PrivateRedis {
  * `<dataDir>/redis` so that accepted work survives a restart of the gateway.
  */
 export async function startPrivateRedis(dataDir: string, logger: Logger): Promise<PrivateRedis> {
-  if (!hasRedisServer()) {
-    let installed = false;
-    try {
-      installed = installRedisServer(logger);
-    } catch (err) {
-      logger.warn({ err: (err as Error).message }, 'installing redis-server failed');
-    }
-    if (!installed) throw new RedisUnavailableError(`REDIS_URL is not set and this machine has no redis-server. Ways out:\n  - ${WAYS_OUT}`);
+  let installed = false;
+  try {
+    installed = ensureDebianPackage('redis-server', 'redis-server', (message) => logger.warn(message));
+  } catch (err) {
+    logger.warn({ err: (err as Error).message }, 'installing redis-server failed');
   }
+  if (!installed) throw new RedisUnavailableError(`REDIS_URL is not set and this machine has no redis-server. Ways out:\n  - ${WAYS_OUT}`);
   const dir = join(dataDir, 'redis');
   mkdirSync(dir, { recursive: true });
   const redis = await spawnRedisServer({ dir, appendonly: true });

@@ -1,0 +1,47 @@
+import { expect } from 'expect';
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { Harness, startHarness } from './support/harness';
+
+/** The page as a person sees it: Swagger UI rendered by a real (headless) Chromium. */
+async function renderedDom(url: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(
+    'chromium',
+    ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      `--user-data-dir=${mkdtempSync(join(tmpdir(), 'gw-chromium-'))}`, '--virtual-time-budget=10000', '--dump-dom', url],
+    { maxBuffer: 32 * 1024 * 1024, timeout: 60_000 },
+  );
+  return stdout;
+}
+
+describe('the API documentation page', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+  });
+  after(async () => {
+    await h.close();
+  });
+
+  it('renders every route in Swagger UI, without a token', async () => {
+    const dom = await renderedDom(`${h.url}/docs`);
+    expect(dom).toContain('Peering gateway');
+    for (const path of ['/v1/peerings', '/v1/peerings/{id}', '/v1/peerings/{id}/sync', '/v1/operations/{id}', '/v1/clusters', '/v1/webhooks']) {
+      expect(dom).toContain(path);
+    }
+  });
+
+  it('serves the OpenAPI document with every route, body and problem answer', async () => {
+    const doc = (await (await fetch(`${h.url}/openapi.json`)).json()) as any;
+    expect(doc.paths['/v1/peerings'].post.responses).toHaveProperty('202');
+    expect(doc.paths['/v1/peerings'].post.responses['400'].description).toMatch(/problem\+json.*validation_failed/);
+    expect(doc.paths['/v1/peerings/{id}'].patch).toBeDefined();
+    expect(doc.components.schemas.CreatePeeringDto.required).toEqual(expect.arrayContaining(['name', 'local', 'remote']));
+    expect(doc.components.schemas.ProblemDoc.properties).toHaveProperty('upstream');
+    expect(doc.components.securitySchemes).toHaveProperty('bearer');
+  });
+});
