@@ -47,3 +47,33 @@ describe('Consul peerings end to end', () => {
     expect(again.body.state).toBe('DELETED');
   });
 });
+
+describe('secrets stay out of logs and answers', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+  });
+  after(async () => {
+    await h.close();
+  });
+
+  it('never logs or returns cluster credentials, peering tokens or the admin token', async () => {
+    const tokens: string[] = [];
+    const res = await h.api('POST', '/v1/peerings', { name: 'quiet', local: { cluster: 'consul-dc1' }, remote: { cluster: 'consul-dc2' } });
+    await h.waitForState(res.body.id, 'ACTIVE');
+    for (const call of h.topology.consul[1].faults.journal) {
+      const token = (call.body as { PeeringToken?: string } | undefined)?.PeeringToken;
+      if (token) tokens.push(token);
+    }
+    expect(tokens.length).toBeGreaterThan(0);
+    await h.api('DELETE', `/v1/peerings/${res.body.id}`);
+    await h.waitForState(res.body.id, 'DELETED');
+    const answers = JSON.stringify([(await h.api('GET', '/v1/clusters')).body, (await h.api('GET', `/v1/peerings/${res.body.id}`)).body, (await h.api('GET', `/v1/operations/${res.body.operationId}`)).body]);
+    const logs = h.logs.text();
+    expect(logs.length).toBeGreaterThan(0);
+    for (const secret of ['sandbox-consul-token', 'netapp123', h.token, ...tokens]) {
+      expect(logs).not.toContain(secret);
+      expect(answers).not.toContain(secret);
+    }
+  });
+});
