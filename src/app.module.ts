@@ -42,6 +42,10 @@ import { WebhookWorkerHost } from './webhooks/webhook-worker-host';
 import { WebhookStore } from './webhooks/webhook.store';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { WebhooksService } from './webhooks/webhooks.service';
+import { OntapSecurityClient } from './security/ontap-security.client';
+import { OntapSecurityExtension } from './security/ontap-security.extension';
+import { PostureController } from './security/posture.controller';
+import { PostureService } from './security/posture.service';
 
 /**
  * One module graph for every role: the API and the workers share stores and adapters; the role
@@ -54,7 +58,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [RedisModule],
-      controllers: [HealthController, ClustersController, PeeringsController, OperationsController, EventsController, WebhooksController],
+      controllers: [HealthController, ClustersController, PeeringsController, OperationsController, EventsController, WebhooksController, PostureController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
@@ -74,8 +78,11 @@ export class AppModule {
         OntapAdapter,
         AdapterRegistry,
         Handshake,
+        OntapSecurityClient,
+        OntapSecurityExtension,
+        PostureService,
         // Extensions of the handshake (ONTAP security checks and IPsec policies plug in here).
-        { provide: HANDSHAKE_EXTENSIONS, useFactory: (): HandshakeExtension[] => [], inject: [] },
+        { provide: HANDSHAKE_EXTENSIONS, useFactory: (security: OntapSecurityExtension): HandshakeExtension[] => [security], inject: [OntapSecurityExtension] },
         OperationQueue,
         OperationProcessor,
         WorkerHost,

@@ -2,6 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { ERRORS, ontapError } from './errors';
 import type { InterclusterLif, OntapNetwork } from './network';
 import type { OntapPeerRecord } from './peer-record';
+import { SecurityState } from './security/state';
 
 /** Run-time behaviour of one simulated cluster, changeable through `PUT /_sim/settings`. */
 export interface OntapSimSettings {
@@ -58,6 +59,8 @@ export class OntapCluster implements ClusterIdentity {
   readonly ipspaces: Ipspace[];
   /** Peer records by uuid. */
   readonly records = new Map<string, OntapPeerRecord>();
+  /** SVMs, certificates, key managers and IPsec policies (sim/ontap/security). */
+  readonly security: SecurityState;
 
   constructor(
     config: ClusterConfig,
@@ -69,6 +72,7 @@ export class OntapCluster implements ClusterIdentity {
     this.version = parseVersion(config.version);
     const names = new Set([DEFAULT_IPSPACE, CLUSTER_IPSPACE, ...config.ipspaces]);
     this.ipspaces = [...names].map((name) => ({ name, uuid: randomUUID(), broadcastDomains: [name] }));
+    this.security = new SecurityState(this);
   }
 
   identity(): ClusterIdentity {

@@ -4,6 +4,7 @@ import { ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsIP, IsNotEm
 import { PRODUCTS } from '../clusters/cluster';
 import { SLUG, SLUG_RULE } from '../clusters/cluster.dto';
 import { PEERING_STATES, PeeringState } from './peering-state';
+import { IpsecOptionsDto } from '../security/ipsec-options.dto';
 
 export class ClusterRefDto {
   @ApiProperty({ example: 'consul-dc1' })
@@ -106,6 +107,17 @@ export class OntapOptionsDto {
   @ValidateNested()
   @Type(() => LocalNetworkDto)
   localNetwork?: LocalNetworkDto;
+
+  @ApiPropertyOptional({ default: false, description: 'Both clusters must have a working key manager at cluster scope (data at rest): checked before anything is created, 422 otherwise' })
+  @IsOptional()
+  @IsBoolean()
+  requireKeyManager?: boolean;
+
+  @ApiPropertyOptional({ type: IpsecOptionsDto, description: "An IPsec policy on each cluster's data SVM protecting traffic to the other site, with a pre-shared key the gateway generates and never keeps" })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => IpsecOptionsDto)
+  ipsec?: IpsecOptionsDto;
 }
 
 export class ConsulOptionsDto {

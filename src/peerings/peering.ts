@@ -1,6 +1,7 @@
 import type { Product } from '../clusters/cluster';
 import type { Problem } from '../common/problem';
 import type { PeeringState } from './peering-state';
+import type { IpsecOptions, PeeringSecurity } from '../security/peering-security';
 
 /** The far side when the gateway manages only the local cluster. */
 export interface ExternalPeer {
@@ -19,6 +20,10 @@ export interface OntapPeeringOptions {
   ipspace?: string;
   initialAllowedSvms?: string[];
   localNetwork?: { interfaces: { ipAddress: string }[]; netmask?: string; broadcastDomain?: string; gateway?: string };
+  /** Both clusters must have a working key manager before anything is created (src/security). */
+  requireKeyManager?: boolean;
+  /** An IPsec policy on each cluster's data SVM protecting traffic to the other site (src/security). */
+  ipsec?: IpsecOptions;
 }
 
 export interface ConsulPeeringOptions {
@@ -39,6 +44,8 @@ export interface Peering {
   remote: RemoteSpec;
   ontap?: OntapPeeringOptions;
   consul?: ConsulPeeringOptions;
+  /** ONTAP: encryption of the peer relationship, the key-manager check and the IPsec policies; never a secret. */
+  security?: PeeringSecurity;
   labels: Record<string, string>;
   owner?: string;
   state: PeeringState;

@@ -15,6 +15,7 @@ import { ensureMutable } from './peering-state';
 import { PeeringTransitions } from './peering-transitions';
 import { CreatePeeringDto, ListPeeringsQuery, UpdatePeeringDto } from './peering.dto';
 import { PeeringStore } from './peering.store';
+import { ipsecOptionRules } from '../security/ipsec-plan';
 
 /** ONTAP peer names follow cluster-name rules: they also start with a letter, and are shorter. */
 const ONTAP_NAME = /^[a-z][a-z0-9-]{0,43}$/;
@@ -187,6 +188,7 @@ export class PeeringsService {
       if (!lifs.broadcastDomain) errors.push({ field: 'ontap.localNetwork.broadcastDomain', message: 'is required to create intercluster LIFs (ONTAP 4656086)' });
       if (!lifs.gateway) errors.push({ field: 'ontap.localNetwork.gateway', message: 'is required to create intercluster LIFs (ONTAP 4656096)' });
     }
+    if (input.ontap?.ipsec) errors.push(...ipsecOptionRules(input.ontap.ipsec, remote !== null));
     return errors;
   }
 }

@@ -1,0 +1,23 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../common/api-docs';
+import { ClusterPosture, PostureService } from './posture.service';
+
+@ApiTags('clusters')
+@ApiBearerAuth()
+@ApiProblems('unauthorized', 'service_unavailable')
+@Controller('v1/clusters')
+export class PostureController {
+  constructor(private readonly posture: PostureService) {}
+
+  @Get(':id/posture')
+  @ApiOperation({
+    summary: "A cluster's security posture, read now",
+    description:
+      'ONTAP: its key managers (type, scope, enabled, status) with the cluster-scope verdict used by `requireKeyManager`, and its IPsec policies (never their keys). Consul: peering traffic is mTLS by design; ACL enforcement as known from the registration.',
+  })
+  @ApiProblems('not_found', 'upstream_rejected', 'upstream_unavailable')
+  get(@Param('id') id: string): Promise<ClusterPosture> {
+    return this.posture.posture(id);
+  }
+}
