@@ -4,7 +4,6 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClusterRegistration } from '../../sim/topology';
-import { freePort } from './redis-server';
 
 /** A gateway as its own OS process (`node dist/src/main.js`), for crash, shutdown and scale-out tests. */
 export interface GatewayProcess {
@@ -33,11 +32,11 @@ export function writeClustersFile(clusters: ClusterRegistration[]): string {
 }
 
 export async function startGatewayProcess(options: ProcessOptions): Promise<GatewayProcess> {
-  const port = options.role === 'worker' ? 0 : await freePort();
   const child = spawn(process.execPath, [join(__dirname, '..', '..', 'src', 'main.js')], {
     env: {
       ...process.env,
-      PORT: String(port),
+      // Port 0: the process takes a free port itself (no race with other suites); the banner names it.
+      PORT: '0',
       HOST: '127.0.0.1',
       REDIS_URL: options.redisUrl,
       GATEWAY_REDIS_PREFIX: options.prefix,
@@ -73,7 +72,7 @@ export async function startGatewayProcess(options: ProcessOptions): Promise<Gate
   });
   return {
     role: options.role,
-    url: options.role === 'worker' ? undefined : `http://127.0.0.1:${port}`,
+    url: options.role === 'worker' ? undefined : /API:\s+(http:\/\/\S+)/.exec(output)?.[1],
     child,
     output: () => output,
     exited,
