@@ -1,44 +1,12 @@
 import { expect } from 'expect';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
+import { CONTRACT, contractProblems } from './contract/contract';
 import { ONTAP_ERROR_CODES, ONTAP_ROUTE_PROPAGATION_CODE as ADAPTER_ROUTE_CODE } from '../../src/adapters/ontap/error-codes';
 import { ONTAP_ROUTE_PROPAGATION_CODE, ONTAP_SIM_ERRORS, OntapClusterSim, OntapClusterSpec, OntapNetwork, OntapSimOptions, startOntapCluster } from './index';
 import { expiryFrom, parseDuration } from './passphrase';
 
 // ---- The contract: NetApp's ONTAP 9.6 Swagger definition (a copy of shared/contracts/).
 
-type Schema = { $ref?: string; type?: string; enum?: unknown[]; properties?: Record<string, Schema>; items?: Schema; description?: string };
-const CONTRACT = parse(readFileSync(join(process.cwd(), 'sim', 'ontap', 'contract', 'ontap-9.6-cluster-peers-subset.yaml'), 'utf8')) as {
-  definitions: Record<string, Schema>;
-  paths: Record<string, Record<string, { responses: Record<string, Schema> }>>;
-};
-
-/** Where `value` strays from the contract's definition: wrong types, values outside an enum, unknown fields. */
-function contractProblems(value: unknown, definition: string, allowedExtras: string[] = []): string[] {
-  const problems: string[] = [];
-  const walk = (node: unknown, schema: Schema, path: string): void => {
-    while (schema.$ref) schema = CONTRACT.definitions[schema.$ref.replace('#/definitions/', '')];
-    if (schema.enum && !schema.enum.includes(node)) problems.push(`${path}: ${JSON.stringify(node)} is not one of ${schema.enum.join(', ')}`);
-    const type = schema.type ?? (schema.properties ? 'object' : undefined);
-    if (type === 'object') {
-      if (typeof node !== 'object' || node === null || Array.isArray(node)) return void problems.push(`${path}: not an object`);
-      for (const [key, child] of Object.entries(node)) {
-        const childSchema = schema.properties?.[key];
-        if (childSchema) walk(child, childSchema, `${path}.${key}`);
-        else if (!allowedExtras.includes(`${path}.${key}`)) problems.push(`${path}.${key}: not in the contract`);
-      }
-    } else if (type === 'array') {
-      if (!Array.isArray(node)) return void problems.push(`${path}: not an array`);
-      node.forEach((item) => walk(item, schema.items ?? {}, `${path}[]`));
-    } else if (type === 'string' && typeof node !== 'string') problems.push(`${path}: not a string`);
-    else if (type === 'integer' && !Number.isInteger(node)) problems.push(`${path}: not an integer`);
-    else if (type === 'boolean' && typeof node !== 'boolean') problems.push(`${path}: not a boolean`);
-  };
-  walk(value, CONTRACT.definitions[definition], '$');
-  return problems;
-}
 
 /** `version` and `peer_applications` are in ONTAP 9.8's cluster_peer, not yet in 9.6's. */
 const PEER_EXTRAS = ['$.version', '$.peer_applications'];

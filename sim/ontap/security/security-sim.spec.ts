@@ -1,44 +1,12 @@
 import { expect } from 'expect';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { parse } from 'yaml';
+import { CONTRACT, contractProblems } from '../contract/contract';
 import { SECURITY_ERROR_CODES } from '../../../src/security/security-error-codes';
 import { OntapClusterSim, OntapClusterSpec, OntapNetwork, startOntapCluster } from '../index';
 import { IPSEC_ERRORS, KM_ERRORS } from './errors';
 
 // ---- The 9.6 contract's key-manager definitions (a copy of shared/contracts/).
 
-type Schema = { $ref?: string; type?: string; enum?: unknown[]; properties?: Record<string, Schema>; items?: Schema; description?: string };
-const CONTRACT = parse(readFileSync(join(process.cwd(), 'sim', 'ontap', 'contract', 'ontap-9.6-cluster-peers-subset.yaml'), 'utf8')) as {
-  definitions: Record<string, Schema>;
-  paths: Record<string, Record<string, { responses: Record<string, Schema> }>>;
-};
-
-/** Where `value` strays from the contract's definition: wrong types, values outside an enum, unknown fields. */
-function contractProblems(value: unknown, definition: string, allowedExtras: string[] = []): string[] {
-  const problems: string[] = [];
-  const walk = (node: unknown, schema: Schema, path: string): void => {
-    while (schema.$ref) schema = CONTRACT.definitions[schema.$ref.replace('#/definitions/', '')];
-    if (schema.enum && !schema.enum.includes(node)) problems.push(`${path}: ${JSON.stringify(node)} is not one of ${schema.enum.join(', ')}`);
-    const type = schema.type ?? (schema.properties ? 'object' : undefined);
-    if (type === 'object') {
-      if (typeof node !== 'object' || node === null || Array.isArray(node)) return void problems.push(`${path}: not an object`);
-      for (const [key, child] of Object.entries(node)) {
-        const childSchema = schema.properties?.[key];
-        if (childSchema) walk(child, childSchema, `${path}.${key}`);
-        else if (!allowedExtras.includes(`${path}.${key}`)) problems.push(`${path}.${key}: not in the contract`);
-      }
-    } else if (type === 'array') {
-      if (!Array.isArray(node)) return void problems.push(`${path}: not an array`);
-      node.forEach((item) => walk(item, schema.items ?? {}, `${path}[]`));
-    } else if (type === 'string' && typeof node !== 'string') problems.push(`${path}: not a string`);
-    else if (type === 'integer' && !Number.isInteger(node)) problems.push(`${path}: not an integer`);
-    else if (type === 'boolean' && typeof node !== 'boolean') problems.push(`${path}: not a boolean`);
-  };
-  walk(value, CONTRACT.definitions[definition], '$');
-  return problems;
-}
 
 /** Seed 003 is ONTAP 9.7's page: these came after the 9.6 contract. */
 const KM_97_EXTRAS = ['$.status', '$.volume_encryption', '$.is_default_data_at_rest_encryption_disabled', '$.onboard.key_backup'];
