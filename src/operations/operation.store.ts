@@ -4,6 +4,8 @@ import { nowIso } from '../common/time';
 import { RedisService } from '../redis/redis.service';
 import { Operation } from './operation';
 
+const FINISHED_OPERATION_TTL_SECONDS = 7 * 24 * 3600;
+
 /**
  * Operation records. Each is written by the API once and then only by the one job that carries
  * it out (jobs of a peering never run at the same time), so plain writes are enough.
@@ -43,7 +45,10 @@ export class OperationStore {
 
   async save(op: Operation): Promise<Operation> {
     op.updatedAt = nowIso();
-    await this.redis.client.set(this.key(op.id), JSON.stringify(op));
+    const finished = op.status === 'succeeded' || op.status === 'failed';
+    // A finished operation stays readable for a week, then goes: Redis does not grow for ever.
+    if (finished) await this.redis.client.set(this.key(op.id), JSON.stringify(op), 'EX', FINISHED_OPERATION_TTL_SECONDS);
+    else await this.redis.client.set(this.key(op.id), JSON.stringify(op));
     return op;
   }
 

@@ -151,12 +151,12 @@ export class PeeringStore {
         const peering = JSON.parse(raw) as Peering;
         if (matches(peering, filter)) items.push(peering);
         if (items.length === limit) {
-          if (gone.length) await this.redis.client.zrem(this.indexKey, ...gone);
+          await this.forget(gone);
           const more = await this.redis.client.zrangebylex(this.indexKey, from, '+', 'LIMIT', 0, 1);
           return { items, nextCursor: more.length ? ids[i] : null };
         }
       }
-      if (gone.length) await this.redis.client.zrem(this.indexKey, ...gone);
+      await this.forget(gone);
     }
     return { items, nextCursor: from === '-' ? null : from.slice(1) };
   }
@@ -179,6 +179,11 @@ export class PeeringStore {
   /** Ids of every peering in the index (for sweeps). */
   async allIds(): Promise<string[]> {
     return this.redis.client.zrangebylex(this.indexKey, '-', '+');
+  }
+
+  /** Drops index entries whose record expired (tombstones past their time). */
+  async forget(ids: string[]): Promise<void> {
+    if (ids.length) await this.redis.client.zrem(this.indexKey, ...ids);
   }
 }
 

@@ -77,7 +77,9 @@ export class Reconciler {
 
   /** Peerings in a watched state whose latest operation has finished (a running one owns the state). */
   private async settled(ids: string[]): Promise<Peering[]> {
-    const candidates = (await this.peerings.getMany(ids)).filter((p): p is Peering => p !== null && WATCHED_STATES.includes(p.state));
+    const records = await this.peerings.getMany(ids);
+    await this.peerings.forget(ids.filter((_, i) => records[i] === null));
+    const candidates = records.filter((p): p is Peering => p !== null && WATCHED_STATES.includes(p.state));
     const ops = await this.operations.getMany(candidates.map((p) => p.operationId));
     return candidates.filter((_, i) => ops[i] === null || ops[i]!.status === 'succeeded' || ops[i]!.status === 'failed');
   }
