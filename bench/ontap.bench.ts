@@ -1,4 +1,4 @@
-import { ms, percentile, pool, startBenchEstate, startBenchGateway } from './support';
+import { ms, percentile, startBenchEstate, startBenchGateway } from './support';
 
 export interface RouteWindowRow {
   schedule: 'steady' | 'exponential';
@@ -27,30 +27,27 @@ export async function benchRouteWindows(windows = [0, 1000, 2000, 3000, 4000, 50
   try {
     for (const [w, windowMs] of windows.entries()) {
       for (let i = 0; i < 2 * count; i++) for (const cluster of pairName(i)) await estate.sims.settings(cluster, { routeWindowMs: windowMs });
-      const measured = await Promise.all(
-        gateways.map((bench, g) =>
-          pool(
-            Array.from({ length: count }, (_, i) => g * count + i),
-            count,
-            async (pair) => {
-              const [local, remote] = pairName(pair);
-              // New LIFs on the local cluster for every peering: their routes start propagating now.
-              const subnet = `10.${200 + w}.${pair}`;
-              const t0 = performance.now();
-              const res = await bench.api('POST', '/v1/peerings', {
-                name: `routes-${w}-${pair}`,
-                local: { cluster: local },
-                remote: { cluster: remote },
-                ontap: { localNetwork: { interfaces: [{ ipAddress: `${subnet}.21` }], netmask: '255.255.255.0', broadcastDomain: 'Default', gateway: `${subnet}.1` } },
-              });
-              if (res.status !== 202) throw new Error(`POST: ${res.status} ${JSON.stringify(res.body)}`);
-              const took = (await bench.reached(res.body.id, 'ACTIVE')) - t0;
-              await bench.api('DELETE', `/v1/peerings/${res.body.id}`);
-              await bench.reached(res.body.id, 'DELETED');
-              return took - windowMs;
-            },
-          ),
-        ),
+      // Interleaved (steady, exponential, steady, ...) so that neither schedule's peerings go first.
+      const tasks = Array.from({ length: count }, (_, i) => gateways.map((bench, g) => ({ bench, g, pair: g * count + i }))).flat();
+      const measured: number[][] = gateways.map(() => []);
+      await Promise.all(
+        tasks.map(async ({ bench, g, pair }) => {
+          const [local, remote] = pairName(pair);
+          // New LIFs on the local cluster for every peering: their routes start propagating now.
+          const subnet = `10.${200 + w}.${pair}`;
+          const t0 = performance.now();
+          const res = await bench.api('POST', '/v1/peerings', {
+            name: `routes-${w}-${pair}`,
+            local: { cluster: local },
+            remote: { cluster: remote },
+            ontap: { localNetwork: { interfaces: [{ ipAddress: `${subnet}.21` }], netmask: '255.255.255.0', broadcastDomain: 'Default', gateway: `${subnet}.1` } },
+          });
+          if (res.status !== 202) throw new Error(`POST: ${res.status} ${JSON.stringify(res.body)}`);
+          const took = (await bench.reached(res.body.id, 'ACTIVE')) - t0;
+          measured[g].push(took - windowMs);
+          await bench.api('DELETE', `/v1/peerings/${res.body.id}`);
+          await bench.reached(res.body.id, 'DELETED');
+        }),
       );
       schedules.forEach((schedule, g) => rows.push({ schedule, windowMs, overheadP50: percentile(measured[g], 50), overheadMax: Math.max(...measured[g]) }));
     }

@@ -16,7 +16,8 @@ export interface SimProcess {
  */
 export async function startSimProcess(env: Record<string, string> = {}): Promise<SimProcess> {
   const child: ChildProcess = spawn(process.execPath, [join(__dirname, '..', 'sim', 'main.js')], {
-    env: { ...process.env, SIM_BASE_PORT: String(20000 + Math.floor(Math.random() * 20000)), ...env },
+    // Port 0: each simulated cluster takes a free port; the registrations name them.
+    env: { ...process.env, SIM_BASE_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const clusters = await new Promise<ClusterRegistration[]>((resolve, reject) => {
