@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsIP, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsIP, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { PRODUCTS } from '../clusters/cluster';
 import { SLUG, SLUG_RULE } from '../clusters/cluster.dto';
 import { PEERING_STATES, PeeringState } from './peering-state';
 import { IpsecOptionsDto } from '../security/ipsec-options.dto';
+import { PageQuery } from '../common/page-query';
 
 export class ClusterRefDto {
   @ApiProperty({ example: 'consul-dc1' })
@@ -169,20 +170,7 @@ export class CreatePeeringDto {
   owner?: string;
 }
 
-export class ListPeeringsQuery {
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be an integer' })
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  cursor?: string;
-
+export class ListPeeringsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: PRODUCTS })
   @IsOptional()
   @IsIn(PRODUCTS, { message: 'product must be one of: ontap, consul' })
