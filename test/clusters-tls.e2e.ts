@@ -72,6 +72,6 @@ describe('clusters: registration, secrets, and a CA bundle per cluster', () => {
     const failed = await h.waitForState(res.body.id, 'FAILED');
     expect(failed.lastError).toMatchObject({ code: 'upstream_rejected', upstream: { cluster: 'tls-south', code: 'tls_untrusted' } });
     expect(failed.lastError.detail).toMatch(/register the CA bundle .* as tls.caPem/);
-    expect((await h.api('GET', `/v1/operations/${failed.operationId}`)).body.attempts).toBe(1);
+    expect((await h.waitForOperation(failed.operationId)).attempts).toBe(1);
   });
 });

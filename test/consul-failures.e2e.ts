@@ -42,7 +42,7 @@ describe('Consul peerings through the failures Consul documents', () => {
     dc2().faults.failNext(1, 403, consulErrorTexts.invalidSecret, undefined, { method: 'POST', pathPrefix: '/v1/peering/establish' });
     const res = await create('fresh-token');
     const active = await h.waitForState(res.body.id, 'ACTIVE');
-    const op = await h.api('GET', `/v1/operations/${active.operationId}`);
+    const op = { body: await h.waitForOperation(active.operationId) };
     expect(op.body.status).toBe('succeeded');
     expect(op.body.attempts).toBe(1);
   });
@@ -61,7 +61,7 @@ describe('Consul peerings through the failures Consul documents', () => {
     dc1().faults.failNext(3, 503, undefined, undefined, { method: 'POST', pathPrefix: '/v1/peering/token' });
     const res = await create('flaky');
     const active = await h.waitForState(res.body.id, 'ACTIVE', 30_000);
-    const op = await h.api('GET', `/v1/operations/${active.operationId}`);
+    const op = { body: await h.waitForOperation(active.operationId) };
     expect(op.body.status).toBe('succeeded');
     expect(op.body.attempts).toBe(4);
     expect(dc1().peerings().filter((p) => p.Name === 'flaky')).toHaveLength(1);
@@ -73,7 +73,7 @@ describe('Consul peerings through the failures Consul documents', () => {
     const res = await create('final');
     const failed = await h.waitForState(res.body.id, 'FAILED');
     expect(failed.lastError).toMatchObject({ status: 409, code: 'conflict', upstream: { product: 'consul', cluster: 'consul-dc2', status: 500, message: text } });
-    const op = await h.api('GET', `/v1/operations/${failed.operationId}`);
+    const op = { body: await h.waitForOperation(failed.operationId) };
     expect(op.body).toMatchObject({ status: 'failed', attempts: 1 });
     expect(dc1().peerings().filter((p) => p.Name === 'final')).toHaveLength(0);
     expect(dc2().peerings().filter((p) => p.Name === 'final')).toHaveLength(0);

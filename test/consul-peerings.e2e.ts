@@ -28,7 +28,7 @@ describe('Consul peerings end to end', () => {
     expect(dc1.peerings().filter((p) => p.Name === 'web-api')).toHaveLength(1);
     expect(dc2.peerings().filter((p) => p.Name === 'web-api')).toHaveLength(1);
 
-    const op = await h.api('GET', `/v1/operations/${active.operationId}`);
+    const op = { body: await h.waitForOperation(active.operationId) };
     expect(op.body).toMatchObject({ type: 'create', status: 'succeeded', peeringId: res.body.id });
     expect(op.body.steps.map((s: { name: string }) => s.name)).toEqual(['inspect', 'handshake', 'await-active']);
   });

@@ -50,7 +50,7 @@ describe('ONTAP: adoption, repair, roll-back, one-sided peerings and changes', (
     const active = await h.waitForState(res.body.id, 'ACTIVE');
     expect([east().peers(), west().peers()].map((p) => p.map((r) => r.uuid))).toEqual([[uuids[0]], [uuids[1]]]);
     expect(active.sides.local.nativeId).toBe(uuids[0]);
-    const op = await h.api('GET', `/v1/operations/${active.operationId}`);
+    const op = { body: await h.waitForOperation(active.operationId) };
     expect(op.body.steps.map((s: { name: string }) => s.name)).toContain('adopt');
   });
 

@@ -68,7 +68,7 @@ describe('ONTAP peerings end to end', () => {
       const took = Date.now() - started;
       expect(took).toBeGreaterThanOrEqual(windowMs);
       expect(took).toBeLessThan(windowMs + 2_000);
-      const op = await h.api('GET', `/v1/operations/${active.operationId}`);
+      const op = { body: await h.waitForOperation(active.operationId) };
       expect(op.body.attempts).toBe(1);
       expect(west().peers()[0].remoteAddresses).toEqual([`10.1.${windowMs / 1000}.21`]);
     });

@@ -98,11 +98,13 @@ export class OperationProcessor {
       throw retry;
     }
     this.logger.warn({ operationId: op.id, attempt, reason: reason.detail }, 'operation failed');
-    const failed = await this.finish(op.id, 'failed', reason);
+    // The peering first, then its operation, as on success: once the operation reads finished,
+    // the peering reads its outcome.
     let peering = await this.peerings.get(op.peeringId);
     if (peering && peering.operationId === op.id && peering.state !== 'DELETED') {
       peering = await this.transitions.move(op.peeringId, 'FAILED', { lastError: reason, reason: reason.detail });
     }
+    const failed = await this.finish(op.id, 'failed', reason);
     await this.events.emit({ kind: 'operation.failed', operation: failed, peering, error: reason });
   }
 
