@@ -17,6 +17,8 @@ export interface NativeSide {
   health: SideHealth;
   /** Why it is not healthy, in the product's words, when it says. */
   detail?: string;
+  /** The relationship's own encryption, where the product has one (ONTAP: none or tls_psk). */
+  encryption?: { proposed: string | null; state: string | null };
 }
 
 /** One side of a peering, as an adapter needs to see it. */

@@ -1,3 +1,4 @@
+import type { NativeSide } from '../adapters/port';
 import type { Cluster } from '../clusters/cluster';
 import type { Peering } from '../peerings/peering';
 import type { OperationRun } from './operation-run';
@@ -16,8 +17,11 @@ export interface PeeringClusters {
 export interface HandshakeExtension {
   /** In the API, before anything is written or sent: throw a GatewayError to refuse the request. */
   precheck?(peering: Peering, clusters: PeeringClusters): Promise<void>;
-  /** In the worker, once both sides are healthy, before the peering is marked ACTIVE. */
-  afterEstablished?(run: OperationRun, peering: Peering, clusters: PeeringClusters): Promise<void>;
+  /**
+   * In the worker, once both sides are healthy, before the peering is marked ACTIVE; `sides` are
+   * the records just read (local first), so an extension need not read them again.
+   */
+  afterEstablished?(run: OperationRun, peering: Peering, clusters: PeeringClusters, sides: NativeSide[]): Promise<void>;
   /** In the worker, before the sides are removed. */
   beforeTeardown?(run: OperationRun, peering: Peering, clusters: PeeringClusters): Promise<void>;
 }

@@ -106,9 +106,10 @@ export class Handshake {
     const id = contexts[0].peering.id;
     const waitMs = awaitingExternal ? Math.min(this.config.establishTimeoutMs, 2_000) : this.config.establishTimeoutMs;
     try {
-      const [local, remote] = await run.step('await-active', () => this.awaitHealthy(run, adapter, contexts, waitMs));
+      const natives = await run.step('await-active', () => this.awaitHealthy(run, adapter, contexts, waitMs));
+      const [local, remote] = natives;
       const clusters = { local: contexts[0].cluster, remote: contexts[1]?.cluster };
-      for (const extension of this.extensions) await extension.afterEstablished?.(run, contexts[0].peering, clusters);
+      for (const extension of this.extensions) await extension.afterEstablished?.(run, contexts[0].peering, clusters, natives);
       await this.transitions.move(id, 'ACTIVE', { sides: { local: status(local), ...(remote ? { remote: status(remote) } : {}) }, lastError: null, reason: null });
     } catch (err) {
       if (!awaitingExternal || !(err instanceof NotYetError)) throw err;

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { OntapAdapter } from '../adapters/ontap/ontap.adapter';
-import type { SideContext } from '../adapters/port';
+import type { NativeSide } from '../adapters/port';
 import type { Cluster } from '../clusters/cluster';
 import { LOGGER } from '../common/logger';
 import { FieldError, GatewayError } from '../common/problem';
@@ -33,7 +32,6 @@ import { asGatewayError } from './security-errors';
 export class OntapSecurityExtension implements HandshakeExtension {
   constructor(
     private readonly security: OntapSecurityClient,
-    private readonly ontap: OntapAdapter,
     private readonly peerings: PeeringStore,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -63,9 +61,9 @@ export class OntapSecurityExtension implements HandshakeExtension {
     if (required) peering.security = { ...peering.security, keyManagers: { required: true, checkedAt: nowIso(), local: findings[0], remote: findings[1] ?? null } };
   }
 
-  async afterEstablished(run: OperationRun, peering: Peering, clusters: PeeringClusters): Promise<void> {
+  async afterEstablished(run: OperationRun, peering: Peering, clusters: PeeringClusters, natives: NativeSide[]): Promise<void> {
     if (peering.product !== 'ontap') return;
-    const encryption = await this.readEncryption(peering, clusters);
+    const encryption = encryptionOf(clusters, natives);
     let ipsec: PeeringSecurity['ipsec'];
     if (peering.ontap?.ipsec && clusters.remote) {
       const policies = await run.step('ipsec-policies', () => this.ensurePolicies(peering, clusters.local, clusters.remote!), describePolicies);
@@ -156,19 +154,16 @@ export class OntapSecurityExtension implements HandshakeExtension {
     return this.security.ipsecPolicies(plan.cluster, { name: plan.name, 'svm.name': plan.svm });
   }
 
-  private async readEncryption(peering: Peering, clusters: PeeringClusters): Promise<NonNullable<PeeringSecurity['encryption']>> {
-    const read = async (cluster: Cluster, other?: Cluster): Promise<SideEncryption | null> => {
-      const side: SideContext = { cluster, peering, counterpart: other ? { cluster: other } : { addresses: peering.remote.external?.addresses } };
-      const record = await this.ontap.findRecord(side);
-      return record ? { cluster: cluster.id, proposed: record.encryption?.proposed ?? null, state: record.encryption?.state ?? null } : null;
-    };
-    const [local, remote] = await Promise.all([read(clusters.local, clusters.remote), clusters.remote ? read(clusters.remote, clusters.local) : null]);
-    return { checkedAt: nowIso(), local, remote };
-  }
-
   private async record(id: string, change: PeeringSecurity): Promise<void> {
     await this.peerings.update(id, (p) => ({ ...p, security: { ...p.security, ...change }, updatedAt: nowIso() }));
   }
+}
+
+/** The peer relationship's encryption on each side, from the records the handshake just read. */
+function encryptionOf(clusters: PeeringClusters, natives: NativeSide[]): NonNullable<PeeringSecurity['encryption']> {
+  const side = (cluster: Cluster | undefined, native: NativeSide | undefined): SideEncryption | null =>
+    cluster && native?.encryption ? { cluster: cluster.id, ...native.encryption } : null;
+  return { checkedAt: nowIso(), local: side(clusters.local, natives[0]), remote: side(clusters.remote, natives[1]) };
 }
 
 function sides(clusters: PeeringClusters): { role: 'local' | 'remote'; cluster: Cluster }[] {

@@ -107,7 +107,7 @@ export class OntapAdapter implements PeeringAdapter {
     return new Map((await this.list(cluster)).map((r) => [r.name.toLowerCase(), toNativeSide(r)]));
   }
 
-  async findRecord(side: SideContext): Promise<OntapPeerRecord | null> {
+  private async findRecord(side: SideContext): Promise<OntapPeerRecord | null> {
     const name = this.peerName(side);
     const addresses = new Set(this.counterpartAddresses(side));
     const records = await this.list(side.cluster);
@@ -188,5 +188,11 @@ export function toNativeSide(record: OntapPeerRecord): NativeSide {
   let health = HEALTH[state] ?? 'degraded';
   // A record that reads available while its authentication has a problem is not healthy.
   if (health === 'active' && record.authentication?.state === 'problem') health = 'degraded';
-  return { nativeId: record.uuid, nativeState: state, health, detail: record.authentication?.state ? `authentication ${record.authentication.state}` : undefined };
+  return {
+    nativeId: record.uuid,
+    nativeState: state,
+    health,
+    detail: record.authentication?.state ? `authentication ${record.authentication.state}` : undefined,
+    encryption: { proposed: record.encryption?.proposed ?? null, state: record.encryption?.state ?? null },
+  };
 }
