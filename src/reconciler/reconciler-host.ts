@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { LOGGER } from '../common/logger';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
 import { RedisService } from '../redis/redis.service';
-import { QueueName } from '../workers/queues';
+import { PROMPT_RECOVERY, QueueName } from '../workers/queues';
 import { Reconciler } from './reconciler.service';
 
 /**
@@ -25,10 +25,9 @@ export class ReconcilerHost implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.role === 'api' || this.config.reconcileIntervalMs === 0) return;
-    const options = { connection: this.redis.newBullConnection(), prefix: this.redis.queuePrefix };
-    this.queue = new Queue(QueueName.Reconcile, { ...options, defaultJobOptions: { removeOnComplete: 100, removeOnFail: 100 } });
+    this.queue = new Queue(QueueName.Reconcile, { ...this.redis.bullOptions(), defaultJobOptions: { removeOnComplete: 100, removeOnFail: 100 } });
     await this.queue.upsertJobScheduler('drift-sweep', { every: this.config.reconcileIntervalMs }, { name: 'sweep' });
-    this.worker = new Worker(QueueName.Reconcile, () => this.reconciler.sweep(), { ...options, concurrency: 1 });
+    this.worker = new Worker(QueueName.Reconcile, () => this.reconciler.sweep(), { ...this.redis.bullOptions(), ...PROMPT_RECOVERY, concurrency: 1 });
     this.worker.on('error', (err) => this.logger.debug({ err: err.message }, 'reconciler connection error'));
   }
 

@@ -50,7 +50,7 @@ export class RedisService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** BullMQ queue prefix, hash-tagged so one queue's keys share a Redis Cluster slot. */
-  get queuePrefix(): string {
+  private get queuePrefix(): string {
     return `{${this.config.redisPrefix}}`;
   }
 
@@ -95,8 +95,13 @@ export class RedisService implements OnModuleInit, OnApplicationShutdown {
     return this.client.status === 'ready';
   }
 
+  /** Connection and key prefix of one BullMQ queue or worker (each gets a connection of its own). */
+  bullOptions(): { connection: Redis; prefix: string } {
+    return { connection: this.newBullConnection(), prefix: this.queuePrefix };
+  }
+
   /** A new connection for BullMQ (which needs `maxRetriesPerRequest: null` on blocking connections). */
-  newBullConnection(): Redis {
+  private newBullConnection(): Redis {
     const connection = new Redis(this.url(), { ...this.baseOptions(), maxRetriesPerRequest: null, enableOfflineQueue: true });
     connection.on('error', () => undefined);
     this.extra.push(connection);

@@ -22,8 +22,7 @@ export class WebhookQueue implements OnModuleDestroy {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.queue = new Queue(WEBHOOK_QUEUE, {
-      connection: redis.newBullConnection(),
-      prefix: redis.queuePrefix,
+      ...redis.bullOptions(),
       defaultJobOptions: {
         attempts: DRAIN_JOB_ATTEMPTS,
         backoff: { type: 'drain' },

@@ -7,6 +7,7 @@ import { RedisService } from '../redis/redis.service';
 import { DeliveryProcessor } from './delivery.processor';
 import { DrainSession } from './delivery.store';
 import { WEBHOOK_QUEUE, WebhookQueue } from './webhook-queue';
+import { PROMPT_RECOVERY } from '../workers/queues';
 
 /** Backoff of a drain job that broke (not of a receiver that failed: that is the retry schedule). */
 const DRAIN_BACKOFF = { baseMs: 1_000, capMs: 60_000 };
@@ -38,12 +39,9 @@ export class WebhookWorkerHost implements OnApplicationBootstrap, OnModuleDestro
   async onApplicationBootstrap(): Promise<void> {
     if (!this.enabled) return;
     this.worker = new Worker<DrainSession>(WEBHOOK_QUEUE, (job, token) => this.processor.process(job, token, this.stopping.signal), {
-      connection: this.redis.newBullConnection(),
-      prefix: this.redis.queuePrefix,
+      ...this.redis.bullOptions(),
+      ...PROMPT_RECOVERY,
       concurrency: this.config.webhookConcurrency,
-      lockDuration: 10_000,
-      stalledInterval: 5_000,
-      maxStalledCount: 100,
       settings: { backoffStrategy: (attemptsMade) => Math.min(DRAIN_BACKOFF.capMs, DRAIN_BACKOFF.baseMs * 2 ** attemptsMade) },
     });
     this.worker.on('error', (err) => this.logger.debug({ err: err.message }, 'webhook worker connection error'));

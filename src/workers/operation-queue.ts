@@ -20,8 +20,7 @@ export class OperationQueue implements OnModuleDestroy {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.queue = new Queue(QueueName.Operations, {
-      connection: redis.newBullConnection(),
-      prefix: redis.queuePrefix,
+      ...redis.bullOptions(),
       defaultJobOptions: {
         attempts: OPERATION_ATTEMPTS,
         backoff: { type: 'by-cause' },

@@ -6,7 +6,7 @@ import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
 import { RedisService } from '../redis/redis.service';
 import { OperationProcessor, RetryableFailure } from './operation.processor';
 import { OperationQueue } from './operation-queue';
-import { BACKOFF, OperationJobData, QueueName } from './queues';
+import { BACKOFF, OperationJobData, PROMPT_RECOVERY, QueueName } from './queues';
 
 /** How long active operations may run on after SIGTERM before they are cut off. */
 const SHUTDOWN_GRACE_MS = 4_000;
@@ -40,13 +40,9 @@ export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   async onApplicationBootstrap(): Promise<void> {
     if (!this.enabled) return;
     this.worker = new Worker<OperationJobData>(QueueName.Operations, (job, token, signal) => this.processor.process(job, token, signal ?? new AbortController().signal), {
-      connection: this.redis.newBullConnection(),
-      prefix: this.redis.queuePrefix,
+      ...this.redis.bullOptions(),
+      ...PROMPT_RECOVERY,
       concurrency: this.config.workerConcurrency,
-      // A killed worker's jobs come back within seconds, not the default 30 s.
-      lockDuration: 10_000,
-      stalledInterval: 5_000,
-      maxStalledCount: 100,
       settings: {
         backoffStrategy: (attemptsMade, _type, err) => (err as RetryableFailure | undefined)?.retryDelayMs ?? Math.min(BACKOFF.capMs, BACKOFF.baseMs * 2 ** attemptsMade),
       },
