@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateBy, ValidateNested } from 'class-validator';
 import { PRODUCTS, Product } from '../clusters/cluster';
@@ -74,40 +74,11 @@ export class CreateWebhookDto {
   description?: string;
 }
 
-/** Every field is optional; `filters` replaces the filters as a whole (`{}` clears them). */
-export class UpdateWebhookDto {
-  @ApiPropertyOptional({ example: 'https://ci.example.com/hooks/peerings' })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(2048)
-  url?: string;
-
-  @ApiPropertyOptional({ enum: EVENT_FILTERS, isArray: true })
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1, { message: 'events must list at least one event type (or "*")' })
-  @ArrayUnique()
-  @IsIn(EVENT_FILTERS, { each: true, message: `each event must be one of: ${EVENT_FILTERS.join(', ')}` })
-  events?: (GatewayEventType | '*')[];
-
-  @ApiPropertyOptional({ type: WebhookFiltersDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => WebhookFiltersDto)
-  filters?: WebhookFiltersDto;
-
-  @ApiPropertyOptional({ description: 'true re-enables a subscription the gateway disabled after a 410' })
-  @IsOptional()
-  @IsBoolean()
-  enabled?: boolean;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  description?: string;
-}
+/**
+ * The fields of a subscription, each optional; `filters` replaces the filters as a whole (`{}`
+ * clears them); `enabled: true` re-enables a subscription the gateway disabled after a 410.
+ */
+export class UpdateWebhookDto extends PartialType(CreateWebhookDto) {}
 
 export class ListDeliveriesQuery extends PageQuery {
   @ApiPropertyOptional({ enum: DELIVERY_STATUSES })
