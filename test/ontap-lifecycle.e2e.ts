@@ -22,11 +22,7 @@ describe('ONTAP: adoption, repair, roll-back, one-sided peerings and changes', (
       sim.faults.reset();
       for (const record of sim.peers()) await ontap(sim.url, 'DELETE', `/api/cluster/peers/${record.uuid}`);
     }
-    const { body } = await h.api('GET', '/v1/peerings?product=ontap&limit=500');
-    for (const p of body.items.filter((x: { state: string }) => !['DELETED', 'DELETING'].includes(x.state))) {
-      await h.api('DELETE', `/v1/peerings/${p.id}`);
-      await h.waitForState(p.id, 'DELETED');
-    }
+    await h.deleteAllPeerings('ontap');
   });
 
   const east = () => h.topology.ontap[0];

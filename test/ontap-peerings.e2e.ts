@@ -17,11 +17,7 @@ describe('ONTAP peerings end to end', () => {
       sim.settings.asyncJobs = false;
     }
     // ONTAP peers two clusters once: each test starts with none.
-    const { body } = await h.api('GET', '/v1/peerings?product=ontap&limit=500');
-    for (const p of body.items.filter((x: { state: string }) => x.state !== 'DELETED')) {
-      await h.api('DELETE', `/v1/peerings/${p.id}`);
-      await h.waitForState(p.id, 'DELETED');
-    }
+    await h.deleteAllPeerings('ontap');
   });
 
   const [east, west] = [0, 1].map((i) => () => h.topology.ontap[i]);

@@ -39,6 +39,8 @@ export interface Harness {
   waitForState(id: string, state: string, timeoutMs?: number): Promise<any>;
   /** Polls an operation until it has finished (succeeded or failed). */
   waitForOperation(id: string, timeoutMs?: number): Promise<any>;
+  /** Deletes every peering still standing (of one product, if given) and waits until all read DELETED. */
+  deleteAllPeerings(product?: 'ontap' | 'consul'): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -113,6 +115,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     api,
     waitForPeering,
     waitForState: (id, state, timeoutMs) => waitForPeering(id, (p) => p.state === state, timeoutMs),
+    deleteAllPeerings: async (product) => {
+      const { body } = await api('GET', `/v1/peerings?limit=500${product ? `&product=${product}` : ''}`);
+      const standing = body.items.filter((p: { state: string }) => p.state !== 'DELETED');
+      for (const p of standing) if (p.state !== 'DELETING') await api('DELETE', `/v1/peerings/${p.id}`);
+      for (const p of standing) await waitForPeering(p.id, (x) => x.state === 'DELETED');
+    },
     waitForOperation: async (id, timeoutMs = 15_000) => {
       const deadline = Date.now() + timeoutMs;
       let last: ApiAnswer | undefined;
