@@ -116,8 +116,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     waitForPeering,
     waitForState: (id, state, timeoutMs) => waitForPeering(id, (p) => p.state === state, timeoutMs),
     deleteAllPeerings: async (product) => {
-      const { body } = await api('GET', `/v1/peerings?limit=500${product ? `&product=${product}` : ''}`);
-      const standing = body.items.filter((p: { state: string }) => p.state !== 'DELETED');
+      const { body } = await api<{ items: { id: string; state: string }[] }>('GET', `/v1/peerings?limit=500${product ? `&product=${product}` : ''}`);
+      const standing = body.items.filter((p) => p.state !== 'DELETED');
       for (const p of standing) if (p.state !== 'DELETING') await api('DELETE', `/v1/peerings/${p.id}`);
       for (const p of standing) await waitForPeering(p.id, (x) => x.state === 'DELETED');
     },
