@@ -1,4 +1,4 @@
-import { ms, percentile, pool, startBenchGateway } from './support';
+import { ms, percentile, pool, startBenchGateway } from './support.js';
 
 export interface ConsulBenchResult {
   peerings: number;

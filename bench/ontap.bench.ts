@@ -1,4 +1,4 @@
-import { ms, percentile, startBenchEstate, startBenchGateway } from './support';
+import { ms, percentile, startBenchEstate, startBenchGateway } from './support.js';
 
 export interface RouteWindowRow {
   schedule: 'steady' | 'exponential';
@@ -40,7 +40,9 @@ export async function benchRouteWindows(windows = [0, 1000, 2000, 3000, 4000, 50
             name: `routes-${w}-${pair}`,
             local: { cluster: local },
             remote: { cluster: remote },
-            ontap: { localNetwork: { interfaces: [{ ipAddress: `${subnet}.21` }], netmask: '255.255.255.0', broadcastDomain: 'Default', gateway: `${subnet}.1` } },
+            ontap: {
+              localNetwork: { interfaces: [{ ipAddress: `${subnet}.21` }], netmask: '255.255.255.0', broadcastDomain: 'Default', gateway: `${subnet}.1` },
+            },
           });
           if (res.status !== 202) throw new Error(`POST: ${res.status} ${JSON.stringify(res.body)}`);
           const took = (await bench.reached(res.body.id, 'ACTIVE')) - t0;

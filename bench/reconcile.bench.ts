@@ -1,9 +1,9 @@
-import { newId } from '../src/common/ids';
-import { Operation } from '../src/operations/operation';
-import { Peering } from '../src/peerings/peering';
-import { PeeringStore } from '../src/peerings/peering.store';
-import { Reconciler, SweepReport } from '../src/reconciler/reconciler.service';
-import { ms, pool, startBenchGateway } from './support';
+import { newId } from '../src/common/ids.js';
+import { type Operation } from '../src/operations/operation.js';
+import { type Peering } from '../src/peerings/peering.js';
+import { PeeringStore } from '../src/peerings/peering.store.js';
+import { Reconciler, type SweepReport } from '../src/reconciler/reconciler.service.js';
+import { ms, pool, startBenchGateway } from './support.js';
 
 export interface ReconcileBenchResult {
   peerings: number;
@@ -22,7 +22,11 @@ export async function benchReconcile(count = 10_000, deletedByHand = 100): Promi
   try {
     const [dc1, dc2] = ['consul-dc1', 'consul-dc2'].map((id) => bench.sims.clusters.find((c) => c.id === id)!);
     const consul = async (endpoint: string, method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${endpoint}${path}`, { method, headers: { 'x-consul-token': 'sandbox-consul-token' }, body: body ? JSON.stringify(body) : undefined });
+      const res = await fetch(`${endpoint}${path}`, {
+        method,
+        headers: { 'x-consul-token': 'sandbox-consul-token' },
+        body: body ? JSON.stringify(body) : undefined,
+      });
       const text = await res.text();
       if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
       return (text ? JSON.parse(text) : {}) as Record<string, string>;
@@ -36,10 +40,32 @@ export async function benchReconcile(count = 10_000, deletedByHand = 100): Promi
     const now = new Date().toISOString();
     await pool(names, 64, async (name) => {
       const id = newId('pr');
-      const operation: Operation = { id: newId('op'), type: 'create', peeringId: id, status: 'succeeded', attempts: 1, steps: [], lastError: null, nextAttemptAt: null, createdAt: now, updatedAt: now };
+      const operation: Operation = {
+        id: newId('op'),
+        type: 'create',
+        peeringId: id,
+        status: 'succeeded',
+        attempts: 1,
+        steps: [],
+        lastError: null,
+        nextAttemptAt: null,
+        createdAt: now,
+        updatedAt: now,
+      };
       const peering: Peering = {
-        id, name, product: 'consul', local: { cluster: 'consul-dc1' }, remote: { cluster: 'consul-dc2' }, labels: {}, state: 'ACTIVE', stateReason: null,
-        sides: { local: { nativeId: null, nativeState: 'ACTIVE' }, remote: { nativeId: null, nativeState: 'ACTIVE' } }, lastError: null, operationId: operation.id, createdAt: now, updatedAt: now,
+        id,
+        name,
+        product: 'consul',
+        local: { cluster: 'consul-dc1' },
+        remote: { cluster: 'consul-dc2' },
+        labels: {},
+        state: 'ACTIVE',
+        stateReason: null,
+        sides: { local: { nativeId: null, nativeState: 'ACTIVE' }, remote: { nativeId: null, nativeState: 'ACTIVE' } },
+        lastError: null,
+        operationId: operation.id,
+        createdAt: now,
+        updatedAt: now,
       };
       await store.create(peering, operation);
     });

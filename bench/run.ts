@@ -1,6 +1,6 @@
-import { benchConsul, consulReport } from './consul.bench';
-import { benchRouteWindows, routeWindowReport } from './ontap.bench';
-import { benchReconcile, reconcileReport } from './reconcile.bench';
+import { benchConsul, consulReport } from './consul.bench.js';
+import { benchRouteWindows, routeWindowReport } from './ontap.bench.js';
+import { benchReconcile, reconcileReport } from './reconcile.bench.js';
 
 /** `npm run bench`: every benchmark, its figures printed side by side in one run. */
 async function main(): Promise<void> {

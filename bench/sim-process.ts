@@ -1,7 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { ClusterRegistration } from '../sim/topology';
+import type { ClusterRegistration } from '../sim/topology.js';
 
 export interface SimProcess {
   clusters: ClusterRegistration[];
@@ -15,7 +15,7 @@ export interface SimProcess {
  * that a benchmark measures the gateway and not the simulators sharing its event loop.
  */
 export async function startSimProcess(env: Record<string, string> = {}): Promise<SimProcess> {
-  const child: ChildProcess = spawn(process.execPath, [join(__dirname, '..', 'sim', 'main.js')], {
+  const child: ChildProcess = spawn(process.execPath, [join(import.meta.dirname, '..', 'sim', 'main.js')], {
     // Port 0: each simulated cluster takes a free port; the registrations name them.
     env: { ...process.env, SIM_BASE_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -32,7 +32,11 @@ export async function startSimProcess(env: Record<string, string> = {}): Promise
     settings: async (clusterId, settings) => {
       const cluster = clusters.find((c) => c.id === clusterId);
       if (!cluster) throw new Error(`no simulated cluster ${clusterId}`);
-      const res = await fetch(`${cluster.endpoint}/_sim/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(settings) });
+      const res = await fetch(`${cluster.endpoint}/_sim/settings`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(settings),
+      });
       if (!res.ok) throw new Error(`settings of ${clusterId}: ${res.status} ${await res.text()}`);
     },
     stop: () =>

@@ -2,14 +2,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { createLogger } from '../src/common/logger';
-import { validateClusterInputs } from '../src/config/clusters-file';
-import { loadConfig } from '../src/config/gateway-config';
-import { DomainEvents } from '../src/events/domain-events';
-import { RunningGateway, startGateway } from '../src/gateway';
-import { PeeringState } from '../src/peerings/peering-state';
-import { PrivateRedis, startPrivateRedis } from '../src/sandbox/private-redis';
-import { SimProcess, startSimProcess } from './sim-process';
+import { createLogger } from '../src/common/logger.js';
+import { validateClusterInputs } from '../src/config/clusters-file.js';
+import { loadConfig } from '../src/config/gateway-config.js';
+import { DomainEvents } from '../src/events/domain-events.js';
+import { type RunningGateway, startGateway } from '../src/gateway.js';
+import { type PeeringState } from '../src/peerings/peering-state.js';
+import { type PrivateRedis, startPrivateRedis } from '../src/sandbox/private-redis.js';
+import { type SimProcess, startSimProcess } from './sim-process.js';
 
 export interface BenchGateway {
   url: string;

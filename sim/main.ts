@@ -1,4 +1,4 @@
-import { startTopology } from './topology';
+import { startTopology } from './topology.js';
 
 /**
  * `npm run sim`: the simulated estate on its own, for docker-compose or for pointing another

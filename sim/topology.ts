@@ -1,5 +1,5 @@
-import { ConsulNetwork, ConsulSim, startConsulSim } from './consul';
-import { OntapClusterSim, OntapNetwork, startOntapCluster } from './ontap';
+import { ConsulNetwork, type ConsulSim, startConsulSim } from './consul/index.js';
+import { type OntapClusterSim, OntapNetwork, startOntapCluster } from './ontap/index.js';
 
 /** A cluster registration for the gateway, in the shape of POST /v1/clusters. */
 export interface ClusterRegistration {

@@ -1,16 +1,16 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
-import { AppModule } from './app.module';
-import { CreateClusterDto } from './clusters/cluster.dto';
-import { ClustersService } from './clusters/clusters.service';
-import { Cluster } from './clusters/cluster';
-import { createLogger, NestPinoLogger } from './common/logger';
-import { GatewayError } from './common/problem';
-import { createValidationPipe } from './common/validation';
-import { GatewayConfig } from './config/gateway-config';
+import { AppModule } from './app.module.js';
+import { type CreateClusterDto } from './clusters/cluster.dto.js';
+import { ClustersService } from './clusters/clusters.service.js';
+import { type Cluster } from './clusters/cluster.js';
+import { createLogger, NestPinoLogger } from './common/logger.js';
+import { GatewayError } from './common/problem.js';
+import { createValidationPipe } from './common/validation.js';
+import { type GatewayConfig } from './config/gateway-config.js';
 
 export interface GatewayOptions {
   logger?: Logger;
@@ -35,7 +35,10 @@ function openApi(app: NestFastifyApplication): void {
     .setVersion('1')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, document), { jsonDocumentUrl: 'openapi.json', customSiteTitle: 'Peering gateway API' });
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, document), {
+    jsonDocumentUrl: 'openapi.json',
+    customSiteTitle: 'Peering gateway API',
+  });
 }
 
 /**
@@ -50,7 +53,12 @@ function acceptEmptyJsonBodies(app: NestFastifyApplication): void {
     try {
       done(null, JSON.parse(text));
     } catch (err) {
-      done(new GatewayError('validation_failed', `the body is not valid JSON: ${(err as Error).message}`, { errors: [{ field: 'body', message: 'must be valid JSON' }] }), undefined);
+      done(
+        new GatewayError('validation_failed', `the body is not valid JSON: ${(err as Error).message}`, {
+          errors: [{ field: 'body', message: 'must be valid JSON' }],
+        }),
+        undefined,
+      );
     }
   });
 }

@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import type { Logger } from 'pino';
-import { startTopology } from '../sim/topology';
-import { CreateClusterDto } from './clusters/cluster.dto';
-import { createLogger } from './common/logger';
-import { loadClustersFile, validateClusterInputs } from './config/clusters-file';
-import { ConfigError, GatewayConfig, loadConfig } from './config/gateway-config';
-import { RunningGateway, startGateway } from './gateway';
-import { RedisUnavailableError, startPrivateRedis } from './sandbox/private-redis';
+import { startTopology } from '../sim/topology.js';
+import { type CreateClusterDto } from './clusters/cluster.dto.js';
+import { createLogger } from './common/logger.js';
+import { loadClustersFile, validateClusterInputs } from './config/clusters-file.js';
+import { ConfigError, type GatewayConfig, loadConfig } from './config/gateway-config.js';
+import { type RunningGateway, startGateway } from './gateway.js';
+import { RedisUnavailableError, startPrivateRedis } from './sandbox/private-redis.js';
 
 type Cleanup = () => Promise<void>;
 

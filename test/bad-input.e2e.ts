@@ -1,13 +1,12 @@
-import { expect } from 'expect';
-import { after, before, describe, it } from 'node:test';
-import { Harness, startHarness } from './support/harness';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type Harness, startHarness } from './support/harness.js';
 
 describe('bad input: a clear problem naming the field and the rule, and nothing written', () => {
   let h: Harness;
-  before(async () => {
+  beforeAll(async () => {
     h = await startHarness();
   });
-  after(async () => {
+  afterAll(async () => {
     await h.close();
   });
 
@@ -43,7 +42,13 @@ describe('bad input: a clear problem naming the field and the rule, and nothing 
   }
 
   it('clusters of different products -> 400 naming remote.cluster', async () => {
-    await h.api('POST', '/v1/clusters', { id: 'ontap-x', product: 'ontap', endpoint: 'http://127.0.0.1:9', auth: { username: 'u', password: 'p' }, ontap: { interclusterAddresses: ['10.9.0.1'] } });
+    await h.api('POST', '/v1/clusters', {
+      id: 'ontap-x',
+      product: 'ontap',
+      endpoint: 'http://127.0.0.1:9',
+      auth: { username: 'u', password: 'p' },
+      ontap: { interclusterAddresses: ['10.9.0.1'] },
+    });
     const res = await h.api('POST', '/v1/peerings', { ...valid, remote: { cluster: 'ontap-x' } });
     expect(res.status).toBe(400);
     expect(res.body.errors).toContainEqual({ field: 'remote.cluster', message: 'must be of the same product as local.cluster (consul), not ontap' });

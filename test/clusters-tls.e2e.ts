@@ -1,16 +1,35 @@
-import { expect } from 'expect';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { OntapClusterSim, OntapNetwork, startOntapCluster } from '../sim/ontap';
-import { Harness, startHarness } from './support/harness';
+import { type OntapClusterSim, OntapNetwork, startOntapCluster } from '../sim/ontap/index.js';
+import { type Harness, startHarness } from './support/harness.js';
 
 /** A self-signed certificate for 127.0.0.1, as ONTAP management interfaces usually have. */
 function selfSigned(): { key: string; cert: string } {
   const dir = mkdtempSync(join(tmpdir(), 'gw-tls-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
 }
 
@@ -19,7 +38,7 @@ describe('clusters: registration, secrets, and a CA bundle per cluster', () => {
   let sims: OntapClusterSim[];
   const tls = selfSigned();
   const password = 'tls-cluster-password-1';
-  before(async () => {
+  beforeAll(async () => {
     h = await startHarness();
     const network = new OntapNetwork();
     sims = await Promise.all(
@@ -30,7 +49,7 @@ describe('clusters: registration, secrets, and a CA bundle per cluster', () => {
       ].map((spec) => startOntapCluster({ ...spec, password, tls }, network)),
     );
   });
-  after(async () => {
+  afterAll(async () => {
     await h.close();
     await Promise.all(sims.map((s) => s.close()));
   });
@@ -50,12 +69,18 @@ describe('clusters: registration, secrets, and a CA bundle per cluster', () => {
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ id: 'tls-east', auth: { username: 'admin', passwordSet: true, tokenSet: false }, tls: { caConfigured: true } });
     expect((await register(sims[1], tls.cert)).status).toBe(201);
-    for (const res of [created, await h.api('GET', '/v1/clusters/tls-east'), await h.api('GET', '/v1/clusters')]) expect(JSON.stringify(res.body)).not.toContain(password);
+    for (const res of [created, await h.api('GET', '/v1/clusters/tls-east'), await h.api('GET', '/v1/clusters')])
+      expect(JSON.stringify(res.body)).not.toContain(password);
     expect((await register(sims[0], tls.cert)).status).toBe(409);
     const invalid = await h.api('POST', '/v1/clusters', { id: 'Bad Id', product: 'ontap', endpoint: 'ftp://x', auth: {} });
     expect(invalid.status).toBe(400);
     expect(invalid.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['endpoint', 'id']);
-    const noLifs = await h.api('POST', '/v1/clusters', { id: 'no-lifs', product: 'ontap', endpoint: 'https://10.9.9.9', auth: { username: 'a', password: 'b' } });
+    const noLifs = await h.api('POST', '/v1/clusters', {
+      id: 'no-lifs',
+      product: 'ontap',
+      endpoint: 'https://10.9.9.9',
+      auth: { username: 'a', password: 'b' },
+    });
     expect(noLifs.body.errors).toContainEqual({ field: 'ontap', message: 'is required for ONTAP: interclusterAddresses' });
   });
 

@@ -1,14 +1,13 @@
-import { expect } from 'expect';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { consulErrorTexts } from '../sim/consul';
-import { Harness, startHarness } from './support/harness';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { consulErrorTexts } from '../sim/consul/index.js';
+import { type Harness, startHarness } from './support/harness.js';
 
 describe('Consul peerings through the failures Consul documents', () => {
   let h: Harness;
-  before(async () => {
+  beforeAll(async () => {
     h = await startHarness();
   });
-  after(async () => {
+  afterAll(async () => {
     await h.close();
   });
   beforeEach(() => {
@@ -34,8 +33,16 @@ describe('Consul peerings through the failures Consul documents', () => {
     expect(Date.now() - deletedAt).toBeGreaterThanOrEqual(1500);
     expect(active.sides.local.nativeState).toBe('ACTIVE');
     await h.waitForState(first.body.id, 'DELETED');
-    expect(dc1().peerings().filter((p) => p.Name === 'recycled')).toHaveLength(1);
-    expect(dc2().peerings().filter((p) => p.Name === 'recycled')).toHaveLength(1);
+    expect(
+      dc1()
+        .peerings()
+        .filter((p) => p.Name === 'recycled'),
+    ).toHaveLength(1);
+    expect(
+      dc2()
+        .peerings()
+        .filter((p) => p.Name === 'recycled'),
+    ).toHaveLength(1);
   });
 
   it('gets a fresh token once when the token is refused as used, and succeeds', async () => {
@@ -47,14 +54,25 @@ describe('Consul peerings through the failures Consul documents', () => {
     expect(op.body.attempts).toBe(1);
   });
 
-  it('does not loop on used tokens: a second refusal fails the peering with Consul\'s words', async () => {
+  it("does not loop on used tokens: a second refusal fails the peering with Consul's words", async () => {
     dc2().faults.failNext(2, 403, consulErrorTexts.invalidSecret, undefined, { method: 'POST', pathPrefix: '/v1/peering/establish' });
     const res = await create('used-token');
     const failed = await h.waitForState(res.body.id, 'FAILED');
-    expect(failed.lastError).toMatchObject({ code: 'upstream_rejected', upstream: { product: 'consul', cluster: 'consul-dc2', status: 403, message: consulErrorTexts.invalidSecret } });
+    expect(failed.lastError).toMatchObject({
+      code: 'upstream_rejected',
+      upstream: { product: 'consul', cluster: 'consul-dc2', status: 403, message: consulErrorTexts.invalidSecret },
+    });
     // The offer made on dc1 is rolled back: no half pair is left behind.
-    expect(dc1().peerings().filter((p) => p.Name === 'used-token')).toHaveLength(0);
-    expect(dc2().peerings().filter((p) => p.Name === 'used-token')).toHaveLength(0);
+    expect(
+      dc1()
+        .peerings()
+        .filter((p) => p.Name === 'used-token'),
+    ).toHaveLength(0);
+    expect(
+      dc2()
+        .peerings()
+        .filter((p) => p.Name === 'used-token'),
+    ).toHaveLength(0);
   });
 
   it('retries transient 503s with backoff and completes', async () => {
@@ -64,7 +82,11 @@ describe('Consul peerings through the failures Consul documents', () => {
     const op = { body: await h.waitForOperation(active.operationId) };
     expect(op.body.status).toBe('succeeded');
     expect(op.body.attempts).toBe(4);
-    expect(dc1().peerings().filter((p) => p.Name === 'flaky')).toHaveLength(1);
+    expect(
+      dc1()
+        .peerings()
+        .filter((p) => p.Name === 'flaky'),
+    ).toHaveLength(1);
   });
 
   it('fails at once on a final 500, keeps the upstream reason and leaves nothing behind', async () => {
@@ -72,10 +94,22 @@ describe('Consul peerings through the failures Consul documents', () => {
     dc2().faults.failNext(1, 500, text, undefined, { method: 'POST', pathPrefix: '/v1/peering/establish' });
     const res = await create('final');
     const failed = await h.waitForState(res.body.id, 'FAILED');
-    expect(failed.lastError).toMatchObject({ status: 409, code: 'conflict', upstream: { product: 'consul', cluster: 'consul-dc2', status: 500, message: text } });
+    expect(failed.lastError).toMatchObject({
+      status: 409,
+      code: 'conflict',
+      upstream: { product: 'consul', cluster: 'consul-dc2', status: 500, message: text },
+    });
     const op = { body: await h.waitForOperation(failed.operationId) };
     expect(op.body).toMatchObject({ status: 'failed', attempts: 1 });
-    expect(dc1().peerings().filter((p) => p.Name === 'final')).toHaveLength(0);
-    expect(dc2().peerings().filter((p) => p.Name === 'final')).toHaveLength(0);
+    expect(
+      dc1()
+        .peerings()
+        .filter((p) => p.Name === 'final'),
+    ).toHaveLength(0);
+    expect(
+      dc2()
+        .peerings()
+        .filter((p) => p.Name === 'final'),
+    ).toHaveLength(0);
   });
 });

@@ -1,19 +1,22 @@
-import { expect } from 'expect';
-import { after, before, describe, it } from 'node:test';
-import { Harness, startHarness } from './support/harness';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type Harness, startHarness } from './support/harness.js';
 
 /** The far datacenter is run by someone else: the gateway does its own side and trades the token. */
 describe('Consul one-sided peerings', () => {
   let h: Harness;
-  before(async () => {
+  beforeAll(async () => {
     h = await startHarness();
   });
-  after(async () => {
+  afterAll(async () => {
     await h.close();
   });
 
   const consul = async (endpoint: string, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${endpoint}${path}`, { method, headers: { 'x-consul-token': 'sandbox-consul-token' }, body: body ? JSON.stringify(body) : undefined });
+    const res = await fetch(`${endpoint}${path}`, {
+      method,
+      headers: { 'x-consul-token': 'sandbox-consul-token' },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
@@ -37,19 +40,31 @@ describe('Consul one-sided peerings', () => {
   it("accepts: establishes with the far side's token, which it never shows or keeps", async () => {
     const dc2 = h.topology.consul[1];
     const { body } = await consul(dc2.url, 'POST', '/v1/peering/token', { PeerName: 'partner-offer' });
-    const res = await h.api('POST', '/v1/peerings', { name: 'from-partner-2', local: { cluster: 'consul-dc1' }, remote: { external: { secret: body.PeeringToken } } });
+    const res = await h.api('POST', '/v1/peerings', {
+      name: 'from-partner-2',
+      local: { cluster: 'consul-dc1' },
+      remote: { external: { secret: body.PeeringToken } },
+    });
     const active = await h.waitForState(res.body.id, 'ACTIVE');
     expect(active.remote).toEqual({ external: {} });
     for (const answer of [res.body, active]) expect(JSON.stringify(answer)).not.toContain(body.PeeringToken);
     expect(h.logs.text()).not.toContain(body.PeeringToken);
   });
 
-  it('fails clearly when the far side\'s token was already used, without looping', async () => {
+  it("fails clearly when the far side's token was already used, without looping", async () => {
     const dc2 = h.topology.consul[1];
     const { body } = await consul(dc2.url, 'POST', '/v1/peering/token', { PeerName: 'used-once' });
-    const first = await h.api('POST', '/v1/peerings', { name: 'first-use', local: { cluster: 'consul-dc1' }, remote: { external: { secret: body.PeeringToken } } });
+    const first = await h.api('POST', '/v1/peerings', {
+      name: 'first-use',
+      local: { cluster: 'consul-dc1' },
+      remote: { external: { secret: body.PeeringToken } },
+    });
     await h.waitForState(first.body.id, 'ACTIVE');
-    const second = await h.api('POST', '/v1/peerings', { name: 'second-use', local: { cluster: 'consul-dc1' }, remote: { external: { secret: body.PeeringToken } } });
+    const second = await h.api('POST', '/v1/peerings', {
+      name: 'second-use',
+      local: { cluster: 'consul-dc1' },
+      remote: { external: { secret: body.PeeringToken } },
+    });
     const failed = await h.waitForState(second.body.id, 'FAILED');
     expect(failed.lastError).toMatchObject({ code: 'upstream_rejected', upstream: { status: 403 } });
     expect(failed.lastError.detail).toMatch(/a new one is needed/);

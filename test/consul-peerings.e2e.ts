@@ -1,13 +1,12 @@
-import { after, before, describe, it } from 'node:test';
-import { expect } from 'expect';
-import { Harness, startHarness } from './support/harness';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type Harness, startHarness } from './support/harness.js';
 
 describe('Consul peerings end to end', () => {
   let h: Harness;
-  before(async () => {
+  beforeAll(async () => {
     h = await startHarness();
   });
-  after(async () => {
+  afterAll(async () => {
     await h.close();
   });
 
@@ -50,10 +49,10 @@ describe('Consul peerings end to end', () => {
 
 describe('secrets stay out of logs and answers', () => {
   let h: Harness;
-  before(async () => {
+  beforeAll(async () => {
     h = await startHarness();
   });
-  after(async () => {
+  afterAll(async () => {
     await h.close();
   });
 
@@ -68,7 +67,11 @@ describe('secrets stay out of logs and answers', () => {
     expect(tokens.length).toBeGreaterThan(0);
     await h.api('DELETE', `/v1/peerings/${res.body.id}`);
     await h.waitForState(res.body.id, 'DELETED');
-    const answers = JSON.stringify([(await h.api('GET', '/v1/clusters')).body, (await h.api('GET', `/v1/peerings/${res.body.id}`)).body, (await h.api('GET', `/v1/operations/${res.body.operationId}`)).body]);
+    const answers = JSON.stringify([
+      (await h.api('GET', '/v1/clusters')).body,
+      (await h.api('GET', `/v1/peerings/${res.body.id}`)).body,
+      (await h.api('GET', `/v1/operations/${res.body.operationId}`)).body,
+    ]);
     const logs = h.logs.text();
     expect(logs.length).toBeGreaterThan(0);
     for (const secret of ['sandbox-consul-token', 'netapp123', h.token, ...tokens]) {

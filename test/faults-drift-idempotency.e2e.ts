@@ -1,15 +1,14 @@
-import { expect } from 'expect';
-import { after, before, describe, it } from 'node:test';
-import { PeeringStore } from '../src/peerings/peering.store';
-import { Harness, startHarness } from './support/harness';
-import { report, tally } from './support/tally';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { PeeringStore } from '../src/peerings/peering.store.js';
+import { type Harness, startHarness } from './support/harness.js';
+import { report, tally } from './support/tally.js';
 
-describe('faults: replayed requests, drift behind the gateway\'s back', () => {
+describe("faults: replayed requests, drift behind the gateway's back", () => {
   let h: Harness;
-  before(async () => {
+  beforeAll(async () => {
     h = await startHarness({ env: { GATEWAY_RECONCILE_INTERVAL_MS: '300', GATEWAY_OUTBOX_SWEEP_MS: '200' } });
   });
-  after(async () => {
+  afterAll(async () => {
     await h.close();
   });
 
@@ -52,11 +51,32 @@ describe('faults: replayed requests, drift behind the gateway\'s back', () => {
     // What POST /v1/peerings writes, without the enqueue that a crash would have prevented.
     const now = new Date().toISOString();
     const peering = {
-      id: 'pr_crashed0000000000000000', name: 'crashed', product: 'consul' as const, local: { cluster: 'consul-dc1' }, remote: { cluster: 'consul-dc2' },
-      labels: {}, state: 'PENDING' as const, stateReason: null, sides: { local: { nativeId: null, nativeState: null }, remote: { nativeId: null, nativeState: null } },
-      lastError: null, operationId: 'op_crashed0000000000000000', createdAt: now, updatedAt: now,
+      id: 'pr_crashed0000000000000000',
+      name: 'crashed',
+      product: 'consul' as const,
+      local: { cluster: 'consul-dc1' },
+      remote: { cluster: 'consul-dc2' },
+      labels: {},
+      state: 'PENDING' as const,
+      stateReason: null,
+      sides: { local: { nativeId: null, nativeState: null }, remote: { nativeId: null, nativeState: null } },
+      lastError: null,
+      operationId: 'op_crashed0000000000000000',
+      createdAt: now,
+      updatedAt: now,
     };
-    const operation = { id: peering.operationId, type: 'create' as const, peeringId: peering.id, status: 'queued' as const, attempts: 0, steps: [], lastError: null, nextAttemptAt: null, createdAt: now, updatedAt: now };
+    const operation = {
+      id: peering.operationId,
+      type: 'create' as const,
+      peeringId: peering.id,
+      status: 'queued' as const,
+      attempts: 0,
+      steps: [],
+      lastError: null,
+      nextAttemptAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
     await h.gateway.app.get(PeeringStore).create(peering, operation);
     const active = await h.waitForState(peering.id, 'ACTIVE', 10_000);
     expect((await h.waitForOperation(active.operationId)).attempts).toBe(1);

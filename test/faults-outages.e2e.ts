@@ -1,17 +1,16 @@
-import { expect } from 'expect';
-import { after, before, describe, it } from 'node:test';
-import { Harness, startHarness } from './support/harness';
-import { startTestRedis, TestRedis } from './support/redis-server';
-import { report, tally } from './support/tally';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type Harness, startHarness } from './support/harness.js';
+import { startTestRedis, type TestRedis } from './support/redis-server.js';
+import { report, tally } from './support/tally.js';
 
 const consulBody = (name: string) => ({ name, local: { cluster: 'consul-dc1' }, remote: { cluster: 'consul-dc2' } });
 
 describe('faults: a cluster down for 30 s', () => {
   let h: Harness;
-  before(async () => {
+  beforeAll(async () => {
     h = await startHarness({ env: { GATEWAY_RECONCILE_INTERVAL_MS: '0' } });
   });
-  after(async () => {
+  afterAll(async () => {
     await h.close();
   });
 
@@ -39,8 +38,16 @@ describe('faults: a cluster down for 30 s', () => {
     const settled = await Promise.all(affected.map((res) => h.waitForState(res.body.id, 'ACTIVE', 90_000)));
     const attemptsDuringOutage = dc2.faults.refusedConnections;
     const outageSeconds = (outageEnds - started) / 1000;
-    const counts = tally(h.topology, names.map((name, i) => ({ name, want: 'ACTIVE' as const, state: settled[i].state })));
-    report('cluster outage', { ...counts, callsToDownCluster: attemptsDuringOutage, callsPerMinute: Math.round((attemptsDuringOutage / outageSeconds) * 60), otherClusterMs: otherTook });
+    const counts = tally(
+      h.topology,
+      names.map((name, i) => ({ name, want: 'ACTIVE' as const, state: settled[i].state })),
+    );
+    report('cluster outage', {
+      ...counts,
+      callsToDownCluster: attemptsDuringOutage,
+      callsPerMinute: Math.round((attemptsDuringOutage / outageSeconds) * 60),
+      otherClusterMs: otherTook,
+    });
     expect(counts.lost).toBe(0);
     expect(counts.duplicated).toBe(0);
     expect(otherTook).toBeLessThan(2_000);
@@ -52,11 +59,11 @@ describe('faults: a cluster down for 30 s', () => {
 describe('faults: Redis stops and restarts during a burst of creates', () => {
   let h: Harness;
   let redis: TestRedis;
-  before(async () => {
+  beforeAll(async () => {
     redis = await startTestRedis({ appendonly: true });
     h = await startHarness({ redisUrl: redis.url, env: { GATEWAY_RECONCILE_INTERVAL_MS: '0' } });
   });
-  after(async () => {
+  afterAll(async () => {
     await h.close();
     await redis.stop();
   });
@@ -93,7 +100,9 @@ describe('faults: Redis stops and restarts during a burst of creates', () => {
       accepted.set(names[20 + i], res.body.id);
     });
 
-    const settled = await Promise.all(names.map(async (name) => ({ name, want: 'ACTIVE' as const, state: (await h.waitForState(accepted.get(name)!, 'ACTIVE', 60_000)).state })));
+    const settled = await Promise.all(
+      names.map(async (name) => ({ name, want: 'ACTIVE' as const, state: (await h.waitForState(accepted.get(name)!, 'ACTIVE', 60_000)).state })),
+    );
     const counts = tally(h.topology, settled);
     report('redis restart', { ...counts, refusedWhileDown: refused.length + 1, answeredInMs: answeredIn });
     expect(counts.lost).toBe(0);

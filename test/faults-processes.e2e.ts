@@ -1,10 +1,9 @@
-import { expect } from 'expect';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
 import { request } from 'undici';
-import { SimTopology, startTopology } from '../sim/topology';
-import { GatewayProcess, startGatewayProcess } from './support/processes';
-import { report, tally } from './support/tally';
+import { type SimTopology, startTopology } from '../sim/topology.js';
+import { type GatewayProcess, startGatewayProcess } from './support/processes.js';
+import { report, tally } from './support/tally.js';
 
 /** Gateways as real OS processes on the run's Redis, the simulators in this process. */
 describe('faults: killed workers, graceful shutdown, scale-out', () => {
@@ -13,16 +12,23 @@ describe('faults: killed workers, graceful shutdown, scale-out', () => {
   const running: GatewayProcess[] = [];
   let prefix: string;
 
-  before(async () => {
+  beforeAll(async () => {
     topology = await startTopology({ consulDeleteDurationMs: 500, consulActivateAfterMs: 300 });
   });
-  after(async () => {
+  afterAll(async () => {
     for (const p of running) if (p.child.exitCode === null) p.kill('SIGKILL');
     await topology.close();
   });
 
   async function start(role: GatewayProcess['role'], env: Record<string, string> = {}): Promise<GatewayProcess> {
-    const p = await startGatewayProcess({ role, redisUrl: process.env.TEST_REDIS_URL!, prefix, token, clusters: topology.clusters, env: { GATEWAY_RECONCILE_INTERVAL_MS: '0', LOG_LEVEL: 'info', ...env } });
+    const p = await startGatewayProcess({
+      role,
+      redisUrl: process.env.TEST_REDIS_URL!,
+      prefix,
+      token,
+      clusters: topology.clusters,
+      env: { GATEWAY_RECONCILE_INTERVAL_MS: '0', LOG_LEVEL: 'info', ...env },
+    });
     running.push(p);
     return p;
   }
@@ -91,7 +97,11 @@ describe('faults: killed workers, graceful shutdown, scale-out', () => {
     const leaving = await start('worker');
     const names = Array.from({ length: 20 }, (_, i) => `term-${i}`);
     const ids = new Map<string, string>();
-    for (const name of names) ids.set(name, (await api(apiProcess.url!, 'POST', '/v1/peerings', { name, local: { cluster: 'consul-dc1' }, remote: { cluster: 'consul-dc2' } })).body.id);
+    for (const name of names)
+      ids.set(
+        name,
+        (await api(apiProcess.url!, 'POST', '/v1/peerings', { name, local: { cluster: 'consul-dc1' }, remote: { cluster: 'consul-dc2' } })).body.id,
+      );
     await new Promise((r) => setTimeout(r, 500));
     const t0 = Date.now();
     leaving.kill('SIGTERM');
@@ -137,7 +147,9 @@ describe('faults: killed workers, graceful shutdown, scale-out', () => {
     );
     expect(answers.every((s) => s === 202)).toBe(true);
     // The same name through the other replica is refused while the first is live.
-    expect((await api(apis[1].url!, 'POST', '/v1/peerings', { name: 'scale-0', local: { cluster: 'consul-dc1' }, remote: { cluster: 'consul-dc2' } })).status).toBe(409);
+    expect(
+      (await api(apis[1].url!, 'POST', '/v1/peerings', { name: 'scale-0', local: { cluster: 'consul-dc1' }, remote: { cluster: 'consul-dc2' } })).status,
+    ).toBe(409);
     const outcomes = await settle(apis[0].url!, ids, () => 'ACTIVE', 90_000);
     const counts = tally(topology, outcomes);
     const maxInFlight = Math.max(...topology.consul.map((s) => s.faults.maxInFlight));

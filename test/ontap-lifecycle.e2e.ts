@@ -1,20 +1,19 @@
-import { expect } from 'expect';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { SANDBOX_ONTAP, SANDBOX_ONTAP_CREDENTIALS } from '../sim/topology';
-import { Harness, startHarness } from './support/harness';
+import { SANDBOX_ONTAP, SANDBOX_ONTAP_CREDENTIALS } from '../sim/topology.js';
+import { type Harness, startHarness } from './support/harness.js';
 
 const EAST = SANDBOX_ONTAP[0].interclusterAddresses;
 const WEST = SANDBOX_ONTAP[1].interclusterAddresses;
 
 describe('ONTAP: adoption, repair, roll-back, one-sided peerings and changes', () => {
   let h: Harness;
-  before(async () => {
+  beforeAll(async () => {
     h = await startHarness();
   });
-  after(async () => {
+  afterAll(async () => {
     await h.close();
   });
   beforeEach(async () => {
@@ -29,7 +28,11 @@ describe('ONTAP: adoption, repair, roll-back, one-sided peerings and changes', (
   const west = () => h.topology.ontap[1];
   const auth = `Basic ${Buffer.from(`${SANDBOX_ONTAP_CREDENTIALS.username}:${SANDBOX_ONTAP_CREDENTIALS.password}`).toString('base64')}`;
   async function ontap(url: string, method: string, path: string, body?: unknown): Promise<any> {
-    const res = await fetch(`${url}${path}`, { method, headers: { authorization: auth, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   }
@@ -37,9 +40,15 @@ describe('ONTAP: adoption, repair, roll-back, one-sided peerings and changes', (
     h.api('POST', '/v1/peerings', { name, local: { cluster: 'ontap-east' }, remote: { cluster: 'ontap-west' }, ontap: ontapOptions });
 
   it('adopts a pair that already exists instead of creating a second one', async () => {
-    const offer = await ontap(east().url, 'POST', '/api/cluster/peers?return_records=true', { name: 'adopted', remote: { ip_addresses: WEST }, authentication: { generate_passphrase: true } });
+    const offer = await ontap(east().url, 'POST', '/api/cluster/peers?return_records=true', {
+      name: 'adopted',
+      remote: { ip_addresses: WEST },
+      authentication: { generate_passphrase: true },
+    });
     const passphrase = offer.body.records[0].authentication.passphrase;
-    expect((await ontap(west().url, 'POST', '/api/cluster/peers', { name: 'adopted', remote: { ip_addresses: EAST }, authentication: { passphrase } })).status).toBe(201);
+    expect(
+      (await ontap(west().url, 'POST', '/api/cluster/peers', { name: 'adopted', remote: { ip_addresses: EAST }, authentication: { passphrase } })).status,
+    ).toBe(201);
     const uuids = [east().peers()[0].uuid, west().peers()[0].uuid];
 
     const res = await twoSided('adopted');
@@ -55,14 +64,26 @@ describe('ONTAP: adoption, repair, roll-back, one-sided peerings and changes', (
     const offerUuid = east().peers()[0].uuid;
     const res = await twoSided('half');
     await h.waitForState(res.body.id, 'ACTIVE');
-    expect(east().peers().map((r) => r.uuid)).toEqual([offerUuid]);
+    expect(
+      east()
+        .peers()
+        .map((r) => r.uuid),
+    ).toEqual([offerUuid]);
     expect(west().peers()).toHaveLength(1);
     expect(east().faults.journal.some((c) => c.method === 'PATCH' && c.path === `/api/cluster/peers/${offerUuid}`)).toBe(true);
   });
 
   it('clears an orphan acceptance on the remote side and starts clean', async () => {
-    const offer = await ontap(east().url, 'POST', '/api/cluster/peers?return_records=true', { name: 'orphan', remote: { ip_addresses: WEST }, authentication: { generate_passphrase: true } });
-    await ontap(west().url, 'POST', '/api/cluster/peers', { name: 'orphan', remote: { ip_addresses: EAST }, authentication: { passphrase: offer.body.records[0].authentication.passphrase } });
+    const offer = await ontap(east().url, 'POST', '/api/cluster/peers?return_records=true', {
+      name: 'orphan',
+      remote: { ip_addresses: WEST },
+      authentication: { generate_passphrase: true },
+    });
+    await ontap(west().url, 'POST', '/api/cluster/peers', {
+      name: 'orphan',
+      remote: { ip_addresses: EAST },
+      authentication: { passphrase: offer.body.records[0].authentication.passphrase },
+    });
     await ontap(east().url, 'DELETE', `/api/cluster/peers/${east().peers()[0].uuid}`);
     const res = await twoSided('orphan');
     await h.waitForState(res.body.id, 'ACTIVE');
@@ -71,7 +92,7 @@ describe('ONTAP: adoption, repair, roll-back, one-sided peerings and changes', (
     expect(west().peers()[0].status.state).toBe('available');
   });
 
-  it('rolls the offer back when the acceptance fails for good, and keeps ONTAP\'s code', async () => {
+  it("rolls the offer back when the acceptance fails for good, and keeps ONTAP's code", async () => {
     const error = { error: { code: '4656072', message: 'The name must conform to the same rules as a cluster name.' } };
     west().faults.failNext(1, 400, error, undefined, { method: 'POST', pathPrefix: '/api/cluster/peers' });
     const res = await twoSided('rolled-back');
@@ -93,17 +114,28 @@ describe('ONTAP: adoption, repair, roll-back, one-sided peerings and changes', (
     const again = await h.api('GET', `/v1/operations/${waiting.operationId}`);
     expect(again.body.offer).toBeUndefined();
 
-    expect((await ontap(west().url, 'POST', '/api/cluster/peers', { name: 'from-partner', remote: { ip_addresses: EAST }, authentication: { passphrase: secret } })).status).toBe(201);
+    expect(
+      (await ontap(west().url, 'POST', '/api/cluster/peers', { name: 'from-partner', remote: { ip_addresses: EAST }, authentication: { passphrase: secret } }))
+        .status,
+    ).toBe(201);
     expect((await h.api('POST', `/v1/peerings/${res.body.id}/sync`)).status).toBe(202);
     const active = await h.waitForState(res.body.id, 'ACTIVE');
     expect(active.sides.remote).toBeNull();
     expect(h.logs.text()).not.toContain(secret);
   });
 
-  it('one-sided accept: takes the far side\'s passphrase, never shows or logs it', async () => {
-    const offer = await ontap(west().url, 'POST', '/api/cluster/peers?return_records=true', { name: 'partner-offer', remote: { ip_addresses: EAST }, authentication: { generate_passphrase: true } });
+  it("one-sided accept: takes the far side's passphrase, never shows or logs it", async () => {
+    const offer = await ontap(west().url, 'POST', '/api/cluster/peers?return_records=true', {
+      name: 'partner-offer',
+      remote: { ip_addresses: EAST },
+      authentication: { generate_passphrase: true },
+    });
     const passphrase = offer.body.records[0].authentication.passphrase;
-    const res = await h.api('POST', '/v1/peerings', { name: 'from-partner', local: { cluster: 'ontap-east' }, remote: { external: { secret: passphrase, addresses: WEST } } });
+    const res = await h.api('POST', '/v1/peerings', {
+      name: 'from-partner',
+      local: { cluster: 'ontap-east' },
+      remote: { external: { secret: passphrase, addresses: WEST } },
+    });
     expect(JSON.stringify(res.body)).not.toContain(passphrase);
     const active = await h.waitForState(res.body.id, 'ACTIVE');
     expect(JSON.stringify(active)).not.toContain(passphrase);
@@ -136,8 +168,16 @@ describe('ONTAP: adoption, repair, roll-back, one-sided peerings and changes', (
   });
 
   it('PATCH changes the remote addresses of an external peer', async () => {
-    const offer = await ontap(west().url, 'POST', '/api/cluster/peers?return_records=true', { name: 'moving', remote: { ip_addresses: EAST }, authentication: { generate_passphrase: true } });
-    const res = await h.api('POST', '/v1/peerings', { name: 'moving', local: { cluster: 'ontap-east' }, remote: { external: { secret: offer.body.records[0].authentication.passphrase, addresses: [WEST[0]] } } });
+    const offer = await ontap(west().url, 'POST', '/api/cluster/peers?return_records=true', {
+      name: 'moving',
+      remote: { ip_addresses: EAST },
+      authentication: { generate_passphrase: true },
+    });
+    const res = await h.api('POST', '/v1/peerings', {
+      name: 'moving',
+      local: { cluster: 'ontap-east' },
+      remote: { external: { secret: offer.body.records[0].authentication.passphrase, addresses: [WEST[0]] } },
+    });
     await h.waitForState(res.body.id, 'ACTIVE');
     const patched = await h.api('PATCH', `/v1/peerings/${res.body.id}`, { ontap: { remoteAddresses: WEST } });
     expect((await h.waitForOperation(patched.body.operationId)).status).toBe('succeeded');
@@ -155,9 +195,33 @@ describe('ONTAP: adoption, repair, roll-back, one-sided peerings and changes', (
       [{ ...base, remote: { cluster: 'ontap-west' }, ontap: { encryption: 'aes' } }, 'ontap.encryption', /none or tls_psk/],
       [{ ...base, name: '9lives', remote: { cluster: 'ontap-west' } }, 'name', /start with a letter/],
       [{ ...base, name: 'ontap-west', remote: { cluster: 'ontap-west' } }, 'name', /4656071/],
-      [{ ...base, remote: { cluster: 'ontap-west' }, ontap: { localNetwork: { interfaces: [{ ipAddress: '10.1.9.9' }], broadcastDomain: 'Default', gateway: '10.1.9.1' } } }, 'ontap.localNetwork.netmask', /4656091/],
-      [{ ...base, remote: { cluster: 'ontap-west' }, ontap: { localNetwork: { interfaces: [], netmask: '255.255.255.0', broadcastDomain: 'Default', gateway: '10.1.9.1' } } }, 'ontap.localNetwork.interfaces', /4656085/],
-      [{ ...base, remote: { cluster: 'ontap-west' }, ontap: { localNetwork: { interfaces: [{ ipAddress: '10.1.9.9' }], netmask: '255.255.255.0', broadcastDomain: 'Default' } } }, 'ontap.localNetwork.gateway', /4656096/],
+      [
+        {
+          ...base,
+          remote: { cluster: 'ontap-west' },
+          ontap: { localNetwork: { interfaces: [{ ipAddress: '10.1.9.9' }], broadcastDomain: 'Default', gateway: '10.1.9.1' } },
+        },
+        'ontap.localNetwork.netmask',
+        /4656091/,
+      ],
+      [
+        {
+          ...base,
+          remote: { cluster: 'ontap-west' },
+          ontap: { localNetwork: { interfaces: [], netmask: '255.255.255.0', broadcastDomain: 'Default', gateway: '10.1.9.1' } },
+        },
+        'ontap.localNetwork.interfaces',
+        /4656085/,
+      ],
+      [
+        {
+          ...base,
+          remote: { cluster: 'ontap-west' },
+          ontap: { localNetwork: { interfaces: [{ ipAddress: '10.1.9.9' }], netmask: '255.255.255.0', broadcastDomain: 'Default' } },
+        },
+        'ontap.localNetwork.gateway',
+        /4656096/,
+      ],
       [{ ...base, remote: { cluster: 'ontap-west' }, consul: { meta: {} } }, 'consul', /only for Consul/],
     ];
     const callsBefore = east().faults.calls + west().faults.calls;

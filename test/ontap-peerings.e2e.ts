@@ -1,13 +1,12 @@
-import { expect } from 'expect';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { Harness, startHarness } from './support/harness';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { type Harness, startHarness } from './support/harness.js';
 
 describe('ONTAP peerings end to end', () => {
   let h: Harness;
-  before(async () => {
+  beforeAll(async () => {
     h = await startHarness();
   });
-  after(async () => {
+  afterAll(async () => {
     await h.close();
   });
   beforeEach(async () => {
@@ -58,7 +57,12 @@ describe('ONTAP peerings end to end', () => {
       for (const sim of h.topology.ontap) sim.settings.routeWindowMs = windowMs;
       const started = Date.now();
       const res = await create(`routes-${windowMs}`, {
-        localNetwork: { interfaces: [{ ipAddress: `10.1.${windowMs / 1000}.21` }], netmask: '255.255.255.0', broadcastDomain: 'Default', gateway: `10.1.${windowMs / 1000}.1` },
+        localNetwork: {
+          interfaces: [{ ipAddress: `10.1.${windowMs / 1000}.21` }],
+          netmask: '255.255.255.0',
+          broadcastDomain: 'Default',
+          gateway: `10.1.${windowMs / 1000}.1`,
+        },
       });
       const active = await h.waitForState(res.body.id, 'ACTIVE', windowMs + 10_000);
       const took = Date.now() - started;

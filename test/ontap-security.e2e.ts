@@ -1,9 +1,8 @@
-import { expect } from 'expect';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import type { OntapClusterSim } from '../sim/ontap';
-import { defaultSecuritySettings } from '../sim/ontap/security/state';
-import { SANDBOX_ONTAP_CREDENTIALS } from '../sim/topology';
-import { ApiAnswer, Harness, startHarness } from './support/harness';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import type { OntapClusterSim } from '../sim/ontap/index.js';
+import { defaultSecuritySettings } from '../sim/ontap/security/state.js';
+import { SANDBOX_ONTAP_CREDENTIALS } from '../sim/topology.js';
+import { type ApiAnswer, type Harness, startHarness } from './support/harness.js';
 
 const PASSPHRASE = 'a-cluster-wide-passphrase-of-40-characters';
 const IPSEC = { svm: 'svm1', localSubnet: '10.1.10.0/24', remoteSubnet: '10.2.10.0/24', protocol: 'tcp', localPort: 11104 };
@@ -15,10 +14,10 @@ describe('ONTAP security: key managers, IPsec policies and posture', () => {
   /** Every pre-shared key a simulated cluster received. */
   const keys = new Set<string>();
 
-  before(async () => {
+  beforeAll(async () => {
     h = await startHarness();
   });
-  after(async () => {
+  afterAll(async () => {
     await h.close();
   });
   beforeEach(async () => {
@@ -49,11 +48,16 @@ describe('ONTAP security: key managers, IPsec policies and posture', () => {
 
   const auth = `Basic ${Buffer.from(`${SANDBOX_ONTAP_CREDENTIALS.username}:${SANDBOX_ONTAP_CREDENTIALS.password}`).toString('base64')}`;
   async function ontap(sim: OntapClusterSim, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-    const res = await fetch(`${sim.url}${path}`, { method, headers: { authorization: auth, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+    const res = await fetch(`${sim.url}${path}`, {
+      method,
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   }
-  const control = (sim: OntapClusterSim, method: string, path: string, body?: unknown) => fetch(`${sim.url}${path}`, { method, body: body ? JSON.stringify(body) : undefined });
+  const control = (sim: OntapClusterSim, method: string, path: string, body?: unknown) =>
+    fetch(`${sim.url}${path}`, { method, body: body ? JSON.stringify(body) : undefined });
 
   function collectKeys(sim: OntapClusterSim): void {
     for (const policy of sim.security.ipsecPolicies.values()) if (policy.secretKey) keys.add(policy.secretKey);
@@ -73,15 +77,21 @@ describe('ONTAP security: key managers, IPsec policies and posture', () => {
     const certificates = (await ontap(sim, 'GET', '/api/security/certificates?scope=cluster&fields=type')).body.records as { uuid: string; type: string }[];
     const uuid = (type: string) => certificates.find((c) => c.type === type)!.uuid;
     const answer = await ontap(sim, 'POST', '/api/security/key-managers?return_records=true', {
-      external: { client_certificate: { uuid: uuid('client') }, server_ca_certificates: [{ uuid: uuid('server_ca') }], servers: servers.map((server) => ({ server })) },
+      external: {
+        client_certificate: { uuid: uuid('client') },
+        server_ca_certificates: [{ uuid: uuid('server_ca') }],
+        servers: servers.map((server) => ({ server })),
+      },
     });
     expect(answer.status).toBe(201);
     return answer.body.records[0].uuid;
   }
 
-  const twoSided = (name: string, options: Record<string, unknown>) => api('POST', '/v1/peerings', { name, local: { cluster: 'ontap-east' }, remote: { cluster: 'ontap-west' }, ontap: options });
+  const twoSided = (name: string, options: Record<string, unknown>) =>
+    api('POST', '/v1/peerings', { name, local: { cluster: 'ontap-east' }, remote: { cluster: 'ontap-west' }, ontap: options });
   const policies = (sim: OntapClusterSim) => [...sim.security.ipsecPolicies.values()];
-  const stepNames = async (operationId: string): Promise<string[]> => (await api('GET', `/v1/operations/${operationId}`)).body.steps.map((s: { name: string }) => s.name);
+  const stepNames = async (operationId: string): Promise<string[]> =>
+    (await api('GET', `/v1/operations/${operationId}`)).body.steps.map((s: { name: string }) => s.name);
 
   describe('GET /v1/clusters/{id}/posture', () => {
     it('shows an onboard key manager, an external one, and the lack of one', async () => {
@@ -130,12 +140,30 @@ describe('ONTAP security: key managers, IPsec policies and posture', () => {
     it('shows SVM-scoped managers and the IPsec policies, never their keys', async () => {
       const secret = `0x${'5a'.repeat(24)}`;
       keys.add(secret);
-      const certificates = (await ontap(east(), 'GET', '/api/security/certificates?svm.name=svm1&fields=type')).body.records as { uuid: string; type: string }[];
+      const certificates = (await ontap(east(), 'GET', '/api/security/certificates?svm.name=svm1&fields=type')).body.records as {
+        uuid: string;
+        type: string;
+      }[];
       const uuid = (type: string) => certificates.find((c) => c.type === type)!.uuid;
       expect(
-        (await ontap(east(), 'POST', '/api/security/key-managers', { svm: { name: 'svm1' }, external: { client_certificate: { uuid: uuid('client') }, server_ca_certificates: [{ uuid: uuid('server_ca') }], servers: [{ server: 'kms.example:5696' }] } })).status,
+        (
+          await ontap(east(), 'POST', '/api/security/key-managers', {
+            svm: { name: 'svm1' },
+            external: {
+              client_certificate: { uuid: uuid('client') },
+              server_ca_certificates: [{ uuid: uuid('server_ca') }],
+              servers: [{ server: 'kms.example:5696' }],
+            },
+          })
+        ).status,
       ).toBe(201);
-      const body = { name: 'by-hand', svm: { name: 'svm-data' }, local_endpoint: { address: '10.1.20.0', netmask: '24' }, remote_endpoint: { address: '10.2.20.0', netmask: '255.255.255.0', port: '443' }, secret_key: secret };
+      const body = {
+        name: 'by-hand',
+        svm: { name: 'svm-data' },
+        local_endpoint: { address: '10.1.20.0', netmask: '24' },
+        remote_endpoint: { address: '10.2.20.0', netmask: '255.255.255.0', port: '443' },
+        secret_key: secret,
+      };
       expect((await ontap(east(), 'POST', '/api/security/ipsec/policies', body)).status).toBe(201);
 
       const posture = await api('GET', '/v1/clusters/ontap-east/posture');
@@ -211,7 +239,10 @@ describe('ONTAP security: key managers, IPsec policies and posture', () => {
       expect(res.body).toMatchObject({ code: 'precondition_failed', status: 422 });
       expect(res.body.errors).toEqual([
         { field: 'local.cluster', message: 'ontap-east: no key manager is configured at cluster scope' },
-        { field: 'remote.cluster', message: expect.stringMatching(/^ontap-west: the external key manager is not working: .*network configuration issues.*\(ONTAP status 66060341\)/) },
+        {
+          field: 'remote.cluster',
+          message: expect.stringMatching(/^ontap-west: the external key manager is not working: .*network configuration issues.*\(ONTAP status 66060341\)/),
+        },
       ]);
       expect(res.body.detail).toContain('ontap-east');
 
@@ -227,7 +258,12 @@ describe('ONTAP security: key managers, IPsec policies and posture', () => {
       await onboardManager(west());
       const res = await twoSided('km-metro', { requireKeyManager: true });
       expect(res.status).toBe(422);
-      expect(res.body.errors).toEqual([{ field: 'local.cluster', message: expect.stringMatching(/^ontap-east: the onboard key manager is not working: This cluster is part of a MetroCluster configuration.*346758/) }]);
+      expect(res.body.errors).toEqual([
+        {
+          field: 'local.cluster',
+          message: expect.stringMatching(/^ontap-east: the onboard key manager is not working: This cluster is part of a MetroCluster configuration.*346758/),
+        },
+      ]);
     });
 
     it('answers 503 and writes nothing when a cluster cannot be read', async () => {
@@ -257,7 +293,12 @@ describe('ONTAP security: key managers, IPsec policies and posture', () => {
         remote: { address: '10.2.10.0', netmask: 24 },
         protocol: '6',
       });
-      expect(westPolicy).toMatchObject({ name: 'gw-secure', local: { address: '10.2.10.0', netmask: 24 }, remote: { address: '10.1.10.0', netmask: 24, port: '11104' }, protocol: '6' });
+      expect(westPolicy).toMatchObject({
+        name: 'gw-secure',
+        local: { address: '10.2.10.0', netmask: 24 },
+        remote: { address: '10.1.10.0', netmask: 24, port: '11104' },
+        protocol: '6',
+      });
       expect(eastPolicy.remote.port).toBeUndefined();
       expect([eastPolicy.svmUuid, westPolicy.svmUuid]).toEqual([east().security.svmByName('svm1')!.uuid, west().security.svmByName('svm1')!.uuid]);
       const key = eastPolicy.secretKey!;
@@ -276,7 +317,8 @@ describe('ONTAP security: key managers, IPsec policies and posture', () => {
       });
       expect(await stepNames(active.operationId)).toContain('ipsec-policies');
       const operation = await api('GET', `/v1/operations/${active.operationId}`);
-      for (const answer of [res, operation, await api('GET', `/v1/peerings/${res.body.id}`), await api('GET', '/v1/peerings?limit=500')]) expect(JSON.stringify(answer.body)).not.toContain(key);
+      for (const answer of [res, operation, await api('GET', `/v1/peerings/${res.body.id}`), await api('GET', '/v1/peerings?limit=500')])
+        expect(JSON.stringify(answer.body)).not.toContain(key);
       expect(h.logs.text()).not.toContain(key);
       expect(h.logs.text()).not.toContain(key.slice(2));
 
@@ -313,7 +355,11 @@ describe('ONTAP security: key managers, IPsec policies and posture', () => {
         [uuids[0], true],
         [uuids[1], true],
       ]);
-      expect([east(), west()].flatMap((sim) => sim.faults.journal.filter((c) => c.method === 'POST' && c.path === '/api/security/ipsec/policies' && (c.body as any)?.name === 'gw-adopted')).length).toBe(2);
+      expect(
+        [east(), west()].flatMap((sim) =>
+          sim.faults.journal.filter((c) => c.method === 'POST' && c.path === '/api/security/ipsec/policies' && (c.body as any)?.name === 'gw-adopted'),
+        ).length,
+      ).toBe(2);
     });
 
     it('replaces a policy found on one side only: its key cannot be read back, so both get a new one', async () => {
@@ -340,12 +386,15 @@ describe('ONTAP security: key managers, IPsec policies and posture', () => {
       expect(east().faults.journal.some((c) => c.method === 'DELETE' && c.path === `/api/security/ipsec/policies/${staleUuid}`)).toBe(true);
     });
 
-    it('removes the first policy when the second cluster refuses, and fails with ONTAP\'s code', async () => {
+    it("removes the first policy when the second cluster refuses, and fails with ONTAP's code", async () => {
       // A real refusal of the simulator: the remote SVM is full (66257121).
       await control(west(), 'PUT', '/_sim/security', { maxPoliciesPerSvm: 0 });
       const res = await twoSided('refused', { ipsec: IPSEC });
       const failed = await h.waitForState(res.body.id, 'FAILED');
-      expect(failed.lastError).toMatchObject({ code: 'precondition_failed', upstream: { product: 'ontap', cluster: 'ontap-west', status: 409, code: '66257121' } });
+      expect(failed.lastError).toMatchObject({
+        code: 'precondition_failed',
+        upstream: { product: 'ontap', cluster: 'ontap-west', status: 409, code: '66257121' },
+      });
       expect(failed.lastError.detail).toMatch(/maximum number of IPsec policies/);
       expect(policies(east())).toEqual([]);
       expect(policies(west())).toEqual([]);
@@ -372,7 +421,7 @@ describe('ONTAP security: key managers, IPsec policies and posture', () => {
       keys.add(policies(east())[0].secretKey!);
     });
 
-    it('maps documented codes met on the second cluster to the gateway\'s problems', async () => {
+    it("maps documented codes met on the second cluster to the gateway's problems", async () => {
       const cases: [string, number, string][] = [
         ['66257117', 400, 'precondition_failed'],
         ['66257104', 409, 'conflict'],
@@ -380,7 +429,10 @@ describe('ONTAP security: key managers, IPsec policies and posture', () => {
         ['66257200', 400, 'upstream_rejected'],
       ];
       for (const [i, [code, status, gatewayCode]] of cases.entries()) {
-        west().faults.failNext(1, status, { error: { code, message: `ONTAP says ${code}.` } }, undefined, { method: 'POST', pathPrefix: '/api/security/ipsec/policies' });
+        west().faults.failNext(1, status, { error: { code, message: `ONTAP says ${code}.` } }, undefined, {
+          method: 'POST',
+          pathPrefix: '/api/security/ipsec/policies',
+        });
         const res = await twoSided(`mapped-${i}`, { ipsec: IPSEC });
         const failed = await h.waitForState(res.body.id, 'FAILED');
         expect(failed.lastError).toMatchObject({ code: gatewayCode, upstream: { code, cluster: 'ontap-west' } });
@@ -395,13 +447,25 @@ describe('ONTAP security: key managers, IPsec policies and posture', () => {
       const base = { name: 'bad-ipsec', local: { cluster: 'ontap-east' } };
       const cases: [unknown, string, RegExp][] = [
         [{ ...base, remote: { cluster: 'ontap-west' }, ontap: { ipsec: { ...IPSEC, localSubnet: '10.1.10.0' } } }, 'ontap.ipsec.localSubnet', /66257125/],
-        [{ ...base, remote: { cluster: 'ontap-west' }, ontap: { ipsec: { ...IPSEC, remoteSubnet: '10.2.10.0/24,10.3.10.0/24' } } }, 'ontap.ipsec.remoteSubnet', /66257114/],
+        [
+          { ...base, remote: { cluster: 'ontap-west' }, ontap: { ipsec: { ...IPSEC, remoteSubnet: '10.2.10.0/24,10.3.10.0/24' } } },
+          'ontap.ipsec.remoteSubnet',
+          /66257114/,
+        ],
         [{ ...base, remote: { cluster: 'ontap-west' }, ontap: { ipsec: { ...IPSEC, localSubnet: '0.0.0.0/0' } } }, 'ontap.ipsec.localSubnet', /66257127/],
         [{ ...base, remote: { cluster: 'ontap-west' }, ontap: { ipsec: { ...IPSEC, remoteSubnet: '0.0.0.0/8' } } }, 'ontap.ipsec.remoteSubnet', /66257128/],
-        [{ ...base, remote: { cluster: 'ontap-west' }, ontap: { ipsec: { ...IPSEC, localPort: undefined, remoteSubnet: '0.0.0.0/0' } } }, 'ontap.ipsec.remotePort', /66257129/],
+        [
+          { ...base, remote: { cluster: 'ontap-west' }, ontap: { ipsec: { ...IPSEC, localPort: undefined, remoteSubnet: '0.0.0.0/0' } } },
+          'ontap.ipsec.remotePort',
+          /66257129/,
+        ],
         [{ ...base, remote: { cluster: 'ontap-west' }, ontap: { ipsec: { ...IPSEC, localPort: 70000 } } }, 'ontap.ipsec.localPort', /66257132/],
         [{ ...base, remote: { cluster: 'ontap-west' }, ontap: { ipsec: { ...IPSEC, protocol: 'tcp,udp' } } }, 'ontap.ipsec.protocol', /66257099/],
-        [{ ...base, remote: { cluster: 'ontap-west' }, ontap: { ipsec: { ...IPSEC, remoteSubnet: 'fd00::/64' } } }, 'ontap.ipsec.remoteSubnet', /same address family/],
+        [
+          { ...base, remote: { cluster: 'ontap-west' }, ontap: { ipsec: { ...IPSEC, remoteSubnet: 'fd00::/64' } } },
+          'ontap.ipsec.remoteSubnet',
+          /same address family/,
+        ],
         [{ ...base, remote: { external: { addresses: ['10.2.0.11'] } }, ontap: { ipsec: IPSEC } }, 'ontap.ipsec', /needs remote.cluster/],
         [{ ...base, remote: { cluster: 'ontap-west' }, ontap: { requireKeyManager: 'yes' } }, 'ontap.requireKeyManager', /boolean/],
       ];
@@ -415,10 +479,12 @@ describe('ONTAP security: key managers, IPsec policies and posture', () => {
       expect(east().faults.calls + west().faults.calls).toBe(callsBefore);
     });
 
-    it('refuses with 422 a missing data SVM and a different policy under the peering\'s name', async () => {
+    it("refuses with 422 a missing data SVM and a different policy under the peering's name", async () => {
       const missing = await twoSided('no-svm', { ipsec: { ...IPSEC, remoteSvm: 'ontap-west' } });
       expect(missing.status).toBe(422);
-      expect(missing.body.errors).toEqual([{ field: 'ontap.ipsec.remoteSvm', message: "ontap-west has no data SVM named 'ontap-west' (IPsec is for data SVMs only: ONTAP 66257117)" }]);
+      expect(missing.body.errors).toEqual([
+        { field: 'ontap.ipsec.remoteSvm', message: "ontap-west has no data SVM named 'ontap-west' (IPsec is for data SVMs only: ONTAP 66257117)" },
+      ]);
 
       const other = `0x${'e5'.repeat(32)}`;
       keys.add(other);
@@ -431,7 +497,9 @@ describe('ONTAP security: key managers, IPsec policies and posture', () => {
       });
       const taken = await twoSided('taken', { ipsec: IPSEC });
       expect(taken.status).toBe(422);
-      expect(taken.body.errors).toEqual([{ field: 'name', message: expect.stringContaining("ontap-east already has an IPsec policy named 'gw-taken' on SVM 'svm1'") }]);
+      expect(taken.body.errors).toEqual([
+        { field: 'name', message: expect.stringContaining("ontap-east already has an IPsec policy named 'gw-taken' on SVM 'svm1'") },
+      ]);
       expect(policies(east())).toHaveLength(1);
       expect(west().peers()).toHaveLength(0);
     });
@@ -440,7 +508,10 @@ describe('ONTAP security: key managers, IPsec policies and posture', () => {
       await control(west(), 'POST', '/_sim/svms', { name: 'svm-dr' });
       const res = await twoSided('dr', { ipsec: { ...IPSEC, remoteSvm: 'svm-dr' } });
       const active = await h.waitForState(res.body.id, 'ACTIVE');
-      expect(active.security.ipsec.policies.map((p: { cluster: string; svm: string }) => `${p.cluster}/${p.svm}`)).toEqual(['ontap-east/svm1', 'ontap-west/svm-dr']);
+      expect(active.security.ipsec.policies.map((p: { cluster: string; svm: string }) => `${p.cluster}/${p.svm}`)).toEqual([
+        'ontap-east/svm1',
+        'ontap-west/svm-dr',
+      ]);
       expect(policies(west())[0].svmUuid).toBe(west().security.svmByName('svm-dr')!.uuid);
       keys.add(policies(west())[0].secretKey!);
     });

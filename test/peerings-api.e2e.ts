@@ -1,19 +1,23 @@
-import { expect } from 'expect';
-import { after, before, describe, it } from 'node:test';
-import { Harness, startHarness } from './support/harness';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type Harness, startHarness } from './support/harness.js';
 
 describe('peerings API: listing, changes, Consul token rotation', () => {
   let h: Harness;
   const ids: string[] = [];
-  before(async () => {
+  beforeAll(async () => {
     h = await startHarness();
     for (let i = 0; i < 5; i++) {
-      const res = await h.api('POST', '/v1/peerings', { name: `listed-${i}`, local: { cluster: 'consul-dc1' }, remote: { cluster: 'consul-dc2' }, labels: { n: String(i) } });
+      const res = await h.api('POST', '/v1/peerings', {
+        name: `listed-${i}`,
+        local: { cluster: 'consul-dc1' },
+        remote: { cluster: 'consul-dc2' },
+        labels: { n: String(i) },
+      });
       ids.push(res.body.id);
     }
     for (const id of ids) await h.waitForState(id, 'ACTIVE');
   });
-  after(async () => {
+  afterAll(async () => {
     await h.close();
   });
 

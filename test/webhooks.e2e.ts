@@ -1,10 +1,9 @@
-import { createServer, IncomingHttpHeaders, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
-import { after, before, describe, it } from 'node:test';
-import { expect } from 'expect';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { consulErrorTexts } from '../sim/consul';
-import { Harness, startHarness } from './support/harness';
+import { consulErrorTexts } from '../sim/consul/index.js';
+import { type Harness, startHarness } from './support/harness.js';
 
 /** One request as the receiver saw it, checked with the Standard Webhooks reference library. */
 interface Received {
@@ -137,8 +136,13 @@ describe('Events and webhooks', () => {
   const receivers: Receiver[] = [];
   const secretsSeen = new Set<string>();
   let peeringCount = 0;
+  /** Subscriptions made by a test are removed after it, so later tests' events do not reach them. */
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
 
-  before(async () => {
+  beforeAll(async () => {
     h = await startHarness({
       env: {
         GATEWAY_WEBHOOK_RETRY_SCHEDULE: '100ms,200ms,300ms',
@@ -148,7 +152,7 @@ describe('Events and webhooks', () => {
       },
     });
   });
-  after(async () => {
+  afterAll(async () => {
     await h.close();
     await Promise.all(receivers.map((r) => r.close()));
   });
@@ -160,19 +164,24 @@ describe('Events and webhooks', () => {
   };
 
   /** Subscribes (removed after the test so later tests' events do not reach it). */
-  const subscribe = async (t: { after: (fn: () => Promise<void>) => void }, r: Receiver, body: Record<string, unknown> = {}, path = '/hook') => {
+  const subscribe = async (r: Receiver, body: Record<string, unknown> = {}, path = '/hook') => {
     const res = await h.api('POST', '/v1/webhooks', { url: `${r.url}${path}`, ...body });
     expect(res.status).toBe(201);
     secretsSeen.add(res.body.secret);
     r.secrets = [res.body.secret];
-    t.after(async () => {
+    cleanups.push(async () => {
       await h.api('DELETE', `/v1/webhooks/${res.body.id}`);
     });
     return res.body as { id: string; secret: string };
   };
 
   const createPeering = async (labels: Record<string, string> = {}) => {
-    const res = await h.api('POST', '/v1/peerings', { name: `wh-${++peeringCount}`, local: { cluster: 'consul-dc1' }, remote: { cluster: 'consul-dc2' }, labels });
+    const res = await h.api('POST', '/v1/peerings', {
+      name: `wh-${++peeringCount}`,
+      local: { cluster: 'consul-dc1' },
+      remote: { cluster: 'consul-dc2' },
+      labels,
+    });
     expect(res.status).toBe(202);
     return res.body.id as string;
   };
@@ -183,9 +192,9 @@ describe('Events and webhooks', () => {
     return res.body.items as any[];
   };
 
-  it('delivers signed state changes of a peering; the secret is shown once', async (t) => {
+  it('delivers signed state changes of a peering; the secret is shown once', async () => {
     const r = await receiver();
-    const sub = await subscribe(t, r, { events: ['*'], description: 'pipeline' });
+    const sub = await subscribe(r, { events: ['*'], description: 'pipeline' });
     expect(sub.secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
     const keyBytes = Buffer.from(sub.secret.slice('whsec_'.length), 'base64').length;
     expect(keyBytes).toBeGreaterThanOrEqual(24);
@@ -208,7 +217,11 @@ describe('Events and webhooks', () => {
     for (const x of got) {
       expect(x.verifiedBy).toEqual([0]);
       expect(x.signatures).toHaveLength(1);
-      expect(x.body).toEqual({ type: x.type, timestamp: expect.any(String), data: expect.objectContaining({ eventId: expect.stringMatching(/^ev_/), peeringId: id, operationId: expect.any(String) }) });
+      expect(x.body).toEqual({
+        type: x.type,
+        timestamp: expect.any(String),
+        data: expect.objectContaining({ eventId: expect.stringMatching(/^ev_/), peeringId: id, operationId: expect.any(String) }),
+      });
       expect(x.body.data.peering).toMatchObject({ id, name: expect.any(String), product: 'consul', labels: { team: 'mesh' } });
     }
     expect(got[2].body.data.peering.state).toBe('ACTIVE');
@@ -217,15 +230,23 @@ describe('Events and webhooks', () => {
     const log = await deliveries(sub.id);
     expect(log.map((d) => d.id).sort()).toEqual(got.map((x) => x.webhookId).sort());
     for (const d of log) {
-      expect(d).toMatchObject({ subscriptionId: sub.id, peeringId: id, status: 'delivered', attempts: 1, lastStatusCode: 204, nextAttemptAt: null, lastError: null });
+      expect(d).toMatchObject({
+        subscriptionId: sub.id,
+        peeringId: id,
+        status: 'delivered',
+        attempts: 1,
+        lastStatusCode: 204,
+        nextAttemptAt: null,
+        lastError: null,
+      });
       expect(Date.parse(d.lastAttemptAt)).not.toBeNaN();
       expect(d).not.toHaveProperty('body');
     }
   });
 
-  it('retries after 500s and a timeout with the same webhook-id, and holds later events of the peering back meanwhile', async (t) => {
+  it('retries after 500s and a timeout with the same webhook-id, and holds later events of the peering back meanwhile', async () => {
     const r = await receiver();
-    await subscribe(t, r);
+    await subscribe(r);
     const first = (x: Received) => x.to === 'ESTABLISHING';
     r.when(first, { status: 500 }, { status: 500 }, { hangMs: 1_500 });
     const id = await createPeering();
@@ -247,9 +268,9 @@ describe('Events and webhooks', () => {
     expect(got[3].at - got[2].at).toBeGreaterThanOrEqual(500 + 235);
   });
 
-  it('keeps each peering in order while another peering of the same subscriber is retried, and honours Retry-After', async (t) => {
+  it('keeps each peering in order while another peering of the same subscriber is retried, and honours Retry-After', async () => {
     const r = await receiver();
-    const sub = await subscribe(t, r);
+    const sub = await subscribe(r);
     r.when((x) => x.labels?.lane === 'slow' && x.to === 'ESTABLISHING', { status: 503, retryAfter: '2' });
     const slow = await createPeering({ lane: 'slow' });
     await r.waitFor('the slow peering to be refused once', () => r.of(slow).length === 1);
@@ -269,9 +290,9 @@ describe('Events and webhooks', () => {
     expect(slowFirst).toMatchObject({ status: 'delivered', attempts: 2, lastStatusCode: 204 });
   });
 
-  it('fails a message for good when the schedule is used up, moves on, and redelivers it by id', async (t) => {
+  it('fails a message for good when the schedule is used up, moves on, and redelivers it by id', async () => {
     const r = await receiver();
-    const sub = await subscribe(t, r);
+    const sub = await subscribe(r);
     r.when((x) => x.to === 'ESTABLISHING', { status: 500 }, { status: 502 }, { status: 500 }, { status: 500 });
     const id = await createPeering();
     await r.waitFor('peering.active', () => r.delivered(id).some((x) => x.type === 'peering.active'));
@@ -279,7 +300,13 @@ describe('Events and webhooks', () => {
 
     const failedId = r.of(id)[0].webhookId;
     let log = await deliveries(sub.id);
-    expect(log.find((d) => d.id === failedId)).toMatchObject({ status: 'failed', attempts: 4, lastStatusCode: 500, lastError: 'receiver answered 500', nextAttemptAt: null });
+    expect(log.find((d) => d.id === failedId)).toMatchObject({
+      status: 'failed',
+      attempts: 4,
+      lastStatusCode: 500,
+      lastError: 'receiver answered 500',
+      nextAttemptAt: null,
+    });
     expect(await deliveries(sub.id, '?status=failed')).toHaveLength(1);
     const page = await h.api('GET', `/v1/webhooks/${sub.id}/deliveries?limit=2`);
     expect(page.body.items).toHaveLength(2);
@@ -301,9 +328,9 @@ describe('Events and webhooks', () => {
     expect(read.body).toMatchObject({ id: failedId, status: 'delivered' });
   });
 
-  it('disables the subscription on 410 Gone and sends it nothing more until it is enabled again', async (t) => {
+  it('disables the subscription on 410 Gone and sends it nothing more until it is enabled again', async () => {
     const r = await receiver();
-    const sub = await subscribe(t, r);
+    const sub = await subscribe(r);
     r.when(() => true, { status: 410 });
     const id = await createPeering();
     await h.waitForState(id, 'ACTIVE');
@@ -330,9 +357,9 @@ describe('Events and webhooks', () => {
     await r.waitFor('deliveries after re-enabling', () => r.delivered(next).length === 3);
   });
 
-  it('rotates the secret: deliveries carry both signatures during the grace period, then only the new one', async (t) => {
+  it('rotates the secret: deliveries carry both signatures during the grace period, then only the new one', async () => {
     const r = await receiver();
-    const sub = await subscribe(t, r);
+    const sub = await subscribe(r);
     const rotated = await h.api('POST', `/v1/webhooks/${sub.id}/rotate-secret`);
     expect(rotated.status).toBe(200);
     const newSecret: string = rotated.body.secret;
@@ -361,21 +388,34 @@ describe('Events and webhooks', () => {
     }
   });
 
-  it('refuses URLs that are not http(s) or point at link-local and metadata addresses, unless allow-listed', async (t) => {
-    for (const url of ['ftp://127.0.0.1/hook', 'http://169.254.169.254/latest/meta-data/', 'http://[fe80::1]/hook', 'http://[::ffff:169.254.169.254]/', 'http://metadata.google.internal/', 'http://100.100.100.200/', 'not a url', 'http://user:pw@127.0.0.1/']) {
+  it('refuses URLs that are not http(s) or point at link-local and metadata addresses, unless allow-listed', async () => {
+    for (const url of [
+      'ftp://127.0.0.1/hook',
+      'http://169.254.169.254/latest/meta-data/',
+      'http://[fe80::1]/hook',
+      'http://[::ffff:169.254.169.254]/',
+      'http://metadata.google.internal/',
+      'http://100.100.100.200/',
+      'not a url',
+      'http://user:pw@127.0.0.1/',
+    ]) {
       const res = await h.api('POST', '/v1/webhooks', { url });
       expect({ url, status: res.status }).toEqual({ url, status: 400 });
       expect(res.headers['content-type']).toContain('application/problem+json');
       expect(res.body).toMatchObject({ code: 'validation_failed', errors: [{ field: 'url', message: expect.any(String) }] });
     }
-    const bad = await h.api('POST', '/v1/webhooks', { url: 'http://127.0.0.1/', events: ['peering.exploded'], filters: { product: 'nfs', labels: { team: 1 } } });
+    const bad = await h.api('POST', '/v1/webhooks', {
+      url: 'http://127.0.0.1/',
+      events: ['peering.exploded'],
+      filters: { product: 'nfs', labels: { team: 1 } },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['events', 'filters.labels', 'filters.product']);
 
     const allowed = await h.api('POST', '/v1/webhooks', { url: 'http://169.254.10.7/hook' });
     expect(allowed.status).toBe(201);
     secretsSeen.add(allowed.body.secret);
-    t.after(async () => {
+    cleanups.push(async () => {
       await h.api('DELETE', `/v1/webhooks/${allowed.body.id}`);
     });
     const patched = await h.api('PATCH', `/v1/webhooks/${allowed.body.id}`, { url: 'http://169.254.169.254/' });
@@ -384,13 +424,13 @@ describe('Events and webhooks', () => {
     expect((await h.api('PATCH', `/v1/webhooks/${allowed.body.id}`, { enabled: false })).body.enabled).toBe(false);
   });
 
-  it('delivers only what the filters ask for: event types, cluster and labels', async (t) => {
+  it('delivers only what the filters ask for: event types, cluster and labels', async () => {
     const r = await receiver();
-    await subscribe(t, r, { events: ['peering.active'] }, '/active-only');
-    await subscribe(t, r, { filters: { cluster: 'consul-dc2', labels: { team: 'mesh' } } }, '/dc2-mesh');
-    await subscribe(t, r, { filters: { labels: { team: 'storage' } } }, '/storage');
-    await subscribe(t, r, { filters: { cluster: 'consul-dc9' } }, '/dc9');
-    await subscribe(t, r, { filters: { product: 'ontap' } }, '/ontap');
+    await subscribe(r, { events: ['peering.active'] }, '/active-only');
+    await subscribe(r, { filters: { cluster: 'consul-dc2', labels: { team: 'mesh' } } }, '/dc2-mesh');
+    await subscribe(r, { filters: { labels: { team: 'storage' } } }, '/storage');
+    await subscribe(r, { filters: { cluster: 'consul-dc9' } }, '/dc9');
+    await subscribe(r, { filters: { product: 'ontap' } }, '/ontap');
     const id = await createPeering({ team: 'mesh', env: 'test' });
     await h.waitForState(id, 'ACTIVE');
     await r.waitFor('filtered deliveries', () => r.delivered(id, '/active-only').length === 1 && r.delivered(id, '/dc2-mesh').length === 3);
@@ -402,9 +442,9 @@ describe('Events and webhooks', () => {
     expect(r.of(id, '/ontap')).toEqual([]);
   });
 
-  it("keeps each peering's history, including failures, and delivers operation.failed", async (t) => {
+  it("keeps each peering's history, including failures, and delivers operation.failed", async () => {
     const r = await receiver();
-    await subscribe(t, r, { events: ['peering.failed', 'operation.failed'] });
+    await subscribe(r, { events: ['peering.failed', 'operation.failed'] });
     const id = await createPeering({ team: 'mesh' });
     await h.waitForState(id, 'ACTIVE');
     await h.api('DELETE', `/v1/peerings/${id}`);
@@ -419,7 +459,12 @@ describe('Events and webhooks', () => {
       'peering.deleted',
     ]);
     for (const item of history.body.items) {
-      expect(item).toEqual({ id: expect.stringMatching(/^ev_/), type: item.type, timestamp: expect.any(String), data: expect.objectContaining({ operationId: expect.any(String), peering: expect.objectContaining({ id }) }) });
+      expect(item).toEqual({
+        id: expect.stringMatching(/^ev_/),
+        type: item.type,
+        timestamp: expect.any(String),
+        data: expect.objectContaining({ operationId: expect.any(String), peering: expect.objectContaining({ id }) }),
+      });
     }
     expect(history.body.items.at(-1).data.peering.state).toBe('DELETED');
     expect((await h.api('GET', '/v1/peerings/pr_nonexistent/events')).status).toBe(404);
@@ -435,14 +480,14 @@ describe('Events and webhooks', () => {
     expect(types.slice(-3)).toEqual(['peering.state_changed', 'peering.failed', 'operation.failed']);
   });
 
-  it('replays a create under the same Idempotency-Key, secret included, and documents every route', async (t) => {
+  it('replays a create under the same Idempotency-Key, secret included, and documents every route', async () => {
     const r = await receiver();
     const body = { url: `${r.url}/idem`, events: ['peering.deleted'] };
     const key = `create-${r.url}`;
     const a = await h.api('POST', '/v1/webhooks', body, { 'idempotency-key': key });
     const b = await h.api('POST', '/v1/webhooks', body, { 'idempotency-key': key });
     secretsSeen.add(a.body.secret);
-    t.after(async () => {
+    cleanups.push(async () => {
       await h.api('DELETE', `/v1/webhooks/${a.body.id}`);
     });
     expect(a.status).toBe(201);
@@ -451,7 +496,14 @@ describe('Events and webhooks', () => {
     expect((await h.api('GET', '/v1/webhooks')).body.items.filter((w: { url: string }) => w.url === body.url)).toHaveLength(1);
 
     const doc = await h.api('GET', '/openapi.json');
-    for (const path of ['/v1/webhooks', '/v1/webhooks/{id}', '/v1/webhooks/{id}/rotate-secret', '/v1/webhooks/{id}/deliveries', '/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver', '/v1/peerings/{id}/events']) {
+    for (const path of [
+      '/v1/webhooks',
+      '/v1/webhooks/{id}',
+      '/v1/webhooks/{id}/rotate-secret',
+      '/v1/webhooks/{id}/deliveries',
+      '/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver',
+      '/v1/peerings/{id}/events',
+    ]) {
       expect(doc.body.paths).toHaveProperty([path]);
     }
   });

@@ -1,4 +1,4 @@
-import { PeeringRemote } from './peering-store';
+import { type PeeringRemote } from './peering-store.js';
 
 /** The dialer's side of a secret exchange, as the acceptor learns it. */
 export interface DialerInfo {

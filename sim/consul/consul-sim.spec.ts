@@ -1,6 +1,5 @@
-import { expect } from 'expect';
-import { afterEach, beforeEach, describe, it } from 'node:test';
-import { ConsulNetwork, ConsulSim, ConsulSimOptions, PeeringState, PeeringView, startConsulSim } from './index';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { ConsulNetwork, type ConsulSim, type ConsulSimOptions, type PeeringState, type PeeringView, startConsulSim } from './index.js';
 
 interface Reply {
   status: number;

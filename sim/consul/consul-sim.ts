@@ -1,11 +1,11 @@
-import { Server, ServerResponse } from 'node:http';
-import { Faults } from '../shared/faults';
-import { RunningSimServer, SimRouter, startSimServer } from '../shared/http-server';
-import { ConsulNetwork } from './consul-network';
-import { consulFailureText } from './errors';
-import { ConsulPeering } from './peering-store';
-import { ConsulSimSettings, PeeringService } from './peering-service';
-import { methodNotAllowed, notFound, registerControlRoutes, registerPeeringRoutes } from './routes';
+import { type Server, type ServerResponse } from 'node:http';
+import { Faults } from '../shared/faults.js';
+import { type RunningSimServer, SimRouter, startSimServer } from '../shared/http-server.js';
+import { ConsulNetwork } from './consul-network.js';
+import { consulFailureText } from './errors.js';
+import { type ConsulPeering } from './peering-store.js';
+import { type ConsulSimSettings, PeeringService } from './peering-service.js';
+import { methodNotAllowed, notFound, registerControlRoutes, registerPeeringRoutes } from './routes.js';
 
 export { ConsulNetwork };
 

@@ -13,8 +13,7 @@ export class ConsulHttpError extends Error {
   }
 }
 
-const VALID_NAME_RULE =
-  "a valid peering name must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
+const VALID_NAME_RULE = "a valid peering name must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
 
 /**
  * Every text the simulator answers with, taken from Consul's source (agent/peering_endpoint.go,
@@ -34,8 +33,7 @@ export const texts = {
   // 403
   anonymousDenied: (permission: string) =>
     `Permission denied: anonymous token lacks permission '${permission}'. The anonymous token is used implicitly when a request does not specify a token.`,
-  tokenDenied: (accessorId: string, permission: string) =>
-    `Permission denied: token with AccessorID '${accessorId}' lacks permission '${permission}'`,
+  tokenDenied: (accessorId: string, permission: string) => `Permission denied: token with AccessorID '${accessorId}' lacks permission '${permission}'`,
   invalidSecret: 'a new peering token must be generated: invalid peering establishment secret',
 
   // 404 / 405
@@ -47,10 +45,8 @@ export const texts = {
   // 500: everything the RPC layer returns as a plain error.
   invalidPeerName: (name: string) => `${name} is not a valid peer name: ${VALID_NAME_RULE}`,
   markedForDeletion: 'failed to write peering: cannot write to peering that is marked for deletion',
-  alreadyEstablished: (name: string) =>
-    `cannot create peering with name: ${goQuote(name)}; there is already an established peering`,
-  expectingToBeDialed: (name: string) =>
-    `cannot create peering with name: ${goQuote(name)}; there is an existing peering expecting to be dialed`,
+  alreadyEstablished: (name: string) => `cannot create peering with name: ${goQuote(name)}; there is already an established peering`,
+  expectingToBeDialed: (name: string) => `cannot create peering with name: ${goQuote(name)}; there is an existing peering expecting to be dialed`,
   sameCluster: (serverName: string) =>
     `cannot create a peering within the same cluster ${goQuote(serverName)}. Refer to the \`exported-services\` documentation if you want to export between partitions without peering`,
   tokenBase64: (offset: number) => `failed to decode token: illegal base64 data at input byte ${offset}`,

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { ConsulNetwork, DialerInfo, NetworkMember } from './consul-network';
-import { forbidden, internalError, texts } from './errors';
-import { ConsulPeering, isDialer, PeeringState, PeeringStore, PeeringWrite } from './peering-store';
-import { StreamStatus, StreamTracker } from './stream-tracker';
-import { decodeToken, encodeToken, PeeringToken } from './token';
+import { type ConsulNetwork, type DialerInfo, type NetworkMember } from './consul-network.js';
+import { forbidden, internalError, texts } from './errors.js';
+import { type ConsulPeering, isDialer, type PeeringState, PeeringStore, type PeeringWrite } from './peering-store.js';
+import { type StreamStatus, StreamTracker } from './stream-tracker.js';
+import { decodeToken, encodeToken, type PeeringToken } from './token.js';
 
 /** Timings a test can change while the simulator runs. */
 export interface ConsulSimSettings {

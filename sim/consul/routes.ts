@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { SimHandler, SimRequest, SimResponse, SimRouter } from '../shared/http-server';
-import { badRequest, ConsulHttpError, forbidden, texts } from './errors';
-import { decodeGoStruct, GoJsonError, GoStruct, parseGoDuration } from './go-compat';
-import { ConsulSimSettings, PeeringService } from './peering-service';
+import { type SimHandler, type SimRequest, type SimResponse, type SimRouter } from '../shared/http-server.js';
+import { badRequest, ConsulHttpError, forbidden, texts } from './errors.js';
+import { decodeGoStruct, GoJsonError, type GoStruct, parseGoDuration } from './go-compat.js';
+import { type ConsulSimSettings, type PeeringService } from './peering-service.js';
 
 type Access = 'read' | 'write';
 
@@ -40,8 +40,16 @@ export function registerPeeringRoutes(router: SimRouter, service: PeeringService
       authorize(req, access, aclToken);
       return handler(req);
     });
-  router.add('POST', '/v1/peering/token', api('write', (req) => generateToken(service, req)));
-  router.add('POST', '/v1/peering/establish', api('write', (req) => establish(service, req)));
+  router.add(
+    'POST',
+    '/v1/peering/token',
+    api('write', (req) => generateToken(service, req)),
+  );
+  router.add(
+    'POST',
+    '/v1/peering/establish',
+    api('write', (req) => establish(service, req)),
+  );
   // Registered before /v1/peering/:name so that GET /v1/peering/token is Consul's 405, not a read of a peering named "token".
   for (const path of ['/v1/peering/token', '/v1/peering/establish']) {
     router.add('GET', path, methodNotAllowed);
@@ -50,9 +58,21 @@ export function registerPeeringRoutes(router: SimRouter, service: PeeringService
   const missingName = (): SimResponse => ({ status: 400, body: texts.mustSpecifyName });
   router.add('GET', '/v1/peering', missingName);
   router.add('DELETE', '/v1/peering', missingName);
-  router.add('GET', '/v1/peering/:name', api('read', (req) => readPeering(service, req)));
-  router.add('DELETE', '/v1/peering/:name', api('write', (req) => deletePeering(service, req)));
-  router.add('GET', '/v1/peerings', api('read', (req) => listPeerings(service, req)));
+  router.add(
+    'GET',
+    '/v1/peering/:name',
+    api('read', (req) => readPeering(service, req)),
+  );
+  router.add(
+    'DELETE',
+    '/v1/peering/:name',
+    api('write', (req) => deletePeering(service, req)),
+  );
+  router.add(
+    'GET',
+    '/v1/peerings',
+    api('read', (req) => listPeerings(service, req)),
+  );
 }
 
 /** Simulator controls beside the fault surface: timings and the raw stored records. */

@@ -1,4 +1,4 @@
-import { ConsulPeering, PeeringState } from './peering-store';
+import { type ConsulPeering, type PeeringState } from './peering-store.js';
 
 export interface StreamStatus {
   ImportedServices: string[];

@@ -1,5 +1,5 @@
-import { internalError, texts } from './errors';
-import { Base64Error, decodeGoStruct, decodeStdBase64, GoJsonError, GoStruct } from './go-compat';
+import { internalError, texts } from './errors.js';
+import { type Base64Error, decodeGoStruct, decodeStdBase64, GoJsonError, type GoStruct } from './go-compat.js';
 
 /** Consul's structs.PeeringToken, the JSON inside the base64 peering token. */
 export interface PeeringToken {

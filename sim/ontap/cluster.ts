@@ -1,8 +1,8 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { ERRORS, ontapError } from './errors';
-import type { InterclusterLif, OntapNetwork } from './network';
-import type { OntapPeerRecord } from './peer-record';
-import { SecurityState } from './security/state';
+import { ERRORS, ontapError } from './errors.js';
+import type { InterclusterLif, OntapNetwork } from './network.js';
+import type { OntapPeerRecord } from './peer-record.js';
+import { SecurityState } from './security/state.js';
 
 /** Run-time behaviour of one simulated cluster, changeable through `PUT /_sim/settings`. */
 export interface OntapSimSettings {

@@ -1,4 +1,4 @@
-import { ERRORS, ontapError } from './errors';
+import { ERRORS, ontapError } from './errors.js';
 
 /**
  * ONTAP's REST query conventions for GET: `fields`, field filters, `order_by`, `max_records` with
@@ -17,7 +17,11 @@ const ALWAYS = ['uuid', '_links'];
  * dotted paths. Without `fields`, `defaults` (undefined meaning all).
  */
 export function selectFields(view: View, query: URLSearchParams, defaults?: string[]): View {
-  const asked = query.getAll('fields').flatMap((value) => value.split(',')).map((field) => field.trim()).filter(Boolean);
+  const asked = query
+    .getAll('fields')
+    .flatMap((value) => value.split(','))
+    .map((field) => field.trim())
+    .filter(Boolean);
   const fields = asked.length ? asked : defaults;
   if (!fields || fields.some((field) => field === '*' || field === '**')) return view;
   const out: View = {};
@@ -35,7 +39,16 @@ export function collectionAnswer(path: string, query: URLSearchParams, views: Vi
   const order = orderBy(query);
   const sorted = [...matching].sort((a, b) => compareKeys(sortKey(a, order), sortKey(b, order), order));
   const cursor = order.map(({ field }) => query.get(`start.${field}`));
-  const from = cursor.some((value) => value !== null) ? sorted.findIndex((view) => compareKeys(sortKey(view, order), cursor.map((v) => v ?? ''), order) >= 0) : 0;
+  const from = cursor.some((value) => value !== null)
+    ? sorted.findIndex(
+        (view) =>
+          compareKeys(
+            sortKey(view, order),
+            cursor.map((v) => v ?? ''),
+            order,
+          ) >= 0,
+      )
+    : 0;
   const rest = from < 0 ? [] : sorted.slice(from);
   const max = maxRecords(query) ?? rest.length;
   const page = rest.slice(0, max);

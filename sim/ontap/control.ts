@@ -1,10 +1,10 @@
-import type { Faults } from '../shared/faults';
-import type { SimRouter } from '../shared/http-server';
-import type { OntapCluster, OntapSimSettings } from './cluster';
-import { ERRORS, answeringErrors, ontapError } from './errors';
-import { deletePeer } from './handshake';
-import type { OntapPeerRecord } from './peer-record';
-import { parseBody } from './peer-rules';
+import type { Faults } from '../shared/faults.js';
+import type { SimRouter } from '../shared/http-server.js';
+import type { OntapCluster, OntapSimSettings } from './cluster.js';
+import { ERRORS, answeringErrors, ontapError } from './errors.js';
+import { deletePeer } from './handshake.js';
+import type { OntapPeerRecord } from './peer-record.js';
+import { parseBody } from './peer-rules.js';
 
 export interface ControlTarget {
   cluster: OntapCluster;

@@ -1,4 +1,4 @@
-import type { SimHandler, SimResponse } from '../shared/http-server';
+import type { SimHandler, SimResponse } from '../shared/http-server.js';
 
 export interface ErrorArgument {
   code: string;

@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { OntapCluster } from './cluster';
-import { ERRORS, ontapError } from './errors';
-import { OntapPeerRecord, agreedEncryption, awaitsPeer } from './peer-record';
-import type { CreateRequest, PatchRequest, Rotation } from './peer-rules';
+import type { OntapCluster } from './cluster.js';
+import { ERRORS, ontapError } from './errors.js';
+import { type OntapPeerRecord, agreedEncryption, awaitsPeer } from './peer-record.js';
+import type { CreateRequest, PatchRequest, Rotation } from './peer-rules.js';
 
 /**
  * Carrying out checked requests: the part of a create, modify or delete that touches the network

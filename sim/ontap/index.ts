@@ -1,6 +1,6 @@
-export { startOntapCluster } from './ontap-sim';
-export type { OntapClusterSim, OntapClusterSpec, OntapSimOptions } from './ontap-sim';
-export { OntapNetwork } from './network';
-export type { OntapSimSettings } from './cluster';
-export type { OntapPeerRecord } from './peer-record';
-export { ONTAP_ROUTE_PROPAGATION_CODE, ERRORS as ONTAP_SIM_ERRORS } from './errors';
+export { startOntapCluster } from './ontap-sim.js';
+export type { OntapClusterSim, OntapClusterSpec, OntapSimOptions } from './ontap-sim.js';
+export { OntapNetwork } from './network.js';
+export type { OntapSimSettings } from './cluster.js';
+export type { OntapPeerRecord } from './peer-record.js';
+export { ONTAP_ROUTE_PROPAGATION_CODE, ERRORS as ONTAP_SIM_ERRORS } from './errors.js';

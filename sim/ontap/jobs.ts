@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { SimResponse } from '../shared/http-server';
-import { ERRORS, OntapError, errorBody, ontapError } from './errors';
-import { formatTime } from './passphrase';
+import type { SimResponse } from '../shared/http-server.js';
+import { ERRORS, OntapError, errorBody, ontapError } from './errors.js';
+import { formatTime } from './passphrase.js';
 
 /** The contract's job states that the simulator goes through (it never pauses a job). */
 export type JobState = 'queued' | 'running' | 'success' | 'failure';

@@ -1,4 +1,4 @@
-import type { OntapCluster } from './cluster';
+import type { OntapCluster } from './cluster.js';
 
 /** An intercluster LIF: the address other clusters peer with, and when it appeared. */
 export interface InterclusterLif {

@@ -1,12 +1,18 @@
-import { expect } from 'expect';
-import { afterEach, beforeEach, describe, it } from 'node:test';
-import { CONTRACT, contractProblems } from './contract/contract';
-import { ONTAP_ERROR_CODES, ONTAP_ROUTE_PROPAGATION_CODE as ADAPTER_ROUTE_CODE } from '../../src/adapters/ontap/error-codes';
-import { ONTAP_ROUTE_PROPAGATION_CODE, ONTAP_SIM_ERRORS, OntapClusterSim, OntapClusterSpec, OntapNetwork, OntapSimOptions, startOntapCluster } from './index';
-import { expiryFrom, parseDuration } from './passphrase';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { CONTRACT, contractProblems } from './contract/contract.js';
+import { ONTAP_ERROR_CODES, ONTAP_ROUTE_PROPAGATION_CODE as ADAPTER_ROUTE_CODE } from '../../src/adapters/ontap/error-codes.js';
+import {
+  ONTAP_ROUTE_PROPAGATION_CODE,
+  ONTAP_SIM_ERRORS,
+  type OntapClusterSim,
+  type OntapClusterSpec,
+  OntapNetwork,
+  type OntapSimOptions,
+  startOntapCluster,
+} from './index.js';
+import { expiryFrom, parseDuration } from './passphrase.js';
 
 // ---- The contract: NetApp's ONTAP 9.6 Swagger definition (a copy of shared/contracts/).
-
 
 /** `version` and `peer_applications` are in ONTAP 9.8's cluster_peer, not yet in 9.6's. */
 const PEER_EXTRAS = ['$.version', '$.peer_applications'];
@@ -45,7 +51,13 @@ const remote = (addresses: string[]) => ({ remote: { ip_addresses: addresses } }
 const generated = { authentication: { generate_passphrase: true } };
 const passphrase = (value: string) => ({ authentication: { passphrase: value } });
 const localNetwork = (addresses: string[], overrides: Record<string, unknown> = {}) => ({
-  local_network: { interfaces: addresses.map((ip_address) => ({ ip_address })), netmask: '255.255.0.0', broadcast_domain: 'Default', gateway: '10.1.0.1', ...overrides },
+  local_network: {
+    interfaces: addresses.map((ip_address) => ({ ip_address })),
+    netmask: '255.255.0.0',
+    broadcast_domain: 'Default',
+    gateway: '10.1.0.1',
+    ...overrides,
+  },
 });
 
 function expectError(answer: Answer, status: number, code: string): void {
@@ -122,7 +134,11 @@ describe('two-sided create', () => {
     const offer = await call(east, 'POST', '/api/cluster/peers', { ...remote(WEST), ...generated });
     expect(offer.status).toBe(201);
     expect(Object.keys(offer.body).sort()).toEqual(['_links', 'authentication', 'ip_address', 'name']);
-    expect(offer.body).toMatchObject({ name: 'ontap-west', ip_address: EAST[0], authentication: { passphrase: expect.any(String), expiry_time: expect.any(String) } });
+    expect(offer.body).toMatchObject({
+      name: 'ontap-west',
+      ip_address: EAST[0],
+      authentication: { passphrase: expect.any(String), expiry_time: expect.any(String) },
+    });
     expect(contractProblems(offer.body, 'cluster_peer_setup_response')).toEqual([]);
 
     const pending = await record(east, uuidOf(offer));
@@ -216,7 +232,12 @@ describe('POST combinations (seed 000, "Additional information")', () => {
   const rows: Row[] = [
     { title: 'a passphrase only (fail)', body: () => passphrase('xyz12345'), status: 400, code: '4656069' },
     { title: 'a peer IP address (fail)', body: () => remote(WEST), status: 400, code: '4656077' },
-    { title: 'a passphrase with an expiration time > 7 days (fail)', body: () => ({ ...remote(WEST), authentication: { passphrase: 'xyz12345', expiry_time: 'P8D' } }), status: 400, code: '4655058' },
+    {
+      title: 'a passphrase with an expiration time > 7 days (fail)',
+      body: () => ({ ...remote(WEST), authentication: { passphrase: 'xyz12345', expiry_time: 'P8D' } }),
+      status: 400,
+      code: '4655058',
+    },
     { title: 'peer IP address and a passphrase (OK)', body: () => ({ ...remote(WEST), ...passphrase('xyz12345') }), status: 201 },
     { title: 'generate_passphrase=true (OK)', body: () => generated, status: 201 },
     { title: 'any proposed encryption protocol: none (OK)', body: () => ({ ...generated, encryption: { proposed: 'none' } }), status: 201 },
@@ -224,25 +245,43 @@ describe('POST combinations (seed 000, "Additional information")', () => {
     { title: 'any proposed encryption protocol: tls_psk (OK)', body: () => ({ ...generated, encryption: { proposed: 'tls_psk' } }), status: 201 },
     { title: 'an IPspace name (OK)', body: () => ({ ...generated, ipspace: { name: 'ips1' } }), status: 201 },
     { title: 'an IPspace UUID (OK)', body: async ({ ipspaceUuid }) => ({ ...generated, ipspace: { uuid: await ipspaceUuid() } }), status: 201 },
-    { title: 'a passphrase, peer IP address, and any proposed encryption protocol (OK)', body: () => ({ ...remote(WEST), ...passphrase('xyz12345'), encryption: { proposed: 'tls-psk' } }), status: 201 },
-    { title: 'a non empty list of initial allowed SVM names or UUIDs (OK)', body: () => ({ ...generated, initial_allowed_svms: [{ name: 'svm1' }, { uuid: '02c9e252-41be-11e9-81d5-00a0986138f7' }] }), status: 201 },
+    {
+      title: 'a passphrase, peer IP address, and any proposed encryption protocol (OK)',
+      body: () => ({ ...remote(WEST), ...passphrase('xyz12345'), encryption: { proposed: 'tls-psk' } }),
+      status: 201,
+    },
+    {
+      title: 'a non empty list of initial allowed SVM names or UUIDs (OK)',
+      body: () => ({ ...generated, initial_allowed_svms: [{ name: 'svm1' }, { uuid: '02c9e252-41be-11e9-81d5-00a0986138f7' }] }),
+      status: 201,
+    },
     { title: 'encryption with no authentication (fail)', body: () => ({ encryption: { proposed: 'tls-psk' } }), status: 400, code: '4656070' },
     { title: 'no parameters (fail)', body: () => ({}), status: 400, code: '4656077' },
-    { title: 'the seed\'s dotted keys (OK)', body: () => ({ 'remote.ip_addresses': WEST, 'authentication.passphrase': 'xyz12345' }), status: 201 },
+    { title: "the seed's dotted keys (OK)", body: () => ({ 'remote.ip_addresses': WEST, 'authentication.passphrase': 'xyz12345' }), status: 201 },
   ];
 
-  for (const { title, body, status, code } of rows) it(title, async () => {
-    const answer = await call(east, 'POST', '/api/cluster/peers', await body({ ipspaceUuid: () => ipspaceUuid(east, 'ips1') }));
-    if (code) return expectError(answer, status, code);
-    expect(answer.status).toBe(status);
-    const created = await record(east, uuidOf(answer));
-    expect(created.encryption.proposed).toMatch(/^(none|tls_psk)$/);
-    expect(contractProblems(created, 'cluster_peer', PEER_EXTRAS)).toEqual([]);
-  });
+  for (const { title, body, status, code } of rows)
+    it(title, async () => {
+      const answer = await call(east, 'POST', '/api/cluster/peers', await body({ ipspaceUuid: () => ipspaceUuid(east, 'ips1') }));
+      if (code) return expectError(answer, status, code);
+      expect(answer.status).toBe(status);
+      const created = await record(east, uuidOf(answer));
+      expect(created.encryption.proposed).toMatch(/^(none|tls_psk)$/);
+      expect(contractProblems(created, 'cluster_peer', PEER_EXTRAS)).toEqual([]);
+    });
 
   it('stores the proposal as tls_psk whichever spelling came in, and keeps the IPspace and SVMs', async () => {
-    const answer = await call(east, 'POST', '/api/cluster/peers', { ...generated, encryption: { proposed: 'tls-psk' }, ipspace: { name: 'ips1' }, initial_allowed_svms: [{ name: 'svm1' }] });
-    expect(await record(east, uuidOf(answer))).toMatchObject({ encryption: { proposed: 'tls_psk' }, ipspace: { name: 'ips1' }, initial_allowed_svms: [{ name: 'svm1' }] });
+    const answer = await call(east, 'POST', '/api/cluster/peers', {
+      ...generated,
+      encryption: { proposed: 'tls-psk' },
+      ipspace: { name: 'ips1' },
+      initial_allowed_svms: [{ name: 'svm1' }],
+    });
+    expect(await record(east, uuidOf(answer))).toMatchObject({
+      encryption: { proposed: 'tls_psk' },
+      ipspace: { name: 'ips1' },
+      initial_allowed_svms: [{ name: 'svm1' }],
+    });
   });
 });
 
@@ -253,8 +292,20 @@ describe('POST error codes (seed 000)', () => {
     ['4656072: a name breaking cluster-name rules', {}, { ...generated, name: '1-not valid' }, 400, '4656072'],
     ['4656074: encryption on a cluster whose nodes cannot be checked', { nodes: 0 }, generated, 400, '4656074'],
     ['4656075: encryption below ECV 9.6.0', { version: '9.5.0' }, { ...generated, encryption: { proposed: 'tls_psk' } }, 400, '4656075'],
-    ['4656079: local LIFs on a cluster without nodes', { nodes: 0 }, { ...generated, encryption: { proposed: 'none' }, ...localNetwork(['10.9.0.1']) }, 400, '4656079'],
-    ['4656081: local_network without interfaces', {}, { ...generated, local_network: { netmask: '16', broadcast_domain: 'Default', gateway: '10.9.0.254' } }, 400, '4656081'],
+    [
+      '4656079: local LIFs on a cluster without nodes',
+      { nodes: 0 },
+      { ...generated, encryption: { proposed: 'none' }, ...localNetwork(['10.9.0.1']) },
+      400,
+      '4656079',
+    ],
+    [
+      '4656081: local_network without interfaces',
+      {},
+      { ...generated, local_network: { netmask: '16', broadcast_domain: 'Default', gateway: '10.9.0.254' } },
+      400,
+      '4656081',
+    ],
     ['4656085: an empty list of local addresses', {}, { ...generated, ...localNetwork([]) }, 400, '4656085'],
     ['4656087: more local addresses than nodes', {}, { ...generated, ...localNetwork(['10.9.0.1', '10.9.0.2', '10.9.0.3']) }, 400, '4656087'],
     ['4656091: no netmask', {}, { ...generated, ...localNetwork(['10.9.0.1'], { netmask: undefined }) }, 400, '4656091'],
@@ -269,18 +320,19 @@ describe('POST error codes (seed 000)', () => {
     ['262185: a passphrase shorter than 8 characters', {}, { ...remote(WEST), ...passphrase('short') }, 400, '262185'],
   ];
 
-  for (const [title, spec, body, status, code] of rows) it(title, async () => {
-    const sim = await start({ name: 'ontap-local', interclusterAddresses: ['10.5.0.1'], ...spec });
-    expectError(await call(sim, 'POST', '/api/cluster/peers', body), status, code);
-    expect(sim.peers()).toEqual([]);
-  });
+  for (const [title, spec, body, status, code] of rows)
+    it(title, async () => {
+      const sim = await start({ name: 'ontap-local', interclusterAddresses: ['10.5.0.1'], ...spec });
+      expectError(await call(sim, 'POST', '/api/cluster/peers', body), status, code);
+      expect(sim.peers()).toEqual([]);
+    });
 
   it('4656090: an IPspace name and uuid that disagree', async () => {
     const answer = await call(east, 'POST', '/api/cluster/peers', { ...generated, ipspace: { name: 'Default', uuid: await ipspaceUuid(east, 'ips1') } });
     expectError(answer, 400, '4656090');
   });
 
-  it('4656071: a remote cluster bearing the local cluster\'s name', async () => {
+  it("4656071: a remote cluster bearing the local cluster's name", async () => {
     await start({ name: 'ontap-east', interclusterAddresses: ['10.3.0.1'] });
     expectError(await call(east, 'POST', '/api/cluster/peers', { ...remote(['10.3.0.1']), ...generated }), 400, '4656071');
   });
@@ -306,7 +358,7 @@ describe('route propagation', () => {
     expect(east.peers()).toHaveLength(1);
   });
 
-  it('also holds while the remote cluster\'s new LIFs propagate', async () => {
+  it("also holds while the remote cluster's new LIFs propagate", async () => {
     west.settings.routeWindowMs = 300;
     expect((await fetch(`${west.url}/_sim/lifs`, { method: 'POST', body: JSON.stringify({ addresses: ['10.2.0.23'] }) })).status).toBe(200);
     const body = { ...remote(['10.2.0.23']), ...generated };
@@ -373,7 +425,9 @@ describe('PATCH', () => {
     expectError(await call(east, 'PATCH', path, { encryption: { proposed: 'none' } }), 400, '4656073');
     expect((await call(east, 'PATCH', path, { encryption: { proposed: 'tls_psk' } })).status).toBe(200);
 
-    expect((await call(east, 'PATCH', path, { authentication: { passphrase: 'new-secret-1', in_use: 'ok' }, encryption: { proposed: 'none' } })).status).toBe(200);
+    expect((await call(east, 'PATCH', path, { authentication: { passphrase: 'new-secret-1', in_use: 'ok' }, encryption: { proposed: 'none' } })).status).toBe(
+      200,
+    );
     expect((await record(east, eastUuid)).encryption).toEqual({ proposed: 'none', state: 'tls_psk' });
     await call(west, 'PATCH', `/api/cluster/peers/${westUuid}`, { authentication: { passphrase: 'new-secret-1' } });
     expect((await record(east, eastUuid)).encryption).toEqual({ proposed: 'none', state: 'none' });
@@ -409,16 +463,20 @@ describe('PATCH', () => {
     ['4655058: an expiry more than 7 days ahead', { authentication: { generate_passphrase: true, expiry_time: 'P8D' } }, '4655058'],
   ];
 
-  for (const [title, body, code] of rows) it(title, async () => {
-    const { eastUuid } = await peer();
-    expectError(await call(east, 'PATCH', `/api/cluster/peers/${eastUuid}`, body), 400, code);
-  });
+  for (const [title, body, code] of rows)
+    it(title, async () => {
+      const { eastUuid } = await peer();
+      expectError(await call(east, 'PATCH', `/api/cluster/peers/${eastUuid}`, body), 400, code);
+    });
 
   it('4656075: encryption on a cluster below ECV 9.6.0', async () => {
     const old = await start({ name: 'ontap-old', interclusterAddresses: ['10.4.0.1'], version: '9.5.0' });
     const offer = await call(old, 'POST', '/api/cluster/peers', generated);
     expect((await record(old, uuidOf(offer))).encryption.proposed).toBe('none');
-    const patch = await call(old, 'PATCH', `/api/cluster/peers/${uuidOf(offer)}`, { authentication: { generate_passphrase: true }, encryption: { proposed: 'tls_psk' } });
+    const patch = await call(old, 'PATCH', `/api/cluster/peers/${uuidOf(offer)}`, {
+      authentication: { generate_passphrase: true },
+      encryption: { proposed: 'tls_psk' },
+    });
     expectError(patch, 400, '4656075');
   });
 
@@ -443,7 +501,7 @@ describe('DELETE', () => {
     expect((await record(east, uuidOf(again))).status.state).toBe('available');
   });
 
-  it('can be done behind the gateway\'s back through /_sim/peers', async () => {
+  it("can be done behind the gateway's back through /_sim/peers", async () => {
     const { eastUuid, westUuid } = await peer();
     expect((await fetch(`${west.url}/_sim/peers/${westUuid}`, { method: 'DELETE' })).status).toBe(200);
     expect((await record(east, eastUuid)).status.state).toBe('unavailable');
@@ -561,7 +619,9 @@ describe('GET /api/cluster/peers', () => {
     expect(all.body.records[0].authentication).toMatchObject({ state: 'pending', in_use: 'ok', expiry_time: expect.any(String) });
 
     const some = await call(east, 'GET', '/api/cluster/peers?fields=status.state,encryption&name=p3');
-    expect(some.body.records).toEqual([{ uuid: expect.any(String), _links: expect.any(Object), status: { state: 'pending' }, encryption: { proposed: 'tls_psk', state: 'none' } }]);
+    expect(some.body.records).toEqual([
+      { uuid: expect.any(String), _links: expect.any(Object), status: { state: 'pending' }, encryption: { proposed: 'tls_psk', state: 'none' } },
+    ]);
     expect((await call(east, 'GET', '/api/cluster/peers?name=p1|p2')).body.num_records).toBe(2);
     expect((await call(east, 'GET', '/api/cluster/peers?name=P*')).body.num_records).toBe(5);
     expect((await call(east, 'GET', '/api/cluster/peers?name=!p1')).body.num_records).toBe(4);
@@ -606,7 +666,7 @@ describe('HTTP surface', () => {
   });
 });
 
-describe('the adapter\'s error table (src/adapters/ontap/error-codes.ts)', () => {
+describe("the adapter's error table (src/adapters/ontap/error-codes.ts)", () => {
   it('covers every code documented for POST, PATCH and DELETE of cluster peers', () => {
     const documented = [
       ...documentedCodes('/cluster/peers', 'post'),

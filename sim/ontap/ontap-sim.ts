@@ -1,13 +1,13 @@
-import { Faults } from '../shared/faults';
-import { SimRouter, startSimServer } from '../shared/http-server';
-import { DEFAULT_IPSPACE, OntapCluster, OntapSimSettings } from './cluster';
-import { ERRORS, injectedFailureBody, ontapError } from './errors';
-import { registerControl } from './control';
-import { JobRunner } from './jobs';
-import type { OntapNetwork } from './network';
-import { OntapPeerRecord, observeStatus } from './peer-record';
-import { registerApi } from './routes';
-import { registerSecurityApi, registerSecurityControl, SecuritySpec, SecurityState } from './security';
+import { Faults } from '../shared/faults.js';
+import { SimRouter, startSimServer } from '../shared/http-server.js';
+import { DEFAULT_IPSPACE, OntapCluster, type OntapSimSettings } from './cluster.js';
+import { ERRORS, injectedFailureBody, ontapError } from './errors.js';
+import { registerControl } from './control.js';
+import { JobRunner } from './jobs.js';
+import type { OntapNetwork } from './network.js';
+import { type OntapPeerRecord, observeStatus } from './peer-record.js';
+import { registerApi } from './routes.js';
+import { registerSecurityApi, registerSecurityControl, type SecuritySpec, type SecurityState } from './security/index.js';
 
 export interface OntapClusterSpec {
   /** Cluster name, e.g. "ontap-east". */
@@ -67,7 +67,11 @@ export async function startOntapCluster(spec: OntapClusterSpec, network: OntapNe
     jobDurationMs: options.jobDurationMs ?? 200,
     vserverMigrationInProgress: false,
   };
-  const cluster = new OntapCluster({ name: spec.name, nodes: spec.nodes ?? 2, ipspaces: spec.ipspaces ?? [DEFAULT_IPSPACE], version: spec.version ?? '9.6.0' }, settings, network);
+  const cluster = new OntapCluster(
+    { name: spec.name, nodes: spec.nodes ?? 2, ipspaces: spec.ipspaces ?? [DEFAULT_IPSPACE], version: spec.version ?? '9.6.0' },
+    settings,
+    network,
+  );
   // The configured LIFs have been there for long: no route window for them.
   cluster.addLifs(spec.interclusterAddresses, DEFAULT_IPSPACE, 0);
   if (spec.security) cluster.security.configure(spec.security);

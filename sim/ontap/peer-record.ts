@@ -1,5 +1,5 @@
-import type { ClusterIdentity, OntapCluster } from './cluster';
-import { formatTime } from './passphrase';
+import type { ClusterIdentity, OntapCluster } from './cluster.js';
+import { formatTime } from './passphrase.js';
 
 export type EncryptionProtocol = 'none' | 'tls_psk';
 export type AuthInUse = 'ok' | 'absent' | 'revoked';
@@ -121,7 +121,11 @@ export function peerView(cluster: OntapCluster, record: OntapPeerRecord, now: nu
  * remote can use and, when the request set a passphrase, its expiry (with the passphrase itself
  * only when ONTAP generated it).
  */
-export function setupResponse(cluster: OntapCluster, record: OntapPeerRecord, newPassphrase?: { passphrase: string; generated: boolean }): Record<string, unknown> {
+export function setupResponse(
+  cluster: OntapCluster,
+  record: OntapPeerRecord,
+  newPassphrase?: { passphrase: string; generated: boolean },
+): Record<string, unknown> {
   const address = cluster.lifs(record.ipspace.name)[0]?.address;
   return {
     ...(record.name ? { name: record.name } : {}),

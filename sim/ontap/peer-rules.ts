@@ -1,8 +1,8 @@
 import { isIP } from 'node:net';
-import { CLUSTER_IPSPACE, DEFAULT_IPSPACE, Ipspace, OntapCluster } from './cluster';
-import { ERRORS, OntapErrorDef, ontapError } from './errors';
-import { MIN_PASSPHRASE_LENGTH, expiryFrom, generatePassphrase } from './passphrase';
-import type { AuthInUse, EncryptionProtocol, OntapPeerRecord, SvmRef } from './peer-record';
+import { CLUSTER_IPSPACE, DEFAULT_IPSPACE, type Ipspace, type OntapCluster } from './cluster.js';
+import { ERRORS, type OntapErrorDef, ontapError } from './errors.js';
+import { MIN_PASSPHRASE_LENGTH, expiryFrom, generatePassphrase } from './passphrase.js';
+import type { AuthInUse, EncryptionProtocol, OntapPeerRecord, SvmRef } from './peer-record.js';
 
 /**
  * The checks ONTAP makes on a cluster-peer POST or PATCH body before doing anything. They read
@@ -222,7 +222,11 @@ function localLifAddresses(cluster: OntapCluster, network: Json, ipspace: Ipspac
   if (interfaces.length === 0) throw ontapError(ERRORS.lifEmptyAddresses, { target: 'local_network.interfaces' });
   const addresses = interfaces.map((entry, i) => {
     const target = `local_network.interfaces[${i}].ip_address`;
-    const address = optionalString(allowOnly(object(entry, `local_network.interfaces[${i}]`), ['ip_address'], `local_network.interfaces[${i}]`), 'ip_address', target);
+    const address = optionalString(
+      allowOnly(object(entry, `local_network.interfaces[${i}]`), ['ip_address'], `local_network.interfaces[${i}]`),
+      'ip_address',
+      target,
+    );
     if (address === undefined) throw ontapError(ERRORS.lifNeedsAddresses, { target });
     if (!isIP(address)) throw ontapError(ERRORS.invalidValue, { target, detail: `"${address}" is not an IPv4 or IPv6 address.` });
     return address;
@@ -255,7 +259,8 @@ function svms(body: Json): SvmRef[] | undefined {
 function peerApplications(body: Json): string[] | undefined {
   const apps = optionalStrings(body, 'peer_applications', 'peer_applications');
   const unknown = apps?.find((app) => !PEER_APPLICATIONS.includes(app));
-  if (unknown !== undefined) throw ontapError(ERRORS.invalidValue, { target: 'peer_applications', detail: `"${unknown}" is not one of ${PEER_APPLICATIONS.join(', ')}.` });
+  if (unknown !== undefined)
+    throw ontapError(ERRORS.invalidValue, { target: 'peer_applications', detail: `"${unknown}" is not one of ${PEER_APPLICATIONS.join(', ')}.` });
   return apps;
 }
 

@@ -1,11 +1,11 @@
-import type { SimHandler, SimRequest, SimResponse, SimRouter } from '../shared/http-server';
-import type { OntapCluster } from './cluster';
-import { collectionAnswer, selectFields } from './collection';
-import { ERRORS, answeringErrors, ontapError } from './errors';
-import { checkDeletable, commitCreate, commitPatch, deletePeer, draftRecord, requireRecord } from './handshake';
-import { JobRunner, jobLink } from './jobs';
-import { peerView, setupResponse } from './peer-record';
-import { parseBody, parseCreate, parsePatch } from './peer-rules';
+import type { SimHandler, SimRequest, SimResponse, SimRouter } from '../shared/http-server.js';
+import type { OntapCluster } from './cluster.js';
+import { collectionAnswer, selectFields } from './collection.js';
+import { ERRORS, answeringErrors, ontapError } from './errors.js';
+import { checkDeletable, commitCreate, commitPatch, deletePeer, draftRecord, requireRecord } from './handshake.js';
+import { type JobRunner, jobLink } from './jobs.js';
+import { peerView, setupResponse } from './peer-record.js';
+import { parseBody, parseCreate, parsePatch } from './peer-rules.js';
 
 export interface ApiContext {
   cluster: OntapCluster;

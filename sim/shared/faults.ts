@@ -1,4 +1,4 @@
-import { SimResponse, SimRouter } from './http-server';
+import { type SimResponse, type SimRouter } from './http-server.js';
 
 /** Fault settings a test or an operator can change at run time through the control surface. */
 export interface FaultSettings {
@@ -56,7 +56,9 @@ export class Faults {
     if (this.journal.length > 1000) this.journal.shift();
     if (this.refusingConnections()) return 'drop';
     if (this.settings.latencyMs > 0) await new Promise((r) => setTimeout(r, this.settings.latencyMs));
-    const index = this.queued.findIndex((f) => (!f.match?.method || f.match.method === method) && (!f.match?.pathPrefix || path.startsWith(f.match.pathPrefix)));
+    const index = this.queued.findIndex(
+      (f) => (!f.match?.method || f.match.method === method) && (!f.match?.pathPrefix || path.startsWith(f.match.pathPrefix)),
+    );
     const next = index >= 0 ? this.queued.splice(index, 1)[0] : undefined;
     if (next) return { status: next.status, body: next.body ?? this.failureBody(next.status), headers: next.headers };
     if (this.settings.failureRate > 0 && Math.random() < this.settings.failureRate) {
@@ -99,7 +101,13 @@ export class Faults {
     });
     router.add('POST', `${prefix}/fail-next`, (req) => {
       const input = parse(req.body);
-      this.failNext(Number(input.count ?? 1), Number(input.status ?? 503), input.body, input.headers as Record<string, string> | undefined, input.match as CallMatch | undefined);
+      this.failNext(
+        Number(input.count ?? 1),
+        Number(input.status ?? 503),
+        input.body,
+        input.headers as Record<string, string> | undefined,
+        input.match as CallMatch | undefined,
+      );
       return { status: 204 };
     });
     router.add('POST', `${prefix}/reset`, () => {

@@ -1,7 +1,7 @@
-import { createServer, IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import { AddressInfo } from 'node:net';
-import { Faults } from './faults';
+import { type AddressInfo } from 'node:net';
+import { type Faults } from './faults.js';
 
 /** What a simulator route handler sees of a request. */
 export interface SimRequest {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { Product } from '../clusters/cluster';
-import { ConsulAdapter } from './consul/consul.adapter';
-import { OntapAdapter } from './ontap/ontap.adapter';
-import type { PeeringAdapter } from './port';
+import type { Product } from '../clusters/cluster.js';
+import { ConsulAdapter } from './consul/consul.adapter.js';
+import { OntapAdapter } from './ontap/ontap.adapter.js';
+import type { PeeringAdapter } from './port.js';
 
 @Injectable()
 export class AdapterRegistry {

@@ -1,10 +1,11 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { types } from 'node:util';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { BrokenCircuitError, bulkhead, BulkheadPolicy, CircuitBreakerPolicy, circuitBreaker, ConsecutiveBreaker, handleWhen } from 'cockatiel';
 import { Pool } from 'undici';
-import type { Cluster } from '../clusters/cluster';
-import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
-import { ClusterSlots } from './cluster-slots';
-import { UpstreamError } from './port';
+import type { Cluster } from '../clusters/cluster.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
+import { ClusterSlots } from './cluster-slots.js';
+import { UpstreamError } from './port.js';
 
 export interface HttpAnswer {
   status: number;
@@ -116,10 +117,20 @@ export class ClusterHttp implements OnApplicationShutdown {
       return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
     } catch (err) {
       const code = errorCode(err);
-      const upstream = { product: cluster.product, cluster: cluster.id, status: null, message: timeout.aborted ? `no answer within ${call.timeoutMs ?? 15_000} ms` : describeNetworkError(err) };
+      const upstream = {
+        product: cluster.product,
+        cluster: cluster.id,
+        status: null,
+        message: timeout.aborted ? `no answer within ${call.timeoutMs ?? 15_000} ms` : describeNetworkError(err),
+      };
       // An untrusted certificate does not fix itself: no retry, and say what to do.
       if (code && TLS_TRUST_ERRORS.has(code)) {
-        throw new UpstreamError('final', { ...upstream, code: 'tls_untrusted' }, 'upstream_rejected', `the cluster's TLS certificate is not trusted (${code}): register the CA bundle that signs it as tls.caPem`);
+        throw new UpstreamError(
+          'final',
+          { ...upstream, code: 'tls_untrusted' },
+          'upstream_rejected',
+          `the cluster's TLS certificate is not trusted (${code}): register the CA bundle that signs it as tls.caPem`,
+        );
       }
       throw new UpstreamError('transient', { ...upstream, code: 'network_error' });
     }
@@ -145,14 +156,18 @@ const TLS_TRUST_ERRORS = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+/** Errors from Node's own modules may come from another realm (a test runner's VM context): no instanceof. */
+function isError(err: unknown): err is Error {
+  return err instanceof Error || types.isNativeError(err);
+}
+
 function errorCode(err: unknown): string | undefined {
-  if (!(err instanceof Error)) return undefined;
+  if (!isError(err)) return undefined;
   return (err as { code?: string }).code ?? (err.cause as { code?: string } | undefined)?.code;
 }
 
 function describeNetworkError(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
+  if (!isError(err)) return String(err);
   const code = errorCode(err);
   return code ? `${code}: ${err.message}` : err.message;
 }
-

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { sleep } from '../common/time';
-import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
-import { RedisService } from '../redis/redis.service';
-import { TAKE_SLOT } from '../redis/scripts';
+import { sleep } from '../common/time.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
+import { RedisService } from '../redis/redis.service.js';
+import { TAKE_SLOT } from '../redis/scripts.js';
 
 /**
  * A slot's lease is short and renewed while its call runs, so the slots of a process that died

@@ -1,6 +1,6 @@
-import type { Cluster, Product } from '../clusters/cluster';
-import { ErrorCode, problem, Problem, UpstreamInfo } from '../common/problem';
-import type { Peering } from '../peerings/peering';
+import type { Cluster, Product } from '../clusters/cluster.js';
+import { type ErrorCode, problem, type Problem, type UpstreamInfo } from '../common/problem.js';
+import type { Peering } from '../peerings/peering.js';
 
 /**
  * The port each product adapter implements. Both products are one handshake (design.md):
@@ -60,7 +60,9 @@ export class UpstreamError extends Error {
   }
 
   toProblem(): Problem {
-    const detail = this.summary ? `${this.summary} (${this.upstream.cluster} said: ${this.upstream.message})` : `cluster '${this.upstream.cluster}' said: ${this.upstream.message}`;
+    const detail = this.summary
+      ? `${this.summary} (${this.upstream.cluster} said: ${this.upstream.message})`
+      : `cluster '${this.upstream.cluster}' said: ${this.upstream.message}`;
     return problem(this.gatewayCode, detail, { upstream: this.upstream });
   }
 }

@@ -1,9 +1,9 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { GatewayError } from '../common/problem';
-import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
-import { RedisService } from '../redis/redis.service';
+import { GatewayError } from '../common/problem.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
+import { RedisService } from '../redis/redis.service.js';
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();

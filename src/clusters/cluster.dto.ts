@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsIn, IsIP, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { PRODUCTS, Product } from './cluster';
+import { PRODUCTS, type Product } from './cluster.js';
 
 export const SLUG = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 export const SLUG_RULE = 'must be a DNS label: lower-case letters, digits and hyphens, 1-63 characters, starting and ending with a letter or digit';
@@ -74,7 +74,10 @@ export class CreateClusterDto {
   @IsIn(PRODUCTS, { message: 'product must be one of: ontap, consul' })
   product: Product;
 
-  @ApiProperty({ example: 'https://10.1.0.5', description: 'ONTAP: cluster management address (the adapter adds /api). Consul: HTTP address (the adapter adds /v1).' })
+  @ApiProperty({
+    example: 'https://10.1.0.5',
+    description: 'ONTAP: cluster management address (the adapter adds /api). Consul: HTTP address (the adapter adds /v1).',
+  })
   @IsString()
   @MaxLength(2048)
   @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { message: 'endpoint must be an http or https URL' })

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { RedisService } from '../redis/redis.service';
-import { REMOVE_UNUSED_CLUSTER } from '../redis/scripts';
-import { Cluster } from './cluster';
+import { RedisService } from '../redis/redis.service.js';
+import { REMOVE_UNUSED_CLUSTER } from '../redis/scripts.js';
+import { type Cluster } from './cluster.js';
 
 /** Thin wrapper around Redis for cluster records. */
 @Injectable()
@@ -29,11 +29,7 @@ export class ClusterStore {
   }
 
   async save(cluster: Cluster): Promise<void> {
-    await this.redis.client
-      .multi()
-      .set(this.clusterKey(cluster.id), JSON.stringify(cluster))
-      .sadd(this.redis.key('clusters'), cluster.id)
-      .exec();
+    await this.redis.client.multi().set(this.clusterKey(cluster.id), JSON.stringify(cluster)).sadd(this.redis.key('clusters'), cluster.id).exec();
   }
 
   /** Ids of the peerings (live or being deleted) that use this cluster. */

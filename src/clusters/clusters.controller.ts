@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../common/api-docs';
-import { ClusterView } from './cluster';
-import { CreateClusterDto } from './cluster.dto';
-import { ClustersService } from './clusters.service';
+import { ApiProblems } from '../common/api-docs.js';
+import { type ClusterView } from './cluster.js';
+import { CreateClusterDto } from './cluster.dto.js';
+import { ClustersService } from './clusters.service.js';
 
 @ApiTags('clusters')
 @ApiBearerAuth()

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { FieldError, GatewayError } from '../common/problem';
-import { nowIso } from '../common/time';
-import { Cluster, toClusterView, ClusterView } from './cluster';
-import { CreateClusterDto } from './cluster.dto';
-import { ClusterStore } from './cluster.store';
+import { type FieldError, GatewayError } from '../common/problem.js';
+import { nowIso } from '../common/time.js';
+import { type Cluster, toClusterView, type ClusterView } from './cluster.js';
+import { CreateClusterDto } from './cluster.dto.js';
+import { ClusterStore } from './cluster.store.js';
 
 /** The rules that depend on the product, beyond what the DTO can say. */
 export function productRules(input: CreateClusterDto): FieldError[] {
@@ -37,7 +37,11 @@ export class ClustersService {
       ontap: input.ontap ? { interclusterAddresses: input.ontap.interclusterAddresses, ipspace: input.ontap.ipspace ?? 'Default' } : undefined,
       consul:
         input.product === 'consul'
-          ? { partition: input.consul?.partition ?? 'default', datacenter: input.consul?.datacenter, serverExternalAddresses: input.consul?.serverExternalAddresses ?? [] }
+          ? {
+              partition: input.consul?.partition ?? 'default',
+              datacenter: input.consul?.datacenter,
+              serverExternalAddresses: input.consul?.serverExternalAddresses ?? [],
+            }
           : undefined,
       source,
       createdAt: existing?.createdAt ?? now,

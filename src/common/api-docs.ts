@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
-import { ERROR_CODES, ErrorCode } from './problem';
+import { ERROR_CODES, type ErrorCode } from './problem.js';
 
 export class FieldErrorDoc {
   @ApiProperty({ example: 'remote.cluster' }) field: string;
@@ -31,8 +31,6 @@ export function ApiProblems(...codes: ErrorCode[]): MethodDecorator & ClassDecor
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of codes) byStatus.set(ERROR_CODES[code].status, [...(byStatus.get(ERROR_CODES[code].status) ?? []), code]);
   return applyDecorators(
-    ...[...byStatus].map(([status, list]) =>
-      ApiResponse({ status, description: `application/problem+json; code: ${list.join(' | ')}`, type: ProblemDoc }),
-    ),
+    ...[...byStatus].map(([status, list]) => ApiResponse({ status, description: `application/problem+json; code: ${list.join(' | ')}`, type: ProblemDoc })),
   );
 }

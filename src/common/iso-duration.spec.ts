@@ -1,6 +1,5 @@
-import { expect } from 'expect';
-import { describe, it } from 'node:test';
-import { parseIsoDuration, SEVEN_DAYS_MS } from './iso-duration';
+import { describe, expect, it } from '@jest/globals';
+import { parseIsoDuration, SEVEN_DAYS_MS } from './iso-duration.js';
 
 describe('ISO 8601 durations for passphrase expiry', () => {
   it('reads days, times and weeks', () => {

@@ -1,19 +1,31 @@
-import pino, { Logger } from 'pino';
-import { LoggerService } from '@nestjs/common';
+import pino, { type Logger } from 'pino';
+import { type LoggerService } from '@nestjs/common';
 
 /**
  * Paths pino blanks out wherever they appear in a logged object. Secrets are kept out of log
  * calls to begin with; this is the second line of defence.
  */
 export const REDACTED_PATHS = [
-  'password', '*.password', '*.*.password',
-  'token', '*.token', '*.*.token',
-  'secret', '*.secret', '*.*.secret',
-  'passphrase', '*.passphrase', '*.*.passphrase',
-  'PeeringToken', '*.PeeringToken',
-  'authorization', '*.authorization', '*.headers.authorization',
+  'password',
+  '*.password',
+  '*.*.password',
+  'token',
+  '*.token',
+  '*.*.token',
+  'secret',
+  '*.secret',
+  '*.*.secret',
+  'passphrase',
+  '*.passphrase',
+  '*.*.passphrase',
+  'PeeringToken',
+  '*.PeeringToken',
+  'authorization',
+  '*.authorization',
+  '*.headers.authorization',
   '*.headers["x-consul-token"]',
-  'auth', '*.auth',
+  'auth',
+  '*.auth',
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

@@ -1,9 +1,9 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { isRedisUnavailable } from '../redis/redis.service';
-import { LOGGER } from './logger';
-import { ErrorCode, GatewayError, Problem, problem, PROBLEM_CONTENT_TYPE } from './problem';
+import { isRedisUnavailable } from '../redis/redis.service.js';
+import { LOGGER } from './logger.js';
+import { type ErrorCode, GatewayError, type Problem, problem, PROBLEM_CONTENT_TYPE } from './problem.js';
 
 const STATUS_CODES: Record<number, ErrorCode> = {
   400: 'validation_failed',

@@ -1,5 +1,5 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
-import { FieldError, GatewayError } from './problem';
+import { type ValidationError, ValidationPipe } from '@nestjs/common';
+import { type FieldError, GatewayError } from './problem.js';
 
 /** Flattens class-validator's tree into `{field: 'remote.cluster', message}` entries. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {

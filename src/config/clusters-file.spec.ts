@@ -1,20 +1,24 @@
-import { expect } from 'expect';
+import { describe, expect, it } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
-import { loadClustersFile } from './clusters-file';
+import { loadClustersFile } from './clusters-file.js';
 
 describe('the clusters file', () => {
   it('reads YAML with secrets named by environment variable', async () => {
-    const clusters = await loadClustersFile(join(process.cwd(), 'deploy', 'clusters.compose.yaml'), { SIM_CONSUL_TOKEN: 'consul-secret', SIM_ONTAP_PASSWORD: 'ontap-secret' });
+    const clusters = await loadClustersFile(join(process.cwd(), 'deploy', 'clusters.compose.yaml'), {
+      SIM_CONSUL_TOKEN: 'consul-secret',
+      SIM_ONTAP_PASSWORD: 'ontap-secret',
+    });
     expect(clusters.map((c) => c.id)).toEqual(['consul-dc1', 'consul-dc2', 'ontap-east', 'ontap-west']);
     expect(clusters[0].auth).toEqual({ token: 'consul-secret' });
     expect(clusters[2].auth).toEqual({ username: 'admin', password: 'ontap-secret' });
   });
 
   it('says which variable is missing and which cluster is wrong', async () => {
-    await expect(loadClustersFile(join(process.cwd(), 'deploy', 'clusters.compose.yaml'), {})).rejects.toThrow('clusters[0].auth.tokenFromEnv names SIM_CONSUL_TOKEN, which is not set');
+    await expect(loadClustersFile(join(process.cwd(), 'deploy', 'clusters.compose.yaml'), {})).rejects.toThrow(
+      'clusters[0].auth.tokenFromEnv names SIM_CONSUL_TOKEN, which is not set',
+    );
     const path = join(tmpdir(), `clusters-${process.pid}.json`);
     writeFileSync(path, JSON.stringify([{ id: 'x', product: 'vmware', endpoint: 'http://x', auth: {} }]));
     await expect(loadClustersFile(path, {})).rejects.toThrow('clusters[0]: product: product must be one of: ontap, consul');

@@ -2,9 +2,9 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
-import { CreateClusterDto } from '../clusters/cluster.dto';
-import { flattenValidationErrors } from '../common/validation';
-import { ConfigError } from './gateway-config';
+import { CreateClusterDto } from '../clusters/cluster.dto.js';
+import { flattenValidationErrors } from '../common/validation.js';
+import { ConfigError } from './gateway-config.js';
 
 type RawCluster = Record<string, unknown> & { auth?: Record<string, unknown> };
 
@@ -46,5 +46,8 @@ export async function loadClustersFile(path: string, env: NodeJS.ProcessEnv = pr
   }
   const list = Array.isArray(document) ? document : (document as { clusters?: unknown })?.clusters;
   if (!Array.isArray(list)) throw new ConfigError(`GATEWAY_CLUSTERS_FILE ${path}: expected a list of clusters or { clusters: [...] }`);
-  return validateClusterInputs(list.map((raw, i) => resolveSecrets(raw as RawCluster, i, env)), path);
+  return validateClusterInputs(
+    list.map((raw, i) => resolveSecrets(raw as RawCluster, i, env)),
+    path,
+  );
 }

@@ -83,7 +83,10 @@ function durations(env: NodeJS.ProcessEnv, name: string, fallback: string): numb
 
 /** Comma-separated hostnames, IP addresses and CIDRs (checked here so a typo fails at start). */
 function hostsAndCidrs(env: NodeJS.ProcessEnv, name: string): string[] {
-  const entries = (env[name] ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean);
+  const entries = (env[name] ?? '')
+    .split(',')
+    .map((e) => e.trim().toLowerCase())
+    .filter(Boolean);
   for (const entry of entries) {
     const [address, bits, extra] = entry.split('/');
     const family = isIP(address);

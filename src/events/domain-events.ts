@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { Problem } from '../common/problem';
-import type { Operation } from '../operations/operation';
-import type { Peering } from '../peerings/peering';
-import type { PeeringState } from '../peerings/peering-state';
+import type { Problem } from '../common/problem.js';
+import type { Operation } from '../operations/operation.js';
+import type { Peering } from '../peerings/peering.js';
+import type { PeeringState } from '../peerings/peering-state.js';
 
 export interface PeeringStateChanged {
   kind: 'peering.state_changed';

@@ -1,11 +1,11 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { LOGGER } from '../common/logger';
-import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
-import { RedisService } from '../redis/redis.service';
-import { WebhookFanout } from '../webhooks/webhook-fanout';
-import { DomainEvent, DomainEvents } from './domain-events';
-import { GatewayEvent, GatewayEventData, GatewayEventType, toGatewayEvents } from './gateway-event';
+import { LOGGER } from '../common/logger.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
+import { RedisService } from '../redis/redis.service.js';
+import { WebhookFanout } from '../webhooks/webhook-fanout.js';
+import { type DomainEvent, DomainEvents } from './domain-events.js';
+import { type GatewayEvent, type GatewayEventData, type GatewayEventType, toGatewayEvents } from './gateway-event.js';
 
 /** A peering keeps at most this many events (the newest). */
 export const HISTORY_MAX = 1_000;

@@ -1,10 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ProblemDoc } from '../common/api-docs';
-import { PEERING_STATES } from '../peerings/peering-state';
-import { GATEWAY_EVENT_TYPES } from './gateway-event';
+import { ProblemDoc } from '../common/api-docs.js';
+import { PEERING_STATES } from '../peerings/peering-state.js';
+import { GATEWAY_EVENT_TYPES } from './gateway-event.js';
 
 export class EventDataDoc {
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'The peering as GET /v1/peerings/{id} showed it then (never a secret); null when it was already gone' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'The peering as GET /v1/peerings/{id} showed it then (never a secret); null when it was already gone',
+  })
   peering: object | null;
 
   @ApiProperty({ description: 'The operation that caused the event' })

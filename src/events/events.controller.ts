@@ -1,10 +1,10 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../common/api-docs';
-import { GatewayError } from '../common/problem';
-import { PeeringStore } from '../peerings/peering.store';
-import { EventHistory, HistoryItem } from './event-history';
-import { EventListDoc } from './event.docs';
+import { ApiProblems } from '../common/api-docs.js';
+import { GatewayError } from '../common/problem.js';
+import { PeeringStore } from '../peerings/peering.store.js';
+import { EventHistory, type HistoryItem } from './event-history.js';
+import { EventListDoc } from './event.docs.js';
 
 @ApiTags('peerings')
 @ApiBearerAuth()
@@ -19,7 +19,8 @@ export class EventsController {
   @Get(':id/events')
   @ApiOperation({
     summary: "A peering's history: every event published about it, oldest first",
-    description: 'The same events the webhooks deliver, each with a snapshot of the peering at the time. Kept while the peering reads, and as long as its DELETED tombstone.',
+    description:
+      'The same events the webhooks deliver, each with a snapshot of the peering at the time. Kept while the peering reads, and as long as its DELETED tombstone.',
   })
   @ApiOkResponse({ type: EventListDoc })
   @ApiProblems('not_found')

@@ -1,9 +1,9 @@
-import { newId } from '../common/ids';
-import type { Problem } from '../common/problem';
-import { nowIso } from '../common/time';
-import { Peering, toPeeringView } from '../peerings/peering';
-import type { PeeringState } from '../peerings/peering-state';
-import type { DomainEvent } from './domain-events';
+import { newId } from '../common/ids.js';
+import type { Problem } from '../common/problem.js';
+import { nowIso } from '../common/time.js';
+import { type Peering, toPeeringView } from '../peerings/peering.js';
+import type { PeeringState } from '../peerings/peering-state.js';
+import type { DomainEvent } from './domain-events.js';
 
 export const GATEWAY_EVENT_TYPES = [
   'peering.state_changed',
@@ -49,7 +49,13 @@ export function toGatewayEvents(event: DomainEvent): GatewayEvent[] {
     const data = { peering: event.peering ? toPeeringView(event.peering) : null, operationId: event.operation.id, error: event.error };
     return [{ id: newId('ev'), type: 'operation.failed', peeringId: event.operation.peeringId, timestamp, data }];
   }
-  const data: GatewayEventData = { peering: toPeeringView(event.peering), operationId: event.operationId, from: event.from, to: event.to, reason: event.reason };
+  const data: GatewayEventData = {
+    peering: toPeeringView(event.peering),
+    operationId: event.operationId,
+    from: event.from,
+    to: event.to,
+    reason: event.reason,
+  };
   const events: GatewayEvent[] = [{ id: newId('ev'), type: 'peering.state_changed', peeringId: event.peering.id, timestamp, data }];
   const arrival = ARRIVALS[event.to];
   if (arrival) events.push({ id: newId('ev'), type: arrival, peeringId: event.peering.id, timestamp, data });

@@ -1,9 +1,9 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { problem, PROBLEM_CONTENT_TYPE } from '../common/problem';
-import { RedisService } from '../redis/redis.service';
-import { WorkerHost } from '../workers/worker-host';
+import { problem, PROBLEM_CONTENT_TYPE } from '../common/problem.js';
+import { RedisService } from '../redis/redis.service.js';
+import { WorkerHost } from '../workers/worker-host.js';
 
 @ApiExcludeController()
 @Controller()
@@ -22,7 +22,16 @@ export class HealthController {
   async ready(@Res() reply: FastifyReply): Promise<unknown> {
     const checks = { redis: this.redis.isReady() && (await this.ping()), workers: this.workers.isReady() };
     if (checks.redis && checks.workers) return reply.send({ status: 'ready', checks });
-    const body = { ...problem('service_unavailable', `not ready: ${Object.entries(checks).filter(([, ok]) => !ok).map(([k]) => k).join(', ')}`), checks };
+    const body = {
+      ...problem(
+        'service_unavailable',
+        `not ready: ${Object.entries(checks)
+          .filter(([, ok]) => !ok)
+          .map(([k]) => k)
+          .join(', ')}`,
+      ),
+      checks,
+    };
     return reply.status(503).header('content-type', PROBLEM_CONTENT_TYPE).header('retry-after', '1').send(body);
   }
 

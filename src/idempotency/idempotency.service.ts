@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { GatewayError } from '../common/problem';
-import { RedisService } from '../redis/redis.service';
+import { GatewayError } from '../common/problem.js';
+import { RedisService } from '../redis/redis.service.js';
 
 /** How long an Idempotency-Key and its first answer are kept. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
@@ -42,7 +42,9 @@ export class IdempotencyService {
   }
 
   fingerprint(method: string, path: string, body: unknown): string {
-    return createHash('sha256').update(`${method} ${path} ${canonical(body)}`).digest('hex');
+    return createHash('sha256')
+      .update(`${method} ${path} ${canonical(body)}`)
+      .digest('hex');
   }
 
   /** Claims the key; returns a stored answer to replay, or null when this request goes ahead. */

@@ -1,5 +1,5 @@
-import { GatewayError } from '../common/problem';
-import { IdempotencyService, StoredAnswer } from './idempotency.service';
+import { GatewayError } from '../common/problem.js';
+import { type IdempotencyService, type StoredAnswer } from './idempotency.service.js';
 
 const KEY_RULE = /^[\x21-\x7e]{1,255}$/;
 

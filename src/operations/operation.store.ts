@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { GatewayError } from '../common/problem';
-import { nowIso } from '../common/time';
-import { RedisService } from '../redis/redis.service';
-import { Operation } from './operation';
+import { GatewayError } from '../common/problem.js';
+import { nowIso } from '../common/time.js';
+import { RedisService } from '../redis/redis.service.js';
+import { type Operation } from './operation.js';
 
 const FINISHED_OPERATION_TTL_SECONDS = 7 * 24 * 3600;
 

@@ -1,4 +1,4 @@
-import type { Problem } from '../common/problem';
+import type { Problem } from '../common/problem.js';
 
 export type OperationType = 'create' | 'update' | 'delete' | 'sync';
 export type OperationStatus = 'queued' | 'running' | 'retrying' | 'succeeded' | 'failed';

@@ -1,8 +1,8 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../common/api-docs';
-import { Operation } from './operation';
-import { OperationStore } from './operation.store';
+import { ApiProblems } from '../common/api-docs.js';
+import { type Operation } from './operation.js';
+import { OperationStore } from './operation.store.js';
 
 @ApiTags('operations')
 @ApiBearerAuth()
@@ -14,7 +14,8 @@ export class OperationsController {
   @Get(':id')
   @ApiOperation({
     summary: 'Follow an operation',
-    description: "For a one-sided offer, the first read after the offer is made carries `offer.secret` (ONTAP passphrase or Consul token); it is never shown again.",
+    description:
+      'For a one-sided offer, the first read after the offer is made carries `offer.secret` (ONTAP passphrase or Consul token); it is never shown again.',
   })
   @ApiProblems('not_found')
   async get(@Param('id') id: string): Promise<Operation & { offer?: { secret: string; expiresAt?: string } }> {

@@ -1,7 +1,7 @@
-import type { NativeSide } from '../adapters/port';
-import type { Cluster } from '../clusters/cluster';
-import type { Peering } from '../peerings/peering';
-import type { OperationRun } from './operation-run';
+import type { NativeSide } from '../adapters/port.js';
+import type { Cluster } from '../clusters/cluster.js';
+import type { Peering } from '../peerings/peering.js';
+import type { OperationRun } from './operation-run.js';
 
 /** The clusters of a peering, resolved: the remote one is absent for external peers. */
 export interface PeeringClusters {

@@ -1,21 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { AdapterRegistry } from '../adapters/adapter-registry';
-import { NativeSide, PeeringAdapter, SideContext, UpstreamError } from '../adapters/port';
-import { Cluster } from '../clusters/cluster';
-import { ClusterStore } from '../clusters/cluster.store';
-import { LOGGER } from '../common/logger';
-import { GatewayError } from '../common/problem';
-import { sleep } from '../common/time';
-import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
-import { OperationStore } from '../operations/operation.store';
-import { isTwoSided, Peering, SideStatus } from '../peerings/peering';
-import { PeeringChange } from '../peerings/peering-change';
-import { PeeringTransitions } from '../peerings/peering-transitions';
-import { PeeringStore } from '../peerings/peering.store';
-import { HANDSHAKE_EXTENSIONS, HandshakeExtension, PeeringClusters } from './handshake-extension';
-import { OperationRun } from './operation-run';
-import { EXPONENTIAL_ROUTE_RETRY, isKind, NotYetError, retryThroughRouteWindow, ROUTE_RETRY, RouteRetrySchedule } from './retry';
+import { AdapterRegistry } from '../adapters/adapter-registry.js';
+import { type NativeSide, type PeeringAdapter, type SideContext, UpstreamError } from '../adapters/port.js';
+import { type Cluster } from '../clusters/cluster.js';
+import { ClusterStore } from '../clusters/cluster.store.js';
+import { LOGGER } from '../common/logger.js';
+import { GatewayError } from '../common/problem.js';
+import { sleep } from '../common/time.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
+import { OperationStore } from '../operations/operation.store.js';
+import { isTwoSided, type Peering, type SideStatus } from '../peerings/peering.js';
+import { type PeeringChange } from '../peerings/peering-change.js';
+import { PeeringTransitions } from '../peerings/peering-transitions.js';
+import { PeeringStore } from '../peerings/peering.store.js';
+import { HANDSHAKE_EXTENSIONS, type HandshakeExtension, type PeeringClusters } from './handshake-extension.js';
+import { OperationRun } from './operation-run.js';
+import { EXPONENTIAL_ROUTE_RETRY, isKind, NotYetError, retryThroughRouteWindow, ROUTE_RETRY, type RouteRetrySchedule } from './retry.js';
 
 interface Sides {
   local: SideContext;
@@ -66,7 +66,12 @@ export class Handshake {
       remote = null;
     }
     if (!remote) await run.step('handshake', () => this.offerAndAccept(run, adapter, sides.local, remoteSide, local));
-    else await run.step('adopt', async () => undefined, () => 'both sides exist: adopted');
+    else
+      await run.step(
+        'adopt',
+        async () => undefined,
+        () => 'both sides exist: adopted',
+      );
 
     await this.settle(run, adapter, [sides.local, remoteSide], false);
   }
@@ -91,7 +96,8 @@ export class Handshake {
     }
     if (change.rotateSecret) {
       const offer = await run.step('renew-secret', () => adapter.offer(sides.local, local));
-      if (sides.remote) await run.step('confirm-secret', () => this.persist(run, adapter, sides.remote!, () => adapter.confirm(sides.remote!, remote, offer.secret)));
+      if (sides.remote)
+        await run.step('confirm-secret', () => this.persist(run, adapter, sides.remote!, () => adapter.confirm(sides.remote!, remote, offer.secret)));
       else await this.operations.keepSecretOnce(run.operation.id, { value: offer.secret, expiresAt: offer.expiresAt }, OFFER_SECRET_TTL_SECONDS);
     }
     await this.settle(run, adapter, contexts, !sides.remote && Boolean(change.rotateSecret));
@@ -110,7 +116,11 @@ export class Handshake {
       const [local, remote] = natives;
       const clusters = { local: contexts[0].cluster, remote: contexts[1]?.cluster };
       for (const extension of this.extensions) await extension.afterEstablished?.(run, contexts[0].peering, clusters, natives);
-      await this.transitions.move(id, 'ACTIVE', { sides: { local: status(local), ...(remote ? { remote: status(remote) } : {}) }, lastError: null, reason: null });
+      await this.transitions.move(id, 'ACTIVE', {
+        sides: { local: status(local), ...(remote ? { remote: status(remote) } : {}) },
+        lastError: null,
+        reason: null,
+      });
     } catch (err) {
       if (!awaitingExternal || !(err instanceof NotYetError)) throw err;
       await this.transitions.move(id, 'ESTABLISHING', { reason: 'waiting for the remote side to accept the offer' });
@@ -142,7 +152,11 @@ export class Handshake {
   private async establishOneSided(run: OperationRun, adapter: PeeringAdapter, local: SideContext): Promise<void> {
     const peering = local.peering;
     const secret = peering.remote.external?.secret;
-    const existing = await run.step('inspect', () => adapter.find(local), (n) => n?.nativeState ?? 'absent');
+    const existing = await run.step(
+      'inspect',
+      () => adapter.find(local),
+      (n) => n?.nativeState ?? 'absent',
+    );
     const usable = await this.clearUnusable(run, adapter, local, existing);
     if (secret) {
       if (!usable || usable.health === 'pending') {
@@ -156,7 +170,13 @@ export class Handshake {
     await this.settle(run, adapter, [local], !secret);
   }
 
-  private async offerAndAccept(run: OperationRun, adapter: PeeringAdapter, local: SideContext, remote: SideContext, existing: NativeSide | null): Promise<void> {
+  private async offerAndAccept(
+    run: OperationRun,
+    adapter: PeeringAdapter,
+    local: SideContext,
+    remote: SideContext,
+    existing: NativeSide | null,
+  ): Promise<void> {
     for (let round = 1; ; round++) {
       const offer = await this.persist(run, adapter, local, () => adapter.offer(local, existing));
       try {
@@ -185,7 +205,10 @@ export class Handshake {
         const native = await adapter.find(side);
         if (native) await this.removeAndAwait(run, adapter, side, native);
       } catch (err) {
-        this.logger.warn({ peering: side.peering.id, cluster: side.cluster.id, err: (err as Error).message }, 'roll-back failed; the next attempt or a delete clears it');
+        this.logger.warn(
+          { peering: side.peering.id, cluster: side.cluster.id, err: (err as Error).message },
+          'roll-back failed; the next attempt or a delete clears it',
+        );
       }
     }
   }

@@ -1,8 +1,8 @@
-import { nowIso } from '../common/time';
-import { Operation } from '../operations/operation';
-import { OperationStore } from '../operations/operation.store';
-import { Peering } from '../peerings/peering';
-import { PeeringStore } from '../peerings/peering.store';
+import { nowIso } from '../common/time.js';
+import { type Operation } from '../operations/operation.js';
+import { type OperationStore } from '../operations/operation.store.js';
+import { type Peering } from '../peerings/peering.js';
+import { type PeeringStore } from '../peerings/peering.store.js';
 
 /** A later operation on the same peering (a delete, an update) took over: this one stops. */
 export class SupersededError extends Error {

@@ -1,6 +1,5 @@
-import { expect } from 'expect';
-import { describe, it } from 'node:test';
-import { assertTransition, canTransition, IllegalTransitionError, isLive, PEERING_STATES } from './peering-state';
+import { describe, expect, it } from '@jest/globals';
+import { assertTransition, canTransition, IllegalTransitionError, isLive, PEERING_STATES } from './peering-state.js';
 
 describe('the unified state machine', () => {
   it('follows the happy path PENDING -> ESTABLISHING -> ACTIVE <-> DEGRADED', () => {

@@ -1,4 +1,4 @@
-import { GatewayError } from '../common/problem';
+import { GatewayError } from '../common/problem.js';
 
 export const PEERING_STATES = ['PENDING', 'ESTABLISHING', 'ACTIVE', 'DEGRADED', 'FAILED', 'DELETING', 'DELETED'] as const;
 export type PeeringState = (typeof PEERING_STATES)[number];

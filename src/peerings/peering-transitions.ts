@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { Problem } from '../common/problem';
-import { DomainEvents } from '../events/domain-events';
-import { nowIso } from '../common/time';
-import { Peering, SideStatus } from './peering';
-import { assertTransition, PeeringState } from './peering-state';
-import { PeeringStore } from './peering.store';
+import { type Problem } from '../common/problem.js';
+import { DomainEvents } from '../events/domain-events.js';
+import { nowIso } from '../common/time.js';
+import { type Peering, type SideStatus } from './peering.js';
+import { assertTransition, type PeeringState } from './peering-state.js';
+import { PeeringStore } from './peering.store.js';
 
 export interface TransitionPatch {
   sides?: Partial<Peering['sides']>;

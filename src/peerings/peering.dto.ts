@@ -1,11 +1,25 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsIP, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { PRODUCTS } from '../clusters/cluster';
-import { SLUG, SLUG_RULE } from '../clusters/cluster.dto';
-import { PEERING_STATES, PeeringState } from './peering-state';
-import { IpsecOptionsDto } from '../security/ipsec-options.dto';
-import { PageQuery } from '../common/page-query';
+import {
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsIP,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { PRODUCTS } from '../clusters/cluster.js';
+import { SLUG, SLUG_RULE } from '../clusters/cluster.dto.js';
+import { PEERING_STATES, type PeeringState } from './peering-state.js';
+import { IpsecOptionsDto } from '../security/ipsec-options.dto.js';
+import { PageQuery } from '../common/page-query.js';
 
 export class ClusterRefDto {
   @ApiProperty({ example: 'consul-dc1' })
@@ -16,7 +30,8 @@ export class ClusterRefDto {
 
 export class ExternalPeerDto {
   @ApiPropertyOptional({
-    description: "The far side's secret to accept with: an ONTAP passphrase or a Consul peering token. Omit it to make an offer: the offer's secret is returned once by GET /v1/operations/{id}.",
+    description:
+      "The far side's secret to accept with: an ONTAP passphrase or a Consul peering token. Omit it to make an offer: the offer's secret is returned once by GET /v1/operations/{id}.",
     writeOnly: true,
   })
   @IsOptional()
@@ -109,12 +124,18 @@ export class OntapOptionsDto {
   @Type(() => LocalNetworkDto)
   localNetwork?: LocalNetworkDto;
 
-  @ApiPropertyOptional({ default: false, description: 'Both clusters must have a working key manager at cluster scope (data at rest): checked before anything is created, 422 otherwise' })
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Both clusters must have a working key manager at cluster scope (data at rest): checked before anything is created, 422 otherwise',
+  })
   @IsOptional()
   @IsBoolean()
   requireKeyManager?: boolean;
 
-  @ApiPropertyOptional({ type: IpsecOptionsDto, description: "An IPsec policy on each cluster's data SVM protecting traffic to the other site, with a pre-shared key the gateway generates and never keeps" })
+  @ApiPropertyOptional({
+    type: IpsecOptionsDto,
+    description: "An IPsec policy on each cluster's data SVM protecting traffic to the other site, with a pre-shared key the gateway generates and never keeps",
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => IpsecOptionsDto)
@@ -187,7 +208,6 @@ export class ListPeeringsQuery extends PageQuery {
   cluster?: string;
 }
 
-
 export class OntapUpdateDto {
   @ApiPropertyOptional({ description: 'Generate a new passphrase on the local side and set it on the remote side' })
   @IsOptional()
@@ -214,7 +234,9 @@ export class OntapUpdateDto {
 }
 
 export class ConsulUpdateDto {
-  @ApiPropertyOptional({ description: 'Generate a new peering token on the acceptor (the unused old one stops working); a dialer that is not ACTIVE establishes with it' })
+  @ApiPropertyOptional({
+    description: 'Generate a new peering token on the acceptor (the unused old one stops working); a dialer that is not ACTIVE establishes with it',
+  })
   @IsOptional()
   @IsBoolean()
   rotateToken?: boolean;

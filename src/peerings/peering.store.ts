@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { ClusterStore } from '../clusters/cluster.store';
-import { GatewayError } from '../common/problem';
-import { Operation } from '../operations/operation';
-import { RedisService } from '../redis/redis.service';
-import { COMPARE_AND_SET, CREATE_PEERING, RELEASE_IF_HELD } from '../redis/scripts';
-import { Peering } from './peering';
-import { PeeringState } from './peering-state';
+import { ClusterStore } from '../clusters/cluster.store.js';
+import { GatewayError } from '../common/problem.js';
+import { type Operation } from '../operations/operation.js';
+import { RedisService } from '../redis/redis.service.js';
+import { COMPARE_AND_SET, CREATE_PEERING, RELEASE_IF_HELD } from '../redis/scripts.js';
+import { type Peering } from './peering.js';
+import { type PeeringState } from './peering-state.js';
 
 export interface PeeringFilter {
   product?: string;
@@ -68,12 +68,22 @@ export class PeeringStore {
       ...locks,
       ...clusters.map((c) => this.clusters.usageKey(c)),
     ];
-    const args = [peering.id, JSON.stringify(peering), operation.id, JSON.stringify(operation), String(Date.now()), String(locks.length), String(clusters.length)];
+    const args = [
+      peering.id,
+      JSON.stringify(peering),
+      operation.id,
+      JSON.stringify(operation),
+      String(Date.now()),
+      String(locks.length),
+      String(clusters.length),
+    ];
     const [outcome, key, holder] = (await this.redis.runScript(CREATE_PEERING, keys, args)) as string[];
     if (outcome === 'missing_cluster') {
       const id = key.split(':').pop()!;
       const field = id === peering.local.cluster ? 'local.cluster' : 'remote.cluster';
-      throw new GatewayError('validation_failed', `${field}: cluster '${id}' is not registered`, { errors: [{ field, message: `cluster '${id}' is not registered` }] });
+      throw new GatewayError('validation_failed', `${field}: cluster '${id}' is not registered`, {
+        errors: [{ field, message: `cluster '${id}' is not registered` }],
+      });
     }
     if (outcome === 'locked') {
       const why = key.includes(':lock:pair:')

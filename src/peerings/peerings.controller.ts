@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, Headers, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiProblems } from '../common/api-docs';
-import { IdempotencyService, StoredAnswer } from '../idempotency/idempotency.service';
-import { idempotent } from '../idempotency/idempotent';
-import { Peering } from './peering';
-import { CreatePeeringDto, ListPeeringsQuery, UpdatePeeringDto } from './peering.dto';
-import { PeeringsService } from './peerings.service';
+import { ApiProblems } from '../common/api-docs.js';
+import { IdempotencyService, type StoredAnswer } from '../idempotency/idempotency.service.js';
+import { idempotent } from '../idempotency/idempotent.js';
+import { type Peering } from './peering.js';
+import { CreatePeeringDto, ListPeeringsQuery, UpdatePeeringDto } from './peering.dto.js';
+import { PeeringsService } from './peerings.service.js';
 
 const IDEMPOTENCY_HEADER = {
   name: 'Idempotency-Key',
@@ -34,7 +34,12 @@ export class PeeringsController {
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiResponse({ status: 202, description: 'Accepted; Location names the peering' })
   @ApiProblems('validation_failed', 'conflict', 'idempotency_key_reused', 'idempotency_key_in_use')
-  async create(@Body() body: CreatePeeringDto, @Headers('idempotency-key') key: string | undefined, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<unknown> {
+  async create(
+    @Body() body: CreatePeeringDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<unknown> {
     const answer = await idempotent(this.idempotency, key, { method: 'POST', path: '/v1/peerings', body: req.body }, async () => {
       const peering = await this.peerings.create(body);
       return { status: 202, body: peering, location: `/v1/peerings/${peering.id}` };

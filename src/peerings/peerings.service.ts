@@ -1,21 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Cluster } from '../clusters/cluster';
-import { ClusterStore } from '../clusters/cluster.store';
-import { newId } from '../common/ids';
-import { parseIsoDuration, SEVEN_DAYS_MS } from '../common/iso-duration';
-import { FieldError, GatewayError } from '../common/problem';
-import { nowIso } from '../common/time';
-import { Operation, OperationType } from '../operations/operation';
-import { OperationStore } from '../operations/operation.store';
-import { HANDSHAKE_EXTENSIONS, HandshakeExtension } from '../orchestration/handshake-extension';
-import { OperationQueue } from '../workers/operation-queue';
-import { isTwoSided, Peering, toPeeringView } from './peering';
-import { PeeringChange } from './peering-change';
-import { ensureMutable } from './peering-state';
-import { PeeringTransitions } from './peering-transitions';
-import { CreatePeeringDto, ListPeeringsQuery, UpdatePeeringDto } from './peering.dto';
-import { PeeringStore } from './peering.store';
-import { ipsecOptionRules } from '../security/ipsec-plan';
+import { type Cluster } from '../clusters/cluster.js';
+import { ClusterStore } from '../clusters/cluster.store.js';
+import { newId } from '../common/ids.js';
+import { parseIsoDuration, SEVEN_DAYS_MS } from '../common/iso-duration.js';
+import { type FieldError, GatewayError } from '../common/problem.js';
+import { nowIso } from '../common/time.js';
+import { type Operation, type OperationType } from '../operations/operation.js';
+import { OperationStore } from '../operations/operation.store.js';
+import { HANDSHAKE_EXTENSIONS, type HandshakeExtension } from '../orchestration/handshake-extension.js';
+import { OperationQueue } from '../workers/operation-queue.js';
+import { isTwoSided, type Peering, toPeeringView } from './peering.js';
+import { type PeeringChange } from './peering-change.js';
+import { ensureMutable } from './peering-state.js';
+import { PeeringTransitions } from './peering-transitions.js';
+import { CreatePeeringDto, ListPeeringsQuery, UpdatePeeringDto } from './peering.dto.js';
+import { PeeringStore } from './peering.store.js';
+import { ipsecOptionRules } from '../security/ipsec-plan.js';
 
 /** ONTAP peer names follow cluster-name rules: they also start with a letter, and are shorter. */
 const ONTAP_NAME = /^[a-z][a-z0-9-]{0,43}$/;
@@ -155,7 +155,8 @@ export class PeeringsService {
     const hasCluster = input.remote.cluster !== undefined;
     const hasExternal = input.remote.external !== undefined;
     if (hasCluster === hasExternal) errors.push({ field: 'remote', message: 'must have exactly one of cluster or external' });
-    if (hasCluster && input.remote.cluster === input.local.cluster) errors.push({ field: 'remote.cluster', message: 'must differ from local.cluster: a cluster does not peer with itself' });
+    if (hasCluster && input.remote.cluster === input.local.cluster)
+      errors.push({ field: 'remote.cluster', message: 'must differ from local.cluster: a cluster does not peer with itself' });
     const [local, remote] = await Promise.all([this.clusters.get(input.local.cluster), hasCluster ? this.clusters.get(input.remote.cluster!) : null]);
     if (!local) errors.push({ field: 'local.cluster', message: `cluster '${input.local.cluster}' is not registered` });
     if (hasCluster && !remote) errors.push({ field: 'remote.cluster', message: `cluster '${input.remote.cluster}' is not registered` });
@@ -175,7 +176,8 @@ export class PeeringsService {
       return errors;
     }
     if (input.consul) errors.push({ field: 'consul', message: 'is only for Consul peerings' });
-    if (!ONTAP_NAME.test(input.name)) errors.push({ field: 'name', message: 'must follow ONTAP cluster-name rules: start with a letter, at most 44 characters' });
+    if (!ONTAP_NAME.test(input.name))
+      errors.push({ field: 'name', message: 'must follow ONTAP cluster-name rules: start with a letter, at most 44 characters' });
     if (input.name === local.id || input.name === remote?.id) errors.push({ field: 'name', message: 'must differ from the cluster names (ONTAP 4656071)' });
     if (input.ontap?.passphraseExpiry !== undefined) errors.push(...expiryRules(input.ontap.passphraseExpiry, 'ontap.passphraseExpiry'));
     if (external?.secret && !external.addresses) {
@@ -183,9 +185,11 @@ export class PeeringsService {
     }
     const lifs = input.ontap?.localNetwork;
     if (lifs) {
-      if (lifs.interfaces.length === 0) errors.push({ field: 'ontap.localNetwork.interfaces', message: 'must list at least one local IP address (ONTAP 4656085)' });
+      if (lifs.interfaces.length === 0)
+        errors.push({ field: 'ontap.localNetwork.interfaces', message: 'must list at least one local IP address (ONTAP 4656085)' });
       if (!lifs.netmask) errors.push({ field: 'ontap.localNetwork.netmask', message: 'is required to create intercluster LIFs (ONTAP 4656091)' });
-      if (!lifs.broadcastDomain) errors.push({ field: 'ontap.localNetwork.broadcastDomain', message: 'is required to create intercluster LIFs (ONTAP 4656086)' });
+      if (!lifs.broadcastDomain)
+        errors.push({ field: 'ontap.localNetwork.broadcastDomain', message: 'is required to create intercluster LIFs (ONTAP 4656086)' });
       if (!lifs.gateway) errors.push({ field: 'ontap.localNetwork.gateway', message: 'is required to create intercluster LIFs (ONTAP 4656096)' });
     }
     if (input.ontap?.ipsec) errors.push(...ipsecOptionRules(input.ontap.ipsec, remote !== null));

@@ -1,8 +1,7 @@
-import { expect } from 'expect';
-import { describe, it } from 'node:test';
-import type { NativeSide } from '../adapters/port';
-import type { Peering } from '../peerings/peering';
-import { assessDrift } from './drift';
+import { describe, expect, it } from '@jest/globals';
+import type { NativeSide } from '../adapters/port.js';
+import type { Peering } from '../peerings/peering.js';
+import { assessDrift } from './drift.js';
 
 const active: NativeSide = { nativeId: 'a', nativeState: 'ACTIVE', health: 'active' };
 const failing: NativeSide = { nativeId: 'b', nativeState: 'FAILING', health: 'degraded' };
@@ -12,29 +11,57 @@ const peering = (state: Peering['state'], stateReason: string | null = null) => 
 
 describe('drift: what the clusters say a settled peering is', () => {
   it('leaves an ACTIVE pair that both clusters confirm alone', () => {
-    expect(assessDrift(peering('ACTIVE'), [{ cluster: 'a', native: active }, { cluster: 'b', native: active }])).toBeNull();
+    expect(
+      assessDrift(peering('ACTIVE'), [
+        { cluster: 'a', native: active },
+        { cluster: 'b', native: active },
+      ]),
+    ).toBeNull();
   });
 
   it('degrades when a side fails, and says which and why', () => {
-    expect(assessDrift(peering('ACTIVE'), [{ cluster: 'dc1', native: active }, { cluster: 'dc2', native: failing }])).toEqual({ to: 'DEGRADED', reason: 'dc2 reads FAILING' });
+    expect(
+      assessDrift(peering('ACTIVE'), [
+        { cluster: 'dc1', native: active },
+        { cluster: 'dc2', native: failing },
+      ]),
+    ).toEqual({ to: 'DEGRADED', reason: 'dc2 reads FAILING' });
   });
 
   it('degrades when a record vanished (deleted by hand) and offers repair', () => {
-    const verdict = assessDrift(peering('ACTIVE'), [{ cluster: 'east', native: null }, { cluster: 'west', native: active }]);
+    const verdict = assessDrift(peering('ACTIVE'), [
+      { cluster: 'east', native: null },
+      { cluster: 'west', native: active },
+    ]);
     expect(verdict?.to).toBe('DEGRADED');
     expect(verdict?.reason).toMatch(/east is gone \(deleted outside the gateway\); POST .*sync/);
   });
 
   it("notices Consul's TERMINATED (the other side deleted it)", () => {
-    expect(assessDrift(peering('ACTIVE'), [{ cluster: 'dc1', native: terminated }, { cluster: 'dc2', native: null }])?.reason).toMatch(/dc1 reads TERMINATED: the peer deleted/);
+    expect(
+      assessDrift(peering('ACTIVE'), [
+        { cluster: 'dc1', native: terminated },
+        { cluster: 'dc2', native: null },
+      ])?.reason,
+    ).toMatch(/dc1 reads TERMINATED: the peer deleted/);
   });
 
   it('recovers DEGRADED to ACTIVE when both sides are active again', () => {
-    expect(assessDrift(peering('DEGRADED', 'dc2 reads FAILING'), [{ cluster: 'dc1', native: active }, { cluster: 'dc2', native: active }])).toEqual({ to: 'ACTIVE', reason: null });
+    expect(
+      assessDrift(peering('DEGRADED', 'dc2 reads FAILING'), [
+        { cluster: 'dc1', native: active },
+        { cluster: 'dc2', native: active },
+      ]),
+    ).toEqual({ to: 'ACTIVE', reason: null });
   });
 
   it('does not rewrite a DEGRADED peering whose reason is unchanged', () => {
-    expect(assessDrift(peering('DEGRADED', 'dc2 reads FAILING'), [{ cluster: 'dc1', native: active }, { cluster: 'dc2', native: failing }])).toBeNull();
+    expect(
+      assessDrift(peering('DEGRADED', 'dc2 reads FAILING'), [
+        { cluster: 'dc1', native: active },
+        { cluster: 'dc2', native: failing },
+      ]),
+    ).toBeNull();
   });
 
   it('turns a standing one-sided offer ACTIVE once accepted, and waits otherwise', () => {

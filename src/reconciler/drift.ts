@@ -1,6 +1,6 @@
-import type { NativeSide } from '../adapters/port';
-import type { Peering } from '../peerings/peering';
-import type { PeeringState } from '../peerings/peering-state';
+import type { NativeSide } from '../adapters/port.js';
+import type { Peering } from '../peerings/peering.js';
+import type { PeeringState } from '../peerings/peering-state.js';
 
 export interface DriftVerdict {
   to: PeeringState;

@@ -1,11 +1,11 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import { LOGGER } from '../common/logger';
-import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
-import { RedisService } from '../redis/redis.service';
-import { PROMPT_RECOVERY, QueueName } from '../workers/queues';
-import { Reconciler } from './reconciler.service';
+import { LOGGER } from '../common/logger.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
+import { RedisService } from '../redis/redis.service.js';
+import { PROMPT_RECOVERY, QueueName } from '../workers/queues.js';
+import { Reconciler } from './reconciler.service.js';
 
 /**
  * Runs the drift sweep as a BullMQ job scheduler: one schedule for the whole deployment,

@@ -1,15 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { AdapterRegistry } from '../adapters/adapter-registry';
-import type { NativeSide } from '../adapters/port';
-import { Cluster } from '../clusters/cluster';
-import { ClusterStore } from '../clusters/cluster.store';
-import { LOGGER } from '../common/logger';
-import { OperationStore } from '../operations/operation.store';
-import { Peering } from '../peerings/peering';
-import { PeeringTransitions } from '../peerings/peering-transitions';
-import { PeeringStore } from '../peerings/peering.store';
-import { assessDrift, WATCHED_STATES } from './drift';
+import { AdapterRegistry } from '../adapters/adapter-registry.js';
+import type { NativeSide } from '../adapters/port.js';
+import { type Cluster } from '../clusters/cluster.js';
+import { ClusterStore } from '../clusters/cluster.store.js';
+import { LOGGER } from '../common/logger.js';
+import { OperationStore } from '../operations/operation.store.js';
+import { type Peering } from '../peerings/peering.js';
+import { PeeringTransitions } from '../peerings/peering-transitions.js';
+import { PeeringStore } from '../peerings/peering.store.js';
+import { assessDrift, WATCHED_STATES } from './drift.js';
 
 export interface SweepReport {
   peerings: number;
@@ -60,7 +60,10 @@ export class Reconciler {
     for (const peering of watched) {
       const sides = this.peerings.managedClusters(peering).map((cluster) => ({ cluster, records: reads.get(cluster) }));
       if (sides.some((s) => !s.records)) continue;
-      const verdict = assessDrift(peering, sides.map((s) => ({ cluster: s.cluster, native: s.records!.get(peering.name.toLowerCase()) ?? null })));
+      const verdict = assessDrift(
+        peering,
+        sides.map((s) => ({ cluster: s.cluster, native: s.records!.get(peering.name.toLowerCase()) ?? null })),
+      );
       if (verdict && (await this.apply(peering, verdict.to, verdict.reason))) changed++;
     }
     const report = {

@@ -1,9 +1,9 @@
-import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import Redis, { RedisOptions } from 'ioredis';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Redis, type RedisOptions } from 'ioredis';
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
-import { LOGGER } from '../common/logger';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
+import { LOGGER } from '../common/logger.js';
 
 /**
  * The one store. The command connection does not queue commands while Redis is away, so API

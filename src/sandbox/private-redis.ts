@@ -1,15 +1,15 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { ensureDebianPackage } from './debian-package';
+import { ensureDebianPackage } from './debian-package.js';
 
 export class RedisUnavailableError extends Error {}
 
 const WAYS_OUT = [
   'set REDIS_URL to a Redis you run (redis://host:6379)',
-  'install Debian\'s package: apt-get install redis-server',
+  "install Debian's package: apt-get install redis-server",
   'or run one with Docker: docker compose up redis, then REDIS_URL=redis://localhost:6379',
 ].join('\n  - ');
 

@@ -3,7 +3,11 @@ import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min }
 
 /** `ontap.ipsec` of a peering request: the rules that need no cluster are in security-options.ts. */
 export class IpsecOptionsDto {
-  @ApiProperty({ example: 'svm1', description: "The data SVM whose traffic is protected: on both clusters, or on the local one when remoteSvm is given (IPsec is for data SVMs only: ONTAP 66257117)" })
+  @ApiProperty({
+    example: 'svm1',
+    description:
+      'The data SVM whose traffic is protected: on both clusters, or on the local one when remoteSvm is given (IPsec is for data SVMs only: ONTAP 66257117)',
+  })
   @IsString()
   @IsNotEmpty()
   @MaxLength(64)

@@ -1,8 +1,8 @@
 import { isIP } from 'node:net';
-import type { Cluster } from '../clusters/cluster';
-import type { FieldError } from '../common/problem';
-import type { Peering } from '../peerings/peering';
-import type { IpsecOptions } from './peering-security';
+import type { Cluster } from '../clusters/cluster.js';
+import type { FieldError } from '../common/problem.js';
+import type { Peering } from '../peerings/peering.js';
+import type { IpsecOptions } from './peering-security.js';
 
 /**
  * The IPsec policies a peering asks for, one per cluster, each seen from its own cluster: its
@@ -64,7 +64,14 @@ export function planPolicies(peering: Peering, local: Cluster, remote: Cluster):
   const name = policyName(peering);
   return [
     { cluster: local, svm: options.svm, name, local: { ...localSubnet, port: localPort }, remote: { ...remoteSubnet, port: remotePort }, protocol },
-    { cluster: remote, svm: options.remoteSvm ?? options.svm, name, local: { ...remoteSubnet, port: remotePort }, remote: { ...localSubnet, port: localPort }, protocol },
+    {
+      cluster: remote,
+      svm: options.remoteSvm ?? options.svm,
+      name,
+      local: { ...remoteSubnet, port: remotePort },
+      remote: { ...localSubnet, port: localPort },
+      protocol,
+    },
   ];
 }
 
@@ -120,7 +127,11 @@ export function parseSubnet(text: string): Subnet | string {
 export function ipsecOptionRules(options: IpsecOptions, twoSided: boolean): FieldError[] {
   const errors: FieldError[] = [];
   const field = (name: string) => `ontap.ipsec.${name}`;
-  if (!twoSided) errors.push({ field: 'ontap.ipsec', message: 'needs remote.cluster: the gateway creates the policy on both clusters, with a pre-shared key only they share' });
+  if (!twoSided)
+    errors.push({
+      field: 'ontap.ipsec',
+      message: 'needs remote.cluster: the gateway creates the policy on both clusters, with a pre-shared key only they share',
+    });
   const local = parseSubnet(options.localSubnet);
   const remote = parseSubnet(options.remoteSubnet);
   if (typeof local === 'string') errors.push({ field: field('localSubnet'), message: local });
@@ -132,7 +143,8 @@ export function ipsecOptionRules(options: IpsecOptions, twoSided: boolean): Fiel
     [local, 'localSubnet'],
     [remote, 'remoteSubnet'],
   ] as const) {
-    if (!any(subnet) && isZero(subnet.address) !== (subnet.netmask === 0)) errors.push({ field: field(name), message: 'is an invalid ANY wildcard subnet: use 0.0.0.0/0 or ::/0 exactly (ONTAP 66257128)' });
+    if (!any(subnet) && isZero(subnet.address) !== (subnet.netmask === 0))
+      errors.push({ field: field(name), message: 'is an invalid ANY wildcard subnet: use 0.0.0.0/0 or ::/0 exactly (ONTAP 66257128)' });
   }
   if (local.family !== remote.family) errors.push({ field: field('remoteSubnet'), message: 'must be of the same address family as localSubnet' });
   if (any(remote) && options.localPort === undefined && options.remotePort === undefined) {

@@ -1,6 +1,6 @@
-import type { KeyManagerRecord } from './ontap-security.client';
-import type { KeyManagerFinding } from './peering-security';
-import { KEY_MANAGER_ERROR_CODES, KEY_MANAGER_STATUS_OK } from './security-error-codes';
+import type { KeyManagerRecord } from './ontap-security.client.js';
+import type { KeyManagerFinding } from './peering-security.js';
+import { KEY_MANAGER_ERROR_CODES, KEY_MANAGER_STATUS_OK } from './security-error-codes.js';
 
 /**
  * Whether a cluster has a working key manager for data at rest: one at cluster scope whose
@@ -21,14 +21,19 @@ export function assessKeyManagers(cluster: string, records: KeyManagerRecord[]):
   if (status && !KEY_MANAGER_STATUS_OK.has(status.code)) {
     const known = KEY_MANAGER_ERROR_CODES[String(status.code)];
     const advice = known && known.summary !== status.message ? ` ${known.summary}` : '';
-    return { ...finding, working: false, reason: `the ${type} key manager is not working: ${status.message || 'no message'} (ONTAP status ${status.code}).${advice}` };
+    return {
+      ...finding,
+      working: false,
+      reason: `the ${type} key manager is not working: ${status.message || 'no message'} (ONTAP status ${status.code}).${advice}`,
+    };
   }
   if (type === 'onboard' && manager.onboard?.enabled === false) return { ...finding, working: false, reason: 'the onboard key manager is not enabled' };
   if (type === 'external') {
     const servers = manager.external?.servers ?? [];
     if (servers.length === 0) return { ...finding, working: false, reason: 'the external key manager has no key server' };
     const reachable = servers.filter((s) => s.connectivity?.cluster_availability !== false);
-    if (reachable.length === 0) return { ...finding, working: false, reason: `none of its key servers (${servers.map((s) => s.server).join(', ')}) is reachable from every node` };
+    if (reachable.length === 0)
+      return { ...finding, working: false, reason: `none of its key servers (${servers.map((s) => s.server).join(', ')}) is reachable from every node` };
   }
   return { ...finding, working: true, reason: null };
 }

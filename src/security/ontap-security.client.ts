@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { HttpAnswer, HttpCall } from '../adapters/cluster-http';
-import { OntapAdapter } from '../adapters/ontap/ontap.adapter';
-import type { Cluster } from '../clusters/cluster';
-import { IPSEC_RECORD_FIELDS, IpsecPolicyRecord } from './ipsec-plan';
-import { classifySecurityError } from './security-errors';
+import type { HttpAnswer, HttpCall } from '../adapters/cluster-http.js';
+import { OntapAdapter } from '../adapters/ontap/ontap.adapter.js';
+import type { Cluster } from '../clusters/cluster.js';
+import { IPSEC_RECORD_FIELDS, type IpsecPolicyRecord } from './ipsec-plan.js';
+import { classifySecurityError } from './security-errors.js';
 
 /** A key manager as the gateway reads it (seed 003); `key_backup` is never asked for. */
 export interface KeyManagerRecord {

@@ -1,20 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { NativeSide } from '../adapters/port';
-import type { Cluster } from '../clusters/cluster';
-import { LOGGER } from '../common/logger';
-import { FieldError, GatewayError } from '../common/problem';
-import { nowIso } from '../common/time';
-import type { HandshakeExtension, PeeringClusters } from '../orchestration/handshake-extension';
-import type { OperationRun } from '../orchestration/operation-run';
-import type { Peering } from '../peerings/peering';
-import { PeeringStore } from '../peerings/peering.store';
-import { IpsecPolicyRecord, matchesPlan, planPolicies, PlannedPolicy, policyBody, policyName } from './ipsec-plan';
-import { assessKeyManagers } from './key-manager-check';
-import { OntapSecurityClient } from './ontap-security.client';
-import type { IpsecPolicyRef, KeyManagerFinding, PeeringSecurity, SideEncryption } from './peering-security';
-import { asGatewayError } from './security-errors';
+import type { NativeSide } from '../adapters/port.js';
+import type { Cluster } from '../clusters/cluster.js';
+import { LOGGER } from '../common/logger.js';
+import { type FieldError, GatewayError } from '../common/problem.js';
+import { nowIso } from '../common/time.js';
+import type { HandshakeExtension, PeeringClusters } from '../orchestration/handshake-extension.js';
+import type { OperationRun } from '../orchestration/operation-run.js';
+import type { Peering } from '../peerings/peering.js';
+import { PeeringStore } from '../peerings/peering.store.js';
+import { type IpsecPolicyRecord, matchesPlan, planPolicies, type PlannedPolicy, policyBody, policyName } from './ipsec-plan.js';
+import { assessKeyManagers } from './key-manager-check.js';
+import { OntapSecurityClient } from './ontap-security.client.js';
+import type { IpsecPolicyRef, KeyManagerFinding, PeeringSecurity, SideEncryption } from './peering-security.js';
+import { asGatewayError } from './security-errors.js';
 
 /**
  * The security of an ONTAP peering, around the handshake:
@@ -42,8 +42,8 @@ export class OntapSecurityExtension implements HandshakeExtension {
     const required = peering.ontap?.requireKeyManager === true;
     const ipsec = Boolean(peering.ontap?.ipsec && clusters.remote);
     if (!required && !ipsec) return;
-    let findings: KeyManagerFinding[] = [];
-    let ipsecErrors: FieldError[] = [];
+    let findings: KeyManagerFinding[];
+    let ipsecErrors: FieldError[];
     try {
       [findings, ipsecErrors] = await Promise.all([
         required ? Promise.all(sides(clusters).map(async ({ cluster }) => assessKeyManagers(cluster.id, await this.security.keyManagers(cluster)))) : [],
@@ -53,12 +53,15 @@ export class OntapSecurityExtension implements HandshakeExtension {
       throw asGatewayError(err);
     }
     const errors: FieldError[] = [
-      ...findings.flatMap((finding, i) => (finding.working ? [] : [{ field: `${sides(clusters)[i].role}.cluster`, message: `${finding.cluster}: ${finding.reason}` }])),
+      ...findings.flatMap((finding, i) =>
+        finding.working ? [] : [{ field: `${sides(clusters)[i].role}.cluster`, message: `${finding.cluster}: ${finding.reason}` }],
+      ),
       ...ipsecErrors,
     ];
     if (errors.length) throw new GatewayError('precondition_failed', errors.map((e) => e.message).join('; '), { errors });
     // The peering is not stored yet: what is set on it here is written with it.
-    if (required) peering.security = { ...peering.security, keyManagers: { required: true, checkedAt: nowIso(), local: findings[0], remote: findings[1] ?? null } };
+    if (required)
+      peering.security = { ...peering.security, keyManagers: { required: true, checkedAt: nowIso(), local: findings[0], remote: findings[1] ?? null } };
   }
 
   async afterEstablished(run: OperationRun, peering: Peering, clusters: PeeringClusters, natives: NativeSide[]): Promise<void> {

@@ -1,7 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../common/api-docs';
-import { ClusterPosture, PostureService } from './posture.service';
+import { ApiProblems } from '../common/api-docs.js';
+import { type ClusterPosture, PostureService } from './posture.service.js';
 
 @ApiTags('clusters')
 @ApiBearerAuth()

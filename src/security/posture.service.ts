@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import type { Cluster } from '../clusters/cluster';
-import { ClusterStore } from '../clusters/cluster.store';
-import { GatewayError } from '../common/problem';
-import { nowIso } from '../common/time';
-import type { IpsecPolicyRecord } from './ipsec-plan';
-import { assessKeyManagers } from './key-manager-check';
-import { KeyManagerRecord, OntapSecurityClient } from './ontap-security.client';
-import type { KeyManagerFinding } from './peering-security';
-import { asGatewayError } from './security-errors';
+import type { Cluster } from '../clusters/cluster.js';
+import { ClusterStore } from '../clusters/cluster.store.js';
+import { GatewayError } from '../common/problem.js';
+import { nowIso } from '../common/time.js';
+import type { IpsecPolicyRecord } from './ipsec-plan.js';
+import { assessKeyManagers } from './key-manager-check.js';
+import { type KeyManagerRecord, OntapSecurityClient } from './ontap-security.client.js';
+import type { KeyManagerFinding } from './peering-security.js';
+import { asGatewayError } from './security-errors.js';
 
 export interface KeyManagerPosture {
   uuid: string;
@@ -134,10 +134,19 @@ function consul(cluster: Cluster): ConsulPosture {
     checkedAt: nowIso(),
     peeringTraffic: {
       encryption: 'mtls',
-      detail: 'Cluster peering traffic between Consul servers is mutual TLS by design (the peering token carries the CA and server name); there is nothing to turn on.',
+      detail:
+        'Cluster peering traffic between Consul servers is mutual TLS by design (the peering token carries the CA and server name); there is nothing to turn on.',
     },
     acls: tokenConfigured
-      ? { enforced: 'presumed', tokenConfigured, detail: 'The cluster is registered with an ACL token, so ACLs are presumed enforced; peering needs peering:write / peering:read.' }
-      : { enforced: 'unknown', tokenConfigured, detail: 'The cluster is registered without an ACL token: ACLs are either disabled or the gateway could not pass them.' },
+      ? {
+          enforced: 'presumed',
+          tokenConfigured,
+          detail: 'The cluster is registered with an ACL token, so ACLs are presumed enforced; peering needs peering:write / peering:read.',
+        }
+      : {
+          enforced: 'unknown',
+          tokenConfigured,
+          detail: 'The cluster is registered without an ACL token: ACLs are either disabled or the gateway could not pass them.',
+        },
   };
 }

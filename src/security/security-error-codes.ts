@@ -1,5 +1,5 @@
-import type { GatewayErrorCode, OntapErrorInfo } from '../adapters/ontap/error-codes';
-import { ERROR_CODES } from '../common/problem';
+import type { GatewayErrorCode, OntapErrorInfo } from '../adapters/ontap/error-codes.js';
+import { ERROR_CODES } from '../common/problem.js';
 
 /**
  * What each documented ONTAP code of the security APIs means for the gateway, as
@@ -27,7 +27,10 @@ export const IPSEC_ERROR_CODES: Record<string, OntapErrorInfo> = {
   '66257100': info('validation_failed', 'Only one local port can be given for an IPsec policy.'),
   '66257101': info('validation_failed', 'Only one remote port can be given for an IPsec policy.'),
   '66257102': info('upstream_rejected', 'The cluster refused IKEv1, which ONTAP does not support for IPsec.'),
-  '66257104': info('conflict', 'An IPsec policy with this name already exists in the SVM. Delete it, or use another peering name (the policy is named gw-<peering name>).'),
+  '66257104': info(
+    'conflict',
+    'An IPsec policy with this name already exists in the SVM. Delete it, or use another peering name (the policy is named gw-<peering name>).',
+  ),
   '66257107': info('upstream_rejected', GATEWAY_KEY),
   '66257109': info('upstream_rejected', GATEWAY_KEY),
   '66257110': INTERNAL('ONTAP could not create a sequencing value for the IPsec policy.'),
@@ -61,7 +64,10 @@ export const IPSEC_ERROR_CODES: Record<string, OntapErrorInfo> = {
   '66257199': info('precondition_failed', 'Not every node of the cluster runs a version that supports IPsec. Upgrade all nodes first.'),
   '66257200': info('upstream_rejected', GATEWAY_KEY),
   '66257201': info('precondition_failed', "The cluster's effective version does not support IPsec policies (ONTAP 9.8 or later is needed)."),
-  '66257202': info('precondition_failed', 'The cluster has no SVM of the name given in ontap.ipsec.svm (or remoteSvm). Check the data SVM names of both clusters.'),
+  '66257202': info(
+    'precondition_failed',
+    'The cluster has no SVM of the name given in ontap.ipsec.svm (or remoteSvm). Check the data SVM names of both clusters.',
+  ),
   '66257203': info('precondition_failed', 'The cluster has no SVM of the uuid given. Check the data SVMs of the cluster.'),
   '66257204': info('validation_failed', 'The IPspace name and uuid given refer to different IPspaces.'),
   '66257205': info('precondition_failed', 'The SVM is not in the IPspace given.'),
@@ -87,14 +93,24 @@ export const KEY_MANAGER_ERROR_CODES: Record<string, OntapErrorInfo> = {
   '65536823': info('conflict', 'The SVM already has a key manager: there is one per SVM.'),
   '65536824': info('precondition_failed', 'Per-SVM (multitenant) key management is not supported in MetroCluster configurations.'),
   '65536834': INTERNAL('ONTAP failed to read the key servers of the SVM.'),
-  '65536852': info('upstream_unavailable', 'The cluster failed to query the KMIP protocol versions of its key servers; check the key servers. Retried later.', 'backoff'),
+  '65536852': info(
+    'upstream_unavailable',
+    'The cluster failed to query the KMIP protocol versions of its key servers; check the key servers. Retried later.',
+    'backoff',
+  ),
   '65536870': info('conflict', 'Key servers are already configured.'),
   '65536871': info('validation_failed', 'The same key server is listed twice.'),
   '65536876': info('validation_failed', 'External key management needs installed client and server CA certificates and at least one key server.'),
-  '65536878': info('precondition_failed', "External key management cannot be set up for the SVM: some of its volume keys are held by the cluster's key manager."),
+  '65536878': info(
+    'precondition_failed',
+    "External key management cannot be set up for the SVM: some of its volume keys are held by the cluster's key manager.",
+  ),
   '65536895': info('precondition_failed', 'An external key manager cannot be set up: the MetroCluster partner site uses the onboard key manager.'),
   '65536900': info('precondition_failed', 'Onboard key management cannot be set up: the MetroCluster partner site uses an external key manager.'),
-  '65536903': info('precondition_failed', 'Onboard key management failed on some nodes of the cluster: synchronize it on those nodes (security key-manager onboard sync).'),
+  '65536903': info(
+    'precondition_failed',
+    'Onboard key management failed on some nodes of the cluster: synchronize it on those nodes (security key-manager onboard sync).',
+  ),
   '65536906': info('precondition_failed', 'Onboard key management is configured at the MetroCluster partner site: synchronize with the same passphrase.'),
   '65536907': info('conflict', 'Onboard key management is already configured on the cluster.'),
   '65536916': info('validation_failed', 'Onboard key management is for the admin SVM (cluster scope) only.'),
@@ -140,7 +156,10 @@ export const KEY_MANAGER_ERROR_CODES: Record<string, OntapErrorInfo> = {
   '65536845': info('validation_failed', 'The key server needs a username with its password.'),
   '65536846': info('validation_failed', 'The key server needs a password with its username.'),
   // Seed 003's example status of an onboard manager in a MetroCluster whose partner is not synchronized.
-  '346758': info('precondition_failed', 'The cluster is part of a MetroCluster whose partner has not synchronized the onboard key manager: synchronize it with the same passphrase on the partner cluster.'),
+  '346758': info(
+    'precondition_failed',
+    'The cluster is part of a MetroCluster whose partner has not synchronized the onboard key manager: synchronize it with the same passphrase on the partner cluster.',
+  ),
 };
 
 /** Not in the seeds: ONTAP's answer for an SVM that does not exist. */

@@ -1,6 +1,6 @@
-import { ErrorKind, UpstreamError } from '../adapters/port';
-import { GatewayError } from '../common/problem';
-import { SECURITY_ERROR_CODES } from './security-error-codes';
+import { type ErrorKind, UpstreamError } from '../adapters/port.js';
+import { GatewayError } from '../common/problem.js';
+import { SECURITY_ERROR_CODES } from './security-error-codes.js';
 
 /**
  * The adapter classifies by the cluster-peer table; a security call's failure is read again

@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { LOGGER } from '../common/logger';
-import { nowIso } from '../common/time';
-import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
-import { DeliveryStore, DrainSession } from './delivery.store';
-import { nextRetryDelay } from './retry-schedule';
-import { signingSecrets, StoredDelivery, Webhook } from './webhook';
-import { AttemptOutcome, WebhookSender } from './webhook-sender';
-import { WebhookStore } from './webhook.store';
+import { LOGGER } from '../common/logger.js';
+import { nowIso } from '../common/time.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
+import { DeliveryStore, type DrainSession } from './delivery.store.js';
+import { nextRetryDelay } from './retry-schedule.js';
+import { signingSecrets, type StoredDelivery, type Webhook } from './webhook.js';
+import { type AttemptOutcome, WebhookSender } from './webhook-sender.js';
+import { WebhookStore } from './webhook.store.js';
 
 /** When the worker stops mid-attempt, the stream is picked up again after this (the attempt does not count). */
 const RESUME_AFTER_STOP_MS = 1_000;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { newId } from '../common/ids';
-import { RedisService } from '../redis/redis.service';
-import { DeliveryStatus, StoredDelivery } from './webhook';
+import { newId } from '../common/ids.js';
+import { RedisService } from '../redis/redis.service.js';
+import { type DeliveryStatus, type StoredDelivery } from './webhook.js';
 
 /** How long a delivered or failed delivery stays in the log. */
 export const DELIVERY_RETENTION_MS = 7 * 24 * 3_600_000;
@@ -126,7 +126,15 @@ export class DeliveryStore {
   async complete(delivery: StoredDelivery): Promise<void> {
     const stream = { subscriptionId: delivery.subscriptionId, peeringId: delivery.peeringId };
     const terminal = delivery.status === 'delivered' || delivery.status === 'failed';
-    await this.redis.client.eval(COMPLETE, 2, this.recordKey(delivery.id), this.fifoKey(stream), delivery.id, JSON.stringify(delivery), String(terminal ? DELIVERY_RETENTION_MS : 0));
+    await this.redis.client.eval(
+      COMPLETE,
+      2,
+      this.recordKey(delivery.id),
+      this.fifoKey(stream),
+      delivery.id,
+      JSON.stringify(delivery),
+      String(terminal ? DELIVERY_RETENTION_MS : 0),
+    );
   }
 
   /** Lets the stream move past a head whose record is gone (it expired or was never written). */
@@ -163,11 +171,16 @@ export class DeliveryStore {
   }
 
   /** One page of a subscription's log, newest first. */
-  async list(subscriptionId: string, limit: number, cursor: string | undefined, status: DeliveryStatus | undefined): Promise<{ items: StoredDelivery[]; nextCursor: string | null }> {
+  async list(
+    subscriptionId: string,
+    limit: number,
+    cursor: string | undefined,
+    status: DeliveryStatus | undefined,
+  ): Promise<{ items: StoredDelivery[]; nextCursor: string | null }> {
     const key = this.logKey(subscriptionId);
     const items: StoredDelivery[] = [];
     let from = cursor ? `(${cursor}` : '+';
-    for (let scanned = 0; items.length < limit && scanned < limit * 20 + 1000; ) {
+    for (let scanned = 0; items.length < limit && scanned < limit * 20 + 1000;) {
       const ids = await this.redis.client.zrevrangebylex(key, from, '-', 'LIMIT', 0, Math.max(limit, 100));
       if (ids.length === 0) return { items, nextCursor: null };
       scanned += ids.length;

@@ -1,7 +1,6 @@
-import { describe, it } from 'node:test';
-import { expect } from 'expect';
-import { loadConfig } from '../config/gateway-config';
-import { nextRetryDelay, parseRetryAfter, RETRY_AFTER_CAP_MS } from './retry-schedule';
+import { describe, expect, it } from '@jest/globals';
+import { loadConfig } from '../config/gateway-config.js';
+import { nextRetryDelay, parseRetryAfter, RETRY_AFTER_CAP_MS } from './retry-schedule.js';
 
 describe('webhook retry schedule', () => {
   const schedule = [5_000, 300_000, 1_800_000];
@@ -29,7 +28,9 @@ describe('webhook retry schedule', () => {
   });
 
   it('is configured as durations with units, defaulting to about three days', () => {
-    expect(loadConfig({ GATEWAY_ADMIN_TOKEN: 't', GATEWAY_WEBHOOK_RETRY_SCHEDULE: '100ms,5s,2m,1h,250' }).webhookRetryScheduleMs).toEqual([100, 5_000, 120_000, 3_600_000, 250]);
+    expect(loadConfig({ GATEWAY_ADMIN_TOKEN: 't', GATEWAY_WEBHOOK_RETRY_SCHEDULE: '100ms,5s,2m,1h,250' }).webhookRetryScheduleMs).toEqual([
+      100, 5_000, 120_000, 3_600_000, 250,
+    ]);
     const total = loadConfig({ GATEWAY_ADMIN_TOKEN: 't' }).webhookRetryScheduleMs.reduce((a, b) => a + b, 0);
     expect(total / 86_400_000).toBeGreaterThan(2.8);
     expect(total / 86_400_000).toBeLessThan(3.2);

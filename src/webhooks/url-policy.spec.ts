@@ -1,8 +1,7 @@
-import { describe, it } from 'node:test';
-import { expect } from 'expect';
-import { loadConfig } from '../config/gateway-config';
-import { RefusedUrlError, WebhookUrlPolicy } from './url-policy';
-import { WebhookSender } from './webhook-sender';
+import { describe, expect, it } from '@jest/globals';
+import { loadConfig } from '../config/gateway-config.js';
+import { RefusedUrlError, WebhookUrlPolicy } from './url-policy.js';
+import { WebhookSender } from './webhook-sender.js';
 
 const policy = (allow = '') => new WebhookUrlPolicy(loadConfig({ GATEWAY_ADMIN_TOKEN: 't', GATEWAY_WEBHOOK_ALLOW: allow }));
 
@@ -16,7 +15,18 @@ describe('webhook URL policy', () => {
   });
 
   it('refuses other schemes, credentials, link-local and metadata addresses', () => {
-    for (const url of ['ftp://127.0.0.1/', 'file:///etc/passwd', 'http://a:b@127.0.0.1/', 'http://169.254.169.254/', 'http://169.254.1.1/', 'http://[fe80::1%25eth0]/', 'http://[fd00:ec2::254]/', 'http://100.100.100.200/', 'http://0xa9fea9fe/', 'http://metadata.google.internal./']) {
+    for (const url of [
+      'ftp://127.0.0.1/',
+      'file:///etc/passwd',
+      'http://a:b@127.0.0.1/',
+      'http://169.254.169.254/',
+      'http://169.254.1.1/',
+      'http://[fe80::1%25eth0]/',
+      'http://[fd00:ec2::254]/',
+      'http://100.100.100.200/',
+      'http://0xa9fea9fe/',
+      'http://metadata.google.internal./',
+    ]) {
       expect(() => policy().parse(url)).toThrow(RefusedUrlError);
     }
   });
@@ -37,7 +47,10 @@ describe('webhook URL policy', () => {
   it('fails a delivery to a refused address for good, without sending it', async () => {
     const config = loadConfig({ GATEWAY_ADMIN_TOKEN: 't' });
     const sender = new WebhookSender(config, new WebhookUrlPolicy(config));
-    const outcome = await sender.send({ url: 'http://169.254.169.254/latest', webhookId: 'msg_1', body: '{}', secrets: ['whsec_AAAA'] }, new AbortController().signal);
+    const outcome = await sender.send(
+      { url: 'http://169.254.169.254/latest', webhookId: 'msg_1', body: '{}', secrets: ['whsec_AAAA'] },
+      new AbortController().signal,
+    );
     expect(outcome).toMatchObject({ kind: 'refused', error: expect.stringContaining('169.254.169.254') });
     await sender.onModuleDestroy();
   });
@@ -46,7 +59,10 @@ describe('webhook URL policy', () => {
     // As if the receiver's name had been re-pointed into a metadata range after it was subscribed.
     const rebound: WebhookUrlPolicy['lookup'] = (_host, _options, callback) => callback(new RefusedUrlError('host resolves to 169.254.169.254'), '', 0);
     const sender = new WebhookSender(loadConfig({ GATEWAY_ADMIN_TOKEN: 't' }), { parse: (url: string) => new URL(url), lookup: rebound } as WebhookUrlPolicy);
-    const outcome = await sender.send({ url: 'http://localhost:1/hook', webhookId: 'msg_1', body: '{}', secrets: ['whsec_AAAA'] }, new AbortController().signal);
+    const outcome = await sender.send(
+      { url: 'http://localhost:1/hook', webhookId: 'msg_1', body: '{}', secrets: ['whsec_AAAA'] },
+      new AbortController().signal,
+    );
     expect(outcome).toEqual({ kind: 'refused', error: 'host resolves to 169.254.169.254' });
     await sender.onModuleDestroy();
   });

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { lookup as dnsLookup, LookupAddress } from 'node:dns';
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { lookup as dnsLookupAsync } from 'node:dns/promises';
-import { BlockList, isIP, LookupFunction } from 'node:net';
-import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
 
 /** A receiver address the gateway will not call. Final: retrying cannot change it. */
 export class RefusedUrlError extends Error {
@@ -29,7 +29,10 @@ function family(address: string): 'ipv4' | 'ipv6' {
 }
 
 function bareHost(hostname: string): string {
-  return hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  return hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
 }
 
 /**
@@ -80,7 +83,10 @@ export class WebhookUrlPolicy {
     } catch {
       throw new RefusedUrlError(`host '${host}' does not resolve`);
     }
-    this.assertAddresses(host, addresses.map((a) => a.address));
+    this.assertAddresses(
+      host,
+      addresses.map((a) => a.address),
+    );
     return url;
   }
 
@@ -89,7 +95,9 @@ export class WebhookUrlPolicy {
     for (const address of addresses) {
       const fam = family(address);
       if (this.refused.check(address, fam) && !this.allowedNets.check(address, fam)) {
-        throw new RefusedUrlError(`${address === host ? 'address' : `host '${host}' resolves to`} ${address}, in a link-local or cloud metadata range (allow it with GATEWAY_WEBHOOK_ALLOW)`);
+        throw new RefusedUrlError(
+          `${address === host ? 'address' : `host '${host}' resolves to`} ${address}, in a link-local or cloud metadata range (allow it with GATEWAY_WEBHOOK_ALLOW)`,
+        );
       }
     }
   }
@@ -99,7 +107,10 @@ export class WebhookUrlPolicy {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, '', 0);
       try {
-        this.assertAddresses(bareHost(hostname), addresses.map((a) => a.address));
+        this.assertAddresses(
+          bareHost(hostname),
+          addresses.map((a) => a.address),
+        );
       } catch (refusal) {
         return callback(refusal as NodeJS.ErrnoException, '', 0);
       }

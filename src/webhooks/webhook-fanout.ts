@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { newId } from '../common/ids';
-import { GatewayEvent } from '../events/gateway-event';
-import { DeliveryStore } from './delivery.store';
-import { StoredDelivery, wantsEvent } from './webhook';
-import { WebhookQueue } from './webhook-queue';
-import { WebhookStore } from './webhook.store';
+import { newId } from '../common/ids.js';
+import { type GatewayEvent } from '../events/gateway-event.js';
+import { DeliveryStore } from './delivery.store.js';
+import { type StoredDelivery, wantsEvent } from './webhook.js';
+import { WebhookQueue } from './webhook-queue.js';
+import { WebhookStore } from './webhook.store.js';
 
 /**
  * The body every attempt of a message sends (Standard Webhooks: `{type, timestamp, data}`).

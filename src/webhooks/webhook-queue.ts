@@ -1,9 +1,9 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import { LOGGER } from '../common/logger';
-import { RedisService } from '../redis/redis.service';
-import { DeliveryStore, DrainSession } from './delivery.store';
+import { LOGGER } from '../common/logger.js';
+import { RedisService } from '../redis/redis.service.js';
+import { DeliveryStore, type DrainSession } from './delivery.store.js';
 
 /** Its own queue, so a slow receiver never holds up peering operations. */
 export const WEBHOOK_QUEUE = 'webhook-deliveries';

@@ -1,9 +1,9 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Agent, request } from 'undici';
-import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
-import { parseRetryAfter } from './retry-schedule';
-import { RefusedUrlError, WebhookUrlPolicy } from './url-policy';
-import { signedHeaders } from './webhook-signature';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
+import { parseRetryAfter } from './retry-schedule.js';
+import { RefusedUrlError, WebhookUrlPolicy } from './url-policy.js';
+import { signedHeaders } from './webhook-signature.js';
 
 export type AttemptOutcome =
   | { kind: 'delivered'; statusCode: number }

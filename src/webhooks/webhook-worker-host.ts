@@ -1,13 +1,13 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import { LOGGER } from '../common/logger';
-import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
-import { RedisService } from '../redis/redis.service';
-import { DeliveryProcessor } from './delivery.processor';
-import { DrainSession } from './delivery.store';
-import { WEBHOOK_QUEUE, WebhookQueue } from './webhook-queue';
-import { PROMPT_RECOVERY } from '../workers/queues';
+import { LOGGER } from '../common/logger.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
+import { RedisService } from '../redis/redis.service.js';
+import { DeliveryProcessor } from './delivery.processor.js';
+import { type DrainSession } from './delivery.store.js';
+import { WEBHOOK_QUEUE, WebhookQueue } from './webhook-queue.js';
+import { PROMPT_RECOVERY } from '../workers/queues.js';
 
 /** Backoff of a drain job that broke (not of a receiver that failed: that is the retry schedule). */
 const DRAIN_BACKOFF = { baseMs: 1_000, capMs: 60_000 };

@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateBy, ValidateNested } from 'class-validator';
-import { PRODUCTS, Product } from '../clusters/cluster';
-import { GATEWAY_EVENT_TYPES, GatewayEventType } from '../events/gateway-event';
-import { DELIVERY_STATUSES, DeliveryStatus } from './webhook';
-import { PageQuery } from '../common/page-query';
+import { PRODUCTS, type Product } from '../clusters/cluster.js';
+import { GATEWAY_EVENT_TYPES, type GatewayEventType } from '../events/gateway-event.js';
+import { DELIVERY_STATUSES, type DeliveryStatus } from './webhook.js';
+import { PageQuery } from '../common/page-query.js';
 
 const EVENT_FILTERS = ['*', ...GATEWAY_EVENT_TYPES];
 
@@ -21,7 +21,7 @@ function IsStringMap(): PropertyDecorator {
 }
 
 export class WebhookFiltersDto {
-  @ApiPropertyOptional({ enum: PRODUCTS, description: "Only peerings of this product" })
+  @ApiPropertyOptional({ enum: PRODUCTS, description: 'Only peerings of this product' })
   @IsOptional()
   @IsIn(PRODUCTS, { message: 'product must be one of: ontap, consul' })
   product?: Product;
@@ -32,7 +32,12 @@ export class WebhookFiltersDto {
   @IsNotEmpty()
   cluster?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { team: 'mesh' }, description: 'Only peerings carrying every one of these labels' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { team: 'mesh' },
+    description: 'Only peerings carrying every one of these labels',
+  })
   @IsOptional()
   @IsStringMap()
   labels?: Record<string, string>;
@@ -97,7 +102,8 @@ export class WebhookDoc {
   @ApiProperty() enabled: boolean;
   @ApiProperty({ type: String, nullable: true, description: 'Why the gateway disabled it (the receiver answered 410)' }) disabledReason: string | null;
   @ApiProperty({ type: String, nullable: true }) description: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Until when the secret before the latest rotation still signs' }) previousSecretExpiresAt: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Until when the secret before the latest rotation still signs' }) previousSecretExpiresAt:
+    string | null;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { GatewayError } from '../common/problem';
-import { RedisService } from '../redis/redis.service';
-import { Webhook, WebhookSecrets } from './webhook';
+import { GatewayError } from '../common/problem.js';
+import { RedisService } from '../redis/redis.service.js';
+import { type Webhook, type WebhookSecrets } from './webhook.js';
 
 /** Writes a hash field only if it still holds what was read (ARGV: field, expected, next). */
 const COMPARE_AND_SET_FIELD = `
@@ -27,7 +27,11 @@ export class WebhookStore {
   }
 
   async create(webhook: Webhook, secrets: WebhookSecrets): Promise<void> {
-    await this.redis.client.multi().hset(this.secretsKey, webhook.id, JSON.stringify(secrets)).hset(this.webhooksKey, webhook.id, JSON.stringify(webhook)).exec();
+    await this.redis.client
+      .multi()
+      .hset(this.secretsKey, webhook.id, JSON.stringify(secrets))
+      .hset(this.webhooksKey, webhook.id, JSON.stringify(webhook))
+      .exec();
   }
 
   async get(id: string): Promise<Webhook | null> {

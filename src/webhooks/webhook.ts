@@ -1,5 +1,5 @@
-import type { Product } from '../clusters/cluster';
-import type { GatewayEvent, GatewayEventType } from '../events/gateway-event';
+import type { Product } from '../clusters/cluster.js';
+import type { GatewayEvent, GatewayEventType } from '../events/gateway-event.js';
 
 export interface WebhookFilters {
   product?: Product;

@@ -1,12 +1,21 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiProblems } from '../common/api-docs';
-import { IdempotencyService } from '../idempotency/idempotency.service';
-import { idempotent } from '../idempotency/idempotent';
-import { Delivery, Webhook } from './webhook';
-import { CreateWebhookDto, DeliveryDoc, DeliveryPageDoc, ListDeliveriesQuery, UpdateWebhookDto, WebhookDoc, WebhookListDoc, WebhookWithSecretDoc } from './webhook.dto';
-import { WebhooksService, WebhookWithSecret } from './webhooks.service';
+import { ApiProblems } from '../common/api-docs.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
+import { idempotent } from '../idempotency/idempotent.js';
+import { type Delivery, type Webhook } from './webhook.js';
+import {
+  CreateWebhookDto,
+  DeliveryDoc,
+  DeliveryPageDoc,
+  ListDeliveriesQuery,
+  UpdateWebhookDto,
+  WebhookDoc,
+  WebhookListDoc,
+  WebhookWithSecretDoc,
+} from './webhook.dto.js';
+import { WebhooksService, type WebhookWithSecret } from './webhooks.service.js';
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
@@ -27,7 +36,12 @@ export class WebhooksController {
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Replays the first answer, secret included, for a repeat (kept 24 h)' })
   @ApiCreatedResponse({ type: WebhookWithSecretDoc })
   @ApiProblems('validation_failed', 'idempotency_key_reused', 'idempotency_key_in_use')
-  async create(@Body() body: CreateWebhookDto, @Headers('idempotency-key') key: string | undefined, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<unknown> {
+  async create(
+    @Body() body: CreateWebhookDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<unknown> {
     const answer = await idempotent(this.idempotency, key, { method: 'POST', path: '/v1/webhooks', body: req.body }, async () => {
       const webhook = await this.webhooks.create(body);
       return { status: 201, body: webhook, location: `/v1/webhooks/${webhook.id}` };

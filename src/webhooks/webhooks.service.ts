@@ -1,15 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { newId } from '../common/ids';
-import { GatewayError } from '../common/problem';
-import { nowIso } from '../common/time';
-import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
-import { DeliveryStore } from './delivery.store';
-import { RefusedUrlError, WebhookUrlPolicy } from './url-policy';
-import { Delivery, toDeliveryView, Webhook, WebhookFilters } from './webhook';
-import { CreateWebhookDto, ListDeliveriesQuery, UpdateWebhookDto, WebhookFiltersDto } from './webhook.dto';
-import { WebhookQueue } from './webhook-queue';
-import { newWebhookSecret } from './webhook-signature';
-import { WebhookStore } from './webhook.store';
+import { newId } from '../common/ids.js';
+import { GatewayError } from '../common/problem.js';
+import { nowIso } from '../common/time.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
+import { DeliveryStore } from './delivery.store.js';
+import { RefusedUrlError, WebhookUrlPolicy } from './url-policy.js';
+import { type Delivery, toDeliveryView, type Webhook, type WebhookFilters } from './webhook.js';
+import { CreateWebhookDto, ListDeliveriesQuery, UpdateWebhookDto, WebhookFiltersDto } from './webhook.dto.js';
+import { WebhookQueue } from './webhook-queue.js';
+import { newWebhookSecret } from './webhook-signature.js';
+import { WebhookStore } from './webhook.store.js';
 
 export type WebhookWithSecret = Webhook & { secret: string };
 
@@ -130,7 +130,8 @@ export class WebhooksService {
     const delivery = await this.deliveries.get(deliveryId);
     if (!delivery || delivery.subscriptionId !== id) throw GatewayError.notFound('delivery', deliveryId);
     if (!webhook.enabled) throw new GatewayError('conflict', `webhook '${id}' is disabled; enable it first (PATCH {"enabled": true})`);
-    if (delivery.status === 'pending' || delivery.status === 'retrying') throw new GatewayError('conflict', `delivery '${deliveryId}' is still ${delivery.status}`);
+    if (delivery.status === 'pending' || delivery.status === 'retrying')
+      throw new GatewayError('conflict', `delivery '${deliveryId}' is still ${delivery.status}`);
     const queued = { ...delivery, status: 'pending' as const, attemptsBefore: delivery.attempts, nextAttemptAt: null, updatedAt: nowIso() };
     await this.queue.start(await this.deliveries.enqueue([queued]));
     return toDeliveryView(queued);

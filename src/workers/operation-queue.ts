@@ -1,10 +1,10 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import { LOGGER } from '../common/logger';
-import { OperationStore } from '../operations/operation.store';
-import { RedisService } from '../redis/redis.service';
-import { OPERATION_ATTEMPTS, OperationJobData, QueueName } from './queues';
+import { LOGGER } from '../common/logger.js';
+import { OperationStore } from '../operations/operation.store.js';
+import { RedisService } from '../redis/redis.service.js';
+import { OPERATION_ATTEMPTS, type OperationJobData, QueueName } from './queues.js';
 
 /**
  * The producer side: the API records an operation (with an outbox entry) and then enqueues its

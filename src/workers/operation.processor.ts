@@ -1,22 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { UpstreamError } from '../adapters/port';
-import { LOGGER } from '../common/logger';
-import { DomainEvents } from '../events/domain-events';
-import { GatewayError, problem, Problem } from '../common/problem';
-import { fullJitter, nowIso } from '../common/time';
-import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
-import { Operation } from '../operations/operation';
-import { OperationStore } from '../operations/operation.store';
-import { Handshake } from '../orchestration/handshake';
-import { OperationRun, SupersededError } from '../orchestration/operation-run';
-import { NotYetError } from '../orchestration/retry';
-import { PeeringTransitions } from '../peerings/peering-transitions';
-import { PeeringStore } from '../peerings/peering.store';
-import { RedisService } from '../redis/redis.service';
-import { PeeringLease } from './peering-lease';
-import { BACKOFF, OPERATION_ATTEMPTS, OperationJobData } from './queues';
+import { UpstreamError } from '../adapters/port.js';
+import { LOGGER } from '../common/logger.js';
+import { DomainEvents } from '../events/domain-events.js';
+import { GatewayError, problem, type Problem } from '../common/problem.js';
+import { fullJitter, nowIso } from '../common/time.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
+import { type Operation } from '../operations/operation.js';
+import { OperationStore } from '../operations/operation.store.js';
+import { Handshake } from '../orchestration/handshake.js';
+import { OperationRun, SupersededError } from '../orchestration/operation-run.js';
+import { NotYetError } from '../orchestration/retry.js';
+import { PeeringTransitions } from '../peerings/peering-transitions.js';
+import { PeeringStore } from '../peerings/peering.store.js';
+import { RedisService } from '../redis/redis.service.js';
+import { PeeringLease } from './peering-lease.js';
+import { BACKOFF, OPERATION_ATTEMPTS, type OperationJobData } from './queues.js';
 
 /** What the queue's backoff strategy reads: the delay this processor chose for the cause. */
 export interface RetryableFailure extends Error {

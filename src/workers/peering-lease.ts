@@ -1,5 +1,5 @@
-import { RedisService } from '../redis/redis.service';
-import { RELEASE_IF_HELD, RENEW_IF_HELD } from '../redis/scripts';
+import { type RedisService } from '../redis/redis.service.js';
+import { RELEASE_IF_HELD, RENEW_IF_HELD } from '../redis/scripts.js';
 
 const LEASE_MS = 15_000;
 

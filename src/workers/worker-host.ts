@@ -1,12 +1,12 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import { LOGGER } from '../common/logger';
-import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
-import { RedisService } from '../redis/redis.service';
-import { OperationProcessor, RetryableFailure } from './operation.processor';
-import { OperationQueue } from './operation-queue';
-import { BACKOFF, OperationJobData, PROMPT_RECOVERY, QueueName } from './queues';
+import { LOGGER } from '../common/logger.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
+import { RedisService } from '../redis/redis.service.js';
+import { OperationProcessor, type RetryableFailure } from './operation.processor.js';
+import { OperationQueue } from './operation-queue.js';
+import { BACKOFF, type OperationJobData, PROMPT_RECOVERY, QueueName } from './queues.js';
 
 /** How long active operations may run on after SIGTERM before they are cut off. */
 const SHUTDOWN_GRACE_MS = 4_000;
@@ -39,14 +39,19 @@ export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.enabled) return;
-    this.worker = new Worker<OperationJobData>(QueueName.Operations, (job, token, signal) => this.processor.process(job, token, signal ?? new AbortController().signal), {
-      ...this.redis.bullOptions(),
-      ...PROMPT_RECOVERY,
-      concurrency: this.config.workerConcurrency,
-      settings: {
-        backoffStrategy: (attemptsMade, _type, err) => (err as RetryableFailure | undefined)?.retryDelayMs ?? Math.min(BACKOFF.capMs, BACKOFF.baseMs * 2 ** attemptsMade),
+    this.worker = new Worker<OperationJobData>(
+      QueueName.Operations,
+      (job, token, signal) => this.processor.process(job, token, signal ?? new AbortController().signal),
+      {
+        ...this.redis.bullOptions(),
+        ...PROMPT_RECOVERY,
+        concurrency: this.config.workerConcurrency,
+        settings: {
+          backoffStrategy: (attemptsMade, _type, err) =>
+            (err as RetryableFailure | undefined)?.retryDelayMs ?? Math.min(BACKOFF.capMs, BACKOFF.baseMs * 2 ** attemptsMade),
+        },
       },
-    });
+    );
     this.worker.on('error', (err) => this.logger.debug({ err: err.message }, 'worker connection error'));
     await this.worker.waitUntilReady();
     this.ready = true;

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { request } from 'undici';
-import { startTopology, SimTopology, TopologyOptions } from '../../sim/topology';
-import { createLogger } from '../../src/common/logger';
-import { validateClusterInputs } from '../../src/config/clusters-file';
-import { GatewayConfig, loadConfig } from '../../src/config/gateway-config';
-import { RunningGateway, startGateway } from '../../src/gateway';
+import { startTopology, type SimTopology, type TopologyOptions } from '../../sim/topology.js';
+import { createLogger } from '../../src/common/logger.js';
+import { validateClusterInputs } from '../../src/config/clusters-file.js';
+import { type GatewayConfig, loadConfig } from '../../src/config/gateway-config.js';
+import { type RunningGateway, startGateway } from '../../src/gateway.js';
 
 export interface ApiAnswer<T = any> {
   status: number;

@@ -1,9 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ClusterRegistration } from '../../sim/topology';
+import type { ClusterRegistration } from '../../sim/topology.js';
 
 /** A gateway as its own OS process (`node dist/src/main.js`), for crash, shutdown and scale-out tests. */
 export interface GatewayProcess {
@@ -32,7 +32,7 @@ export function writeClustersFile(clusters: ClusterRegistration[]): string {
 }
 
 export async function startGatewayProcess(options: ProcessOptions): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, [join(__dirname, '..', '..', 'src', 'main.js')], {
+  const child = spawn(process.execPath, [join(import.meta.dirname, '..', '..', 'dist', 'src', 'main.js')], {
     env: {
       ...process.env,
       // Port 0: the process takes a free port itself (no race with other suites); the banner names it.

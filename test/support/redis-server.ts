@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, RedisServerProcess, spawnRedisServer } from '../../src/sandbox/private-redis';
+import { freePort, type RedisServerProcess, spawnRedisServer } from '../../src/sandbox/private-redis.js';
 
 export { freePort };
 export type TestRedis = RedisServerProcess;

@@ -1,4 +1,4 @@
-import type { SimTopology } from '../../sim/topology';
+import type { SimTopology } from '../../sim/topology.js';
 
 export interface Tally {
   accepted: number;
@@ -26,6 +26,8 @@ export function tally(topology: SimTopology, outcomes: { name: string; want: 'AC
 }
 
 export function report(test: string, counts: Tally & { [extra: string]: number }): void {
-  const fields = Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(' ');
+  const fields = Object.entries(counts)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   process.stdout.write(`[fault] ${test}: ${fields}\n`);
 }

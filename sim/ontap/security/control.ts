@@ -1,10 +1,10 @@
-import type { SimRouter } from '../../shared/http-server';
-import type { OntapCluster } from '../cluster';
-import { ERRORS, answeringErrors, ontapError } from '../errors';
-import { parseBody } from '../peer-rules';
-import { keyManagerStatus, requireKeyManager, withPort } from './key-managers';
-import { Json, isObject, optionalBoolean, optionalInteger, optionalString } from './json';
-import type { CertificateType, SecuritySettings } from './state';
+import type { SimRouter } from '../../shared/http-server.js';
+import type { OntapCluster } from '../cluster.js';
+import { ERRORS, answeringErrors, ontapError } from '../errors.js';
+import { parseBody } from '../peer-rules.js';
+import { keyManagerStatus, requireKeyManager, withPort } from './key-managers.js';
+import { type Json, isObject, optionalBoolean, optionalInteger, optionalString } from './json.js';
+import type { CertificateType, SecuritySettings } from './state.js';
 
 const CERTIFICATE_TYPES: CertificateType[] = ['client', 'server', 'server_ca', 'client_ca', 'root_ca'];
 const PARTNER_KEY_MANAGERS = ['none', 'onboard', 'external'];
@@ -61,7 +61,8 @@ export function registerSecurityControl(router: SimRouter, cluster: OntapCluster
       const svm = state.svmByName(optionalString(body, 'svm') ?? cluster.name);
       if (!svm) throw ontapError(ERRORS.invalidValue, { target: 'svm' });
       const type = optionalString(body, 'type') as CertificateType | undefined;
-      if (!type || !CERTIFICATE_TYPES.includes(type)) throw ontapError(ERRORS.invalidValue, { target: 'type', detail: `One of ${CERTIFICATE_TYPES.join(', ')}.` });
+      if (!type || !CERTIFICATE_TYPES.includes(type))
+        throw ontapError(ERRORS.invalidValue, { target: 'type', detail: `One of ${CERTIFICATE_TYPES.join(', ')}.` });
       const certificate = state.installCertificate(svm, type, optionalString(body, 'name'), optionalString(body, 'publicKey'));
       return { status: 201, body: certificate };
     }),
@@ -73,7 +74,11 @@ export function registerSecurityControl(router: SimRouter, cluster: OntapCluster
       ...km,
       svm: state.requireSvm(km.svmUuid).name,
       passphraseSet: passphrase !== undefined,
-      servers: servers.map(({ password, ...server }) => ({ ...server, passwordSet: password !== undefined, reachable: state.keyServerReachable(server.server) })),
+      servers: servers.map(({ password, ...server }) => ({
+        ...server,
+        passwordSet: password !== undefined,
+        reachable: state.keyServerReachable(server.server),
+      })),
       status: keyManagerStatus(state, { ...km, servers, passphrase }),
     })),
   }));
@@ -84,7 +89,8 @@ export function registerSecurityControl(router: SimRouter, cluster: OntapCluster
       const km = requireKeyManager(state, req.params.uuid);
       const { status } = parseBody(req.body);
       if (status === null) km.statusOverride = undefined;
-      else if (isObject(status) && typeof status.code === 'number' && typeof status.message === 'string') km.statusOverride = { code: status.code, message: status.message };
+      else if (isObject(status) && typeof status.code === 'number' && typeof status.message === 'string')
+        km.statusOverride = { code: status.code, message: status.message };
       else throw ontapError(ERRORS.invalidValue, { target: 'status', detail: 'status must be {code, message} or null.' });
       return { status: 200, body: keyManagerStatus(state, km) };
     }),
@@ -92,7 +98,11 @@ export function registerSecurityControl(router: SimRouter, cluster: OntapCluster
 
   router.add('GET', '/_sim/ipsec-policies', () => ({
     status: 200,
-    body: [...state.ipsecPolicies.values()].map(({ secretKey, ...policy }) => ({ ...policy, svm: state.requireSvm(policy.svmUuid).name, secretKeySet: secretKey !== undefined })),
+    body: [...state.ipsecPolicies.values()].map(({ secretKey, ...policy }) => ({
+      ...policy,
+      svm: state.requireSvm(policy.svmUuid).name,
+      secretKeySet: secretKey !== undefined,
+    })),
   }));
 }
 

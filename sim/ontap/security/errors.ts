@@ -1,4 +1,4 @@
-import type { OntapErrorDef } from '../errors';
+import type { OntapErrorDef } from '../errors.js';
 
 const def = (code: string, message: string, status = 400): OntapErrorDef => ({ code, status, message });
 
@@ -23,22 +23,50 @@ export const KM_ERRORS = {
   kmipVersions: def('65536852', 'Failed to query supported KMIP protocol versions.', 500),
   serversAlreadyConfigured: def('65536870', 'Key management servers already configured.', 409),
   duplicateServers: def('65536871', 'Duplicate key management servers exist.'),
-  externalIncomplete: def('65536876', 'External key management requires client and server CA certificates installed and with one or more key servers provided.'),
-  keysInClusterKm: def('65536878', 'External key management cannot be configured as one or more volume encryption keys of the SVM are stored in cluster key management server.'),
+  externalIncomplete: def(
+    '65536876',
+    'External key management requires client and server CA certificates installed and with one or more key servers provided.',
+  ),
+  keysInClusterKm: def(
+    '65536878',
+    'External key management cannot be configured as one or more volume encryption keys of the SVM are stored in cluster key management server.',
+  ),
   externalPartnerOnboard: def(
     '65536895',
     'External key manager cannot be configured since this cluster is part of a MetroCluster configuration and the partner site of this MetroCluster configuration has Onboard Key Manager configured.',
   ),
-  onboardPartnerExternal: def('65536900', 'Onboard key management cannot be configured because this cluster is part of a MetroCluster configuration and the partner site has the external key manager configured.'),
-  onboardSomeNodes: def('65536903', 'Onboard key management has failed to configure on some nodes in the cluster. Use the CLI to sync the onboard key management configuration on failed nodes.', 500),
-  onboardAtPartner: def('65536906', 'Onboard key management has already been configured at the partner site. Use the CLI to sync the onboard key management with the same passphrase.', 409),
-  onboardAlreadyConfigured: def('65536907', 'Onboard key management is already configured. Use the CLI to sync any nodes with onboard key management configuration.', 409),
+  onboardPartnerExternal: def(
+    '65536900',
+    'Onboard key management cannot be configured because this cluster is part of a MetroCluster configuration and the partner site has the external key manager configured.',
+  ),
+  onboardSomeNodes: def(
+    '65536903',
+    'Onboard key management has failed to configure on some nodes in the cluster. Use the CLI to sync the onboard key management configuration on failed nodes.',
+    500,
+  ),
+  onboardAtPartner: def(
+    '65536906',
+    'Onboard key management has already been configured at the partner site. Use the CLI to sync the onboard key management with the same passphrase.',
+    409,
+  ),
+  onboardAlreadyConfigured: def(
+    '65536907',
+    'Onboard key management is already configured. Use the CLI to sync any nodes with onboard key management configuration.',
+    409,
+  ),
   onboardAdminOnly: def('65536916', 'Onboard key management is only supported for an admin SVM.'),
   onboardPassphraseLength: def('65536920', 'The Onboard Key Manager passphrase length is incorrect.'),
   syncNeedsPassphrase: def('65537240', 'The Onboard Key Manager passphrase must be provided when performing a POST/synchronize operation.'),
   syncNoExistingPassphrase: def('65537241', 'The Onboard Key Manager existing_passphrase must not be provided when performing a POST/synchronize operation.'),
-  syncAlreadyConfigured: def('65537244', 'Unable to sync/create Onboard Key Manager on the local cluster; Onboard Key Manager is already configured on the cluster.', 409),
-  syncPartnerMissing: def('65537245', 'Unable to sync/create Onboard Key Manager on the local cluster; Onboard Key Manager is not configured on the partner cluster.'),
+  syncAlreadyConfigured: def(
+    '65537244',
+    'Unable to sync/create Onboard Key Manager on the local cluster; Onboard Key Manager is already configured on the cluster.',
+    409,
+  ),
+  syncPartnerMissing: def(
+    '65537245',
+    'Unable to sync/create Onboard Key Manager on the local cluster; Onboard Key Manager is not configured on the partner cluster.',
+  ),
   syncNotMetroCluster: def('65537246', 'Unable to sync/create Onboard Key Manager on local cluster. This cluster is not part of a MetroCluster configuration.'),
   badServerCa: def('66060338', 'Failed to establish secure connection for a key management server due to incorrect server_ca certificates.'),
   badClientCertificate: def('66060339', 'Failed to establish secure connection for a key management server due to incorrect client certificates.'),
@@ -75,7 +103,11 @@ export const KM_ERRORS = {
 
   // /security/key-managers/{uuid}/key-servers (the 9.6 contract's tables)
   keyServerNotConfigured: def('65536843', 'Key management server is not configured for the SVM.', 404),
-  keyServerInUse: def('65536700', 'The key server contains keys that are currently in use and not available from any other configured key server in the SVM.', 409),
+  keyServerInUse: def(
+    '65536700',
+    'The key server contains keys that are currently in use and not available from any other configured key server in the SVM.',
+    409,
+  ),
   missingUsername: def('65536845', 'Missing username.'),
   missingPassword: def('65536846', 'Missing password.'),
 
@@ -95,12 +127,18 @@ export const IPSEC_ERRORS = {
   pskNotHex: def('66257107', 'The specified pre-shared key is not a valid hexadecimal string.'),
   pskNotBase64: def('66257109', 'The specified pre-shared key is not a valid Base64 encoded binary string.'),
   sequencing: def('66257110', 'Failed to create a policy sequencing value.', 500),
-  authIgnored: def('66257112', 'The IPsec policy with the action specified does not provide packet protection and the authentication method provided for the policy will be ignored.'),
+  authIgnored: def(
+    '66257112',
+    'The IPsec policy with the action specified does not provide packet protection and the authentication method provided for the policy will be ignored.',
+  ),
   oneLocalSubnet: def('66257113', 'Only one local IP subnet can be specified.'),
   oneRemoteSubnet: def('66257114', 'Only one remote IP subnet can be specified.'),
   portRange: def('66257115', 'Port ranges containing more than one port are not supported.'),
   dataSvmOnly: def('66257117', 'IPsec is not supported on the SVM specified in the policy, IPsec is supported on data SVMs only.'),
-  hostAddressOnly: def('66257120', 'The subnet selector must be a host address (An IPv4 address with a 32-bit netmask or an IPv6 address with a 128-bit netmask).'),
+  hostAddressOnly: def(
+    '66257120',
+    'The subnet selector must be a host address (An IPv4 address with a 32-bit netmask or an IPv6 address with a 128-bit netmask).',
+  ),
   svmLimit: def('66257121', 'The maximum limit of IPsec policies has been reached for the specified SVM.', 409),
   localNeedsNetmask: def('66257125', 'The local_endpoint.address must be specified with local_endpoint.netmask.'),
   remoteNeedsNetmask: def('66257126', 'The remote_endpoint.address must be specified with remote_endpoint.netmask.'),
@@ -111,7 +149,10 @@ export const IPSEC_ERRORS = {
   espUdpV6: def('66257131', 'ESP in UDPv6 Encapsulation is not supported.'),
   badPort: def('66257132', 'Invalid value for port field. Value should be in range <0-65535>.'),
   pskNeedsKey: def('66257133', 'A pre-shared key is needed for the PSK authentication method. Use the secret_key option to specify a key.'),
-  pkiNeedsCertificate: def('66257134', 'An end-entity certificate is needed for the PKI authentication method. Use the certificate.uuid option to specify an end-entity certificate.'),
+  pkiNeedsCertificate: def(
+    '66257134',
+    'An end-entity certificate is needed for the PKI authentication method. Use the certificate.uuid option to specify an end-entity certificate.',
+  ),
   certificateNotOnSvm: def('66257135', 'The specified certificate is not found on the SVM.'),
   pskNoCertificate: def('66257136', 'A certificate is not needed for the PSK authentication method.'),
   pkiNoKey: def('66257137', 'A pre-shared key is not needed for the PKI authentication method.'),
@@ -120,7 +161,10 @@ export const IPSEC_ERRORS = {
   certificateType: def('66257140', 'Only certificates with a client or server type are supported.'),
   svmMigrating: def('66257142', 'Failed to create IPsec policy because the specified SVM is being migrated.', 409),
   emptySubnet: def('66257143', 'Invalid IPsec policy provided. The subnet must be non-empty.'),
-  protectionNeedsAuth: def('66257144', 'The IPsec policy actions ESP TRANSPORT and ESP UDP each provide packet protection and requires a secret key or certificate for authentication.'),
+  protectionNeedsAuth: def(
+    '66257144',
+    'The IPsec policy actions ESP TRANSPORT and ESP UDP each provide packet protection and requires a secret key or certificate for authentication.',
+  ),
   nameLength: def('66257148', 'The policy name does not meet required ASCII-range characters length.'),
   nodesUnsupported: def('66257199', 'Not all of the nodes in the cluster are running a version that supports the IPsec feature.'),
   keyLength: def('66257200', 'The shared key does not meet required ASCII-range characters length.'),

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import { ERRORS, OntapErrorDef, ontapError } from '../errors';
-import { IPSEC_ERRORS } from './errors';
-import { Json, allowOnly, optionalBoolean, optionalEnum, optionalObject, optionalRef, optionalString, optionalText } from './json';
-import type { Endpoint, IpsecAction, IpsecAuthentication, IpsecPolicy, SecurityState, Svm } from './state';
+import { ERRORS, type OntapErrorDef, ontapError } from '../errors.js';
+import { IPSEC_ERRORS } from './errors.js';
+import { type Json, allowOnly, optionalBoolean, optionalEnum, optionalObject, optionalRef, optionalString, optionalText } from './json.js';
+import type { Endpoint, IpsecAction, IpsecAuthentication, IpsecPolicy, SecurityState, Svm } from './state.js';
 
 /**
  * `/api/security/ipsec/policies` (seed 004): every documented rule, checked in the order that
@@ -38,7 +38,9 @@ export function ipsecView(state: SecurityState, policy: IpsecPolicy): Json {
     enabled: policy.enabled,
     action: policy.action,
     ...(PROTECTING.includes(policy.action) ? { authentication_method: policy.authenticationMethod } : {}),
-    ...(certificate ? { certificate: { uuid: certificate.uuid, name: certificate.name, _links: { self: { href: `/api/security/certificates/${certificate.uuid}` } } } } : {}),
+    ...(certificate
+      ? { certificate: { uuid: certificate.uuid, name: certificate.name, _links: { self: { href: `/api/security/certificates/${certificate.uuid}` } } } }
+      : {}),
     local_endpoint: endpointView(policy.local),
     remote_endpoint: endpointView(policy.remote),
     protocol: policy.protocol,
@@ -50,7 +52,12 @@ export function ipsecView(state: SecurityState, policy: IpsecPolicy): Json {
 
 /** "Output is always the netmask length." */
 function endpointView(endpoint: Endpoint): Json {
-  return { address: endpoint.address, netmask: String(endpoint.netmask), family: endpoint.family, ...(endpoint.port !== undefined ? { port: endpoint.port } : {}) };
+  return {
+    address: endpoint.address,
+    netmask: String(endpoint.netmask),
+    family: endpoint.family,
+    ...(endpoint.port !== undefined ? { port: endpoint.port } : {}),
+  };
 }
 
 export function requirePolicy(state: SecurityState, uuid: string): IpsecPolicy {
@@ -61,7 +68,21 @@ export function requirePolicy(state: SecurityState, uuid: string): IpsecPolicy {
 
 /** POST /security/ipsec/policies. */
 export function createPolicy(state: SecurityState, body: Json): IpsecPolicy {
-  allowOnly(body, ['name', 'svm', 'ipspace', 'local_endpoint', 'remote_endpoint', 'protocol', 'action', 'authentication_method', 'secret_key', 'certificate', 'enabled', 'local_identity', 'remote_identity']);
+  allowOnly(body, [
+    'name',
+    'svm',
+    'ipspace',
+    'local_endpoint',
+    'remote_endpoint',
+    'protocol',
+    'action',
+    'authentication_method',
+    'secret_key',
+    'certificate',
+    'enabled',
+    'local_identity',
+    'remote_identity',
+  ]);
   checkFeature(state);
   const name = optionalString(body, 'name');
   if (name === undefined || !POLICY_NAME.test(name)) throw ontapError(IPSEC_ERRORS.nameLength, { target: 'name' });
@@ -105,7 +126,18 @@ export function createPolicy(state: SecurityState, body: Json): IpsecPolicy {
 /** PATCH /security/ipsec/policies/{uuid}: the changed policy must pass the create rules again. */
 export function patchPolicy(state: SecurityState, policy: IpsecPolicy, body: Json): void {
   // name, svm and ipspace identify the policy: "This field cannot be specified in a PATCH method."
-  allowOnly(body, ['enabled', 'action', 'authentication_method', 'secret_key', 'certificate', 'local_endpoint', 'remote_endpoint', 'protocol', 'local_identity', 'remote_identity']);
+  allowOnly(body, [
+    'enabled',
+    'action',
+    'authentication_method',
+    'secret_key',
+    'certificate',
+    'local_endpoint',
+    'remote_endpoint',
+    'protocol',
+    'local_identity',
+    'remote_identity',
+  ]);
   checkFeature(state);
   const svm = state.requireSvm(policy.svmUuid);
   const action = optionalEnum(body, 'action', ACTIONS) ?? policy.action;
@@ -329,14 +361,16 @@ function checkSubnets(local: Endpoint, remote: Endpoint, action: IpsecAction): v
   ] as const) {
     if (isZero(endpoint.address) !== (endpoint.netmask === 0)) throw ontapError(IPSEC_ERRORS.invalidAny, { target });
   }
-  if (local.family !== remote.family) throw ontapError(ERRORS.invalidValue, { target: 'remote_endpoint.address', detail: 'Both endpoints must be of one address family.' });
+  if (local.family !== remote.family)
+    throw ontapError(ERRORS.invalidValue, { target: 'remote_endpoint.address', detail: 'Both endpoints must be of one address family.' });
   if (isZero(remote.address) && remote.netmask === 0 && local.port === undefined && remote.port === undefined) {
     throw ontapError(IPSEC_ERRORS.anyNeedsPort, { target: 'remote_endpoint.port' });
   }
   if (action === 'esp_udp') {
     if (local.family === 'ipv6') throw ontapError(IPSEC_ERRORS.espUdpV6, { target: 'action' });
     // UDP encapsulation (NAT traversal) protects host-to-host traffic only.
-    if (local.netmask !== 32 || remote.netmask !== 32) throw ontapError(IPSEC_ERRORS.hostAddressOnly, { target: local.netmask !== 32 ? 'local_endpoint' : 'remote_endpoint' });
+    if (local.netmask !== 32 || remote.netmask !== 32)
+      throw ontapError(IPSEC_ERRORS.hostAddressOnly, { target: local.netmask !== 32 ? 'local_endpoint' : 'remote_endpoint' });
   }
 }
 

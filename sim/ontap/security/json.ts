@@ -1,4 +1,4 @@
-import { ERRORS, ontapError } from '../errors';
+import { ERRORS, ontapError } from '../errors.js';
 
 /**
  * Shape checks for request bodies, answered as ONTAP does: 262179 for a field the request may

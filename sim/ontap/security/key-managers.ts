@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ERRORS, ontapError } from '../errors';
-import { KM_ERRORS } from './errors';
-import { Json, allowOnly, array, askedFields, object, optionalBoolean, optionalInteger, optionalObject, optionalRef, optionalString } from './json';
-import type { Certificate, KeyManager, KeyServer, SecurityState, Svm } from './state';
+import { ERRORS, ontapError } from '../errors.js';
+import { KM_ERRORS } from './errors.js';
+import { type Json, allowOnly, array, askedFields, object, optionalBoolean, optionalInteger, optionalObject, optionalRef, optionalString } from './json.js';
+import type { Certificate, KeyManager, KeyServer, SecurityState, Svm } from './state.js';
 
 /**
  * `/api/security/key-managers` and its `key-servers` (seed 003, and the 9.6 contract for the
@@ -52,7 +52,10 @@ export function keyManagerView(state: SecurityState, km: KeyManager, expensive: 
     view.external = {
       client_certificate: certificateLink(km.clientCertificate as string),
       server_ca_certificates: km.serverCaCertificates.map(certificateLink),
-      servers: km.servers.map((server) => ({ ...nestedServerView(km, server), ...(expensive.connectivity ? { connectivity: connectivity(state, server) } : {}) })),
+      servers: km.servers.map((server) => ({
+        ...nestedServerView(km, server),
+        ...(expensive.connectivity ? { connectivity: connectivity(state, server) } : {}),
+      })),
     };
   }
   view.volume_encryption = volumeEncryption(state);
@@ -69,7 +72,13 @@ function nestedServerView(km: KeyManager, server: KeyServer): Json {
 }
 
 export function keyServerView(km: KeyManager, server: KeyServer): Json {
-  return { uuid: km.uuid, server: server.server, timeout: server.timeout, username: server.username, _links: { self: { href: keyServerHref(km.uuid, server.server) } } };
+  return {
+    uuid: km.uuid,
+    server: server.server,
+    timeout: server.timeout,
+    username: server.username,
+    _links: { self: { href: keyServerHref(km.uuid, server.server) } },
+  };
 }
 
 /**
@@ -81,7 +90,8 @@ export function keyServerView(km: KeyManager, server: KeyServer): Json {
 export function keyManagerStatus(state: SecurityState, km: KeyManager): { code: number; message: string } {
   if (km.statusOverride) return { ...km.statusOverride };
   if (km.kind === 'onboard') return state.settings.metroCluster?.partnerKeyManager === 'none' ? { ...STATUS_METROCLUSTER_SYNC } : { ...STATUS_OK };
-  if (!km.servers.some((server) => state.keyServerReachable(server.server))) return { code: Number(KM_ERRORS.keyServerNetwork.code), message: KM_ERRORS.keyServerNetwork.message };
+  if (!km.servers.some((server) => state.keyServerReachable(server.server)))
+    return { code: Number(KM_ERRORS.keyServerNetwork.code), message: KM_ERRORS.keyServerNetwork.message };
   return { ...STATUS_OK };
 }
 
@@ -93,7 +103,11 @@ function connectivity(state: SecurityState, server: KeyServer): Json {
 
 function volumeEncryption(state: SecurityState): Json {
   if (state.settings.platformEncryption) return { supported: true, code: 0, message: '' };
-  return { supported: false, code: 65536935, message: `The following nodes do not support volume granular encryption: ${state.nodes.map((n) => n.name).join(', ')}.` };
+  return {
+    supported: false,
+    code: 65536935,
+    message: `The following nodes do not support volume granular encryption: ${state.nodes.map((n) => n.name).join(', ')}.`,
+  };
 }
 
 export function requireKeyManager(state: SecurityState, uuid: string): KeyManager {
@@ -146,7 +160,8 @@ function createOnboard(state: SecurityState, svm: Svm, onboard: Json): KeyManage
     if (existing?.kind === 'onboard') throw ontapError(KM_ERRORS.syncAlreadyConfigured);
     if (metro.partnerKeyManager !== 'onboard') throw ontapError(KM_ERRORS.syncPartnerMissing);
   } else {
-    if (existingPassphrase !== undefined) throw ontapError(ERRORS.unexpectedArgument, { target: 'onboard.existing_passphrase', detail: 'existing_passphrase is for PATCH only.' });
+    if (existingPassphrase !== undefined)
+      throw ontapError(ERRORS.unexpectedArgument, { target: 'onboard.existing_passphrase', detail: 'existing_passphrase is for PATCH only.' });
     if (existing?.kind === 'onboard') throw ontapError(KM_ERRORS.onboardAlreadyConfigured);
   }
   if (existing) throw ontapError(KM_ERRORS.alreadyConfigured, { target: 'svm' });
@@ -281,7 +296,8 @@ export function requireKeyServer(km: KeyManager, server: string): KeyServer {
 /** POST /security/key-managers/{uuid}/key-servers: `server`, or `records` for several at once. */
 export function addKeyServers(state: SecurityState, km: KeyManager, body: Json): KeyServer[] {
   allowOnly(body, ['server', 'records']);
-  if (body.server !== undefined && body.records !== undefined) throw ontapError(ERRORS.invalidValue, { target: 'server', detail: '"server" is not valid with "records".' });
+  if (body.server !== undefined && body.records !== undefined)
+    throw ontapError(ERRORS.invalidValue, { target: 'server', detail: '"server" is not valid with "records".' });
   const entries = body.records !== undefined ? array(body.records, 'records') : [body];
   const addresses = entries.map((entry, i) => {
     const path = body.records !== undefined ? `records[${i}]` : '';

@@ -1,10 +1,10 @@
-import type { SimHandler, SimResponse, SimRouter } from '../../shared/http-server';
-import type { OntapCluster } from '../cluster';
-import { collectionAnswer, selectFields } from '../collection';
-import { ERRORS, answeringErrors, ontapError } from '../errors';
-import { parseBody } from '../peer-rules';
-import { IPSEC_DEFAULT_FIELDS, IPSEC_PATH, createPolicy, ipsecHref, ipsecView, patchPolicy, requirePolicy } from './ipsec-policies';
-import { Json, returnRecords } from './json';
+import type { SimHandler, SimResponse, SimRouter } from '../../shared/http-server.js';
+import type { OntapCluster } from '../cluster.js';
+import { collectionAnswer, selectFields } from '../collection.js';
+import { ERRORS, answeringErrors, ontapError } from '../errors.js';
+import { parseBody } from '../peer-rules.js';
+import { IPSEC_DEFAULT_FIELDS, IPSEC_PATH, createPolicy, ipsecHref, ipsecView, patchPolicy, requirePolicy } from './ipsec-policies.js';
+import { type Json, returnRecords } from './json.js';
 import {
   KEY_MANAGERS_PATH,
   KEY_MANAGER_DEFAULT_FIELDS,
@@ -21,8 +21,8 @@ import {
   requireExternal,
   requireKeyManager,
   requireKeyServer,
-} from './key-managers';
-import type { Certificate, SecurityState, Svm } from './state';
+} from './key-managers.js';
+import type { Certificate, SecurityState, Svm } from './state.js';
 
 export interface SecurityApiContext {
   cluster: OntapCluster;
@@ -45,7 +45,9 @@ export function registerSecurityApi(router: SimRouter, ctx: SecurityApiContext):
     const views = [...state.keyManagers.values()].map((km) => keyManagerView(state, km, expensive));
     return ok(collectionAnswer(KEY_MANAGERS_PATH, req.query, views, KEY_MANAGER_DEFAULT_FIELDS));
   });
-  route('GET', `${KEY_MANAGERS_PATH}/:uuid`, (req) => ok(selectFields(keyManagerView(state, requireKeyManager(state, req.params.uuid), expensiveFields(req.query)), req.query)));
+  route('GET', `${KEY_MANAGERS_PATH}/:uuid`, (req) =>
+    ok(selectFields(keyManagerView(state, requireKeyManager(state, req.params.uuid), expensiveFields(req.query)), req.query)),
+  );
   route('POST', KEY_MANAGERS_PATH, (req) => {
     const km = createKeyManager(state, parseBody(req.body));
     return created(keyManagerHref(km.uuid), returnRecords(req.query) ? [keyManagerView(state, km, { status: false, connectivity: false })] : undefined);
@@ -62,7 +64,14 @@ export function registerSecurityApi(router: SimRouter, ctx: SecurityApiContext):
   const serversPath = `${KEY_MANAGERS_PATH}/:uuid/key-servers`;
   route('GET', serversPath, (req) => {
     const km = requireExternal(state, req.params.uuid);
-    return ok(collectionAnswer(`${keyManagerHref(km.uuid)}/key-servers`, req.query, km.servers.map((server) => keyServerView(km, server)), ['server']));
+    return ok(
+      collectionAnswer(
+        `${keyManagerHref(km.uuid)}/key-servers`,
+        req.query,
+        km.servers.map((server) => keyServerView(km, server)),
+        ['server'],
+      ),
+    );
   });
   route('POST', serversPath, (req) => {
     const km = requireExternal(state, req.params.uuid);
@@ -121,7 +130,14 @@ function dataSvms(state: SecurityState): Svm[] {
 }
 
 function svmView(svm: Svm): Json {
-  return { uuid: svm.uuid, name: svm.name, state: 'running', subtype: 'default', ipspace: { ...svm.ipspace }, _links: { self: { href: `/api/svm/svms/${svm.uuid}` } } };
+  return {
+    uuid: svm.uuid,
+    name: svm.name,
+    state: 'running',
+    subtype: 'default',
+    ipspace: { ...svm.ipspace },
+    _links: { self: { href: `/api/svm/svms/${svm.uuid}` } },
+  };
 }
 
 function certificateView(state: SecurityState, certificate: Certificate): Json {

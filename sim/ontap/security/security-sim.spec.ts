@@ -1,12 +1,10 @@
-import { expect } from 'expect';
-import { afterEach, beforeEach, describe, it } from 'node:test';
-import { CONTRACT, contractProblems } from '../contract/contract';
-import { SECURITY_ERROR_CODES } from '../../../src/security/security-error-codes';
-import { OntapClusterSim, OntapClusterSpec, OntapNetwork, startOntapCluster } from '../index';
-import { IPSEC_ERRORS, KM_ERRORS } from './errors';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { CONTRACT, contractProblems } from '../contract/contract.js';
+import { SECURITY_ERROR_CODES } from '../../../src/security/security-error-codes.js';
+import { type OntapClusterSim, type OntapClusterSpec, OntapNetwork, startOntapCluster } from '../index.js';
+import { IPSEC_ERRORS, KM_ERRORS } from './errors.js';
 
 // ---- The 9.6 contract's key-manager definitions (a copy of shared/contracts/).
-
 
 /** Seed 003 is ONTAP 9.7's page: these came after the 9.6 contract. */
 const KM_97_EXTRAS = ['$.status', '$.volume_encryption', '$.is_default_data_at_rest_encryption_disabled', '$.onboard.key_backup'];
@@ -29,7 +27,11 @@ interface Answer {
 }
 
 async function call(sim: OntapClusterSim, method: string, path: string, body?: unknown): Promise<Answer> {
-  const res = await fetch(`${sim.url}${path}`, { method, headers: { authorization: AUTH, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${sim.url}${path}`, {
+    method,
+    headers: { authorization: AUTH, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
 }
@@ -75,7 +77,11 @@ async function certificate(type: string, svm?: string, on = sim): Promise<string
 async function externalBody(svm?: string, servers: string[] = ['10.9.0.1']): Promise<Record<string, unknown>> {
   return {
     ...(svm ? { svm: { name: svm } } : {}),
-    external: { client_certificate: { uuid: await certificate('client', svm) }, server_ca_certificates: [{ uuid: await certificate('server_ca', svm) }], servers: servers.map((server) => ({ server })) },
+    external: {
+      client_certificate: { uuid: await certificate('client', svm) },
+      server_ca_certificates: [{ uuid: await certificate('server_ca', svm) }],
+      servers: servers.map((server) => ({ server })),
+    },
   };
 }
 
@@ -96,7 +102,13 @@ describe('/api/security/key-managers', () => {
     const all = await call(sim, 'GET', '/api/security/key-managers?fields=*');
     expect(all.body.records[0].status).toBeUndefined();
     expect(all.body.records[0].onboard.key_backup).toMatch(/^-----BEGIN BACKUP-----/);
-    expect(contractProblems(all.body, 'security_key_manager_response', KM_97_EXTRAS.map((p) => p.replace('$', '$.records[]')))).toEqual([]);
+    expect(
+      contractProblems(
+        all.body,
+        'security_key_manager_response',
+        KM_97_EXTRAS.map((p) => p.replace('$', '$.records[]')),
+      ),
+    ).toEqual([]);
 
     const status = await call(sim, 'GET', '/api/security/key-managers?fields=status.code,status.message');
     expect(status.body.records[0]).toMatchObject({ status: { code: 65537200, message: 'No action needed at this time.' } });
@@ -110,7 +122,11 @@ describe('/api/security/key-managers', () => {
   it('creates an external manager per SVM; connectivity only when asked for', async () => {
     const uuid = created(await call(sim, 'POST', '/api/security/key-managers', await externalBody('svm1', ['10.9.0.1', 'kms.example:5697'])));
     const view = (await call(sim, 'GET', `/api/security/key-managers/${uuid}?fields=*`)).body;
-    expect(view).toMatchObject({ scope: 'svm', svm: { name: 'svm1' }, external: { servers: [{ server: '10.9.0.1:5696', timeout: 25, username: '' }, { server: 'kms.example:5697' }] } });
+    expect(view).toMatchObject({
+      scope: 'svm',
+      svm: { name: 'svm1' },
+      external: { servers: [{ server: '10.9.0.1:5696', timeout: 25, username: '' }, { server: 'kms.example:5697' }] },
+    });
     expect(view.external.servers[0].connectivity).toBeUndefined();
     expect(contractProblems(view, 'security_key_manager', KM_97_EXTRAS)).toEqual([]);
 
@@ -133,14 +149,45 @@ describe('/api/security/key-managers', () => {
       ['passphrase too short', async () => ({ onboard: { passphrase: 'short' } }), KM_ERRORS.onboardPassphraseLength.code],
       ['onboard on a data SVM', async () => ({ svm: { name: 'svm1' }, onboard: { passphrase: PASSPHRASE } }), KM_ERRORS.onboardAdminOnly.code],
       ['unknown SVM', async () => ({ svm: { name: 'nope' }, onboard: { passphrase: PASSPHRASE } }), KM_ERRORS.svmNotFound.code],
-      ['external without servers', async () => ({ external: { client_certificate: { uuid: await certificate('client') }, server_ca_certificates: [{ uuid: await certificate('server_ca') }] } }), KM_ERRORS.externalIncomplete.code],
+      [
+        'external without servers',
+        async () => ({
+          external: { client_certificate: { uuid: await certificate('client') }, server_ca_certificates: [{ uuid: await certificate('server_ca') }] },
+        }),
+        KM_ERRORS.externalIncomplete.code,
+      ],
       ['five key servers', () => externalBody(undefined, ['10.9.0.1', '10.9.0.2', '10.9.0.3', '10.9.0.4', '10.9.0.5']), KM_ERRORS.maxKeyServers.code],
       ['a key server twice', () => externalBody(undefined, ['10.9.0.1', '10.9.0.1:5696']), KM_ERRORS.duplicateServers.code],
-      ['a certificate not installed on the SVM', async () => ({ ...(await externalBody()), external: { ...((await externalBody()).external as object), client_certificate: { uuid: await certificate('client', 'svm1') } } }), KM_ERRORS.certificateNotInstalled.code],
-      ['a server CA given as client certificate', async () => ({ external: { ...((await externalBody()).external as object), client_certificate: { uuid: await certificate('server_ca') } } }), KM_ERRORS.badClientCertificate.code],
-      ['a client certificate given as server CA', async () => ({ external: { ...((await externalBody()).external as object), server_ca_certificates: [{ uuid: await certificate('root_ca') }] } }), KM_ERRORS.badServerCa.code],
-      ['an unreachable key server', () => externalBody(undefined, ['10.9.9.9']), KM_ERRORS.keyServerNetwork.code, () => control(sim, 'PUT', '/_sim/security', { unreachableKeyServers: ['10.9.9.9'] })],
-      ['no platform support', async () => ({ onboard: { passphrase: PASSPHRASE } }), KM_ERRORS.platformUnsupported.code, () => control(sim, 'PUT', '/_sim/security', { platformEncryption: false })],
+      [
+        'a certificate not installed on the SVM',
+        async () => ({
+          ...(await externalBody()),
+          external: { ...((await externalBody()).external as object), client_certificate: { uuid: await certificate('client', 'svm1') } },
+        }),
+        KM_ERRORS.certificateNotInstalled.code,
+      ],
+      [
+        'a server CA given as client certificate',
+        async () => ({ external: { ...((await externalBody()).external as object), client_certificate: { uuid: await certificate('server_ca') } } }),
+        KM_ERRORS.badClientCertificate.code,
+      ],
+      [
+        'a client certificate given as server CA',
+        async () => ({ external: { ...((await externalBody()).external as object), server_ca_certificates: [{ uuid: await certificate('root_ca') }] } }),
+        KM_ERRORS.badServerCa.code,
+      ],
+      [
+        'an unreachable key server',
+        () => externalBody(undefined, ['10.9.9.9']),
+        KM_ERRORS.keyServerNetwork.code,
+        () => control(sim, 'PUT', '/_sim/security', { unreachableKeyServers: ['10.9.9.9'] }),
+      ],
+      [
+        'no platform support',
+        async () => ({ onboard: { passphrase: PASSPHRASE } }),
+        KM_ERRORS.platformUnsupported.code,
+        () => control(sim, 'PUT', '/_sim/security', { platformEncryption: false }),
+      ],
     ];
     for (const [what, body, code, prepare] of cases) {
       await prepare?.();
@@ -152,7 +199,7 @@ describe('/api/security/key-managers', () => {
     expectCode(await call(sim, 'POST', '/api/security/key-managers', { onboard: { passphrase: PASSPHRASE }, uuid: 'x' }), '262179');
   });
 
-  it('allows one manager per SVM (65536823, 65536907) and keeps SVM keys apart from the cluster\'s (65536878)', async () => {
+  it("allows one manager per SVM (65536823, 65536907) and keeps SVM keys apart from the cluster's (65536878)", async () => {
     created(await call(sim, 'POST', '/api/security/key-managers', { onboard: { passphrase: PASSPHRASE } }));
     expectCode(await call(sim, 'POST', '/api/security/key-managers', { onboard: { passphrase: PASSPHRASE } }), KM_ERRORS.onboardAlreadyConfigured.code);
     expectCode(await call(sim, 'POST', '/api/security/key-managers', await externalBody()), KM_ERRORS.alreadyConfigured.code);
@@ -166,7 +213,11 @@ describe('/api/security/key-managers', () => {
     const old = await start({ name: 'ontap-old', version: '9.5.0' });
     const body = {
       svm: { name: 'svm1' },
-      external: { client_certificate: { uuid: await certificate('client', 'svm1', old) }, server_ca_certificates: [{ uuid: await certificate('server_ca', 'svm1', old) }], servers: [{ server: '10.9.0.1' }] },
+      external: {
+        client_certificate: { uuid: await certificate('client', 'svm1', old) },
+        server_ca_certificates: [{ uuid: await certificate('server_ca', 'svm1', old) }],
+        servers: [{ server: '10.9.0.1' }],
+      },
     };
     expectCode(await call(old, 'POST', '/api/security/key-managers', body), KM_ERRORS.multitenantUnsupported.code);
   });
@@ -177,7 +228,10 @@ describe('/api/security/key-managers', () => {
     await control(sim, 'PUT', '/_sim/security', { metroCluster: { partnerKeyManager: 'none' } });
     expectCode(await call(sim, 'POST', '/api/security/key-managers', sync), KM_ERRORS.syncPartnerMissing.code);
     expectCode(await call(sim, 'POST', '/api/security/key-managers', { onboard: { synchronize: true } }), KM_ERRORS.syncNeedsPassphrase.code);
-    expectCode(await call(sim, 'POST', '/api/security/key-managers', { onboard: { ...sync.onboard, existing_passphrase: PASSPHRASE } }), KM_ERRORS.syncNoExistingPassphrase.code);
+    expectCode(
+      await call(sim, 'POST', '/api/security/key-managers', { onboard: { ...sync.onboard, existing_passphrase: PASSPHRASE } }),
+      KM_ERRORS.syncNoExistingPassphrase.code,
+    );
     expectCode(await call(sim, 'POST', '/api/security/key-managers', await externalBody('svm1')), KM_ERRORS.multitenantMetroCluster.code);
 
     // Onboard on this site while the partner has none: it works, and reads seed 003's MetroCluster status.
@@ -236,7 +290,10 @@ describe('/api/security/key-managers', () => {
     expectCode(await call(sim, 'POST', servers, { server: '10.9.0.2' }), KM_ERRORS.duplicateServers.code);
     expect((await call(sim, 'POST', servers, { server: '10.9.0.4' })).status).toBe(201);
     expectCode(await call(sim, 'POST', servers, { server: '10.9.0.5' }), KM_ERRORS.maxKeyServers.code);
-    expect((await call(sim, 'GET', `${servers}?fields=*`)).body).toMatchObject({ num_records: 4, records: [{ uuid, server: '10.9.0.1:5696', timeout: 25, username: '' }, {}, {}, {}] });
+    expect((await call(sim, 'GET', `${servers}?fields=*`)).body).toMatchObject({
+      num_records: 4,
+      records: [{ uuid, server: '10.9.0.1:5696', timeout: 25, username: '' }, {}, {}, {}],
+    });
 
     const one = `${servers}/${encodeURIComponent('10.9.0.2:5696')}`;
     expect((await call(sim, 'GET', one)).body).toMatchObject({ server: '10.9.0.2:5696' });
@@ -272,7 +329,10 @@ describe('/api/security/key-managers', () => {
   it('lets the control surface set a status and shows it', async () => {
     const uuid = created(await call(sim, 'POST', '/api/security/key-managers', { onboard: { passphrase: PASSPHRASE } }));
     await control(sim, 'PATCH', `/_sim/key-managers/${uuid}`, { status: { code: 65536903, message: KM_ERRORS.onboardSomeNodes.message } });
-    expect((await call(sim, 'GET', `/api/security/key-managers/${uuid}?fields=status`)).body.status).toEqual({ code: 65536903, message: KM_ERRORS.onboardSomeNodes.message });
+    expect((await call(sim, 'GET', `/api/security/key-managers/${uuid}?fields=status`)).body.status).toEqual({
+      code: 65536903,
+      message: KM_ERRORS.onboardSomeNodes.message,
+    });
     await control(sim, 'PATCH', `/_sim/key-managers/${uuid}`, { status: null });
     expect((await call(sim, 'GET', `/api/security/key-managers/${uuid}?fields=status`)).body.status.code).toBe(65537200);
   });
@@ -283,7 +343,12 @@ const policy = (overrides: Record<string, unknown> = {}) => ({ name: 'p1', svm: 
 
 describe('/api/security/ipsec/policies', () => {
   it('creates, reads, filters, changes and deletes a policy; secret_key is never returned', async () => {
-    const post = await call(sim, 'POST', '/api/security/ipsec/policies?return_records=true', policy({ protocol: 'tcp', local_endpoint: { address: '10.1.10.0/24', port: '443' } }));
+    const post = await call(
+      sim,
+      'POST',
+      '/api/security/ipsec/policies?return_records=true',
+      policy({ protocol: 'tcp', local_endpoint: { address: '10.1.10.0/24', port: '443' } }),
+    );
     const uuid = created(post);
     const expected = {
       uuid,
@@ -305,7 +370,9 @@ describe('/api/security/ipsec/policies', () => {
       expect(read.body.secret_key).toBeUndefined();
     }
     expect((await call(sim, 'GET', `/api/security/ipsec/policies/${uuid}`)).body).toMatchObject(expected);
-    expect((await call(sim, 'GET', '/api/security/ipsec/policies')).body.records).toEqual([{ uuid, name: 'p1', svm: expect.objectContaining({ name: 'svm1' }), _links: expect.any(Object) }]);
+    expect((await call(sim, 'GET', '/api/security/ipsec/policies')).body.records).toEqual([
+      { uuid, name: 'p1', svm: expect.objectContaining({ name: 'svm1' }), _links: expect.any(Object) },
+    ]);
     expect((await call(sim, 'GET', '/api/security/ipsec/policies?svm.name=svm-data')).body.num_records).toBe(0);
     expect((await call(sim, 'GET', '/api/security/ipsec/policies?local_endpoint.address=10.1.10.0&protocol=6')).body.num_records).toBe(1);
     expect((await call(sim, 'GET', `/api/security/ipsec/policies?secret_key=${KEY}`)).body.num_records).toBe(0);
@@ -313,14 +380,21 @@ describe('/api/security/ipsec/policies', () => {
     expect(JSON.stringify(await control(sim, 'GET', '/_sim/ipsec-policies'))).not.toContain(KEY);
 
     const rotated = `0s${Buffer.from('a-new-pre-shared-key-value').toString('base64')}`;
-    expect((await call(sim, 'PATCH', `/api/security/ipsec/policies/${uuid}`, { secret_key: rotated, remote_endpoint: { port: '8443' }, enabled: false })).status).toBe(200);
-    expect(sim.security.ipsecPolicies.get(uuid)).toMatchObject({ secretKey: rotated, enabled: false, remote: { address: '10.2.10.0', netmask: 24, port: '8443' } });
+    expect(
+      (await call(sim, 'PATCH', `/api/security/ipsec/policies/${uuid}`, { secret_key: rotated, remote_endpoint: { port: '8443' }, enabled: false })).status,
+    ).toBe(200);
+    expect(sim.security.ipsecPolicies.get(uuid)).toMatchObject({
+      secretKey: rotated,
+      enabled: false,
+      remote: { address: '10.2.10.0', netmask: 24, port: '8443' },
+    });
     expect((await call(sim, 'DELETE', `/api/security/ipsec/policies/${uuid}`)).status).toBe(200);
     expectCode(await call(sim, 'DELETE', `/api/security/ipsec/policies/${uuid}`), '4');
   });
 
   it('answers each documented POST code under its condition', async () => {
-    const certificate = (type: string, svm = 'svm1') => sim.security.certificates.find((c) => c.type === type && sim.security.svmByUuid(c.svmUuid)!.name === svm)!;
+    const certificate = (type: string, svm = 'svm1') =>
+      sim.security.certificates.find((c) => c.type === type && sim.security.svmByUuid(c.svmUuid)!.name === svm)!;
     const withoutKey = { ...policy(), secret_key: undefined };
     const cases: [string, Record<string, unknown>, string][] = [
       ['the admin SVM', policy({ svm: undefined }), IPSEC_ERRORS.dataSvmOnly.code],
@@ -334,10 +408,26 @@ describe('/api/security/ipsec/policies', () => {
       ['PSK with a certificate', policy({ certificate: { uuid: certificate('server').uuid } }), IPSEC_ERRORS.pskNoCertificate.code],
       ['PKI with a key', policy({ authentication_method: 'pki', certificate: { uuid: certificate('server').uuid } }), IPSEC_ERRORS.pkiNoKey.code],
       ['PKI without remote identity', { ...withoutKey, certificate: { uuid: certificate('server').uuid } }, IPSEC_ERRORS.remoteIdentityNeeded.code],
-      ['an unknown certificate', { ...withoutKey, certificate: { uuid: '00000000-0000-0000-0000-000000000000' }, remote_identity: 'CN=west' }, IPSEC_ERRORS.certificateNotFound.code],
-      ['a certificate of another SVM', { ...withoutKey, certificate: { uuid: certificate('server', 'svm-data').uuid }, remote_identity: 'CN=west' }, IPSEC_ERRORS.certificateNotOnSvm.code],
-      ['a CA certificate', { ...withoutKey, certificate: { uuid: certificate('root_ca').uuid }, remote_identity: 'CN=west' }, IPSEC_ERRORS.certificateType.code],
-      ['certificate uuid and name apart', { ...withoutKey, certificate: { uuid: certificate('server').uuid, name: 'other' }, remote_identity: 'CN=west' }, IPSEC_ERRORS.certificateNameMismatch.code],
+      [
+        'an unknown certificate',
+        { ...withoutKey, certificate: { uuid: '00000000-0000-0000-0000-000000000000' }, remote_identity: 'CN=west' },
+        IPSEC_ERRORS.certificateNotFound.code,
+      ],
+      [
+        'a certificate of another SVM',
+        { ...withoutKey, certificate: { uuid: certificate('server', 'svm-data').uuid }, remote_identity: 'CN=west' },
+        IPSEC_ERRORS.certificateNotOnSvm.code,
+      ],
+      [
+        'a CA certificate',
+        { ...withoutKey, certificate: { uuid: certificate('root_ca').uuid }, remote_identity: 'CN=west' },
+        IPSEC_ERRORS.certificateType.code,
+      ],
+      [
+        'certificate uuid and name apart',
+        { ...withoutKey, certificate: { uuid: certificate('server').uuid, name: 'other' }, remote_identity: 'CN=west' },
+        IPSEC_ERRORS.certificateNameMismatch.code,
+      ],
       ['bypass with authentication', { ...withoutKey, action: 'bypass', authentication_method: 'psk' }, IPSEC_ERRORS.authIgnored.code],
       ['local address without netmask', policy({ local_endpoint: { address: '10.1.10.0' } }), IPSEC_ERRORS.localNeedsNetmask.code],
       ['remote address without netmask', policy({ remote_endpoint: { address: '10.2.10.0' } }), IPSEC_ERRORS.remoteNeedsNetmask.code],
@@ -351,7 +441,11 @@ describe('/api/security/ipsec/policies', () => {
       ['the ANY wildcard as local subnet', policy({ local_endpoint: { address: '0.0.0.0', netmask: '0' } }), IPSEC_ERRORS.localNonZero.code],
       ['an invalid ANY wildcard', policy({ remote_endpoint: { address: '0.0.0.0', netmask: '8' } }), IPSEC_ERRORS.invalidAny.code],
       ['ANY remote without a port', policy({ remote_endpoint: { address: '0.0.0.0', netmask: '0' } }), IPSEC_ERRORS.anyNeedsPort.code],
-      ['ESP in UDP over IPv6', policy({ action: 'esp_udp', local_endpoint: { address: 'fd00:1::1', netmask: '128' }, remote_endpoint: { address: 'fd00:2::1', netmask: '128' } }), IPSEC_ERRORS.espUdpV6.code],
+      [
+        'ESP in UDP over IPv6',
+        policy({ action: 'esp_udp', local_endpoint: { address: 'fd00:1::1', netmask: '128' }, remote_endpoint: { address: 'fd00:2::1', netmask: '128' } }),
+        IPSEC_ERRORS.espUdpV6.code,
+      ],
       ['ESP in UDP on subnets', policy({ action: 'esp_udp' }), IPSEC_ERRORS.hostAddressOnly.code],
       ['an empty subnet', policy({ local_endpoint: { address: '', netmask: '24' } }), IPSEC_ERRORS.emptySubnet.code],
       ['a name too long', policy({ name: 'n'.repeat(65) }), IPSEC_ERRORS.nameLength.code],
@@ -368,14 +462,18 @@ describe('/api/security/ipsec/policies', () => {
     expect(sim.security.ipsecPolicies.size).toBe(0);
   });
 
-  it('answers the codes of the cluster\'s state: feature support, MetroCluster, migration, limits, names', async () => {
+  it("answers the codes of the cluster's state: feature support, MetroCluster, migration, limits, names", async () => {
     const settings = async (change: Record<string, unknown>, code: string, body = policy()) => {
       await control(sim, 'PUT', '/_sim/security', change);
       expectCode(await call(sim, 'POST', '/api/security/ipsec/policies', body), code);
     };
     await settings({ ipsecSupport: 'nodes-mixed' }, IPSEC_ERRORS.nodesUnsupported.code);
     await settings({ ipsecSupport: 'ecv-too-old' }, IPSEC_ERRORS.ecvUnsupported.code);
-    await settings({ ipsecSupport: 'supported', metroCluster: { partnerKeyManager: 'none' } }, IPSEC_ERRORS.adminSvmMetroCluster.code, policy({ svm: undefined }));
+    await settings(
+      { ipsecSupport: 'supported', metroCluster: { partnerKeyManager: 'none' } },
+      IPSEC_ERRORS.adminSvmMetroCluster.code,
+      policy({ svm: undefined }),
+    );
     await settings({ metroCluster: null, maxPoliciesPerSvm: 0 }, IPSEC_ERRORS.svmLimit.code);
     await settings({ maxPoliciesPerSvm: 128, maxPoliciesPerCluster: 0 }, IPSEC_ERRORS.clusterLimit.code);
     await control(sim, 'PUT', '/_sim/security', { maxPoliciesPerCluster: 1024 });
@@ -387,18 +485,48 @@ describe('/api/security/ipsec/policies', () => {
     expectCode(await call(sim, 'POST', '/api/security/ipsec/policies', policy()), IPSEC_ERRORS.duplicateName.code);
     created(await call(sim, 'POST', '/api/security/ipsec/policies', policy({ svm: { name: 'svm-data' } })));
     const other = await start({ name: 'ontap-other', ipspaces: ['Default', 'ips1'] });
-    expectCode(await call(other, 'POST', '/api/security/ipsec/policies', policy({ ipspace: { name: 'Default', uuid: other.security.svms.find((s) => s.ipspace.name === 'Cluster')!.ipspace.uuid } })), IPSEC_ERRORS.ipspaceMismatch.code);
+    expectCode(
+      await call(
+        other,
+        'POST',
+        '/api/security/ipsec/policies',
+        policy({ ipspace: { name: 'Default', uuid: other.security.svms.find((s) => s.ipspace.name === 'Cluster')!.ipspace.uuid } }),
+      ),
+      IPSEC_ERRORS.ipspaceMismatch.code,
+    );
   });
 
   it('takes PKI with a server certificate, bypass and discard without authentication, and IPv6 subnets', async () => {
     const server = sim.security.certificates.find((c) => c.type === 'server' && c.svmUuid === sim.security.svmByName('svm1')!.uuid)!;
-    const pki = created(await call(sim, 'POST', '/api/security/ipsec/policies', { ...policy({ name: 'pki' }), secret_key: undefined, certificate: { name: server.name }, remote_identity: 'CN=west' }));
-    expect((await call(sim, 'GET', `/api/security/ipsec/policies/${pki}`)).body).toMatchObject({ authentication_method: 'pki', certificate: { uuid: server.uuid, name: server.name } });
+    const pki = created(
+      await call(sim, 'POST', '/api/security/ipsec/policies', {
+        ...policy({ name: 'pki' }),
+        secret_key: undefined,
+        certificate: { name: server.name },
+        remote_identity: 'CN=west',
+      }),
+    );
+    expect((await call(sim, 'GET', `/api/security/ipsec/policies/${pki}`)).body).toMatchObject({
+      authentication_method: 'pki',
+      certificate: { uuid: server.uuid, name: server.name },
+    });
     const bypass = created(await call(sim, 'POST', '/api/security/ipsec/policies', { ...policy({ name: 'bypass', action: 'bypass' }), secret_key: undefined }));
     expect((await call(sim, 'GET', `/api/security/ipsec/policies/${bypass}`)).body.authentication_method).toBeUndefined();
-    const v6 = created(await call(sim, 'POST', '/api/security/ipsec/policies', policy({ name: 'v6', local_endpoint: { address: 'fd00:1::' }, remote_endpoint: { address: 'fd00:2::', netmask: '48' } })));
-    expect((await call(sim, 'GET', `/api/security/ipsec/policies/${v6}`)).body).toMatchObject({ local_endpoint: { netmask: '64', family: 'ipv6' }, remote_endpoint: { netmask: '48' } });
-    const mask = created(await call(sim, 'POST', '/api/security/ipsec/policies', policy({ name: 'mask', local_endpoint: { address: '10.1.0.0', netmask: '255.255.0.0' } })));
+    const v6 = created(
+      await call(
+        sim,
+        'POST',
+        '/api/security/ipsec/policies',
+        policy({ name: 'v6', local_endpoint: { address: 'fd00:1::' }, remote_endpoint: { address: 'fd00:2::', netmask: '48' } }),
+      ),
+    );
+    expect((await call(sim, 'GET', `/api/security/ipsec/policies/${v6}`)).body).toMatchObject({
+      local_endpoint: { netmask: '64', family: 'ipv6' },
+      remote_endpoint: { netmask: '48' },
+    });
+    const mask = created(
+      await call(sim, 'POST', '/api/security/ipsec/policies', policy({ name: 'mask', local_endpoint: { address: '10.1.0.0', netmask: '255.255.0.0' } })),
+    );
     expect((await call(sim, 'GET', `/api/security/ipsec/policies/${mask}`)).body.local_endpoint.netmask).toBe('16');
   });
 
@@ -432,7 +560,7 @@ describe('/api/svm/svms and the cluster spec', () => {
   });
 });
 
-describe('the gateway\'s security error table (src/security/security-error-codes.ts)', () => {
+describe("the gateway's security error table (src/security/security-error-codes.ts)", () => {
   it('covers every code the simulator answers for key managers and IPsec policies', () => {
     expect([...Object.values(KM_ERRORS), ...Object.values(IPSEC_ERRORS)].filter(({ code }) => !SECURITY_ERROR_CODES[code]).map(({ code }) => code)).toEqual([]);
   });

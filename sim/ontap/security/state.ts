@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { OntapCluster } from '../cluster';
+import type { OntapCluster } from '../cluster.js';
 
 /**
  * The security configuration of one simulated cluster: its SVMs, installed certificates, key
@@ -161,13 +161,25 @@ export class SecurityState {
       if (spec.encryptedVolumes !== undefined) existing.encryptedVolumes = spec.encryptedVolumes;
       return existing;
     }
-    const svm: Svm = { uuid: randomUUID(), name: spec.name, kind, ipspace: { name: ipspace.name, uuid: ipspace.uuid }, encryptedVolumes: spec.encryptedVolumes ?? 0, migrating: false };
+    const svm: Svm = {
+      uuid: randomUUID(),
+      name: spec.name,
+      kind,
+      ipspace: { name: ipspace.name, uuid: ipspace.uuid },
+      encryptedVolumes: spec.encryptedVolumes ?? 0,
+      migrating: false,
+    };
     this.svms.push(svm);
     if (kind !== 'system') for (const type of CERTIFICATE_TYPES) this.installCertificate(svm, type);
     return svm;
   }
 
-  installCertificate(svm: Svm, type: CertificateType, name = `${svm.name}-${type.replace('_', '-')}`, publicKey = randomBytes(16).toString('hex')): Certificate {
+  installCertificate(
+    svm: Svm,
+    type: CertificateType,
+    name = `${svm.name}-${type.replace('_', '-')}`,
+    publicKey = randomBytes(16).toString('hex'),
+  ): Certificate {
     const certificate = { uuid: randomUUID(), name, type, svmUuid: svm.uuid, publicKey };
     this.certificates.push(certificate);
     return certificate;

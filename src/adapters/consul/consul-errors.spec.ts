@@ -1,7 +1,6 @@
-import { expect } from 'expect';
-import { describe, it } from 'node:test';
-import type { Cluster } from '../../clusters/cluster';
-import { classifyConsulAnswer, retryAfterMs } from './consul-errors';
+import { describe, expect, it } from '@jest/globals';
+import type { Cluster } from '../../clusters/cluster.js';
+import { classifyConsulAnswer, retryAfterMs } from './consul-errors.js';
 
 const cluster = { id: 'consul-dc1', product: 'consul' } as Cluster;
 const answer = (status: number, text: string, headers: Record<string, string> = {}) => classifyConsulAnswer(cluster, { status, text, headers });
@@ -16,7 +15,12 @@ describe('the Consul error classifier (status AND message)', () => {
     [500, 'failed to decode token: illegal base64 data at input byte 4', 'final', 'upstream_rejected'],
     [500, 'cannot create peering with name: "x"; there is an existing peering expecting to be dialed', 'final', 'upstream_rejected'],
     [500, 'rpc error: code = Unavailable desc = No cluster leader', 'transient', 'upstream_unavailable'],
-    [500, '1 error occurred:\n\t* failed to exchange peering secret through address "10.0.0.1:8503": rpc error: code = Unavailable', 'transient', 'upstream_unavailable'],
+    [
+      500,
+      '1 error occurred:\n\t* failed to exchange peering secret through address "10.0.0.1:8503": rpc error: code = Unavailable',
+      'transient',
+      'upstream_unavailable',
+    ],
     [503, 'rpc error: code = Unavailable desc = No cluster leader', 'transient', 'upstream_unavailable'],
     [429, 'rate limit exceeded, try again later', 'transient', 'upstream_unavailable'],
     [400, 'PeerName is required in the payload when generating a new peering token.', 'final', 'upstream_rejected'],

@@ -1,6 +1,6 @@
-import type { Cluster } from '../../clusters/cluster';
-import type { HttpAnswer } from '../cluster-http';
-import { ErrorKind, UpstreamError } from '../port';
+import type { Cluster } from '../../clusters/cluster.js';
+import type { HttpAnswer } from '../cluster-http.js';
+import { type ErrorKind, UpstreamError } from '../port.js';
 
 /**
  * Consul answers errors in plain text, and a 500 is often final, so the kind is read from the
@@ -15,11 +15,22 @@ interface Rule {
 }
 
 const RULES: Rule[] = [
-  { status: 403, pattern: /peering token must be generated|invalid peering establishment secret/i, kind: 'secret-rejected', summary: 'the peering token was already used or replaced; a new one is needed' },
+  {
+    status: 403,
+    pattern: /peering token must be generated|invalid peering establishment secret/i,
+    kind: 'secret-rejected',
+    summary: 'the peering token was already used or replaced; a new one is needed',
+  },
   { status: 403, pattern: /./, kind: 'final', summary: "the cluster's ACL token is not allowed to do this (peering:write / peering:read needed)" },
   { status: 500, pattern: /marked for deletion/i, kind: 'name-deleting', summary: 'a peering with this name is still being deleted on the cluster' },
   { status: 500, pattern: /is not a valid peer name/i, kind: 'final', summary: 'the cluster refuses the peer name' },
-  { status: 500, pattern: /already an established peering/i, kind: 'final', conflict: true, summary: 'the cluster already has an established peering with this name' },
+  {
+    status: 500,
+    pattern: /already an established peering/i,
+    kind: 'final',
+    conflict: true,
+    summary: 'the cluster already has an established peering with this name',
+  },
   { status: 500, pattern: /decod|invalid peering token|malformed/i, kind: 'final', summary: 'the peering token cannot be read' },
   { status: 500, pattern: /dialer|acceptor|cannot (create|generate)|not allowed|partition/i, kind: 'final', summary: 'the cluster refuses this peering' },
   // Anything else a 500 says (no leader, raft, rpc timeouts) is a server in trouble: try again later.

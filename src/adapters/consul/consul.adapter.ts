@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { Cluster } from '../../clusters/cluster';
-import { ClusterHttp, HttpCall } from '../cluster-http';
-import { NativeSide, Offer, PeeringAdapter, SideContext, SideHealth } from '../port';
-import { classifyConsulAnswer } from './consul-errors';
+import type { Cluster } from '../../clusters/cluster.js';
+import { ClusterHttp, type HttpCall } from '../cluster-http.js';
+import { type NativeSide, type Offer, type PeeringAdapter, type SideContext, type SideHealth } from '../port.js';
+import { classifyConsulAnswer } from './consul-errors.js';
 
 /** The fields of Consul's peering record the gateway reads. */
 interface ConsulPeeringRecord {
@@ -38,8 +38,10 @@ export class ConsulAdapter implements PeeringAdapter {
 
   private async call(cluster: Cluster, call: HttpCall, allowNotFound = false) {
     const token = cluster.auth.token;
-    return this.http.call(cluster, { ...call, path: `/v1${call.path}`, headers: { ...(token ? { 'x-consul-token': token } : {}), ...call.headers } }, (answer) =>
-      allowNotFound && answer.status === 404 ? undefined : classifyConsulAnswer(cluster, answer),
+    return this.http.call(
+      cluster,
+      { ...call, path: `/v1${call.path}`, headers: { ...(token ? { 'x-consul-token': token } : {}), ...call.headers } },
+      (answer) => (allowNotFound && answer.status === 404 ? undefined : classifyConsulAnswer(cluster, answer)),
     );
   }
 
@@ -53,7 +55,11 @@ export class ConsulAdapter implements PeeringAdapter {
   }
 
   async find(side: SideContext): Promise<NativeSide | null> {
-    const answer = await this.call(side.cluster, { method: 'GET', path: `/peering/${this.peerName(side)}`, query: { partition: this.partition(side.cluster) } }, true);
+    const answer = await this.call(
+      side.cluster,
+      { method: 'GET', path: `/peering/${this.peerName(side)}`, query: { partition: this.partition(side.cluster) } },
+      true,
+    );
     return answer.status === 404 ? null : toNativeSide(JSON.parse(answer.text) as ConsulPeeringRecord);
   }
 

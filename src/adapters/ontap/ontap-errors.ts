@@ -1,8 +1,8 @@
-import type { Cluster } from '../../clusters/cluster';
-import type { HttpAnswer } from '../cluster-http';
-import { retryAfterMs } from '../consul/consul-errors';
-import { ErrorKind, UpstreamError } from '../port';
-import { ONTAP_ERROR_CODES, ONTAP_ROUTE_PROPAGATION_CODE } from './error-codes';
+import type { Cluster } from '../../clusters/cluster.js';
+import type { HttpAnswer } from '../cluster-http.js';
+import { retryAfterMs } from '../consul/consul-errors.js';
+import { type ErrorKind, UpstreamError } from '../port.js';
+import { ONTAP_ERROR_CODES, ONTAP_ROUTE_PROPAGATION_CODE } from './error-codes.js';
 
 /** Codes that mean "this passphrase will not do": the handshake makes a new one. */
 const SECRET_REJECTED = new Set(['4656106', '4656107']);
@@ -23,9 +23,15 @@ export function classifyOntapError(cluster: Cluster, status: number | null, code
   }
   if (status === 404) return new UpstreamError('not-found', upstream, 'not_found', 'the record does not exist on the cluster');
   if (status === 401 || status === 403) {
-    return new UpstreamError('final', upstream, 'upstream_rejected', "the cluster refused the gateway's credentials; check the cluster's username and password");
+    return new UpstreamError(
+      'final',
+      upstream,
+      'upstream_rejected',
+      "the cluster refused the gateway's credentials; check the cluster's username and password",
+    );
   }
-  if (status === null || status >= 500 || status === 429) return new UpstreamError('transient', upstream, 'upstream_unavailable', 'the cluster failed to answer', retryAfter);
+  if (status === null || status >= 500 || status === 429)
+    return new UpstreamError('transient', upstream, 'upstream_unavailable', 'the cluster failed to answer', retryAfter);
   return new UpstreamError('final', upstream, 'upstream_rejected', undefined, retryAfter);
 }
 

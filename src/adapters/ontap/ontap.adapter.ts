@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { Cluster } from '../../clusters/cluster';
-import { sleep } from '../../common/time';
-import { ClusterHttp, HttpAnswer, HttpCall } from '../cluster-http';
-import { NativeSide, Offer, PeeringAdapter, SideContext, SideHealth } from '../port';
-import { classifyOntapAnswer, classifyOntapError } from './ontap-errors';
+import type { Cluster } from '../../clusters/cluster.js';
+import { sleep } from '../../common/time.js';
+import { ClusterHttp, type HttpAnswer, type HttpCall } from '../cluster-http.js';
+import { type NativeSide, type Offer, type PeeringAdapter, type SideContext, type SideHealth } from '../port.js';
+import { classifyOntapAnswer, classifyOntapError } from './ontap-errors.js';
 
 /** The fields of an ONTAP cluster-peer record the gateway reads. */
 export interface OntapPeerRecord {
@@ -51,8 +51,10 @@ export class OntapAdapter implements PeeringAdapter {
   /** A call under /api with basic auth; a 202 job answer is followed until the job ends. */
   async call(cluster: Cluster, call: HttpCall, allowNotFound = false): Promise<HttpAnswer> {
     const credentials = Buffer.from(`${cluster.auth.username ?? ''}:${cluster.auth.password ?? ''}`).toString('base64');
-    const answer = await this.http.call(cluster, { ...call, path: `/api${call.path}`, headers: { authorization: `Basic ${credentials}`, ...call.headers } }, (a) =>
-      allowNotFound && a.status === 404 ? undefined : classifyOntapAnswer(cluster, a),
+    const answer = await this.http.call(
+      cluster,
+      { ...call, path: `/api${call.path}`, headers: { authorization: `Basic ${credentials}`, ...call.headers } },
+      (a) => (allowNotFound && a.status === 404 ? undefined : classifyOntapAnswer(cluster, a)),
     );
     if (answer.status === 202) await this.awaitJob(cluster, answer);
     return answer;
@@ -111,11 +113,7 @@ export class OntapAdapter implements PeeringAdapter {
     const name = this.peerName(side);
     const addresses = new Set(this.counterpartAddresses(side));
     const records = await this.list(side.cluster);
-    return (
-      records.find((r) => r.name === name) ??
-      records.find((r) => (r.remote?.ip_addresses ?? []).some((ip) => addresses.has(ip))) ??
-      null
-    );
+    return records.find((r) => r.name === name) ?? records.find((r) => (r.remote?.ip_addresses ?? []).some((ip) => addresses.has(ip))) ?? null;
   }
 
   async find(side: SideContext): Promise<NativeSide | null> {
@@ -128,9 +126,22 @@ export class OntapAdapter implements PeeringAdapter {
     const authentication = { generate_passphrase: true, expiry_time: options?.passphraseExpiry };
     const answer = existing
       ? // A record without its pair (a half pair): a new passphrase on it repairs the pair.
-        await this.call(side.cluster, { method: 'PATCH', path: `/cluster/peers/${existing.nativeId}`, query: RETURN_RECORDS, json: { authentication, encryption: { proposed: options?.encryption } } })
-      : await this.call(side.cluster, { method: 'POST', path: '/cluster/peers', query: RETURN_RECORDS, json: { ...this.createBody(side), authentication, local_network: localNetwork(side) } });
-    const body = JSON.parse(answer.text || '{}') as { authentication?: { passphrase?: string; expiry_time?: string }; records?: { authentication?: { passphrase?: string; expiry_time?: string } }[] };
+        await this.call(side.cluster, {
+          method: 'PATCH',
+          path: `/cluster/peers/${existing.nativeId}`,
+          query: RETURN_RECORDS,
+          json: { authentication, encryption: { proposed: options?.encryption } },
+        })
+      : await this.call(side.cluster, {
+          method: 'POST',
+          path: '/cluster/peers',
+          query: RETURN_RECORDS,
+          json: { ...this.createBody(side), authentication, local_network: localNetwork(side) },
+        });
+    const body = JSON.parse(answer.text || '{}') as {
+      authentication?: { passphrase?: string; expiry_time?: string };
+      records?: { authentication?: { passphrase?: string; expiry_time?: string } }[];
+    };
     const auth = body.authentication ?? body.records?.[0]?.authentication;
     if (!auth?.passphrase) throw classifyOntapError(side.cluster, answer.status, null, 'the cluster did not return a generated passphrase');
     return { secret: auth.passphrase, expiresAt: auth.expiry_time };
@@ -143,7 +154,11 @@ export class OntapAdapter implements PeeringAdapter {
   /** The other side of a rotation: the same passphrase (and encryption) on the existing record. */
   async confirm(side: SideContext, native: NativeSide, secret: string): Promise<void> {
     const encryption = side.peering.ontap?.encryption;
-    await this.call(side.cluster, { method: 'PATCH', path: `/cluster/peers/${native.nativeId}`, json: { authentication: { passphrase: secret }, encryption: encryption ? { proposed: encryption } : undefined } });
+    await this.call(side.cluster, {
+      method: 'PATCH',
+      path: `/cluster/peers/${native.nativeId}`,
+      json: { authentication: { passphrase: secret }, encryption: encryption ? { proposed: encryption } : undefined },
+    });
   }
 
   async retarget(side: SideContext, native: NativeSide, addresses: string[]): Promise<void> {
