@@ -1,11 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { Logger } from 'pino';
-import { AdapterRegistry } from './adapters/adapter-registry.js';
-import { ClusterHttp } from './adapters/cluster-http.js';
-import { ClusterSlots } from './adapters/cluster-slots.js';
-import { ConsulAdapter } from './adapters/consul/consul.adapter.js';
-import { OntapAdapter } from './adapters/ontap/ontap.adapter.js';
+import { AdapterRegistry } from './products/product-registry.js';
+import { ClusterHttp } from './transport/cluster-http.js';
+import { ClusterSlots } from './transport/cluster-slots.js';
+import { ConsulAdapter } from './products/consul/consul.adapter.js';
+import { OntapAdapter } from './products/ontap/ontap.adapter.js';
 import { BearerGuard } from './auth/bearer.guard.js';
 import { ClusterStore } from './clusters/cluster.store.js';
 import { ClustersController } from './clusters/clusters.controller.js';
@@ -42,10 +42,10 @@ import { WebhookWorkerHost } from './webhooks/webhook-worker-host.js';
 import { WebhookStore } from './webhooks/webhook.store.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
-import { OntapSecurityClient } from './security/ontap-security.client.js';
-import { OntapSecurityExtension } from './security/ontap-security.extension.js';
-import { PostureController } from './security/posture.controller.js';
-import { PostureService } from './security/posture.service.js';
+import { OntapSecurityClient } from './products/ontap/security/ontap-security.client.js';
+import { OntapSecurityExtension } from './products/ontap/security/ontap-security.extension.js';
+import { PostureController } from './clusters/posture.controller.js';
+import { PostureService } from './clusters/posture.service.js';
 
 /**
  * One module graph for every role: the API and the workers share stores and adapters; the role

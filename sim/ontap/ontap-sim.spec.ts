@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { CONTRACT, contractProblems } from './contract/contract.js';
-import { ONTAP_ERROR_CODES, ONTAP_ROUTE_PROPAGATION_CODE as ADAPTER_ROUTE_CODE } from '../../src/adapters/ontap/error-codes.js';
+import { ONTAP_ERROR_CODES, ONTAP_ROUTE_PROPAGATION_CODE as ADAPTER_ROUTE_CODE } from '../../src/products/ontap/error-codes.js';
 import {
   ONTAP_ROUTE_PROPAGATION_CODE,
   ONTAP_SIM_ERRORS,

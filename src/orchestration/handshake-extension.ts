@@ -1,4 +1,4 @@
-import type { NativeSide } from '../adapters/port.js';
+import type { NativeSide } from '../products/port.js';
 import type { Cluster } from '../clusters/cluster.js';
 import type { Peering } from '../peerings/peering.js';
 import type { OperationRun } from './operation-run.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { AdapterRegistry } from '../adapters/adapter-registry.js';
-import { type NativeSide, type PeeringAdapter, type SideContext, UpstreamError } from '../adapters/port.js';
+import { AdapterRegistry } from '../products/product-registry.js';
+import { type NativeSide, type PeeringAdapter, type SideContext, UpstreamError } from '../products/port.js';
 import { type Cluster } from '../clusters/cluster.js';
 import { ClusterStore } from '../clusters/cluster.store.js';
 import { LOGGER } from '../common/logger.js';

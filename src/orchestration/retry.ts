@@ -1,5 +1,5 @@
 import { sleep } from '../common/time.js';
-import { type ErrorKind, UpstreamError } from '../adapters/port.js';
+import { type ErrorKind, UpstreamError } from '../products/port.js';
 
 /** Not done yet, for a reason worth waiting out: the queue tries the operation again later. */
 export class NotYetError extends Error {

@@ -18,7 +18,7 @@ import {
 import { PRODUCTS } from '../clusters/cluster.js';
 import { SLUG, SLUG_RULE } from '../clusters/cluster.dto.js';
 import { PEERING_STATES, type PeeringState } from './peering-state.js';
-import { IpsecOptionsDto } from '../security/ipsec-options.dto.js';
+import { IpsecOptionsDto } from '../products/ontap/security/ipsec-options.dto.js';
 import { PageQuery } from '../common/page-query.js';
 
 export class ClusterRefDto {

@@ -1,7 +1,7 @@
 import type { Product } from '../clusters/cluster.js';
 import type { Problem } from '../common/problem.js';
 import type { PeeringState } from './peering-state.js';
-import type { IpsecOptions, PeeringSecurity } from '../security/peering-security.js';
+import type { IpsecOptions, PeeringSecurity } from '../products/ontap/security/peering-security.js';
 
 /** The far side when the gateway manages only the local cluster. */
 export interface ExternalPeer {

@@ -15,7 +15,7 @@ import { ensureMutable } from './peering-state.js';
 import { PeeringTransitions } from './peering-transitions.js';
 import { CreatePeeringDto, ListPeeringsQuery, UpdatePeeringDto } from './peering.dto.js';
 import { PeeringStore } from './peering.store.js';
-import { ipsecOptionRules } from '../security/ipsec-plan.js';
+import { ipsecOptionRules } from '../products/ontap/security/ipsec-plan.js';
 
 /** ONTAP peer names follow cluster-name rules: they also start with a letter, and are shorter. */
 const ONTAP_NAME = /^[a-z][a-z0-9-]{0,43}$/;

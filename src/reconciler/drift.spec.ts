@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { NativeSide } from '../adapters/port.js';
+import type { NativeSide } from '../products/port.js';
 import type { Peering } from '../peerings/peering.js';
 import { assessDrift } from './drift.js';
 

@@ -1,4 +1,4 @@
-import type { NativeSide } from '../adapters/port.js';
+import type { NativeSide } from '../products/port.js';
 import type { Peering } from '../peerings/peering.js';
 import type { PeeringState } from '../peerings/peering-state.js';
 

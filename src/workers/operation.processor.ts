@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { UpstreamError } from '../adapters/port.js';
+import { UpstreamError } from '../products/port.js';
 import { LOGGER } from '../common/logger.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { GatewayError, problem, type Problem } from '../common/problem.js';

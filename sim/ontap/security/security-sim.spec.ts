@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { CONTRACT, contractProblems } from '../contract/contract.js';
-import { SECURITY_ERROR_CODES } from '../../../src/security/security-error-codes.js';
+import { SECURITY_ERROR_CODES } from '../../../src/products/ontap/security/security-error-codes.js';
 import { type OntapClusterSim, type OntapClusterSpec, OntapNetwork, startOntapCluster } from '../index.js';
 import { IPSEC_ERRORS, KM_ERRORS } from './errors.js';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Cluster } from '../../clusters/cluster.js';
-import { ClusterHttp, type HttpCall } from '../cluster-http.js';
+import { ClusterHttp, type HttpCall } from '../../transport/cluster-http.js';
 import { type NativeSide, type Offer, type PeeringAdapter, type SideContext, type SideHealth } from '../port.js';
 import { classifyConsulAnswer } from './consul-errors.js';
 

@@ -1,5 +1,5 @@
-import { type ErrorKind, UpstreamError } from '../adapters/port.js';
-import { GatewayError } from '../common/problem.js';
+import { type ErrorKind, UpstreamError } from '../../port.js';
+import { GatewayError } from '../../../common/problem.js';
 import { SECURITY_ERROR_CODES } from './security-error-codes.js';
 
 /**

@@ -5,7 +5,7 @@ import { Pool } from 'undici';
 import type { Cluster } from '../clusters/cluster.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
 import { ClusterSlots } from './cluster-slots.js';
-import { UpstreamError } from './port.js';
+import { UpstreamError } from '../products/port.js';
 
 export interface HttpAnswer {
   status: number;

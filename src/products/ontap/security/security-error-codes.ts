@@ -1,5 +1,5 @@
-import type { GatewayErrorCode, OntapErrorInfo } from '../adapters/ontap/error-codes.js';
-import { ERROR_CODES } from '../common/problem.js';
+import type { GatewayErrorCode, OntapErrorInfo } from '../error-codes.js';
+import { ERROR_CODES } from '../../../common/problem.js';
 
 /**
  * What each documented ONTAP code of the security APIs means for the gateway, as

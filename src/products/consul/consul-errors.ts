@@ -1,5 +1,5 @@
 import type { Cluster } from '../../clusters/cluster.js';
-import type { HttpAnswer } from '../cluster-http.js';
+import type { HttpAnswer } from '../../transport/cluster-http.js';
 import { type ErrorKind, UpstreamError } from '../port.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Cluster } from '../../clusters/cluster.js';
 import { sleep } from '../../common/time.js';
-import { ClusterHttp, type HttpAnswer, type HttpCall } from '../cluster-http.js';
+import { ClusterHttp, type HttpAnswer, type HttpCall } from '../../transport/cluster-http.js';
 import { type NativeSide, type Offer, type PeeringAdapter, type SideContext, type SideHealth } from '../port.js';
 import { classifyOntapAnswer, classifyOntapError } from './ontap-errors.js';
 

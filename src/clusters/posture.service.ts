@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import type { Cluster } from '../clusters/cluster.js';
-import { ClusterStore } from '../clusters/cluster.store.js';
+import type { Cluster } from './cluster.js';
+import { ClusterStore } from './cluster.store.js';
 import { GatewayError } from '../common/problem.js';
 import { nowIso } from '../common/time.js';
-import type { IpsecPolicyRecord } from './ipsec-plan.js';
-import { assessKeyManagers } from './key-manager-check.js';
-import { type KeyManagerRecord, OntapSecurityClient } from './ontap-security.client.js';
-import type { KeyManagerFinding } from './peering-security.js';
-import { asGatewayError } from './security-errors.js';
+import type { IpsecPolicyRecord } from '../products/ontap/security/ipsec-plan.js';
+import { assessKeyManagers } from '../products/ontap/security/key-manager-check.js';
+import { type KeyManagerRecord, OntapSecurityClient } from '../products/ontap/security/ontap-security.client.js';
+import type { KeyManagerFinding } from '../products/ontap/security/peering-security.js';
+import { asGatewayError } from '../products/ontap/security/security-errors.js';
 
 export interface KeyManagerPosture {
   uuid: string;

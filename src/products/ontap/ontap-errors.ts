@@ -1,5 +1,5 @@
 import type { Cluster } from '../../clusters/cluster.js';
-import type { HttpAnswer } from '../cluster-http.js';
+import type { HttpAnswer } from '../../transport/cluster-http.js';
 import { retryAfterMs } from '../consul/consul-errors.js';
 import { type ErrorKind, UpstreamError } from '../port.js';
 import { ONTAP_ERROR_CODES, ONTAP_ROUTE_PROPAGATION_CODE } from './error-codes.js';
