@@ -1,11 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { Logger } from 'pino';
-import { AdapterRegistry } from './products/product-registry.js';
 import { ClusterHttp } from './transport/cluster-http.js';
 import { ClusterSlots } from './transport/cluster-slots.js';
-import { ConsulAdapter } from './products/consul/consul.adapter.js';
-import { OntapAdapter } from './products/ontap/ontap.adapter.js';
 import { BearerGuard } from './auth/bearer.guard.js';
 import { ClusterStore } from './clusters/cluster.store.js';
 import { ClustersController } from './clusters/clusters.controller.js';
@@ -21,7 +18,6 @@ import { IdempotencyService } from './idempotency/idempotency.service.js';
 import { OperationStore } from './operations/operation.store.js';
 import { OperationsController } from './operations/operations.controller.js';
 import { Handshake } from './orchestration/handshake.js';
-import { HANDSHAKE_EXTENSIONS, type HandshakeExtension } from './orchestration/handshake-extension.js';
 import { PeeringTransitions } from './peerings/peering-transitions.js';
 import { ReconcilerHost } from './reconciler/reconciler-host.js';
 import { Reconciler } from './reconciler/reconciler.service.js';
@@ -29,6 +25,7 @@ import { PeeringStore } from './peerings/peering.store.js';
 import { PeeringsController } from './peerings/peerings.controller.js';
 import { PeeringsService } from './peerings/peerings.service.js';
 import { RedisModule } from './redis/redis.module.js';
+import { ProductsModule } from './products/products.module.js';
 import { OperationProcessor } from './workers/operation.processor.js';
 import { OperationQueue } from './workers/operation-queue.js';
 import { WorkerHost } from './workers/worker-host.js';
@@ -42,8 +39,6 @@ import { WebhookWorkerHost } from './webhooks/webhook-worker-host.js';
 import { WebhookStore } from './webhooks/webhook.store.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
-import { OntapSecurityClient } from './products/ontap/security/ontap-security.client.js';
-import { OntapSecurityExtension } from './products/ontap/security/ontap-security.extension.js';
 import { PostureController } from './clusters/posture.controller.js';
 import { PostureService } from './clusters/posture.service.js';
 
@@ -57,7 +52,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [RedisModule],
+      imports: [RedisModule, ProductsModule.forRoot()],
       controllers: [HealthController, ClustersController, PeeringsController, OperationsController, EventsController, WebhooksController, PostureController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
@@ -74,15 +69,8 @@ export class AppModule {
         IdempotencyService,
         ClusterSlots,
         ClusterHttp,
-        ConsulAdapter,
-        OntapAdapter,
-        AdapterRegistry,
         Handshake,
-        OntapSecurityClient,
-        OntapSecurityExtension,
         PostureService,
-        // Extensions of the handshake (ONTAP security checks and IPsec policies plug in here).
-        { provide: HANDSHAKE_EXTENSIONS, useFactory: (security: OntapSecurityExtension): HandshakeExtension[] => [security], inject: [OntapSecurityExtension] },
         OperationQueue,
         OperationProcessor,
         WorkerHost,
@@ -99,7 +87,8 @@ export class AppModule {
         DeliveryProcessor,
         WebhookWorkerHost,
       ],
-      exports: [GATEWAY_CONFIG, LOGGER],
+      // What the products' providers use (adapters call clusters through ClusterHttp; hooks record on peerings).
+      exports: [GATEWAY_CONFIG, LOGGER, ClusterHttp, ClusterSlots, PeeringStore],
     };
   }
 }

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsIn, IsIP, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { PRODUCTS, type Product } from './cluster.js';
+import { ArrayMinSize, IsArray, IsIP, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import type { Product } from './cluster.js';
+import { IsProduct } from '../products/product-property.js';
 
 export const SLUG = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 export const SLUG_RULE = 'must be a DNS label: lower-case letters, digits and hyphens, 1-63 characters, starting and ending with a letter or digit';
@@ -70,8 +71,7 @@ export class CreateClusterDto {
   @Matches(SLUG, { message: `id ${SLUG_RULE}` })
   id: string;
 
-  @ApiProperty({ enum: PRODUCTS })
-  @IsIn(PRODUCTS, { message: 'product must be one of: ontap, consul' })
+  @IsProduct({ required: true })
   product: Product;
 
   @ApiProperty({

@@ -1,5 +1,5 @@
-export type Product = 'ontap' | 'consul';
-export const PRODUCTS: Product[] = ['ontap', 'consul'];
+/** A registered product's id (src/products/index.ts lists them). */
+export type Product = string;
 
 export interface ClusterAuth {
   username?: string;
@@ -7,26 +7,17 @@ export interface ClusterAuth {
   token?: string;
 }
 
-export interface OntapClusterFacts {
-  interclusterAddresses: string[];
-  ipspace: string;
-}
-
-export interface ConsulClusterFacts {
-  partition: string;
-  datacenter?: string;
-  serverExternalAddresses: string[];
-}
+/** A cluster's product facts, by product id: each product adds its own block from its folder under src/products/. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ClusterProductFacts {}
 
 /** A cluster as stored: secrets included. Only `toClusterView` leaves the service. */
-export interface Cluster {
+export interface Cluster extends ClusterProductFacts {
   id: string;
   product: Product;
   endpoint: string;
   auth: ClusterAuth;
   tls?: { caPem?: string };
-  ontap?: OntapClusterFacts;
-  consul?: ConsulClusterFacts;
   source: 'api' | 'file' | 'sandbox';
   createdAt: string;
   updatedAt: string;

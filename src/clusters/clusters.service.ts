@@ -4,20 +4,18 @@ import { nowIso } from '../common/time.js';
 import { type Cluster, toClusterView, type ClusterView } from './cluster.js';
 import { CreateClusterDto } from './cluster.dto.js';
 import { ClusterStore } from './cluster.store.js';
+import { productIds, productPlugin } from '../products/index.js';
 
-/** The rules that depend on the product, beyond what the DTO can say. */
-export function productRules(input: CreateClusterDto): FieldError[] {
-  const errors: FieldError[] = [];
-  if (input.product === 'ontap') {
-    if (!input.auth.username) errors.push({ field: 'auth.username', message: 'is required for ONTAP (HTTP basic auth)' });
-    if (!input.auth.password) errors.push({ field: 'auth.password', message: 'is required for ONTAP (HTTP basic auth)' });
-    if (!input.ontap) errors.push({ field: 'ontap', message: 'is required for ONTAP: interclusterAddresses' });
-    if (input.consul) errors.push({ field: 'consul', message: 'is only for Consul clusters' });
-  } else {
-    if (input.ontap) errors.push({ field: 'ontap', message: 'is only for ONTAP clusters' });
-    if (input.auth.password) errors.push({ field: 'auth.password', message: 'is not used by Consul; send auth.token' });
-  }
-  return errors;
+/** The product's rules for a registration, and its facts with defaults; another product's block is refused. */
+export function productFacts(input: CreateClusterDto): { errors: FieldError[]; facts?: unknown } {
+  const plugin = productPlugin(input.product)!;
+  const body = input as unknown as Record<string, unknown>;
+  const options = Object.fromEntries(productIds().flatMap((id) => (body[id] !== undefined ? [[id, body[id]]] : [])));
+  const foreign = productIds()
+    .filter((id) => id !== plugin.id && options[id] !== undefined)
+    .map((id) => ({ field: id, message: `is only for ${productPlugin(id)!.title} clusters` }));
+  const own = plugin.registerCluster({ auth: input.auth, options });
+  return { errors: [...own.errors, ...foreign], facts: own.facts };
 }
 
 @Injectable()
@@ -25,7 +23,7 @@ export class ClustersService {
   constructor(private readonly store: ClusterStore) {}
 
   toCluster(input: CreateClusterDto, source: Cluster['source'], existing?: Cluster | null): Cluster {
-    const errors = productRules(input);
+    const { errors, facts } = productFacts(input);
     if (errors.length) throw new GatewayError('validation_failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
     const now = nowIso();
     return {
@@ -34,15 +32,7 @@ export class ClustersService {
       endpoint: input.endpoint.replace(/\/$/, ''),
       auth: { username: input.auth.username, password: input.auth.password, token: input.auth.token },
       tls: input.tls?.caPem ? { caPem: input.tls.caPem } : undefined,
-      ontap: input.ontap ? { interclusterAddresses: input.ontap.interclusterAddresses, ipspace: input.ontap.ipspace ?? 'Default' } : undefined,
-      consul:
-        input.product === 'consul'
-          ? {
-              partition: input.consul?.partition ?? 'default',
-              datacenter: input.consul?.datacenter,
-              serverExternalAddresses: input.consul?.serverExternalAddresses ?? [],
-            }
-          : undefined,
+      ...(facts !== undefined ? { [input.product]: facts } : {}),
       source,
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,

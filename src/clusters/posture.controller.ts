@@ -1,7 +1,8 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../common/api-docs.js';
-import { type ClusterPosture, PostureService } from './posture.service.js';
+import type { ClusterPosture } from '../products/product-plugin.js';
+import { PostureService } from './posture.service.js';
 
 @ApiTags('clusters')
 @ApiBearerAuth()

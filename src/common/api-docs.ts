@@ -8,7 +8,7 @@ export class FieldErrorDoc {
 }
 
 export class UpstreamDoc {
-  @ApiProperty({ enum: ['ontap', 'consul'] }) product: string;
+  @ApiProperty({ example: 'ontap' }) product: string;
   @ApiProperty() cluster: string;
   @ApiProperty({ nullable: true, type: Number }) status: number | null;
   @ApiProperty({ nullable: true, type: String, description: "ONTAP's error code; null for Consul (plain-text errors)" }) code: string | null;

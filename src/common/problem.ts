@@ -29,7 +29,7 @@ export interface FieldError {
 }
 
 export interface UpstreamInfo {
-  product: 'ontap' | 'consul';
+  product: string;
   cluster: string;
   status: number | null;
   code: string | null;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { AdapterRegistry } from '../products/product-registry.js';
+import { ProductRegistry } from '../products/product-registry.js';
 import { type NativeSide, type PeeringAdapter, type SideContext, UpstreamError } from '../products/port.js';
 import { type Cluster } from '../clusters/cluster.js';
 import { ClusterStore } from '../clusters/cluster.store.js';
@@ -13,7 +13,7 @@ import { isTwoSided, type Peering, type SideStatus } from '../peerings/peering.j
 import { type PeeringChange } from '../peerings/peering-change.js';
 import { PeeringTransitions } from '../peerings/peering-transitions.js';
 import { PeeringStore } from '../peerings/peering.store.js';
-import { HANDSHAKE_EXTENSIONS, type HandshakeExtension, type PeeringClusters } from './handshake-extension.js';
+import type { PeeringClusters } from './handshake-extension.js';
 import { OperationRun } from './operation-run.js';
 import { EXPONENTIAL_ROUTE_RETRY, isKind, NotYetError, retryThroughRouteWindow, ROUTE_RETRY, type RouteRetrySchedule } from './retry.js';
 
@@ -35,14 +35,13 @@ export class Handshake {
   private readonly routeRetry: RouteRetrySchedule;
 
   constructor(
-    private readonly adapters: AdapterRegistry,
+    private readonly products: ProductRegistry,
     private readonly clusters: ClusterStore,
     private readonly peerings: PeeringStore,
     private readonly transitions: PeeringTransitions,
     private readonly operations: OperationStore,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(HANDSHAKE_EXTENSIONS) private readonly extensions: HandshakeExtension[],
   ) {
     this.routeRetry = config.routeRetry === 'exponential' ? EXPONENTIAL_ROUTE_RETRY : ROUTE_RETRY;
   }
@@ -51,7 +50,7 @@ export class Handshake {
     const peering = await run.peering();
     if (peering.state !== 'ESTABLISHING') await this.transitions.move(peering.id, 'ESTABLISHING', { reason: `operation ${run.operation.type}` });
     const sides = await this.sides(peering);
-    const adapter = this.adapters.for(peering.product);
+    const adapter = this.products.adapter(peering.product);
     if (!sides.remote) return this.establishOneSided(run, adapter, sides.local);
     const remoteSide = sides.remote;
 
@@ -85,7 +84,7 @@ export class Handshake {
     const peering = await run.peering();
     const change = (run.operation.input ?? {}) as PeeringChange;
     const sides = await this.sides(peering);
-    const adapter = this.adapters.for(peering.product);
+    const adapter = this.products.adapter(peering.product);
     const contexts = sides.remote ? [sides.local, sides.remote] : [sides.local];
     const natives = await run.step('inspect', () => Promise.all(contexts.map((s) => adapter.find(s))), describeSides);
     if (natives.some((n) => !n || n.health === 'deleting' || n.health === 'terminated')) return this.establish(run);
@@ -115,7 +114,8 @@ export class Handshake {
       const natives = await run.step('await-active', () => this.awaitHealthy(run, adapter, contexts, waitMs));
       const [local, remote] = natives;
       const clusters = { local: contexts[0].cluster, remote: contexts[1]?.cluster };
-      for (const extension of this.extensions) await extension.afterEstablished?.(run, contexts[0].peering, clusters, natives);
+      for (const extension of this.products.for(contexts[0].peering.product).extensions)
+        await extension.afterEstablished?.(run, contexts[0].peering, clusters, natives);
       await this.transitions.move(id, 'ACTIVE', {
         sides: { local: status(local), ...(remote ? { remote: status(remote) } : {}) },
         lastError: null,
@@ -130,10 +130,10 @@ export class Handshake {
   async teardown(run: OperationRun): Promise<void> {
     const peering = await run.peering();
     const sides = await this.sides(peering);
-    const adapter = this.adapters.for(peering.product);
+    const adapter = this.products.adapter(peering.product);
     const contexts = sides.remote ? [sides.local, sides.remote] : [sides.local];
     const clusters: PeeringClusters = { local: sides.local.cluster, remote: sides.remote?.cluster };
-    for (const extension of this.extensions) await extension.beforeTeardown?.(run, peering, clusters);
+    for (const extension of this.products.for(peering.product).extensions) await extension.beforeTeardown?.(run, peering, clusters);
     const natives = await run.step('inspect', () => Promise.all(contexts.map((s) => adapter.find(s))), describeSides);
     await run.step('remove', () =>
       Promise.all(contexts.map((side, i) => (natives[i] && natives[i]!.health !== 'deleting' ? adapter.remove(side, natives[i]!) : undefined))),

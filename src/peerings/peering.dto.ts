@@ -15,11 +15,11 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { PRODUCTS } from '../clusters/cluster.js';
 import { SLUG, SLUG_RULE } from '../clusters/cluster.dto.js';
 import { PEERING_STATES, type PeeringState } from './peering-state.js';
 import { IpsecOptionsDto } from '../products/ontap/security/ipsec-options.dto.js';
 import { PageQuery } from '../common/page-query.js';
+import { IsProduct } from '../products/product-property.js';
 
 export class ClusterRefDto {
   @ApiProperty({ example: 'consul-dc1' })
@@ -192,9 +192,8 @@ export class CreatePeeringDto {
 }
 
 export class ListPeeringsQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: PRODUCTS })
   @IsOptional()
-  @IsIn(PRODUCTS, { message: 'product must be one of: ontap, consul' })
+  @IsProduct({ required: false })
   product?: string;
 
   @ApiPropertyOptional({ enum: PEERING_STATES })

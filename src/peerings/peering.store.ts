@@ -14,6 +14,12 @@ export interface PeeringFilter {
 }
 
 /** Redis records of peerings: versioned hashes, a lexicographic index, uniqueness locks. */
+/** A product's own uniqueness rule: a lock name, and what a conflict tells the caller. */
+export interface ExtraLock {
+  name: string;
+  conflict: (holder: string) => string;
+}
+
 @Injectable()
 export class PeeringStore {
   constructor(
@@ -39,16 +45,11 @@ export class PeeringStore {
 
   /**
    * The locks that make a peering unique while it is live: its name on each managed cluster
-   * (a Consul peer name and an ONTAP peer name are unique per cluster) and, for ONTAP, the
-   * cluster pair itself (ONTAP peers two clusters once).
+   * (peer names are unique per cluster), plus what its product adds (`extraLocks`).
    */
-  lockKeys(peering: Peering): string[] {
-    const clusters = this.managedClusters(peering);
-    const keys = clusters.map((c) => this.redis.key('lock', 'name', c, peering.name));
-    if (peering.product === 'ontap' && peering.remote.cluster) {
-      keys.push(this.redis.key('lock', 'pair', [...clusters].sort().join('|')));
-    }
-    return keys;
+  lockKeys(peering: Peering, extraLocks: string[]): string[] {
+    const keys = this.managedClusters(peering).map((c) => this.redis.key('lock', 'name', c, peering.name));
+    return [...keys, ...extraLocks.map((name) => this.redis.key('lock', name))];
   }
 
   managedClusters(peering: Peering): string[] {
@@ -56,9 +57,12 @@ export class PeeringStore {
   }
 
   /** Writes peering, operation and outbox entry at once; 409 when a live peering holds a lock. */
-  async create(peering: Peering, operation: Operation): Promise<void> {
+  async create(peering: Peering, operation: Operation, extraLocks: ExtraLock[] = []): Promise<void> {
     const clusters = this.managedClusters(peering);
-    const locks = this.lockKeys(peering);
+    const locks = this.lockKeys(
+      peering,
+      extraLocks.map((l) => l.name),
+    );
     const keys = [
       this.peeringKey(peering.id),
       this.indexKey,
@@ -86,9 +90,8 @@ export class PeeringStore {
       });
     }
     if (outcome === 'locked') {
-      const why = key.includes(':lock:pair:')
-        ? `clusters ${clusters.join(' and ')} are already peered by peering '${holder}' (ONTAP peers two clusters once)`
-        : `a live peering named '${peering.name}' already uses cluster '${key.split(':').at(-2)}': '${holder}'`;
+      const extra = extraLocks.find((l) => key.endsWith(`:lock:${l.name}`));
+      const why = extra ? extra.conflict(holder) : `a live peering named '${peering.name}' already uses cluster '${key.split(':').at(-2)}': '${holder}'`;
       throw new GatewayError('conflict', why);
     }
   }
@@ -122,9 +125,9 @@ export class PeeringStore {
     throw new Error(`peering ${id}: too much write contention`);
   }
 
-  /** Frees the name and pair for a new peering: called when this one starts deleting. */
-  async releaseLocks(peering: Peering): Promise<void> {
-    const keys = this.lockKeys(peering);
+  /** Frees the name and the product's locks for a new peering: called when this one starts deleting. */
+  async releaseLocks(peering: Peering, extraLocks: string[]): Promise<void> {
+    const keys = this.lockKeys(peering, extraLocks);
     await this.redis.runScript(RELEASE_IF_HELD, keys, [peering.id]);
   }
 

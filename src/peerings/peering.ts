@@ -1,51 +1,40 @@
 import type { Product } from '../clusters/cluster.js';
 import type { Problem } from '../common/problem.js';
 import type { PeeringState } from './peering-state.js';
-import type { IpsecOptions, PeeringSecurity } from '../products/ontap/security/peering-security.js';
 
 /** The far side when the gateway manages only the local cluster. */
 export interface ExternalPeer {
-  /** ONTAP passphrase or Consul peering token from the other side: the local side accepts it. */
+  /** The other side's secret (a passphrase, a token): the local side accepts with it. */
   secret?: string;
-  /** ONTAP: the remote cluster's intercluster addresses. */
+  /** The remote cluster's addresses, for products whose secret does not carry them. */
   addresses?: string[];
 }
 
 export type RemoteSpec = { cluster: string; external?: undefined } | { external: ExternalPeer; cluster?: undefined };
 
-export interface OntapPeeringOptions {
-  encryption: 'none' | 'tls_psk';
-  /** ISO 8601 duration, at most 7 days. */
-  passphraseExpiry?: string;
-  ipspace?: string;
-  initialAllowedSvms?: string[];
-  localNetwork?: { interfaces: { ipAddress: string }[]; netmask?: string; broadcastDomain?: string; gateway?: string };
-  /** Both clusters must have a working key manager before anything is created (src/security). */
-  requireKeyManager?: boolean;
-  /** An IPsec policy on each cluster's data SVM protecting traffic to the other site (src/security). */
-  ipsec?: IpsecOptions;
-}
+/**
+ * A peering's product option blocks, by product id (`ontap`, `consul`...): each product adds its
+ * own block to this interface from its folder under src/products/.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface PeeringProductOptions {}
 
-export interface ConsulPeeringOptions {
-  meta?: Record<string, string>;
-}
+/** What a product keeps on a peering beyond its options (e.g. what its hooks found): each product adds its own. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface PeeringProductState {}
 
 export interface SideStatus {
   nativeId: string | null;
   nativeState: string | null;
 }
 
-export interface Peering {
+export interface Peering extends PeeringProductOptions, PeeringProductState {
   id: string;
   name: string;
   product: Product;
   local: { cluster: string };
   /** Secrets never stay here: `external.secret` is dropped once the accept has used it. */
   remote: RemoteSpec;
-  ontap?: OntapPeeringOptions;
-  consul?: ConsulPeeringOptions;
-  /** ONTAP: encryption of the peer relationship, the key-manager check and the IPsec policies; never a secret. */
-  security?: PeeringSecurity;
   labels: Record<string, string>;
   owner?: string;
   state: PeeringState;

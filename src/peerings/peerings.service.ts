@@ -1,32 +1,21 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import type { CreateRequest } from '../products/product-plugin.js';
+import { ProductRegistry } from '../products/product-registry.js';
+import { productIds } from '../products/index.js';
 import { type Cluster } from '../clusters/cluster.js';
 import { ClusterStore } from '../clusters/cluster.store.js';
 import { newId } from '../common/ids.js';
-import { parseIsoDuration, SEVEN_DAYS_MS } from '../common/iso-duration.js';
 import { type FieldError, GatewayError } from '../common/problem.js';
 import { nowIso } from '../common/time.js';
 import { type Operation, type OperationType } from '../operations/operation.js';
 import { OperationStore } from '../operations/operation.store.js';
-import { HANDSHAKE_EXTENSIONS, type HandshakeExtension } from '../orchestration/handshake-extension.js';
 import { OperationQueue } from '../workers/operation-queue.js';
-import { isTwoSided, type Peering, toPeeringView } from './peering.js';
+import { type Peering, toPeeringView } from './peering.js';
 import { type PeeringChange } from './peering-change.js';
 import { ensureMutable } from './peering-state.js';
 import { PeeringTransitions } from './peering-transitions.js';
 import { CreatePeeringDto, ListPeeringsQuery, UpdatePeeringDto } from './peering.dto.js';
 import { PeeringStore } from './peering.store.js';
-import { ipsecOptionRules } from '../products/ontap/security/ipsec-plan.js';
-
-/** ONTAP peer names follow cluster-name rules: they also start with a letter, and are shorter. */
-const ONTAP_NAME = /^[a-z][a-z0-9-]{0,43}$/;
-
-function expiryRules(expiry: string, field: string): FieldError[] {
-  const ms = parseIsoDuration(expiry);
-  if (ms === null) return [{ field, message: 'must be an ISO 8601 duration such as P1D, PT12H or P1W' }];
-  if (ms > SEVEN_DAYS_MS) return [{ field, message: 'must be at most 7 days (ONTAP 4655058)' }];
-  if (ms <= 0) return [{ field, message: 'must be longer than zero' }];
-  return [];
-}
 
 function invalid(errors: FieldError[]): GatewayError {
   return new GatewayError('validation_failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
@@ -40,13 +29,15 @@ export class PeeringsService {
     private readonly operations: OperationStore,
     private readonly transitions: PeeringTransitions,
     private readonly queue: OperationQueue,
-    @Inject(HANDSHAKE_EXTENSIONS) private readonly extensions: HandshakeExtension[],
+    private readonly products: ProductRegistry,
   ) {}
 
   /** Checks everything that can be checked before any write or call, then records and enqueues. */
   async create(input: CreatePeeringDto): Promise<Peering> {
     const { local, remote } = await this.resolveClusters(input);
-    const errors = this.productRules(input, local, remote);
+    const { plugin, extensions } = this.products.for(local.product);
+    const request: CreateRequest = { name: input.name, local, remote, external: input.remote.external, options: productOptions(input) };
+    const errors = [...this.otherProductsOptions(request.options, local.product), ...plugin.createRules(request)];
     if (errors.length) throw invalid(errors);
 
     const now = nowIso();
@@ -58,8 +49,7 @@ export class PeeringsService {
       product: local.product,
       local: { cluster: local.id },
       remote: input.remote.cluster ? { cluster: input.remote.cluster } : { external: { ...input.remote.external } },
-      ontap: local.product === 'ontap' ? { ...input.ontap, encryption: input.ontap?.encryption ?? 'tls_psk' } : undefined,
-      consul: local.product === 'consul' && input.consul ? { ...input.consul } : undefined,
+      [local.product]: plugin.peeringOptions(request),
       labels: input.labels ?? {},
       owner: input.owner,
       state: 'PENDING',
@@ -70,8 +60,8 @@ export class PeeringsService {
       createdAt: now,
       updatedAt: now,
     };
-    for (const extension of this.extensions) await extension.precheck?.(peering, { local, remote: remote ?? undefined });
-    await this.store.create(peering, operation);
+    for (const extension of extensions) await extension.precheck?.(peering, { local, remote: remote ?? undefined });
+    await this.store.create(peering, operation, plugin.extraLocks?.(peering) ?? []);
     await this.queue.enqueue(operation.id);
     return toPeeringView(peering);
   }
@@ -92,29 +82,19 @@ export class PeeringsService {
   async update(id: string, input: UpdatePeeringDto): Promise<Peering> {
     const current = await this.store.require(id);
     ensureMutable(current.state, id);
-    const errors: FieldError[] = [];
-    const change: PeeringChange = {};
-    let ontap = current.ontap;
-    if (input.consul && current.product !== 'consul') errors.push({ field: 'consul', message: 'is only for Consul peerings' });
-    if (input.ontap && current.product !== 'ontap') errors.push({ field: 'ontap', message: 'is only for ONTAP peerings' });
-    if (input.consul?.rotateToken) change.rotateSecret = true;
-    if (input.ontap && current.product === 'ontap') {
-      const { rotatePassphrase, encryption, passphraseExpiry, remoteAddresses } = input.ontap;
-      if (passphraseExpiry !== undefined) errors.push(...expiryRules(passphraseExpiry, 'ontap.passphraseExpiry'));
-      if (remoteAddresses && isTwoSided(current)) {
-        errors.push({ field: 'ontap.remoteAddresses', message: "is only for external peers: a managed cluster's addresses come from its registration" });
-      }
-      if (rotatePassphrase || (encryption && encryption !== current.ontap?.encryption)) change.rotateSecret = true;
-      if (remoteAddresses) change.remoteAddresses = remoteAddresses;
-      ontap = { ...current.ontap!, encryption: encryption ?? current.ontap!.encryption, passphraseExpiry: passphraseExpiry ?? current.ontap?.passphraseExpiry };
-    }
+    const options = productOptions(input);
+    const plan = this.products.for(current.product).plugin.planUpdate({ peering: current, options });
+    const errors = [...this.otherProductsOptions(options, current.product), ...plan.errors];
     if (errors.length) throw invalid(errors);
+    const change: PeeringChange = {};
+    if (plan.rotateSecret) change.rotateSecret = true;
+    if (plan.remoteAddresses) change.remoteAddresses = plan.remoteAddresses;
 
     const updated = await this.store.update(id, (p) => ({
       ...p,
       labels: input.labels ?? p.labels,
       owner: input.owner ?? p.owner,
-      ontap,
+      ...(plan.options !== undefined ? { [p.product]: plan.options } : {}),
       remote: change.remoteAddresses && p.remote.external ? { external: { ...p.remote.external, addresses: change.remoteAddresses } } : p.remote,
       updatedAt: nowIso(),
     }));
@@ -141,7 +121,11 @@ export class PeeringsService {
     const operation = { ...this.newOperation(type, current.id, nowIso()), input: input as Record<string, unknown> | undefined };
     await this.operations.createQueued(operation);
     const moved = await this.transitions.move(current.id, state, { operationId: operation.id, reason: `${type} requested` });
-    if (state === 'DELETING') await this.store.releaseLocks(moved);
+    if (state === 'DELETING')
+      await this.store.releaseLocks(
+        moved,
+        (this.products.for(moved.product).plugin.extraLocks?.(moved) ?? []).map((l) => l.name),
+      );
     await this.queue.enqueue(operation.id);
     return moved;
   }
@@ -167,32 +151,16 @@ export class PeeringsService {
     return { local: local!, remote };
   }
 
-  private productRules(input: CreatePeeringDto, local: Cluster, remote: Cluster | null): FieldError[] {
-    const errors: FieldError[] = [];
-    const external = input.remote.external;
-    if (local.product === 'consul') {
-      if (input.ontap) errors.push({ field: 'ontap', message: 'is only for ONTAP peerings' });
-      if (external?.addresses) errors.push({ field: 'remote.external.addresses', message: 'is only for ONTAP: a Consul token carries the server addresses' });
-      return errors;
-    }
-    if (input.consul) errors.push({ field: 'consul', message: 'is only for Consul peerings' });
-    if (!ONTAP_NAME.test(input.name))
-      errors.push({ field: 'name', message: 'must follow ONTAP cluster-name rules: start with a letter, at most 44 characters' });
-    if (input.name === local.id || input.name === remote?.id) errors.push({ field: 'name', message: 'must differ from the cluster names (ONTAP 4656071)' });
-    if (input.ontap?.passphraseExpiry !== undefined) errors.push(...expiryRules(input.ontap.passphraseExpiry, 'ontap.passphraseExpiry'));
-    if (external?.secret && !external.addresses) {
-      errors.push({ field: 'remote.external.addresses', message: 'is required with a passphrase: ONTAP needs the remote addresses to accept (4656069)' });
-    }
-    const lifs = input.ontap?.localNetwork;
-    if (lifs) {
-      if (lifs.interfaces.length === 0)
-        errors.push({ field: 'ontap.localNetwork.interfaces', message: 'must list at least one local IP address (ONTAP 4656085)' });
-      if (!lifs.netmask) errors.push({ field: 'ontap.localNetwork.netmask', message: 'is required to create intercluster LIFs (ONTAP 4656091)' });
-      if (!lifs.broadcastDomain)
-        errors.push({ field: 'ontap.localNetwork.broadcastDomain', message: 'is required to create intercluster LIFs (ONTAP 4656086)' });
-      if (!lifs.gateway) errors.push({ field: 'ontap.localNetwork.gateway', message: 'is required to create intercluster LIFs (ONTAP 4656096)' });
-    }
-    if (input.ontap?.ipsec) errors.push(...ipsecOptionRules(input.ontap.ipsec, remote !== null));
-    return errors;
+  /** A product's option block on a peering of another product is a mistake worth naming. */
+  private otherProductsOptions(options: Record<string, unknown>, product: string): FieldError[] {
+    return Object.keys(options)
+      .filter((id) => id !== product)
+      .map((id) => ({ field: id, message: `is only for ${this.products.for(id).plugin.title} peerings` }));
   }
+}
+
+/** The body's product option blocks (`ontap`, `consul`...), by registered product id. */
+function productOptions(input: object): Record<string, unknown> {
+  const body = input as Record<string, unknown>;
+  return Object.fromEntries(productIds().flatMap((id) => (body[id] !== undefined ? [[id, body[id]]] : [])));
 }

@@ -1,18 +1,53 @@
-import { Injectable } from '@nestjs/common';
-import type { Product } from '../clusters/cluster.js';
-import { ConsulAdapter } from './consul/consul.adapter.js';
-import { OntapAdapter } from './ontap/ontap.adapter.js';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { GatewayError } from '../common/problem.js';
+import type { HandshakeExtension } from '../orchestration/handshake-extension.js';
+import { productPlugins } from './index.js';
+import type { PostureReader, ProductPlugin } from './product-plugin.js';
 import type { PeeringAdapter } from './port.js';
 
-@Injectable()
-export class AdapterRegistry {
-  private readonly adapters: Record<Product, PeeringAdapter>;
+/** A product's plugin with its Nest providers resolved. */
+export interface RegisteredProduct {
+  plugin: ProductPlugin;
+  adapter: PeeringAdapter;
+  extensions: HandshakeExtension[];
+  posture: PostureReader;
+}
 
-  constructor(consul: ConsulAdapter, ontap: OntapAdapter) {
-    this.adapters = { consul, ontap };
+/**
+ * Hands the product-neutral code the plugin of a product: its adapter, rules, locks, hooks and
+ * posture. The plugins are the ones registered in src/products/index.ts.
+ */
+@Injectable()
+export class ProductRegistry implements OnModuleInit {
+  private readonly products = new Map<string, RegisteredProduct>();
+
+  constructor(private readonly moduleRef: ModuleRef) {}
+
+  onModuleInit(): void {
+    for (const plugin of productPlugins()) {
+      const get = <T>(type: new (...args: never[]) => T): T => this.moduleRef.get(type, { strict: false });
+      this.products.set(plugin.id, {
+        plugin,
+        adapter: get(plugin.adapter),
+        extensions: (plugin.extensions ?? []).map(get),
+        posture: get(plugin.posture),
+      });
+    }
   }
 
-  for(product: Product): PeeringAdapter {
-    return this.adapters[product];
+  /** The product of a stored cluster or peering: always registered (registration refuses unknown products). */
+  for(product: string): RegisteredProduct {
+    const registered = this.products.get(product);
+    if (!registered) throw new GatewayError('internal_error', `product '${product}' is not registered in this gateway`);
+    return registered;
+  }
+
+  adapter(product: string): PeeringAdapter {
+    return this.for(product).adapter;
+  }
+
+  all(): RegisteredProduct[] {
+    return [...this.products.values()];
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { AdapterRegistry } from '../products/product-registry.js';
+import { ProductRegistry } from '../products/product-registry.js';
 import type { NativeSide } from '../products/port.js';
 import { type Cluster } from '../clusters/cluster.js';
 import { ClusterStore } from '../clusters/cluster.store.js';
@@ -36,7 +36,7 @@ export class Reconciler {
     private readonly peerings: PeeringStore,
     private readonly clusters: ClusterStore,
     private readonly operations: OperationStore,
-    private readonly adapters: AdapterRegistry,
+    private readonly products: ProductRegistry,
     private readonly transitions: PeeringTransitions,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -91,7 +91,7 @@ export class Reconciler {
     const cluster: Cluster | null = await this.clusters.get(id);
     if (!cluster) return null;
     try {
-      return await this.adapters.for(cluster.product).readAll(cluster);
+      return await this.products.adapter(cluster.product).readAll(cluster);
     } catch (err) {
       this.logger.warn({ cluster: id, err: (err as Error).message }, 'drift sweep could not read the cluster; its peerings keep their state');
       return null;

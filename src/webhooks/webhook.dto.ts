@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateBy, ValidateNested } from 'class-validator';
-import { PRODUCTS, type Product } from '../clusters/cluster.js';
+import type { Product } from '../clusters/cluster.js';
 import { GATEWAY_EVENT_TYPES, type GatewayEventType } from '../events/gateway-event.js';
 import { DELIVERY_STATUSES, type DeliveryStatus } from './webhook.js';
 import { PageQuery } from '../common/page-query.js';
+import { IsProduct } from '../products/product-property.js';
 
 const EVENT_FILTERS = ['*', ...GATEWAY_EVENT_TYPES];
 
@@ -21,9 +22,8 @@ function IsStringMap(): PropertyDecorator {
 }
 
 export class WebhookFiltersDto {
-  @ApiPropertyOptional({ enum: PRODUCTS, description: 'Only peerings of this product' })
   @IsOptional()
-  @IsIn(PRODUCTS, { message: 'product must be one of: ontap, consul' })
+  @IsProduct({ required: false, description: 'Only peerings of this product' })
   product?: Product;
 
   @ApiPropertyOptional({ example: 'consul-dc1', description: 'Only peerings with this cluster on either side' })

@@ -38,7 +38,6 @@ export class OntapSecurityExtension implements HandshakeExtension {
 
   /** Refuses with 422 naming the cluster and the reason; 503 when a cluster cannot be read. The check's result goes on the peering. */
   async precheck(peering: Peering, clusters: PeeringClusters): Promise<void> {
-    if (peering.product !== 'ontap') return;
     const required = peering.ontap?.requireKeyManager === true;
     const ipsec = Boolean(peering.ontap?.ipsec && clusters.remote);
     if (!required && !ipsec) return;
@@ -65,7 +64,6 @@ export class OntapSecurityExtension implements HandshakeExtension {
   }
 
   async afterEstablished(run: OperationRun, peering: Peering, clusters: PeeringClusters, natives: NativeSide[]): Promise<void> {
-    if (peering.product !== 'ontap') return;
     const encryption = encryptionOf(clusters, natives);
     let ipsec: PeeringSecurity['ipsec'];
     if (peering.ontap?.ipsec && clusters.remote) {
@@ -76,7 +74,7 @@ export class OntapSecurityExtension implements HandshakeExtension {
   }
 
   async beforeTeardown(run: OperationRun, peering: Peering, clusters: PeeringClusters): Promise<void> {
-    if (peering.product !== 'ontap' || !peering.ontap?.ipsec || !clusters.remote) return;
+    if (!peering.ontap?.ipsec || !clusters.remote) return;
     const recorded = new Set((peering.security?.ipsec?.policies ?? []).map((p) => p.uuid));
     const plans = planPolicies(peering, clusters.local, clusters.remote);
     const removed = await run.step(

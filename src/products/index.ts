@@ -1,0 +1,27 @@
+import { consulPlugin } from './consul/consul.plugin.js';
+import { ontapPlugin } from './ontap/ontap.plugin.js';
+import type { ProductPlugin } from './product-plugin.js';
+
+/** The registration: every product the gateway speaks. A new product adds its plugin here. */
+const registered: ProductPlugin[] = [ontapPlugin, consulPlugin];
+
+export function productPlugins(): readonly ProductPlugin[] {
+  return registered;
+}
+
+export function productIds(): string[] {
+  return registered.map((p) => p.id);
+}
+
+export function productPlugin(id: string): ProductPlugin | undefined {
+  return registered.find((p) => p.id === id);
+}
+
+/**
+ * Registers a further product before the gateway starts (a test's product, an extension built
+ * outside this repository): the same as a line in the list above.
+ */
+export function registerProduct(plugin: ProductPlugin): void {
+  if (registered.some((p) => p.id === plugin.id)) return;
+  registered.push(plugin);
+}

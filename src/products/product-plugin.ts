@@ -1,0 +1,83 @@
+import type { Type } from '@nestjs/common';
+import type { Cluster } from '../clusters/cluster.js';
+import type { FieldError } from '../common/problem.js';
+import type { HandshakeExtension } from '../orchestration/handshake-extension.js';
+import type { Peering } from '../peerings/peering.js';
+import type { PeeringAdapter } from './port.js';
+
+/** A cluster registration as the product sees it: credentials and the body's product option blocks. */
+export interface ClusterRegistration {
+  auth: { username?: string; password?: string; token?: string };
+  options: Record<string, unknown>;
+}
+
+/** What a create asks of a product, once its clusters are resolved (remote is null for an external peer). */
+export interface CreateRequest {
+  name: string;
+  local: Cluster;
+  remote: Cluster | null;
+  /** The external peer, when there is one: its secret and addresses as the caller gave them. */
+  external?: { secret?: string; addresses?: string[] };
+  /** The request body's product option blocks, by product id (`{ontap: {...}}`), as validated by the DTOs. */
+  options: Record<string, unknown>;
+}
+
+/** What an update asks of a product: its option block, applied to the peering as it stands. */
+export interface UpdateRequest {
+  peering: Peering;
+  options: Record<string, unknown>;
+}
+
+/** A product's answer to an update: field errors, or what changes on the peering and on the clusters. */
+export interface UpdatePlan {
+  errors: FieldError[];
+  /** The peering's option block for this product after the update. */
+  options?: unknown;
+  rotateSecret?: boolean;
+  remoteAddresses?: string[];
+}
+
+/** A product's view of a cluster's security (key managers, IPsec, ACLs...), read from the cluster now. */
+export interface ClusterPosture {
+  cluster: string;
+  product: string;
+  checkedAt: string;
+}
+
+/**
+ * Everything one product knows, in one place: the gateway's product-neutral code asks the plugin
+ * registered for a peering's product and never names a product itself. A product adds one folder
+ * under src/products/ and one line in src/products/index.ts.
+ */
+export interface ProductPlugin {
+  /** The product id used in the API (`product`, and the name of its option block). */
+  readonly id: string;
+  /** Its name for people, in messages. */
+  readonly title: string;
+  /** The adapter class (a Nest provider) that speaks the product's API. */
+  readonly adapter: Type<PeeringAdapter>;
+  /** Further Nest providers the product needs (security clients, extensions...). */
+  readonly providers?: Type<unknown>[];
+  /** Handshake extensions (Nest providers) run around the handshake for this product's peerings only. */
+  readonly extensions?: Type<HandshakeExtension>[];
+  /** Checks a cluster registration (credentials, product facts) and returns its facts with defaults applied. */
+  registerCluster(input: ClusterRegistration): { errors: FieldError[]; facts?: unknown };
+  /** Checks a create that needs product knowledge, before anything is written or sent. */
+  createRules(request: CreateRequest): FieldError[];
+  /** The peering's stored option block for this product, with defaults applied. */
+  peeringOptions(request: CreateRequest): unknown;
+  /** Checks an update and says what it changes. */
+  planUpdate(request: UpdateRequest): UpdatePlan;
+  /**
+   * Extra uniqueness beyond the peering's name on each managed cluster: lock names (e.g. a cluster
+   * pair that the product peers only once), each with what a conflict tells the caller.
+   */
+  extraLocks?(peering: Peering): { name: string; conflict: (holder: string) => string }[];
+  /** Reads a cluster's security posture (a Nest provider). */
+  readonly posture: Type<PostureReader>;
+}
+
+export interface PostureReader {
+  /** The cluster's security posture; a product with nothing to read may describe it from the registration. */
+  read(cluster: Cluster): Promise<ClusterPosture>;
+}
