@@ -1,20 +1,35 @@
-# The gateway (and, with a different command, the simulators) in one image.
-FROM node:20-bookworm-slim AS build
+# Two images from one build: `gateway` (the default: production code only) and `simulators`
+# (the simulated clusters, for docker-compose and for trying a gateway against them).
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY tsconfig.json tsconfig.build.json tsconfig.production.json ./
 COPY src ./src
 COPY sim ./sim
 COPY bench ./bench
-RUN npm run build && npm prune --omit=dev
+RUN npx tsc -p tsconfig.production.json --outDir /app/out/gateway \
+  && npx tsc -p tsconfig.build.json --outDir /app/out/all \
+  && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:22-bookworm-slim AS simulators
 WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
+COPY --from=build /app/out/all/sim ./dist/sim
+COPY --from=build /app/out/all/src ./dist/src
+COPY sim/ontap/contract ./sim/ontap/contract
+COPY package.json ./
+USER node
+CMD ["node", "dist/sim/main.js"]
+
+FROM node:22-bookworm-slim AS gateway
+WORKDIR /app
+ENV NODE_ENV=production
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/out/gateway ./dist
 COPY package.json ./
 USER node
 EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "dist/src/main.js"]

@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import { LOGGER } from '../common/logger.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
 import { RedisService } from '../redis/redis.service.js';
-import { WebhookFanout } from '../webhooks/webhook-fanout.js';
 import { type DomainEvent, DomainEvents } from './domain-events.js';
 import { type GatewayEvent, type GatewayEventData, type GatewayEventType, toGatewayEvents } from './gateway-event.js';
 
@@ -21,15 +20,14 @@ export interface HistoryItem {
 /**
  * What happened to each peering, oldest first, in a Redis list per peering; the list of a
  * deleted peering expires with its tombstone. Every domain event is turned into the published
- * events here, recorded, and handed to the webhook fan-out, before the work that caused it moves
- * on (DomainEvents awaits its listeners).
+ * events here and recorded before the work that caused it moves on (DomainEvents awaits its
+ * listeners; webhooks subscribe to the same events).
  */
 @Injectable()
 export class EventHistory implements OnModuleInit {
   constructor(
     private readonly redis: RedisService,
     private readonly domainEvents: DomainEvents,
-    private readonly fanout: WebhookFanout,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -43,16 +41,14 @@ export class EventHistory implements OnModuleInit {
   }
 
   /**
-   * Records and fans out (both at once: one round trip when nobody subscribes). The state change
-   * is already written when this runs, so a failure here is logged, not thrown: throwing would
-   * fail the operation without bringing the event back.
+   * The state change is already written when this runs, so a failure here is logged, not thrown:
+   * throwing would fail the operation without bringing the event back.
    */
   private async publish(domainEvent: DomainEvent): Promise<void> {
     const events = toGatewayEvents(domainEvent);
-    const [recorded, fannedOut] = await Promise.allSettled([this.append(events), this.fanout.publish(events)]);
-    const context = { peeringId: events[0].peeringId, types: events.map((e) => e.type) };
-    if (recorded.status === 'rejected') this.logger.error({ ...context, err: (recorded.reason as Error).message }, 'event not recorded in the peering history');
-    if (fannedOut.status === 'rejected') this.logger.error({ ...context, err: (fannedOut.reason as Error).message }, 'event not handed to webhooks');
+    await this.append(events).catch((err: Error) =>
+      this.logger.error({ peeringId: events[0].peeringId, types: events.map((e) => e.type), err: err.message }, 'event not recorded in the peering history'),
+    );
   }
 
   async append(events: GatewayEvent[]): Promise<void> {

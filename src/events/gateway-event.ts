@@ -42,8 +42,19 @@ const ARRIVALS: Partial<Record<PeeringState, GatewayEventType>> = {
   DELETED: 'peering.deleted',
 };
 
-/** The published events of one domain event, in the order subscribers receive them. */
+const published = new WeakMap<DomainEvent, GatewayEvent[]>();
+
+/**
+ * The published events of one domain event, in the order subscribers receive them. Made once per
+ * domain event, so the history and the webhooks name the same event ids.
+ */
 export function toGatewayEvents(event: DomainEvent): GatewayEvent[] {
+  let events = published.get(event);
+  if (!events) published.set(event, (events = makeGatewayEvents(event)));
+  return events;
+}
+
+function makeGatewayEvents(event: DomainEvent): GatewayEvent[] {
   const timestamp = nowIso();
   if (event.kind === 'operation.failed') {
     const data = { peering: event.peering ? toPeeringView(event.peering) : null, operationId: event.operation.id, error: event.error };

@@ -13,7 +13,7 @@ import { isTwoSided, type Peering, type SideStatus } from '../peerings/peering.j
 import { type PeeringChange } from '../peerings/peering-change.js';
 import { PeeringTransitions } from '../peerings/peering-transitions.js';
 import { PeeringStore } from '../peerings/peering.store.js';
-import type { PeeringClusters } from './handshake-extension.js';
+import type { PeeringClusters } from '../products/handshake-extension.js';
 import { OperationRun } from './operation-run.js';
 import { EXPONENTIAL_ROUTE_RETRY, isKind, NotYetError, retryThroughRouteWindow, ROUTE_RETRY, type RouteRetrySchedule } from './retry.js';
 

@@ -1,7 +1,7 @@
 import type { Type } from '@nestjs/common';
 import type { Cluster } from '../clusters/cluster.js';
 import type { FieldError } from '../common/problem.js';
-import type { HandshakeExtension } from '../orchestration/handshake-extension.js';
+import type { HandshakeExtension } from './handshake-extension.js';
 import type { Peering } from '../peerings/peering.js';
 import type { PeeringAdapter } from './port.js';
 

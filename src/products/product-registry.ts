@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { GatewayError } from '../common/problem.js';
-import type { HandshakeExtension } from '../orchestration/handshake-extension.js';
+import type { HandshakeExtension } from './handshake-extension.js';
 import { productPlugins } from './index.js';
 import type { PostureReader, ProductPlugin } from './product-plugin.js';
 import type { PeeringAdapter } from './port.js';

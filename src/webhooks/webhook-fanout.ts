@@ -1,6 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { LOGGER } from '../common/logger.js';
+import { DomainEvents } from '../events/domain-events.js';
 import { newId } from '../common/ids.js';
-import { type GatewayEvent } from '../events/gateway-event.js';
+import { type GatewayEvent, toGatewayEvents } from '../events/gateway-event.js';
 import { DeliveryStore } from './delivery.store.js';
 import { type StoredDelivery, wantsEvent } from './webhook.js';
 import { WebhookQueue } from './webhook-queue.js';
@@ -18,15 +21,30 @@ export function webhookBody(event: GatewayEvent): string {
 /**
  * Turns events into deliveries: one per (matching subscription, event), appended to the FIFO of
  * (subscription, peering). It runs on every state change, so with no subscription it costs one
- * small read.
+ * small read. It subscribes to the domain events: the events module does not know webhooks exist.
  */
 @Injectable()
-export class WebhookFanout {
+export class WebhookFanout implements OnModuleInit {
   constructor(
     private readonly webhooks: WebhookStore,
     private readonly deliveries: DeliveryStore,
     private readonly queue: WebhookQueue,
+    private readonly domainEvents: DomainEvents,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
+
+  /**
+   * The state change is already written when an event comes, so a failure here is logged, not
+   * thrown: throwing would fail the operation without bringing the event back.
+   */
+  onModuleInit(): void {
+    this.domainEvents.subscribe(async (domainEvent) => {
+      const events = toGatewayEvents(domainEvent);
+      await this.publish(events).catch((err: Error) =>
+        this.logger.error({ peeringId: events[0].peeringId, types: events.map((e) => e.type), err: err.message }, 'event not handed to webhooks'),
+      );
+    });
+  }
 
   async publish(events: GatewayEvent[]): Promise<number> {
     const subscriptions = (await this.webhooks.list()).filter((w) => w.enabled);

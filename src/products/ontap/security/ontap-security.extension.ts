@@ -6,8 +6,7 @@ import type { Cluster } from '../../../clusters/cluster.js';
 import { LOGGER } from '../../../common/logger.js';
 import { type FieldError, GatewayError } from '../../../common/problem.js';
 import { nowIso } from '../../../common/time.js';
-import type { HandshakeExtension, PeeringClusters } from '../../../orchestration/handshake-extension.js';
-import type { OperationRun } from '../../../orchestration/operation-run.js';
+import type { HandshakeExtension, PeeringClusters, StepRunner } from '../../handshake-extension.js';
 import type { Peering } from '../../../peerings/peering.js';
 import { PeeringStore } from '../../../peerings/peering.store.js';
 import { type IpsecPolicyRecord, matchesPlan, planPolicies, type PlannedPolicy, policyBody, policyName } from './ipsec-plan.js';
@@ -63,7 +62,7 @@ export class OntapSecurityExtension implements HandshakeExtension {
       peering.security = { ...peering.security, keyManagers: { required: true, checkedAt: nowIso(), local: findings[0], remote: findings[1] ?? null } };
   }
 
-  async afterEstablished(run: OperationRun, peering: Peering, clusters: PeeringClusters, natives: NativeSide[]): Promise<void> {
+  async afterEstablished(run: StepRunner, peering: Peering, clusters: PeeringClusters, natives: NativeSide[]): Promise<void> {
     const encryption = encryptionOf(clusters, natives);
     let ipsec: PeeringSecurity['ipsec'];
     if (peering.ontap?.ipsec && clusters.remote) {
@@ -73,7 +72,7 @@ export class OntapSecurityExtension implements HandshakeExtension {
     await this.record(peering.id, { encryption, ...(ipsec ? { ipsec } : {}) });
   }
 
-  async beforeTeardown(run: OperationRun, peering: Peering, clusters: PeeringClusters): Promise<void> {
+  async beforeTeardown(run: StepRunner, peering: Peering, clusters: PeeringClusters): Promise<void> {
     if (!peering.ontap?.ipsec || !clusters.remote) return;
     const recorded = new Set((peering.security?.ipsec?.policies ?? []).map((p) => p.uuid));
     const plans = planPolicies(peering, clusters.local, clusters.remote);

@@ -1,7 +1,11 @@
-import type { NativeSide } from '../products/port.js';
+import type { NativeSide } from './port.js';
 import type { Cluster } from '../clusters/cluster.js';
 import type { Peering } from '../peerings/peering.js';
-import type { OperationRun } from './operation-run.js';
+
+/** The steps of the running operation: each hook's work is recorded as a named step. */
+export interface StepRunner {
+  step<T>(name: string, work: () => Promise<T>, describe?: (result: T) => string | undefined): Promise<T>;
+}
 
 /** The clusters of a peering, resolved: the remote one is absent for external peers. */
 export interface PeeringClusters {
@@ -21,10 +25,7 @@ export interface HandshakeExtension {
    * In the worker, once both sides are healthy, before the peering is marked ACTIVE; `sides` are
    * the records just read (local first), so an extension need not read them again.
    */
-  afterEstablished?(run: OperationRun, peering: Peering, clusters: PeeringClusters, sides: NativeSide[]): Promise<void>;
+  afterEstablished?(run: StepRunner, peering: Peering, clusters: PeeringClusters, sides: NativeSide[]): Promise<void>;
   /** In the worker, before the sides are removed. */
-  beforeTeardown?(run: OperationRun, peering: Peering, clusters: PeeringClusters): Promise<void>;
+  beforeTeardown?(run: StepRunner, peering: Peering, clusters: PeeringClusters): Promise<void>;
 }
-
-/** Nest injection token for the list of extensions (a factory provider collects them). */
-export const HANDSHAKE_EXTENSIONS = Symbol('HANDSHAKE_EXTENSIONS');

@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { startTopology } from '../../sim/topology.js';
+import { type Cleanup, exitOnStartFailure, runGateway } from '../bootstrap.js';
+import type { CreateClusterDto } from '../clusters/cluster.dto.js';
+import { createLogger } from '../common/logger.js';
+import { validateClusterInputs } from '../config/clusters-file.js';
+import { ConfigError, loadConfig } from '../config/gateway-config.js';
+import { RedisUnavailableError, startPrivateRedis } from './private-redis.js';
+
+/**
+ * The embedded default (`npm start`): a private redis-server under .data/ when REDIS_URL is
+ * unset (installed from Debian's packages if missing), and simulated ONTAP clusters and Consul
+ * datacenters, registered at start. With GATEWAY_SANDBOX=false or a clusters file it runs like
+ * the production entry, still with a private Redis when none is given.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const cleanups: Cleanup[] = [];
+  if (!config.redisUrl) {
+    const redis = await startPrivateRedis(config.dataDir, logger);
+    config.redisUrl = redis.url;
+    cleanups.push(redis.stop);
+  }
+  const clusters: { input: CreateClusterDto; source: 'sandbox' }[] = [];
+  if (config.sandbox && config.role !== 'worker') {
+    const topology = await startTopology({ host: '127.0.0.1' });
+    cleanups.unshift(topology.close);
+    for (const input of await validateClusterInputs(topology.clusters, 'sandbox')) clusters.push({ input, source: 'sandbox' });
+  }
+  const banner = clusters.length ? [`  sandbox:   simulated clusters ${clusters.map((c) => c.input.id).join(', ')}`] : [];
+  await runGateway(config, { logger, clusters, cleanups, banner });
+}
+
+main().catch(exitOnStartFailure((err) => err instanceof ConfigError || err instanceof RedisUnavailableError));
