@@ -1,0 +1,144 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Cluster } from '../clusters/cluster.js';
+import type { ClusterStore } from '../clusters/cluster.store.js';
+import { GatewayError } from '../common/problem.js';
+import type { Operation } from '../operations/operation.js';
+import type { OperationStore } from '../operations/operation.store.js';
+import { productPlugin } from '../products/index.js';
+import type { ProductRegistry, RegisteredProduct } from '../products/product-registry.js';
+import type { OperationQueue } from '../workers/operation-queue.js';
+import type { Peering } from './peering.js';
+import type { CreatePeeringDto, UpdatePeeringDto } from './peering.dto.js';
+import type { PeeringState } from './peering-state.js';
+import type { PeeringTransitions } from './peering-transitions.js';
+import type { ExtraLock, PeeringStore } from './peering.store.js';
+import { PeeringsService } from './peerings.service.js';
+
+/** The use cases with their edges replaced: stores in memory, the queue and the products' hooks recorded. */
+function setUp(clusters: Cluster[]) {
+  const peerings = new Map<string, Peering>();
+  const created: { peering: Peering; operation: Operation; locks: ExtraLock[] }[] = [];
+  const released: { id: string; locks: string[] }[] = [];
+  const enqueued: string[] = [];
+  const moves: { id: string; to: PeeringState }[] = [];
+  const prechecks: string[] = [];
+  const store = {
+    create: async (peering: Peering, operation: Operation, locks: ExtraLock[]) => {
+      created.push({ peering, operation, locks });
+      peerings.set(peering.id, peering);
+    },
+    require: async (id: string) => {
+      const p = peerings.get(id);
+      if (!p) throw GatewayError.notFound('peering', id);
+      return p;
+    },
+    update: async (id: string, change: (p: Peering) => Peering) => {
+      const next = change(peerings.get(id)!);
+      peerings.set(id, next);
+      return next;
+    },
+    releaseLocks: async (peering: Peering, locks: string[]) => void released.push({ id: peering.id, locks }),
+  } as unknown as PeeringStore;
+  const clusterStore = { get: async (id: string) => clusters.find((c) => c.id === id) ?? null } as unknown as ClusterStore;
+  const operations = { createQueued: async () => undefined } as unknown as OperationStore;
+  const transitions = {
+    move: async (id: string, to: PeeringState, patch: { operationId?: string }) => {
+      moves.push({ id, to });
+      const next = { ...peerings.get(id)!, state: to, operationId: patch.operationId ?? peerings.get(id)!.operationId };
+      peerings.set(id, next);
+      return next;
+    },
+  } as unknown as PeeringTransitions;
+  const queue = { enqueue: async (id: string) => void enqueued.push(id) } as unknown as OperationQueue;
+  const products = {
+    for: (id: string): RegisteredProduct => ({
+      plugin: productPlugin(id)!,
+      adapter: {} as RegisteredProduct['adapter'],
+      posture: {} as RegisteredProduct['posture'],
+      extensions: [{ precheck: async (p: Peering) => void prechecks.push(p.name) }],
+    }),
+  } as unknown as ProductRegistry;
+  const service = new PeeringsService(store, clusterStore, operations, transitions, queue, products);
+  return { service, peerings, created, released, enqueued, moves, prechecks };
+}
+
+const ontap = (id: string): Cluster => ({
+  id,
+  product: 'ontap',
+  endpoint: `https://${id}`,
+  auth: { username: 'u', password: 'p' },
+  ontap: { interclusterAddresses: ['10.0.0.1'], ipspace: 'Default' },
+  source: 'api',
+  createdAt: '',
+  updatedAt: '',
+});
+const consul = (id: string): Cluster => ({
+  id,
+  product: 'consul',
+  endpoint: `http://${id}`,
+  auth: { token: 't' },
+  consul: { partition: 'default', serverExternalAddresses: [] },
+  source: 'api',
+  createdAt: '',
+  updatedAt: '',
+});
+
+const body = (input: Partial<CreatePeeringDto>) => ({ name: 'east-west', local: { cluster: 'east' }, remote: { cluster: 'west' }, ...input }) as CreatePeeringDto;
+
+async function refusal(work: Promise<unknown>): Promise<GatewayError> {
+  const err = await work.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(GatewayError);
+  return err as GatewayError;
+}
+
+describe('PeeringsService', () => {
+  it("records a create with its product's options and locks, runs the product's prechecks, then enqueues", async () => {
+    const t = setUp([ontap('east'), ontap('west')]);
+    const view = await t.service.create(body({ labels: { team: 'storage' } }));
+    expect(view).toMatchObject({ state: 'PENDING', product: 'ontap', ontap: { encryption: 'tls_psk' }, labels: { team: 'storage' } });
+    expect(t.prechecks).toEqual(['east-west']);
+    expect(t.created).toHaveLength(1);
+    expect(t.created[0].locks.map((l) => l.name)).toEqual(['pair:east|west']);
+    expect(t.enqueued).toEqual([t.created[0].operation.id]);
+  });
+
+  it('refuses before anything is written: unknown clusters, mixed products, rules of the product, another product’s options', async () => {
+    const t = setUp([ontap('east'), ontap('west'), consul('dc1')]);
+    const unknown = await refusal(t.service.create(body({ remote: { cluster: 'nowhere' } })));
+    expect(unknown.problem.errors).toEqual([{ field: 'remote.cluster', message: "cluster 'nowhere' is not registered" }]);
+    const mixed = await refusal(t.service.create(body({ remote: { cluster: 'dc1' } })));
+    expect(mixed.problem.errors?.[0]).toMatchObject({ field: 'remote.cluster' });
+    const rules = await refusal(t.service.create(body({ name: '9-starts-with-a-digit', consul: {} } as Partial<CreatePeeringDto>)));
+    expect(rules.problem.errors).toEqual([
+      { field: 'consul', message: 'is only for Consul peerings' },
+      { field: 'name', message: 'must follow ONTAP cluster-name rules: start with a letter, at most 44 characters' },
+    ]);
+    expect(t.created).toHaveLength(0);
+    expect(t.enqueued).toHaveLength(0);
+  });
+
+  it('changes labels at once, and starts an update operation only for changes on the clusters', async () => {
+    const t = setUp([consul('dc1'), consul('dc2')]);
+    const created = await t.service.create(body({ local: { cluster: 'dc1' }, remote: { cluster: 'dc2' } }));
+    t.peerings.set(created.id, { ...t.peerings.get(created.id)!, state: 'ACTIVE' });
+    const relabelled = await t.service.update(created.id, { labels: { a: 'b' } } as UpdatePeeringDto);
+    expect(relabelled.labels).toEqual({ a: 'b' });
+    expect(t.enqueued).toHaveLength(1);
+    await t.service.update(created.id, { consul: { rotateToken: true } } as UpdatePeeringDto);
+    expect(t.enqueued).toHaveLength(2);
+    expect(t.moves.at(-1)).toEqual({ id: created.id, to: 'ACTIVE' });
+  });
+
+  it("starts a delete once, freeing the name and the product's locks", async () => {
+    const t = setUp([ontap('east'), ontap('west')]);
+    const created = await t.service.create(body({}));
+    const deleting = await t.service.remove(created.id);
+    expect(deleting.state).toBe('DELETING');
+    expect(t.released).toEqual([{ id: created.id, locks: ['pair:east|west'] }]);
+    await t.service.remove(created.id);
+    expect(t.moves.filter((m) => m.to === 'DELETING')).toHaveLength(1);
+  });
+});
