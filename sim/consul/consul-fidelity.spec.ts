@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { ConsulNetwork, type ConsulSim, consulErrorTexts, consulRpcDescriptions, grpcErrorText, type PeeringView, startConsulSim } from './index.js';
 
-/** Behaviour of the real products that clients must cope with (see /work/shared/docs/products.md, Consul section). */
+/** Behaviour of the real products that clients must cope with (see docs/product-facts.md, Consul section). */
 
 interface Reply {
   status: number;

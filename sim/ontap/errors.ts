@@ -15,8 +15,8 @@ export interface OntapErrorDef {
 const def = (code: string, message: string, status = 400): OntapErrorDef => ({ code, status, message });
 
 /**
- * Every error the simulator answers. The cluster-peer codes and texts are NetApp's (seeds 000/001,
- * POST, PATCH and DELETE tables); the ones in SIMULATOR_ONLY are not in the seeds nor in any public
+ * Every error the simulator answers. The cluster-peer codes and texts are NetApp's (NetApp's cluster-peers reference,
+ * POST, PATCH and DELETE tables); the ones in SIMULATOR_ONLY are not in NetApp's references nor in any public
  * source: the simulator made them up, and gateway code must never depend on them.
  */
 export const ERRORS = {
@@ -81,7 +81,7 @@ export const ERRORS = {
 } as const satisfies Record<string, OntapErrorDef>;
 
 /**
- * Codes the simulator made up: not in seeds 000, 001, 003, 004 (nor the contract copied from
+ * Codes the simulator made up: not in NetApp's references (nor the contract copied from
  * them) and not in any public source. They exist so the simulator can answer situations NetApp
  * documents without a code; gateway code must never key on them.
  */
@@ -101,7 +101,7 @@ export const PEER_CONTACT_FAILURE_CODE = '262224';
 
 /**
  * How a cluster-peer create fails while routes to new intercluster LIFs are still propagating
- * (seed 000, "Additional information on network routes"), and for addresses no cluster owns (the
+ * (NetApp's cluster-peers reference, "Additional information on network routes"), and for addresses no cluster owns (the
  * product cannot tell "not routable yet" from "not there"). No public source names the real
  * answer, so the shape is a setting:
  * - `contact` (default): 400, code 262224, no target, "Failed to contact peer cluster ...".

@@ -52,7 +52,7 @@ export class OntapNetwork {
     if (!this.lifs.has(address)) this.lifs.set(address, { address, ipspace, createdAt, cluster });
   }
 
-  /** True while the LIF's routes are not yet visible outside its cluster (seed 000: 1-5 s in reality). */
+  /** True while the LIF's routes are not yet visible outside its cluster (NetApp's cluster-peers reference: 1-5 s in reality). */
   routesPropagating(lif: InterclusterLif, now: number): boolean {
     return now - lif.createdAt < lif.cluster.settings.routeWindowMs;
   }

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { contractProblems } from './contract/contract.js';
 import { ONTAP_SIM_ERRORS, ONTAP_SIMULATOR_ONLY_CODES, type OntapClusterSim, OntapNetwork, type OntapSimOptions, startOntapCluster } from './index.js';
 
-/** Behaviour of the real product that clients must cope with (see /work/shared/docs/products.md, ONTAP section). */
+/** Behaviour of the real product that clients must cope with (see docs/product-facts.md, ONTAP section). */
 
 const AUTH = `Basic ${Buffer.from('admin:netapp123').toString('base64')}`;
 const EAST = ['10.1.0.11', '10.1.0.12'];

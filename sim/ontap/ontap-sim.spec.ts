@@ -13,7 +13,7 @@ import {
 } from './index.js';
 import { expiryFrom, parseDuration } from './passphrase.js';
 
-// ---- The contract: NetApp's ONTAP 9.6 Swagger definition (a copy of shared/contracts/).
+// ---- The contract: NetApp's ONTAP 9.6 Swagger definition (kept in sim/ontap/contract/).
 
 /** `version` and `peer_applications` are in ONTAP 9.8's cluster_peer, not yet in 9.6's. */
 const PEER_EXTRAS = ['$.version', '$.peer_applications'];
@@ -223,7 +223,7 @@ describe('two-sided create', () => {
   });
 });
 
-describe('POST combinations (seed 000, "Additional information")', () => {
+describe("POST combinations (NetApp's cluster-peers reference, 'Additional information')", () => {
   interface Row {
     title: string;
     body: (ctx: { ipspaceUuid: () => Promise<string> }) => Promise<object> | object;
@@ -258,7 +258,7 @@ describe('POST combinations (seed 000, "Additional information")', () => {
     },
     { title: 'encryption with no authentication (fail)', body: () => ({ encryption: { proposed: 'tls-psk' } }), status: 400, code: '4656070' },
     { title: 'no parameters (fail)', body: () => ({}), status: 400, code: '4656077' },
-    { title: "the seed's dotted keys (OK)", body: () => ({ 'remote.ip_addresses': WEST, 'authentication.passphrase': 'xyz12345' }), status: 201 },
+    { title: "the reference's dotted keys (OK)", body: () => ({ 'remote.ip_addresses': WEST, 'authentication.passphrase': 'xyz12345' }), status: 201 },
   ];
 
   for (const { title, body, status, code } of rows)
@@ -286,7 +286,7 @@ describe('POST combinations (seed 000, "Additional information")', () => {
   });
 });
 
-describe('POST error codes (seed 000)', () => {
+describe("POST error codes (NetApp's cluster-peers reference)", () => {
   type Row = [string, Partial<OntapClusterSpec>, object, number, string];
   const rows: Row[] = [
     ['4656071: the local cluster name as peer name', {}, { ...generated, name: 'ontap-local' }, 400, '4656071'],
@@ -683,7 +683,7 @@ describe('HTTP surface', () => {
   });
 });
 
-describe("the adapter's error table (src/adapters/ontap/error-codes.ts)", () => {
+describe("the adapter's error table (src/products/ontap/error-codes.ts)", () => {
   it('covers every code documented for POST, PATCH and DELETE of cluster peers', () => {
     const documented = [
       ...documentedCodes('/cluster/peers', 'post'),

@@ -4,7 +4,7 @@ import { ERRORS, ontapError } from './errors.js';
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
-/** The default lifetime of a passphrase (seed 000: "The default is 1 hour"). */
+/** The default lifetime of a passphrase (NetApp's cluster-peers reference: "The default is 1 hour"). */
 const DEFAULT_EXPIRY_MS = HOUR_MS;
 /** "Expiration time must not be greater than seven days into the future." */
 const MAX_EXPIRY_MS = 7 * DAY_MS;

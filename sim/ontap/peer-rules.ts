@@ -71,7 +71,7 @@ export function parseCreate(cluster: OntapCluster, body: Json, now: number): Cre
   const passphrase = optionalString(auth, 'passphrase', 'authentication.passphrase');
   const generate = optionalBoolean(auth, 'generate_passphrase', 'authentication.generate_passphrase');
 
-  // The valid and invalid combinations of seed 000, "Additional information".
+  // The valid and invalid combinations of NetApp's cluster-peers reference, "Additional information".
   if (passphrase !== undefined && generate) throw ontapError(ERRORS.passphraseOrGenerate, { target: 'authentication' });
   if (passphrase !== undefined && !remoteAddresses) throw ontapError(ERRORS.passphraseWithoutRemote, { target: 'remote.ip_addresses' });
   if (passphrase === undefined && !generate) {
@@ -179,7 +179,7 @@ function createEncryption(cluster: OntapCluster, encryption: Json | undefined): 
   return proposed;
 }
 
-/** The contract's enum is none|tls_psk; the seed's prose writes tls-psk: both are accepted. */
+/** The contract's enum is none|tls_psk; NetApp's prose writes tls-psk: both are accepted. */
 function protocol(value: unknown): EncryptionProtocol {
   if (value === 'none') return 'none';
   if (value === 'tls_psk' || value === 'tls-psk') return 'tls_psk';
@@ -214,7 +214,7 @@ function requireIpspace(cluster: OntapCluster, body: Json, createsLifs: boolean,
   return ipspace;
 }
 
-/** `local_network`: each missing part has its own code (seed 000, POST table). */
+/** `local_network`: each missing part has its own code (NetApp's cluster-peers reference, POST table). */
 function localLifAddresses(cluster: OntapCluster, network: Json, ipspace: Ipspace): string[] {
   if (cluster.nodes === 0) throw ontapError(ERRORS.noNodes);
   if (network.interfaces === undefined) throw ontapError(ERRORS.lifNeedsAddresses, { target: 'local_network.interfaces' });

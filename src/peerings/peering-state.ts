@@ -4,7 +4,7 @@ export const PEERING_STATES = ['PENDING', 'ESTABLISHING', 'ACTIVE', 'DEGRADED', 
 export type PeeringState = (typeof PEERING_STATES)[number];
 
 /**
- * The unified state machine (design.md). FAILED is terminal until someone acts: a delete, or a
+ * The unified state machine (docs/architecture.md). FAILED is terminal until someone acts: a delete, or a
  * sync/update that starts establishing again. DELETED is a tombstone and never moves.
  */
 const TRANSITIONS: Record<PeeringState, readonly PeeringState[]> = {

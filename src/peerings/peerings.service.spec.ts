@@ -83,7 +83,8 @@ const consul = (id: string): Cluster => ({
   updatedAt: '',
 });
 
-const body = (input: Partial<CreatePeeringDto>) => ({ name: 'east-west', local: { cluster: 'east' }, remote: { cluster: 'west' }, ...input }) as CreatePeeringDto;
+const body = (input: Partial<CreatePeeringDto>) =>
+  ({ name: 'east-west', local: { cluster: 'east' }, remote: { cluster: 'west' }, ...input }) as CreatePeeringDto;
 
 async function refusal(work: Promise<unknown>): Promise<GatewayError> {
   const err = await work.then(

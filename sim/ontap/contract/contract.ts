@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 
 /**
- * NetApp's published ONTAP 9.6 REST definition (Swagger 2.0, a copy of shared/contracts/), and a
+ * NetApp's published ONTAP 9.6 REST definition (Swagger 2.0, kept in sim/ontap/contract/), and a
  * check of a JSON answer against one of its definitions, for the simulator suites.
  */
 export type Schema = { $ref?: string; type?: string; enum?: unknown[]; properties?: Record<string, Schema>; items?: Schema; description?: string };

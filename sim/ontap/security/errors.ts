@@ -3,7 +3,7 @@ import type { OntapErrorDef } from '../errors.js';
 const def = (code: string, message: string, status = 400): OntapErrorDef => ({ code, status, message });
 
 /**
- * The errors of `/api/security/key-managers` (seed 003: the POST, PATCH and DELETE tables, and
+ * The errors of `/api/security/key-managers` (NetApp's key-managers reference: the POST, PATCH and DELETE tables, and
  * the 9.6 contract's key-server tables), with NetApp's codes and wording. The simulator answers
  * each one under the condition that causes it; the few it cannot cause are listed too, so a
  * test can inject them with `/_sim/fail-next` and the gateway's table can be checked against this.
@@ -111,11 +111,11 @@ export const KM_ERRORS = {
   missingUsername: def('65536845', 'Missing username.'),
   missingPassword: def('65536846', 'Missing password.'),
 
-  // Not in the seeds: ONTAP's answer for an SVM that does not exist.
+  // Not in NetApp's references: ONTAP's answer for an SVM that does not exist.
   svmNotFound: def('2621462', 'SVM "{svm}" does not exist.', 404),
 } as const satisfies Record<string, OntapErrorDef>;
 
-/** The errors of `/api/security/ipsec/policies` (seed 004: the POST, PATCH and DELETE tables). */
+/** The errors of `/api/security/ipsec/policies` (NetApp's IPsec-policies reference: the POST, PATCH and DELETE tables). */
 export const IPSEC_ERRORS = {
   purgeFailed: def('66257096', 'Internal error. Failed to purge connections associated with the IPsec policy.', 500),
   updateFailed: def('66257097', 'Internal error. Failed to update the IPsec policy.', 500),

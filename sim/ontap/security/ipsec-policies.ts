@@ -6,7 +6,7 @@ import { type Json, allowOnly, optionalBoolean, optionalEnum, optionalObject, op
 import type { Endpoint, IpsecAction, IpsecAuthentication, IpsecPolicy, SecurityState, Svm } from './state.js';
 
 /**
- * `/api/security/ipsec/policies` (seed 004): every documented rule, checked in the order that
+ * `/api/security/ipsec/policies` (NetApp's IPsec-policies reference): every documented rule, checked in the order that
  * decides which code a request with several faults gets, and the records as GET shows them
  * (`secret_key` is write-only: never shown).
  */
@@ -352,7 +352,7 @@ function parseProtocol(text: string | undefined): string {
   throw ontapError(ERRORS.invalidValue, { target: 'protocol', detail: `"${text}" is not tcp, udp, any or an IP protocol number.` });
 }
 
-/** The subnet rules of seed 004: the ANY wildcard (0.0.0.0/0, ::/0), non-zero local subnet, ports, ESP in UDP. */
+/** The subnet rules of NetApp's IPsec-policies reference: the ANY wildcard (0.0.0.0/0, ::/0), non-zero local subnet, ports, ESP in UDP. */
 function checkSubnets(local: Endpoint, remote: Endpoint, action: IpsecAction): void {
   if (isZero(local.address) && local.netmask === 0) throw ontapError(IPSEC_ERRORS.localNonZero, { target: 'local_endpoint' });
   for (const [endpoint, target] of [

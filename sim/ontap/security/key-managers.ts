@@ -5,7 +5,7 @@ import { type Json, allowOnly, array, askedFields, object, optionalBoolean, opti
 import type { Certificate, KeyManager, KeyServer, SecurityState, Svm } from './state.js';
 
 /**
- * `/api/security/key-managers` and its `key-servers` (seed 003, and the 9.6 contract for the
+ * `/api/security/key-managers` and its `key-servers` (NetApp's key-managers reference, and the 9.6 contract for the
  * key-server tables): the checks ONTAP makes, in the order that decides which code a request
  * with several faults gets, and the records as GET shows them.
  */
@@ -20,7 +20,7 @@ const DEFAULT_TIMEOUT_S = 25;
 /** "The cluster password of length 32-256 ASCII characters." */
 const PASSPHRASE = /^[\x20-\x7e]{32,256}$/;
 
-/** What a manager reads when nothing needs doing (seed 003's example of `status`). */
+/** What a manager reads when nothing needs doing (the example of `status` in NetApp's key-managers reference). */
 export const STATUS_OK = { code: 65537200, message: 'No action needed at this time.' };
 /** Seed 003's example status of an onboard manager whose MetroCluster partner is not synchronized. */
 export const STATUS_METROCLUSTER_SYNC = {
@@ -82,9 +82,9 @@ export function keyServerView(km: KeyManager, server: KeyServer): Json {
 }
 
 /**
- * "Returns 0 if the setup is complete" says the definition; the seed's example of a manager
+ * "Returns 0 if the setup is complete" says the definition; the reference's example of a manager
  * that needs nothing reads 65537200, which is what the simulator answers. An onboard manager
- * in a MetroCluster whose partner has none reads seed 003's 346758; an external manager none
+ * in a MetroCluster whose partner has none reads 346758 (NetApp's key-managers reference); an external manager none
  * of whose servers answers reads 66060341.
  */
 export function keyManagerStatus(state: SecurityState, km: KeyManager): { code: number; message: string } {

@@ -4,7 +4,7 @@ import { SECURITY_ERROR_CODES } from '../../../src/products/ontap/security/secur
 import { type OntapClusterSim, type OntapClusterSpec, OntapNetwork, startOntapCluster } from '../index.js';
 import { IPSEC_ERRORS, KM_ERRORS } from './errors.js';
 
-// ---- The 9.6 contract's key-manager definitions (a copy of shared/contracts/).
+// ---- The 9.6 contract's key-manager definitions (kept in sim/ontap/contract/).
 
 /** Seed 003 is ONTAP 9.7's page: these came after the 9.6 contract. */
 const KM_97_EXTRAS = ['$.status', '$.volume_encryption', '$.is_default_data_at_rest_encryption_disabled', '$.onboard.key_backup'];
@@ -234,7 +234,7 @@ describe('/api/security/key-managers', () => {
     );
     expectCode(await call(sim, 'POST', '/api/security/key-managers', await externalBody('svm1')), KM_ERRORS.multitenantMetroCluster.code);
 
-    // Onboard on this site while the partner has none: it works, and reads seed 003's MetroCluster status.
+    // Onboard on this site while the partner has none: it works, and reads the MetroCluster status of NetApp's key-managers reference.
     const uuid = created(await call(sim, 'POST', '/api/security/key-managers', { onboard: { passphrase: PASSPHRASE } }));
     expect((await call(sim, 'GET', `/api/security/key-managers/${uuid}?fields=status`)).body.status.code).toBe(346758);
     await call(sim, 'DELETE', `/api/security/key-managers/${uuid}`);
@@ -560,7 +560,7 @@ describe('/api/svm/svms and the cluster spec', () => {
   });
 });
 
-describe("the gateway's security error table (src/security/security-error-codes.ts)", () => {
+describe("the gateway's security error table (src/products/ontap/security/security-error-codes.ts)", () => {
   it('covers every code the simulator answers for key managers and IPsec policies', () => {
     expect([...Object.values(KM_ERRORS), ...Object.values(IPSEC_ERRORS)].filter(({ code }) => !SECURITY_ERROR_CODES[code]).map(({ code }) => code)).toEqual([]);
   });

@@ -3,7 +3,7 @@ import type { OntapCluster } from '../cluster.js';
 
 /**
  * The security configuration of one simulated cluster: its SVMs, installed certificates, key
- * managers (seed 003) and IPsec policies (seed 004). The peer records stay in OntapCluster; this
+ * managers (NetApp's key-managers reference) and IPsec policies (NetApp's IPsec-policies reference). The peer records stay in OntapCluster; this
  * holds what /api/security and /api/svm read and change.
  */
 

@@ -4,7 +4,7 @@ import { KEY_MANAGER_ERROR_CODES, KEY_MANAGER_STATUS_OK } from './security-error
 
 /**
  * Whether a cluster has a working key manager for data at rest: one at cluster scope whose
- * `status.code` says nothing needs doing (seed 003: 0 when the setup is complete, 65537200 in its
+ * `status.code` says nothing needs doing (NetApp's key-managers reference: 0 when the setup is complete, 65537200 in its
  * example) and, when external, with at least one key server every node can reach. Without
  * `status` (ONTAP before 9.7), an enabled onboard manager or an external one with servers counts.
  */

@@ -5,7 +5,7 @@ import type { Cluster } from '../../../clusters/cluster.js';
 import { IPSEC_RECORD_FIELDS, type IpsecPolicyRecord } from './ipsec-plan.js';
 import { classifySecurityError } from './security-errors.js';
 
-/** A key manager as the gateway reads it (seed 003); `key_backup` is never asked for. */
+/** A key manager as the gateway reads it (NetApp's key-managers reference); `key_backup` is never asked for. */
 export interface KeyManagerRecord {
   uuid: string;
   scope?: 'cluster' | 'svm';
@@ -15,7 +15,7 @@ export interface KeyManagerRecord {
   status?: { code?: number; message?: string };
 }
 
-/** The expensive `status` and `connectivity` come only when named (seed 003, "Expensive properties"). */
+/** The expensive `status` and `connectivity` come only when named (NetApp's key-managers reference, "Expensive properties"). */
 const KEY_MANAGER_FIELDS = 'scope,svm,onboard.enabled,external.servers.server,external.servers.connectivity,status.code,status.message';
 
 /**

@@ -3,13 +3,13 @@ import { ERROR_CODES } from '../../../common/problem.js';
 
 /**
  * What each documented ONTAP code of the security APIs means for the gateway, as
- * src/adapters/ontap/error-codes.ts does for cluster peers. Sources: seed 004 (IPsec policies:
- * POST, PATCH, DELETE tables), seed 003 (key managers: POST, PATCH, DELETE tables) and the 9.6
+ * src/products/ontap/error-codes.ts does for cluster peers. Sources: NetApp's IPsec-policies reference (IPsec policies:
+ * POST, PATCH, DELETE tables), NetApp's key-managers reference (key managers: POST, PATCH, DELETE tables) and the 9.6
  * contract's key-server tables.
  *
  * The gateway creates and deletes IPsec policies, so their codes are failures it meets. It only
  * reads key managers; their codes are here because a manager's `status.code` uses the same
- * numbers (seed 003: "Code corresponding to the status message") and the key-manager check
+ * numbers (NetApp's key-managers reference: "Code corresponding to the status message") and the key-manager check
  * explains a manager that is not working with this table.
  */
 
@@ -22,7 +22,7 @@ const GATEWAY_KEY = 'The cluster refused the pre-shared key the gateway generate
 const GATEWAY_AUTH = 'The cluster refused the authentication of the policy the gateway sent (ESP with a pre-shared key); this is a gateway defect, report it.';
 
 export const IPSEC_ERROR_CODES: Record<string, OntapErrorInfo> = {
-  // POST /security/ipsec/policies (seed 004).
+  // POST /security/ipsec/policies (NetApp's IPsec-policies reference).
   '66257099': info('validation_failed', 'Only one protocol can be given for an IPsec policy: tcp, udp, any or one protocol number.'),
   '66257100': info('validation_failed', 'Only one local port can be given for an IPsec policy.'),
   '66257101': info('validation_failed', 'Only one remote port can be given for an IPsec policy.'),
@@ -73,16 +73,16 @@ export const IPSEC_ERROR_CODES: Record<string, OntapErrorInfo> = {
   '66257205': info('precondition_failed', 'The SVM is not in the IPspace given.'),
   '66257305': info('validation_failed', 'The certificate uuid and name given do not match.'),
   '66257396': info('precondition_failed', 'IPsec is not supported for the admin SVM of a MetroCluster: name a data SVM.'),
-  // PATCH /security/ipsec/policies/{uuid} (seed 004): the codes not already above.
+  // PATCH /security/ipsec/policies/{uuid} (NetApp's IPsec-policies reference): the codes not already above.
   '66257097': INTERNAL('ONTAP failed to update the IPsec policy.'),
-  // DELETE /security/ipsec/policies/{uuid} (seed 004).
+  // DELETE /security/ipsec/policies/{uuid} (NetApp's IPsec-policies reference).
   '66257096': INTERNAL('ONTAP failed to purge the connections of the IPsec policy being deleted.'),
 };
 
 const KMS_CONNECTION = 'The cluster cannot set up a secure connection to its key servers';
 
 export const KEY_MANAGER_ERROR_CODES: Record<string, OntapErrorInfo> = {
-  // POST /security/key-managers (seed 003).
+  // POST /security/key-managers (NetApp's key-managers reference).
   '65536038': info('validation_failed', 'A key manager can have at most 4 active key servers.'),
   '65536214': INTERNAL('ONTAP failed to generate the cluster key encryption key.'),
   '65536216': INTERNAL('ONTAP failed to add the cluster key encryption key.'),
@@ -124,7 +124,7 @@ export const KEY_MANAGER_ERROR_CODES: Record<string, OntapErrorInfo> = {
   '66060339': info('precondition_failed', `${KMS_CONNECTION}: the client certificate is wrong. Install the right one.`),
   '66060340': info('upstream_unavailable', `${KMS_CONNECTION} (Cryptsoft error). Retried later.`, 'backoff'),
   '66060341': info('precondition_failed', `${KMS_CONNECTION}: the network does not let the nodes reach them. Check routes and firewalls to the key servers.`),
-  // PATCH /security/key-managers/{uuid} (seed 003).
+  // PATCH /security/key-managers/{uuid} (NetApp's key-managers reference).
   '65536139': info('validation_failed', 'The existing passphrase does not match the configured one.'),
   '65536150': info('validation_failed', 'The new passphrase is the same as the old one.'),
   '65536404': info('validation_failed', 'The passphrase does not have an accepted length.'),
@@ -137,7 +137,7 @@ export const KEY_MANAGER_ERROR_CODES: Record<string, OntapErrorInfo> = {
   '65536917': info('validation_failed', 'Changing the onboard passphrase needs both the new and the existing passphrase.'),
   '65537242': info('validation_failed', 'Synchronizing the onboard key manager by PATCH needs the existing passphrase.'),
   '65537243': info('validation_failed', 'Synchronizing the onboard key manager by PATCH takes no new passphrase.'),
-  // DELETE /security/key-managers/{uuid} (seed 003).
+  // DELETE /security/key-managers/{uuid} (NetApp's key-managers reference).
   '65536208': INTERNAL('ONTAP failed to delete the SVM key id.'),
   '65536233': INTERNAL('ONTAP failed to delete the km_wrapped_kdb key database.'),
   '65536234': INTERNAL('ONTAP failed to delete the cluster_kdb key database.'),
@@ -162,10 +162,10 @@ export const KEY_MANAGER_ERROR_CODES: Record<string, OntapErrorInfo> = {
   ),
 };
 
-/** Not in the seeds: ONTAP's answer for an SVM that does not exist. */
+/** Not in NetApp's references: ONTAP's answer for an SVM that does not exist. */
 const SVM_NOT_FOUND = { '2621462': info('precondition_failed', 'The SVM named does not exist on the cluster.') };
 
 export const SECURITY_ERROR_CODES: Record<string, OntapErrorInfo> = { ...KEY_MANAGER_ERROR_CODES, ...IPSEC_ERROR_CODES, ...SVM_NOT_FOUND };
 
-/** The status codes of a key manager that needs nothing: 0 by the definition, 65537200 in seed 003's example. */
+/** The status codes of a key manager that needs nothing: 0 by the definition, 65537200 in the example of NetApp's key-managers reference. */
 export const KEY_MANAGER_STATUS_OK = new Set([0, 65537200]);
