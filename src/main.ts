@@ -6,6 +6,7 @@ import { createLogger } from './common/logger.js';
 import { loadClustersFile, validateClusterInputs } from './config/clusters-file.js';
 import { ConfigError, type GatewayConfig, loadConfig } from './config/gateway-config.js';
 import { type RunningGateway, startGateway } from './gateway.js';
+import { sandboxEncryptionKey } from './sandbox/encryption-key.js';
 import { RedisUnavailableError, startPrivateRedis } from './sandbox/private-redis.js';
 
 type Cleanup = () => Promise<void>;
@@ -28,6 +29,13 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger: Logger = createLogger(config.logLevel);
   const cleanups: Cleanup[] = [];
+
+  // loadConfig requires the key outside the sandbox; the sandbox keeps its own under dataDir.
+  if (!config.encryptionKey) {
+    const { key, path, generated } = sandboxEncryptionKey(config.dataDir);
+    config.encryptionKey = key;
+    logger.info({ path }, generated ? 'sandbox encryption key generated' : 'sandbox encryption key read');
+  }
 
   if (!config.redisUrl) {
     const redis = await startPrivateRedis(config.dataDir, logger);
