@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +55,7 @@ export async function startBenchGateway(simEnv: Record<string, string> = {}, env
     GATEWAY_REDIS_PREFIX: `bench${Math.random().toString(36).slice(2, 8)}`,
     GATEWAY_ADMIN_TOKEN: 'bench',
     GATEWAY_SANDBOX: 'false',
+    GATEWAY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',

@@ -7,8 +7,10 @@ import { BearerGuard } from './auth/bearer.guard.js';
 import { ClusterStore } from './clusters/cluster.store.js';
 import { ClustersController } from './clusters/clusters.controller.js';
 import { ClustersService } from './clusters/clusters.service.js';
+import { ClusterEndpointPolicy } from './clusters/endpoint-policy.js';
 import { LOGGER } from './common/logger.js';
 import { ProblemFilter } from './common/problem.filter.js';
+import { SecretCipher } from './common/secret-cipher.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway-config.js';
 import { DomainEvents } from './events/domain-events.js';
 import { EventHistory } from './events/event-history.js';
@@ -26,6 +28,7 @@ import { PeeringsController } from './peerings/peerings.controller.js';
 import { PeeringsService } from './peerings/peerings.service.js';
 import { RedisModule } from './redis/redis.module.js';
 import { ProductsModule } from './products/products.module.js';
+import { SecretReseal } from './secrets/secret-reseal.js';
 import { OperationProcessor } from './workers/operation.processor.js';
 import { OperationQueue } from './workers/operation-queue.js';
 import { WorkerHost } from './workers/worker-host.js';
@@ -60,6 +63,10 @@ export class AppModule {
         { provide: APP_GUARD, useClass: BearerGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         DomainEvents,
+        // Secrets kept in Redis are sealed (src/common/secret-cipher.ts); cluster endpoints vetted.
+        SecretCipher,
+        SecretReseal,
+        ClusterEndpointPolicy,
         ClusterStore,
         ClustersService,
         PeeringStore,

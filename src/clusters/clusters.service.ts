@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { RefusedUrlError } from '../common/address-policy.js';
 import { type FieldError, GatewayError } from '../common/problem.js';
 import { nowIso } from '../common/time.js';
 import { type Cluster, toClusterView, type ClusterView } from './cluster.js';
 import { CreateClusterDto } from './cluster.dto.js';
 import { ClusterStore } from './cluster.store.js';
 import { productIds, productPlugin } from '../products/index.js';
+import { ClusterEndpointPolicy } from './endpoint-policy.js';
 
 /** The product's rules for a registration, and its facts with defaults; another product's block is refused. */
 export function productFacts(input: CreateClusterDto): { errors: FieldError[]; facts?: unknown } {
@@ -20,10 +22,15 @@ export function productFacts(input: CreateClusterDto): { errors: FieldError[]; f
 
 @Injectable()
 export class ClustersService {
-  constructor(private readonly store: ClusterStore) {}
+  constructor(
+    private readonly store: ClusterStore,
+    private readonly policy: ClusterEndpointPolicy,
+  ) {}
 
   toCluster(input: CreateClusterDto, source: Cluster['source'], existing?: Cluster | null): Cluster {
     const { errors, facts } = productFacts(input);
+    const endpointError = this.endpointRule(() => this.policy.parse(input.endpoint));
+    if (endpointError) errors.unshift(endpointError);
     if (errors.length) throw new GatewayError('validation_failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
     const now = nowIso();
     return {
@@ -39,8 +46,26 @@ export class ClustersService {
     };
   }
 
+  /** The endpoint policy's refusal as a field error (never echoing the URL: it may hold credentials). */
+  private endpointRule(check: () => unknown): FieldError | null {
+    try {
+      check();
+      return null;
+    } catch (err) {
+      if (err instanceof RefusedUrlError) return { field: 'endpoint', message: err.message };
+      throw err;
+    }
+  }
+
   async create(input: CreateClusterDto): Promise<ClusterView> {
     const cluster = this.toCluster(input, 'api');
+    // The name's addresses now as well (every connection checks them again).
+    try {
+      await this.policy.vet(cluster.endpoint, 'allow');
+    } catch (err) {
+      if (err instanceof RefusedUrlError) throw GatewayError.validation('endpoint', err.message);
+      throw err;
+    }
     if (await this.store.get(cluster.id)) throw new GatewayError('conflict', `cluster '${cluster.id}' is already registered`);
     await this.store.save(cluster);
     return toClusterView(cluster);

@@ -45,6 +45,14 @@ export interface GatewayConfig {
   webhookTimeoutMs: number;
   /** Webhooks: hostnames and CIDRs allowed even in link-local and cloud metadata ranges. */
   webhookAllow: string[];
+  /** Cluster endpoints: hostnames and CIDRs allowed even in link-local and cloud metadata ranges. */
+  clusterAllow: string[];
+  /**
+   * AES-256 keys for the secrets kept at rest (src/common/secret-cipher.ts): the current one
+   * encrypts, either decrypts. Unset only in sandbox mode, where main.ts fills it from `dataDir`.
+   */
+  encryptionKey?: Buffer;
+  encryptionKeyPrevious?: Buffer;
   /** Webhooks: how long the previous secret keeps signing after a rotation. */
   webhookRotationGraceMs: number;
   /** Webhooks: deliveries in flight at once, per worker process. */
@@ -97,6 +105,15 @@ function hostsAndCidrs(env: NodeJS.ProcessEnv, name: string): string[] {
   return entries;
 }
 
+/** 32 bytes, base64 (standard or URL-safe); checked here so a bad key fails at start, not at the first secret. */
+function encryptionKey(env: NodeJS.ProcessEnv, name: string): Buffer | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const key = /^[A-Za-z0-9+/_-]+={0,2}$/.test(raw) ? Buffer.from(raw, 'base64') : Buffer.alloc(0);
+  if (key.length !== 32) throw new ConfigError(`${name} must be 32 bytes in base64 (e.g. openssl rand -base64 32), got ${key.length} bytes`);
+  return key;
+}
+
 function routeRetry(raw: string | undefined): 'steady' | 'exponential' {
   if (raw === undefined || raw === '' || raw === 'steady') return 'steady';
   if (raw === 'exponential') return 'exponential';
@@ -110,6 +127,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   const sandbox = bool(env, 'GATEWAY_SANDBOX') ?? !clustersFile;
   const adminToken = env.GATEWAY_ADMIN_TOKEN || undefined;
   if (!adminToken && !sandbox) throw new ConfigError('GATEWAY_ADMIN_TOKEN is required outside sandbox mode');
+  const key = encryptionKey(env, 'GATEWAY_ENCRYPTION_KEY');
+  const previousKey = encryptionKey(env, 'GATEWAY_ENCRYPTION_KEY_PREVIOUS');
+  if (!key && previousKey) throw new ConfigError('GATEWAY_ENCRYPTION_KEY_PREVIOUS is set without GATEWAY_ENCRYPTION_KEY: set the new key too');
+  if (!key && !sandbox) {
+    throw new ConfigError(
+      'GATEWAY_ENCRYPTION_KEY is required outside sandbox mode: 32 bytes in base64 (e.g. openssl rand -base64 32); it encrypts the cluster credentials and other secrets kept in Redis',
+    );
+  }
   return {
     port: int(env, 'PORT', 8080),
     host: env.HOST ?? '0.0.0.0',
@@ -135,6 +160,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     webhookRetryScheduleMs: durations(env, 'GATEWAY_WEBHOOK_RETRY_SCHEDULE', '5s,5m,30m,2h,5h,10h,10h,14h,14h,16h'),
     webhookTimeoutMs: int(env, 'GATEWAY_WEBHOOK_TIMEOUT_MS', 15_000, 1),
     webhookAllow: hostsAndCidrs(env, 'GATEWAY_WEBHOOK_ALLOW'),
+    clusterAllow: hostsAndCidrs(env, 'GATEWAY_CLUSTER_ALLOW'),
+    encryptionKey: key,
+    encryptionKeyPrevious: previousKey,
     webhookRotationGraceMs: int(env, 'GATEWAY_WEBHOOK_ROTATION_GRACE_MS', 24 * 3_600_000, 0),
     webhookConcurrency: int(env, 'GATEWAY_WEBHOOK_CONCURRENCY', 32, 1),
     logLevel: env.LOG_LEVEL ?? 'info',

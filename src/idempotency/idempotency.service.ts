@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { GatewayError } from '../common/problem.js';
+import { SecretCipher } from '../common/secret-cipher.js';
 import { RedisService } from '../redis/redis.service.js';
 
 /** How long an Idempotency-Key and its first answer are kept. */
@@ -14,6 +15,9 @@ export interface StoredAnswer {
 
 interface Entry {
   fingerprint: string;
+  /** The first answer, sealed: it may carry a secret shown once (a webhook's signing secret). */
+  sealed?: string;
+  /** The first answer as written before answers were sealed. */
   answer?: StoredAnswer;
 }
 
@@ -35,7 +39,10 @@ function canonical(value: unknown): string {
  */
 @Injectable()
 export class IdempotencyService {
-  constructor(private readonly redis: RedisService) {}
+  constructor(
+    private readonly redis: RedisService,
+    private readonly cipher: SecretCipher,
+  ) {}
 
   private key(idempotencyKey: string): string {
     return this.redis.key('idem', createHash('sha256').update(idempotencyKey).digest('hex'));
@@ -58,12 +65,15 @@ export class IdempotencyService {
     if (entry.fingerprint !== fingerprint) {
       throw new GatewayError('idempotency_key_reused', 'this Idempotency-Key was first used with another request; use a new key for a new request');
     }
+    if (entry.sealed) return JSON.parse(this.cipher.open(entry.sealed, key)) as StoredAnswer;
     if (!entry.answer) throw new GatewayError('idempotency_key_in_use', 'the first request with this Idempotency-Key is still being answered; retry shortly');
     return entry.answer;
   }
 
   async complete(idempotencyKey: string, fingerprint: string, answer: StoredAnswer): Promise<void> {
-    await this.redis.client.set(this.key(idempotencyKey), JSON.stringify({ fingerprint, answer } satisfies Entry), 'EX', IDEMPOTENCY_TTL_SECONDS);
+    const key = this.key(idempotencyKey);
+    const sealed = this.cipher.seal(JSON.stringify(answer), key);
+    await this.redis.client.set(key, JSON.stringify({ fingerprint, sealed } satisfies Entry), 'EX', IDEMPOTENCY_TTL_SECONDS);
   }
 
   /** The request failed before it was accepted: the key is free for a retry. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { GatewayError } from '../common/problem.js';
+import { SecretCipher } from '../common/secret-cipher.js';
 import { nowIso } from '../common/time.js';
 import { RedisService } from '../redis/redis.service.js';
 import { type Operation } from './operation.js';
@@ -12,7 +13,10 @@ const FINISHED_OPERATION_TTL_SECONDS = 7 * 24 * 3600;
  */
 @Injectable()
 export class OperationStore {
-  constructor(private readonly redis: RedisService) {}
+  constructor(
+    private readonly redis: RedisService,
+    private readonly cipher: SecretCipher,
+  ) {}
 
   private key(id: string): string {
     return this.redis.key('operation', id);
@@ -73,15 +77,15 @@ export class OperationStore {
   }
 
   /**
-   * A one-sided offer's secret, kept until its first read. It is the only secret the gateway
-   * ever hands back, and only once.
+   * A one-sided offer's secret, kept (sealed) until its first read, which deletes it. It is the
+   * only secret the gateway ever hands back, and only once.
    */
   async keepSecretOnce(id: string, secret: { value: string; expiresAt?: string }, ttlSeconds: number): Promise<void> {
-    await this.redis.client.set(this.secretKey(id), JSON.stringify(secret), 'EX', ttlSeconds);
+    await this.redis.client.set(this.secretKey(id), this.cipher.seal(JSON.stringify(secret), `operation-secret:${id}`), 'EX', ttlSeconds);
   }
 
   async takeSecret(id: string): Promise<{ value: string; expiresAt?: string } | null> {
     const raw = await this.redis.client.getdel(this.secretKey(id));
-    return raw ? JSON.parse(raw) : null;
+    return raw ? JSON.parse(this.cipher.openStored(raw, `operation-secret:${id}`)) : null;
   }
 }

@@ -14,6 +14,7 @@ import { type PeeringChange } from '../peerings/peering-change.js';
 import { PeeringTransitions } from '../peerings/peering-transitions.js';
 import { PeeringStore } from '../peerings/peering.store.js';
 import type { PeeringClusters } from '../products/handshake-extension.js';
+import { OPERATION_ATTEMPTS } from '../workers/queues.js';
 import { OperationRun } from './operation-run.js';
 import { EXPONENTIAL_ROUTE_RETRY, isKind, NotYetError, retryThroughRouteWindow, ROUTE_RETRY, type RouteRetrySchedule } from './retry.js';
 
@@ -129,6 +130,8 @@ export class Handshake {
 
   async teardown(run: OperationRun): Promise<void> {
     const peering = await run.peering();
+    // A peering being deleted accepts nothing any more: an external secret still kept goes now.
+    await this.forgetExternalSecret(peering.id);
     const sides = await this.sides(peering);
     const adapter = this.products.adapter(peering.product);
     const contexts = sides.remote ? [sides.local, sides.remote] : [sides.local];
@@ -160,7 +163,13 @@ export class Handshake {
     const usable = await this.clearUnusable(run, adapter, local, existing);
     if (secret) {
       if (!usable || usable.health === 'pending') {
-        await run.step('accept', () => this.persist(run, adapter, local, () => adapter.accept(local, secret)));
+        try {
+          await run.step('accept', () => this.persist(run, adapter, local, () => adapter.accept(local, secret)));
+        } catch (err) {
+          // Failed for good: the secret will not be used again, so it is not kept either.
+          if (failsForGood(err, run)) await this.forgetExternalSecret(peering.id);
+          throw err;
+        }
       }
       await this.forgetExternalSecret(peering.id);
     } else if (!usable || usable.health === 'pending') {
@@ -310,6 +319,18 @@ export class Handshake {
     if (!cluster) throw new GatewayError('not_found', `cluster '${id}' is no longer registered`);
     return cluster;
   }
+}
+
+/**
+ * Whether the operation ends with this failure rather than being retried: a final answer of the
+ * cluster or of the gateway, or the last attempt (as src/workers/operation.processor.ts decides;
+ * a shutdown in progress always hands the operation on).
+ */
+function failsForGood(err: unknown, run: OperationRun): boolean {
+  if (run.signal.aborted) return false;
+  if (run.operation.attempts >= OPERATION_ATTEMPTS) return true;
+  if (err instanceof UpstreamError) return !['transient', 'route-propagation', 'name-deleting'].includes(err.kind);
+  return err instanceof GatewayError;
 }
 
 function status(native: NativeSide | null): SideStatus {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ClusterStore } from '../clusters/cluster.store.js';
 import { GatewayError } from '../common/problem.js';
+import { SecretCipher } from '../common/secret-cipher.js';
 import { type Operation } from '../operations/operation.js';
 import { RedisService } from '../redis/redis.service.js';
 import { COMPARE_AND_SET, CREATE_PEERING, RELEASE_IF_HELD } from '../redis/scripts.js';
@@ -13,7 +14,11 @@ export interface PeeringFilter {
   cluster?: string;
 }
 
-/** Redis records of peerings: versioned hashes, a lexicographic index, uniqueness locks. */
+/**
+ * Redis records of peerings: versioned hashes, a lexicographic index, uniqueness locks. The one
+ * secret a record may hold for a while, an external peer's secret until the accept is done, is
+ * stored sealed (src/common/secret-cipher.ts).
+ */
 /** A product's own uniqueness rule: a lock name, and what a conflict tells the caller. */
 export interface ExtraLock {
   name: string;
@@ -25,7 +30,22 @@ export class PeeringStore {
   constructor(
     private readonly redis: RedisService,
     private readonly clusters: ClusterStore,
+    private readonly cipher: SecretCipher,
   ) {}
+
+  private encode(peering: Peering): string {
+    const secret = peering.remote.external?.secret;
+    if (secret === undefined) return JSON.stringify(peering);
+    const sealed = this.cipher.seal(secret, secretContext(peering.id));
+    return JSON.stringify({ ...peering, remote: { external: { ...peering.remote.external, secret: sealed } } });
+  }
+
+  private decode(raw: string): Peering {
+    const peering = JSON.parse(raw) as Peering;
+    const secret = peering.remote.external?.secret;
+    if (secret === undefined) return peering;
+    return { ...peering, remote: { external: { ...peering.remote.external, secret: this.cipher.openStored(secret, secretContext(peering.id)) } } };
+  }
 
   private peeringKey(id: string): string {
     return this.redis.key('peering', id);
@@ -72,15 +92,7 @@ export class PeeringStore {
       ...locks,
       ...clusters.map((c) => this.clusters.usageKey(c)),
     ];
-    const args = [
-      peering.id,
-      JSON.stringify(peering),
-      operation.id,
-      JSON.stringify(operation),
-      String(Date.now()),
-      String(locks.length),
-      String(clusters.length),
-    ];
+    const args = [peering.id, this.encode(peering), operation.id, JSON.stringify(operation), String(Date.now()), String(locks.length), String(clusters.length)];
     const [outcome, key, holder] = (await this.redis.runScript(CREATE_PEERING, keys, args)) as string[];
     if (outcome === 'missing_cluster') {
       const id = key.split(':').pop()!;
@@ -98,7 +110,7 @@ export class PeeringStore {
 
   async get(id: string): Promise<Peering | null> {
     const raw = await this.redis.client.hget(this.peeringKey(id), 'json');
-    return raw ? (JSON.parse(raw) as Peering) : null;
+    return raw ? this.decode(raw) : null;
   }
 
   async require(id: string): Promise<Peering> {
@@ -115,10 +127,10 @@ export class PeeringStore {
     for (let attempt = 0; attempt < 20; attempt++) {
       const [version, raw] = await this.redis.client.hmget(this.peeringKey(id), 'v', 'json');
       if (!version || !raw) throw GatewayError.notFound('peering', id);
-      const current = JSON.parse(raw) as Peering;
+      const current = this.decode(raw);
       const next = change(current);
       if (!next) return current;
-      const written = await this.redis.runScript(COMPARE_AND_SET, [this.peeringKey(id)], [version, JSON.stringify(next)]);
+      const written = await this.redis.runScript(COMPARE_AND_SET, [this.peeringKey(id)], [version, this.encode(next)]);
       if (written === 1) return next;
       if (written === -1) throw GatewayError.notFound('peering', id);
     }
@@ -161,7 +173,7 @@ export class PeeringStore {
           gone.push(ids[i]);
           continue;
         }
-        const peering = JSON.parse(raw) as Peering;
+        const peering = this.decode(raw);
         if (matches(peering, filter)) items.push(peering);
         if (items.length === limit) {
           await this.forget(gone);
@@ -176,7 +188,7 @@ export class PeeringStore {
 
   /** Records of these ids, in order; null for ids that are gone. */
   async getMany(ids: string[]): Promise<(Peering | null)[]> {
-    return (await this.readMany(ids)).map((raw) => (raw ? (JSON.parse(raw) as Peering) : null));
+    return (await this.readMany(ids)).map((raw) => (raw ? this.decode(raw) : null));
   }
 
   private async readMany(ids: string[]): Promise<(string | null)[]> {
@@ -198,6 +210,10 @@ export class PeeringStore {
   async forget(ids: string[]): Promise<void> {
     if (ids.length) await this.redis.client.zrem(this.indexKey, ...ids);
   }
+}
+
+function secretContext(id: string): string {
+  return `peering:${id}:external-secret`;
 }
 
 function matches(peering: Peering, filter: PeeringFilter): boolean {

@@ -5,6 +5,7 @@ import type { CreateClusterDto } from '../clusters/cluster.dto.js';
 import { createLogger } from '../common/logger.js';
 import { validateClusterInputs } from '../config/clusters-file.js';
 import { ConfigError, loadConfig } from '../config/gateway-config.js';
+import { sandboxEncryptionKey } from './encryption-key.js';
 import { RedisUnavailableError, startPrivateRedis } from './private-redis.js';
 
 /**
@@ -17,6 +18,12 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const cleanups: Cleanup[] = [];
+  // loadConfig requires the key outside the sandbox; the sandbox keeps its own under dataDir.
+  if (!config.encryptionKey) {
+    const { key, path, generated } = sandboxEncryptionKey(config.dataDir);
+    config.encryptionKey = key;
+    logger.info({ path }, generated ? 'sandbox encryption key generated' : 'sandbox encryption key read');
+  }
   if (!config.redisUrl) {
     const redis = await startPrivateRedis(config.dataDir, logger);
     config.redisUrl = redis.url;

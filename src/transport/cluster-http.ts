@@ -3,6 +3,8 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { BrokenCircuitError, bulkhead, BulkheadPolicy, CircuitBreakerPolicy, circuitBreaker, ConsecutiveBreaker, handleWhen } from 'cockatiel';
 import { Pool } from 'undici';
 import type { Cluster } from '../clusters/cluster.js';
+import { ClusterEndpointPolicy } from '../clusters/endpoint-policy.js';
+import { RefusedUrlError } from '../common/address-policy.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
 import { ClusterSlots } from './cluster-slots.js';
 import { UpstreamError } from '../products/port.js';
@@ -45,6 +47,7 @@ export class ClusterHttp implements OnApplicationShutdown {
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly slots: ClusterSlots,
+    private readonly policy: ClusterEndpointPolicy,
   ) {}
 
   private channel(cluster: Cluster): ClusterChannel {
@@ -52,8 +55,10 @@ export class ClusterHttp implements OnApplicationShutdown {
     const existing = this.channels.get(cluster.id);
     if (existing?.stamp === stamp) return existing;
     if (existing) void this.closeChannel(existing);
-    const origin = new URL(cluster.endpoint).origin;
-    const connect = cluster.tls?.caPem ? { ca: cluster.tls.caPem } : undefined;
+    const origin = this.policy.parse(cluster.endpoint).origin;
+    // Every connection resolves through the endpoint policy: a name re-pointed at a metadata
+    // address after registration gets no credentials either.
+    const connect = { lookup: this.policy.lookup, ...(cluster.tls?.caPem ? { ca: cluster.tls.caPem } : {}) };
     const channel: ClusterChannel = {
       stamp,
       pool: new Pool(origin, { connections: this.config.clusterConcurrency, connect, headersTimeout: 30_000, bodyTimeout: 30_000 }),
@@ -73,7 +78,13 @@ export class ClusterHttp implements OnApplicationShutdown {
    * the answer back, e.g. a 404 the caller expects); network failures become transient errors.
    */
   async call(cluster: Cluster, call: HttpCall, toError: (answer: HttpAnswer) => UpstreamError | undefined): Promise<HttpAnswer> {
-    const channel = this.channel(cluster);
+    let channel: ClusterChannel;
+    try {
+      channel = this.channel(cluster);
+    } catch (err) {
+      if (err instanceof RefusedUrlError) throw endpointRefused(cluster, err);
+      throw err;
+    }
     const run = async (): Promise<HttpAnswer> => {
       const answer = await this.send(cluster, channel, call);
       if (answer.status >= 200 && answer.status < 300) return answer;
@@ -116,6 +127,8 @@ export class ClusterHttp implements OnApplicationShutdown {
       });
       return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
     } catch (err) {
+      const refused = refusal(err);
+      if (refused) throw endpointRefused(cluster, refused);
       const code = errorCode(err);
       const upstream = {
         product: cluster.product,
@@ -155,6 +168,21 @@ const TLS_TRUST_ERRORS = new Set([
   'CERT_HAS_EXPIRED',
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
+
+/** The endpoint policy refused the cluster's address (see src/clusters/endpoint-policy.ts): final, nothing was sent. */
+function endpointRefused(cluster: Cluster, err: Error): UpstreamError {
+  return new UpstreamError(
+    'final',
+    { product: cluster.product, cluster: cluster.id, status: null, code: 'endpoint_refused', message: err.message },
+    'upstream_rejected',
+    `the gateway does not call cluster '${cluster.id}' at this address; register it with an allowed endpoint or allow it with GATEWAY_CLUSTER_ALLOW`,
+  );
+}
+
+function refusal(err: unknown): Error | null {
+  for (let e = err; isError(e); e = (e as Error).cause) if (e instanceof RefusedUrlError || e.name === 'RefusedUrlError') return e;
+  return null;
+}
 
 /** Errors from Node's own modules may come from another realm (a test runner's VM context): no instanceof. */
 function isError(err: unknown): err is Error {

@@ -1,122 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { lookup as dnsLookupAsync } from 'node:dns/promises';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { AddressPolicy } from '../common/address-policy.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
 
-/** A receiver address the gateway will not call. Final: retrying cannot change it. */
-export class RefusedUrlError extends Error {
-  override readonly name = 'RefusedUrlError';
-}
-
-/** Cloud metadata services by name (their addresses are refused below as well). */
-const METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata.goog']);
+export { RefusedUrlError } from '../common/address-policy.js';
 
 /**
- * Link-local (where AWS, Azure, GCP, OpenStack serve instance metadata and credentials) and the
- * other clouds' metadata addresses. Loopback and private ranges stay allowed: receivers on the
- * same host or network are ordinary in the places a gateway like this runs.
- */
-const REFUSED_RANGES: [string, number, 'ipv4' | 'ipv6'][] = [
-  ['169.254.0.0', 16, 'ipv4'],
-  ['100.100.100.200', 32, 'ipv4'],
-  ['fe80::', 10, 'ipv6'],
-  ['fd00:ec2::254', 128, 'ipv6'],
-];
-
-function family(address: string): 'ipv4' | 'ipv6' {
-  return isIP(address) === 6 ? 'ipv6' : 'ipv4';
-}
-
-function bareHost(hostname: string): string {
-  return hostname
-    .replace(/^\[|\]$/g, '')
-    .replace(/\.$/, '')
-    .toLowerCase();
-}
-
-/**
- * Where webhooks may go: http and https only, never to metadata or link-local addresses unless
- * GATEWAY_WEBHOOK_ALLOW names the host or a CIDR around the address. Checked when a subscription
- * is written and again on every connection (the lookup below), so a name that later resolves
- * elsewhere (DNS rebinding) is refused too.
+ * Where webhooks may go: the shared address policy (src/common/address-policy.ts) with the
+ * operator's GATEWAY_WEBHOOK_ALLOW. Checked when a subscription is written and on every
+ * delivery connection.
  */
 @Injectable()
-export class WebhookUrlPolicy {
-  private readonly refused = new BlockList();
-  private readonly allowedNets = new BlockList();
-  private readonly allowedHosts = new Set<string>();
-
+export class WebhookUrlPolicy extends AddressPolicy {
   constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
-    for (const [address, prefix, fam] of REFUSED_RANGES) this.refused.addSubnet(address, prefix, fam);
-    for (const entry of config.webhookAllow) {
-      const [address, bits] = entry.split('/');
-      if (isIP(address)) this.allowedNets.addSubnet(address, bits ? Number(bits) : family(address) === 'ipv6' ? 128 : 32, family(address));
-      else this.allowedHosts.add(bareHost(address));
-    }
+    super(config.webhookAllow, 'GATEWAY_WEBHOOK_ALLOW');
   }
-
-  /** The URL if its form is acceptable; throws RefusedUrlError with the reason otherwise. */
-  parse(raw: string): URL {
-    let url: URL;
-    try {
-      url = new URL(raw);
-    } catch {
-      throw new RefusedUrlError('must be an absolute URL');
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RefusedUrlError(`must use http or https, not ${url.protocol.slice(0, -1)}`);
-    // Credentials in the URL would be shown back by GET; receivers authenticate the gateway by the signature.
-    if (url.username || url.password) throw new RefusedUrlError('must not carry credentials');
-    const host = bareHost(url.hostname);
-    if (!this.allowedHosts.has(host) && METADATA_HOSTS.has(host)) throw new RefusedUrlError(`host '${host}' is a cloud metadata service`);
-    if (isIP(host)) this.assertAddresses(host, [host]);
-    return url;
-  }
-
-  /** Parses, resolves the host now and checks every address it resolves to. */
-  async vet(raw: string): Promise<URL> {
-    const url = this.parse(raw);
-    const host = bareHost(url.hostname);
-    let addresses: LookupAddress[];
-    try {
-      addresses = await dnsLookupAsync(host, { all: true });
-    } catch {
-      throw new RefusedUrlError(`host '${host}' does not resolve`);
-    }
-    this.assertAddresses(
-      host,
-      addresses.map((a) => a.address),
-    );
-    return url;
-  }
-
-  private assertAddresses(host: string, addresses: string[]): void {
-    if (this.allowedHosts.has(host)) return;
-    for (const address of addresses) {
-      const fam = family(address);
-      if (this.refused.check(address, fam) && !this.allowedNets.check(address, fam)) {
-        throw new RefusedUrlError(
-          `${address === host ? 'address' : `host '${host}' resolves to`} ${address}, in a link-local or cloud metadata range (allow it with GATEWAY_WEBHOOK_ALLOW)`,
-        );
-      }
-    }
-  }
-
-  /** `lookup` for the HTTP client's sockets: the connection is only made to checked addresses. */
-  readonly lookup: LookupFunction = (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-      if (err) return callback(err, '', 0);
-      try {
-        this.assertAddresses(
-          bareHost(hostname),
-          addresses.map((a) => a.address),
-        );
-      } catch (refusal) {
-        return callback(refusal as NodeJS.ErrnoException, '', 0);
-      }
-      if (options.all) return callback(null, addresses);
-      const first = addresses.find((a) => !options.family || a.family === options.family) ?? addresses[0];
-      callback(null, first.address, first.family);
-    });
-  };
 }

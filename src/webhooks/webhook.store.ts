@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { GatewayError } from '../common/problem.js';
+import { SecretCipher } from '../common/secret-cipher.js';
 import { RedisService } from '../redis/redis.service.js';
 import { type Webhook, type WebhookSecrets } from './webhook.js';
 
@@ -10,13 +11,28 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 return 1
 `;
 
+interface Codec<T> {
+  encode(field: string, value: T): string;
+  decode(field: string, raw: string): T;
+}
+
 /**
  * Subscriptions in one hash (the fan-out reads them all on every event: one small read, nothing
  * when there are none) and their signing secrets in another, so listing never touches a secret.
+ * The secrets are stored sealed (src/common/secret-cipher.ts).
  */
 @Injectable()
 export class WebhookStore {
-  constructor(private readonly redis: RedisService) {}
+  private readonly plain: Codec<Webhook> = { encode: (_, value) => JSON.stringify(value), decode: (_, raw) => JSON.parse(raw) as Webhook };
+  private readonly sealed: Codec<WebhookSecrets> = {
+    encode: (id, value) => this.cipher.seal(JSON.stringify(value), secretsContext(id)),
+    decode: (id, raw) => JSON.parse(this.cipher.openStored(raw, secretsContext(id))) as WebhookSecrets,
+  };
+
+  constructor(
+    private readonly redis: RedisService,
+    private readonly cipher: SecretCipher,
+  ) {}
 
   private get webhooksKey(): string {
     return this.redis.key('webhooks');
@@ -29,7 +45,7 @@ export class WebhookStore {
   async create(webhook: Webhook, secrets: WebhookSecrets): Promise<void> {
     await this.redis.client
       .multi()
-      .hset(this.secretsKey, webhook.id, JSON.stringify(secrets))
+      .hset(this.secretsKey, webhook.id, this.sealed.encode(webhook.id, secrets))
       .hset(this.webhooksKey, webhook.id, JSON.stringify(webhook))
       .exec();
   }
@@ -53,16 +69,28 @@ export class WebhookStore {
 
   /** Read-modify-write; `change` returns the next record, or null to leave it. 404 once it is gone. */
   async update(id: string, change: (current: Webhook) => Webhook | null): Promise<Webhook> {
-    return this.compareAndSet(this.webhooksKey, id, change, () => GatewayError.notFound('webhook', id));
+    return this.compareAndSet(this.webhooksKey, id, this.plain, change, () => GatewayError.notFound('webhook', id));
   }
 
   async secrets(id: string): Promise<WebhookSecrets | null> {
     const raw = await this.redis.client.hget(this.secretsKey, id);
-    return raw ? (JSON.parse(raw) as WebhookSecrets) : null;
+    return raw ? this.sealed.decode(id, raw) : null;
   }
 
   async updateSecrets(id: string, change: (current: WebhookSecrets) => WebhookSecrets): Promise<WebhookSecrets> {
-    return this.compareAndSet(this.secretsKey, id, change, () => GatewayError.notFound('webhook', id));
+    return this.compareAndSet(this.secretsKey, id, this.sealed, change, () => GatewayError.notFound('webhook', id));
+  }
+
+  /** Seals again, with the current key, the secrets that are not (after a key rotation); returns how many. */
+  async resealSecrets(): Promise<number> {
+    const all = await this.redis.client.hgetall(this.secretsKey);
+    let resealed = 0;
+    for (const [id, raw] of Object.entries(all)) {
+      if (this.cipher.isCurrent(raw)) continue;
+      await this.updateSecrets(id, (current) => ({ ...current })).catch(() => undefined);
+      resealed++;
+    }
+    return resealed;
   }
 
   /** Removes the subscription; its queued deliveries are closed as failed by the delivery worker. */
@@ -71,15 +99,19 @@ export class WebhookStore {
     return removed === 1;
   }
 
-  private async compareAndSet<T>(key: string, field: string, change: (current: T) => T | null, gone: () => Error): Promise<T> {
+  private async compareAndSet<T>(key: string, field: string, codec: Codec<T>, change: (current: T) => T | null, gone: () => Error): Promise<T> {
     for (let attempt = 0; attempt < 20; attempt++) {
       const raw = await this.redis.client.hget(key, field);
       if (!raw) throw gone();
-      const current = JSON.parse(raw) as T;
+      const current = codec.decode(field, raw);
       const next = change(current);
       if (!next) return current;
-      if ((await this.redis.client.eval(COMPARE_AND_SET_FIELD, 1, key, field, raw, JSON.stringify(next))) === 1) return next;
+      if ((await this.redis.client.eval(COMPARE_AND_SET_FIELD, 1, key, field, raw, codec.encode(field, next))) === 1) return next;
     }
     throw new Error(`${key} ${field}: too much write contention`);
   }
+}
+
+function secretsContext(id: string): string {
+  return `webhook-secrets:${id}`;
 }

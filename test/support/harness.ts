@@ -71,6 +71,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     GATEWAY_ESTABLISH_TIMEOUT_MS: '10000',
     GATEWAY_REMOVAL_TIMEOUT_MS: '10000',
     GATEWAY_RETRY_BASE_MS: '100',
+    // Outside the sandbox a key is required: each harness seals its secrets with a key of its own.
+    GATEWAY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ...options.env,
   });
   const logs = new LogCapture();

@@ -25,6 +25,12 @@ export interface ProcessOptions {
   env?: Record<string, string>;
 }
 
+/**
+ * The encryption key of the gateway processes a suite starts: one per suite (module), so an API
+ * and a worker, or a process and its restart, on the same key prefix open each other's secrets.
+ */
+export const TEST_ENCRYPTION_KEY = randomBytes(32).toString('base64');
+
 export function writeClustersFile(clusters: ClusterRegistration[]): string {
   const path = join(tmpdir(), `gw-clusters-${randomBytes(4).toString('hex')}.json`);
   writeFileSync(path, JSON.stringify({ clusters }));
@@ -45,6 +51,7 @@ export async function startGatewayProcess(options: ProcessOptions): Promise<Gate
       GATEWAY_SANDBOX: 'false',
       GATEWAY_CLUSTERS_FILE: writeClustersFile(options.clusters),
       GATEWAY_RETRY_BASE_MS: '100',
+      GATEWAY_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
       LOG_LEVEL: 'warn',
       ...options.env,
     },

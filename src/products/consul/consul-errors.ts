@@ -41,12 +41,48 @@ const RULES: Rule[] = [
 ];
 
 export function classifyConsulAnswer(cluster: Cluster, answer: HttpAnswer): UpstreamError {
-  const message = answer.text.trim().slice(0, 500) || `HTTP ${answer.status}`;
+  const message = consulErrorText(answer);
   const rule = RULES.find((r) => r.status === answer.status && r.pattern.test(message));
   const kind: ErrorKind = rule?.kind ?? (answer.status >= 500 ? 'transient' : 'final');
   const upstream = { product: 'consul' as const, cluster: cluster.id, status: answer.status, code: null, message };
   const gatewayCode = rule?.conflict ? 'conflict' : kind === 'transient' ? 'upstream_unavailable' : 'upstream_rejected';
   return new UpstreamError(kind, upstream, gatewayCode, rule?.summary, retryAfterMs(answer));
+}
+
+/** Longest product error text shown in `upstream.message`. */
+export const UPSTREAM_MESSAGE_MAX = 500;
+
+function header(answer: HttpAnswer, name: string): string | undefined {
+  const raw = answer.headers[name];
+  return Array.isArray(raw) ? raw[0] : raw;
+}
+
+/** Product text without control characters (tabs and new lines stay), trimmed and capped. */
+export function cleanUpstreamText(text: string): string {
+  const clean = Array.from(text, (c) => {
+    const code = c.charCodeAt(0);
+    return (code < 0x20 && c !== '\t' && c !== '\n') || code === 0x7f ? ' ' : c;
+  })
+    .join('')
+    .trim();
+  return clean.length > UPSTREAM_MESSAGE_MAX ? `${clean.slice(0, UPSTREAM_MESSAGE_MAX - 1)}…` : clean;
+}
+
+/**
+ * What an answer that is not the product's error shape reads as: its status, type and size,
+ * never its body (a proxy's page, or whatever answered at the endpoint, is not ours to echo).
+ */
+export function unexpectedAnswer(answer: HttpAnswer): string {
+  const type = header(answer, 'content-type')?.split(';')[0].trim() || 'no content type';
+  return `unexpected answer (HTTP ${answer.status}, ${type}, ${Buffer.byteLength(answer.text)} bytes)`;
+}
+
+/** Consul answers errors in plain text; anything else is not Consul speaking. */
+function consulErrorText(answer: HttpAnswer): string {
+  if (!answer.text.trim()) return `HTTP ${answer.status}`;
+  const type = header(answer, 'content-type');
+  if (type !== undefined && !/^text\/plain\b/i.test(type.trim())) return unexpectedAnswer(answer);
+  return cleanUpstreamText(answer.text);
 }
 
 export function retryAfterMs(answer: HttpAnswer): number | undefined {

@@ -1,6 +1,6 @@
 import type { Cluster } from '../../clusters/cluster.js';
 import type { HttpAnswer } from '../../transport/cluster-http.js';
-import { retryAfterMs } from '../consul/consul-errors.js';
+import { cleanUpstreamText, retryAfterMs, unexpectedAnswer } from '../consul/consul-errors.js';
 import { type ErrorKind, UpstreamError } from '../port.js';
 import { ONTAP_ERROR_CODES, ONTAP_ROUTE_PROPAGATION_CODE } from './error-codes.js';
 
@@ -13,7 +13,7 @@ export interface OntapErrorBody {
 
 /** Turns an ONTAP error (HTTP answer or failed job) into an UpstreamError, by ONTAP's code first. */
 export function classifyOntapError(cluster: Cluster, status: number | null, code: string | null, message: string, retryAfter?: number): UpstreamError {
-  const upstream = { product: 'ontap' as const, cluster: cluster.id, status, code, message };
+  const upstream = { product: 'ontap' as const, cluster: cluster.id, status, code, message: cleanUpstreamText(message) };
   const known = code ? ONTAP_ERROR_CODES[code] : undefined;
   if (code && SECRET_REJECTED.has(code)) return new UpstreamError('secret-rejected', upstream, 'upstream_rejected', known?.summary);
   if (code === ONTAP_ROUTE_PROPAGATION_CODE) return new UpstreamError('route-propagation', upstream, 'upstream_unavailable', known?.summary);
@@ -35,13 +35,29 @@ export function classifyOntapError(cluster: Cluster, status: number | null, code
   return new UpstreamError('final', upstream, 'upstream_rejected', undefined, retryAfter);
 }
 
+/**
+ * Only ONTAP's own error fields (`error.code`, `error.message`, `error.target`) are shown; an
+ * answer in another shape (a proxy's page, or something else at the endpoint) is described by
+ * status, type and size, never echoed.
+ */
 export function classifyOntapAnswer(cluster: Cluster, answer: HttpAnswer): UpstreamError {
-  let body: OntapErrorBody = {};
+  const error = ontapError(answer.text);
+  if (!error)
+    return classifyOntapError(cluster, answer.status, null, answer.text.trim() ? unexpectedAnswer(answer) : `HTTP ${answer.status}`, retryAfterMs(answer));
+  const message = error.message ?? `HTTP ${answer.status}`;
+  return classifyOntapError(cluster, answer.status, error.code ?? null, error.target ? `${message} (target: ${error.target})` : message, retryAfterMs(answer));
+}
+
+function ontapError(text: string): { code?: string; message?: string; target?: string } | null {
+  let body: unknown;
   try {
-    body = JSON.parse(answer.text) as OntapErrorBody;
+    body = JSON.parse(text);
   } catch {
-    /* not JSON: a proxy or a broken node answered */
+    return null;
   }
-  const message = body.error?.message ?? (answer.text.trim().slice(0, 300) || `HTTP ${answer.status}`);
-  return classifyOntapError(cluster, answer.status, body.error?.code ?? null, message, retryAfterMs(answer));
+  const error = (body as OntapErrorBody | null)?.error;
+  if (!error || typeof error !== 'object') return null;
+  const field = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : undefined);
+  const picked = { code: field(error.code), message: field(error.message), target: field(error.target) };
+  return picked.code !== undefined || picked.message !== undefined ? picked : null;
 }
