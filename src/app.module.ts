@@ -23,22 +23,21 @@ import { OperationsController } from './operations/operations.controller.js';
 import { Handshake } from './orchestration/handshake.js';
 import { HANDSHAKE_EXTENSIONS, type HandshakeExtension } from './orchestration/handshake-extension.js';
 import { PeeringTransitions } from './peerings/peering-transitions.js';
-import { ReconcilerHost } from './reconciler/reconciler-host.js';
 import { Reconciler } from './reconciler/reconciler.service.js';
 import { PeeringStore } from './peerings/peering.store.js';
 import { PeeringsController } from './peerings/peerings.controller.js';
 import { PeeringsService } from './peerings/peerings.service.js';
 import { RedisModule } from './redis/redis.module.js';
-import { OperationProcessor } from './workers/operation.processor.js';
-import { OperationQueue } from './workers/operation-queue.js';
-import { WorkerHost } from './workers/worker-host.js';
-import { DeliveryProcessor } from './webhooks/delivery.processor.js';
+import { JobRunner } from './jobs/job-runner.js';
+import { jobProcessors, JobsModule } from './jobs/jobs.module.js';
+import { OperationRunner } from './jobs/operation-runner.js';
+import { OperationQueue } from './jobs/operation-queue.js';
+import { DeliveryRunner } from './webhooks/delivery-runner.js';
 import { DeliveryStore } from './webhooks/delivery.store.js';
 import { WebhookUrlPolicy } from './webhooks/url-policy.js';
 import { WebhookFanout } from './webhooks/webhook-fanout.js';
 import { WebhookQueue } from './webhooks/webhook-queue.js';
 import { WebhookSender } from './webhooks/webhook-sender.js';
-import { WebhookWorkerHost } from './webhooks/webhook-worker-host.js';
 import { WebhookStore } from './webhooks/webhook.store.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
@@ -49,7 +48,7 @@ import { PostureService } from './clusters/posture.service.js';
 
 /**
  * One module graph for every role: the API and the workers share stores and adapters; the role
- * decides whether HTTP listens (main.ts) and whether workers run (WorkerHost).
+ * decides whether HTTP listens (main.ts) and whether workers run (JobRunner).
  */
 @Module({})
 export class AppModule {
@@ -57,7 +56,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [RedisModule],
+      imports: [RedisModule, JobsModule],
       controllers: [HealthController, ClustersController, PeeringsController, OperationsController, EventsController, WebhooksController, PostureController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
@@ -84,10 +83,9 @@ export class AppModule {
         // Extensions of the handshake (ONTAP security checks and IPsec policies plug in here).
         { provide: HANDSHAKE_EXTENSIONS, useFactory: (security: OntapSecurityExtension): HandshakeExtension[] => [security], inject: [OntapSecurityExtension] },
         OperationQueue,
-        OperationProcessor,
-        WorkerHost,
+        OperationRunner,
+        JobRunner,
         Reconciler,
-        ReconcilerHost,
         EventHistory,
         WebhookStore,
         DeliveryStore,
@@ -96,8 +94,8 @@ export class AppModule {
         WebhookQueue,
         WebhookFanout,
         WebhooksService,
-        DeliveryProcessor,
-        WebhookWorkerHost,
+        DeliveryRunner,
+        ...jobProcessors(config.role),
       ],
       exports: [GATEWAY_CONFIG, LOGGER],
     };

@@ -8,7 +8,7 @@ import { nowIso } from '../common/time.js';
 import { type Operation, type OperationType } from '../operations/operation.js';
 import { OperationStore } from '../operations/operation.store.js';
 import { HANDSHAKE_EXTENSIONS, type HandshakeExtension } from '../orchestration/handshake-extension.js';
-import { OperationQueue } from '../workers/operation-queue.js';
+import { OperationQueue } from '../jobs/operation-queue.js';
 import { isTwoSided, type Peering, toPeeringView } from './peering.js';
 import { type PeeringChange } from './peering-change.js';
 import { ensureMutable } from './peering-state.js';
