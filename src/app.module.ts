@@ -21,7 +21,6 @@ import { OperationStore } from './operations/operation.store.js';
 import { OperationsController } from './operations/operations.controller.js';
 import { Handshake } from './orchestration/handshake.js';
 import { PeeringTransitions } from './peerings/peering-transitions.js';
-import { ReconcilerHost } from './reconciler/reconciler-host.js';
 import { Reconciler } from './reconciler/reconciler.service.js';
 import { PeeringStore } from './peerings/peering.store.js';
 import { PeeringsController } from './peerings/peerings.controller.js';
@@ -29,16 +28,16 @@ import { PeeringsService } from './peerings/peerings.service.js';
 import { RedisModule } from './redis/redis.module.js';
 import { ProductsModule } from './products/products.module.js';
 import { SecretReseal } from './secrets/secret-reseal.js';
-import { OperationProcessor } from './workers/operation.processor.js';
-import { OperationQueue } from './workers/operation-queue.js';
-import { WorkerHost } from './workers/worker-host.js';
-import { DeliveryProcessor } from './webhooks/delivery.processor.js';
+import { JobRunner } from './jobs/job-runner.js';
+import { jobProcessors, JobsModule } from './jobs/jobs.module.js';
+import { OperationRunner } from './jobs/operation-runner.js';
+import { OperationQueue } from './jobs/operation-queue.js';
+import { DeliveryRunner } from './webhooks/delivery-runner.js';
 import { DeliveryStore } from './webhooks/delivery.store.js';
 import { WebhookUrlPolicy } from './webhooks/url-policy.js';
 import { WebhookFanout } from './webhooks/webhook-fanout.js';
 import { WebhookQueue } from './webhooks/webhook-queue.js';
 import { WebhookSender } from './webhooks/webhook-sender.js';
-import { WebhookWorkerHost } from './webhooks/webhook-worker-host.js';
 import { WebhookStore } from './webhooks/webhook.store.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
@@ -47,7 +46,7 @@ import { PostureService } from './clusters/posture.service.js';
 
 /**
  * One module graph for every role: the API and the workers share stores and adapters; the role
- * decides whether HTTP listens (main.ts) and whether workers run (WorkerHost).
+ * decides whether HTTP listens (main.ts) and whether workers run (JobRunner).
  */
 @Module({})
 export class AppModule {
@@ -55,7 +54,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [RedisModule, ProductsModule.forRoot()],
+      imports: [RedisModule, ProductsModule.forRoot(), JobsModule],
       controllers: [HealthController, ClustersController, PeeringsController, OperationsController, EventsController, WebhooksController, PostureController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
@@ -79,10 +78,9 @@ export class AppModule {
         Handshake,
         PostureService,
         OperationQueue,
-        OperationProcessor,
-        WorkerHost,
+        OperationRunner,
+        JobRunner,
         Reconciler,
-        ReconcilerHost,
         EventHistory,
         WebhookStore,
         DeliveryStore,
@@ -91,8 +89,8 @@ export class AppModule {
         WebhookQueue,
         WebhookFanout,
         WebhooksService,
-        DeliveryProcessor,
-        WebhookWorkerHost,
+        DeliveryRunner,
+        ...jobProcessors(config.role),
       ],
       // What the products' providers use (adapters call clusters through ClusterHttp; hooks record on peerings).
       exports: [GATEWAY_CONFIG, LOGGER, ClusterHttp, ClusterSlots, PeeringStore],

@@ -43,16 +43,17 @@ type Layer = (typeof LAYERS)[number];
 const RULES: [Layer, RegExp][] = [
   ['entry', /^src\/(main|bootstrap|gateway|app\.module)\.ts$|^src\/sandbox\//],
   ['products', /^src\/products\//],
-  ['stores and transport', /^src\/(redis|transport|events)\/|\.store\.ts$|-queue\.ts$|peering-transitions\.ts$/],
-  ['kernel', /^src\/common\/(?!problem\.filter)|^src\/config\/gateway-config\.ts$|^src\/(workers|jobs)\/queues\.ts$|^src\/webhooks\/webhook\.ts$|^src\/events\/gateway-event\.ts$/],
+  // Models and pure rules that sit in feature folders.
   [
-    'api',
-    /\.controller\.ts$|^src\/(auth|health)\/|^src\/common\/problem\.filter\.ts$|^src\/(workers|jobs)\/|-worker-host\.ts$|reconciler-host\.ts$|delivery\.processor\.ts$/,
+    'kernel',
+    /^src\/common\/(?!problem\.filter)|^src\/config\/gateway-config\.ts$|^src\/jobs\/(queues|backoff|worker-role)\.ts$|^src\/(webhooks\/webhook|events\/gateway-event)\.ts$/,
   ],
+  ['stores and transport', /^src\/(redis|transport|events)\/|\.store\.ts$|-queue\.ts$|peering-transitions\.ts$/],
+  ['api', /\.controller\.ts$|^src\/(auth|health|jobs)\/|^src\/common\/problem\.filter\.ts$/],
   ['contracts', /\.dto\.ts$/],
   ['orchestration', /^src\/orchestration\/|^src\/reconciler\//],
-  ['use cases', /\.service\.ts$|^src\/idempotency\/|^src\/webhooks\/|^src\/config\/clusters-file\.ts$/],
-  // Domain models and pure rules beside their feature (peering.ts, cluster.ts, operation.ts...).
+  ['use cases', /\.service\.ts$|^src\/(idempotency|webhooks|secrets)\/|^src\/config\/clusters-file\.ts$/],
+  // Domain models beside their feature (peering.ts, cluster.ts, operation.ts...).
   ['kernel', /^src\/[a-z-]+\/[a-z-]+\.ts$/],
 ];
 

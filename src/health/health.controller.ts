@@ -3,14 +3,14 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { problem, PROBLEM_CONTENT_TYPE } from '../common/problem.js';
 import { RedisService } from '../redis/redis.service.js';
-import { WorkerHost } from '../workers/worker-host.js';
+import { JobRunner } from '../jobs/job-runner.js';
 
 @ApiExcludeController()
 @Controller()
 export class HealthController {
   constructor(
     private readonly redis: RedisService,
-    private readonly workers: WorkerHost,
+    private readonly jobs: JobRunner,
   ) {}
 
   @Get('healthz')
@@ -20,7 +20,7 @@ export class HealthController {
 
   @Get('readyz')
   async ready(@Res() reply: FastifyReply): Promise<unknown> {
-    const checks = { redis: this.redis.isReady() && (await this.ping()), workers: this.workers.isReady() };
+    const checks = { redis: this.redis.isReady() && (await this.ping()), workers: this.jobs.isReady() };
     if (checks.redis && checks.workers) return reply.send({ status: 'ready', checks });
     const body = {
       ...problem(

@@ -14,7 +14,7 @@ import { type PeeringChange } from '../peerings/peering-change.js';
 import { PeeringTransitions } from '../peerings/peering-transitions.js';
 import { PeeringStore } from '../peerings/peering.store.js';
 import type { PeeringClusters } from '../products/handshake-extension.js';
-import { OPERATION_ATTEMPTS } from '../workers/queues.js';
+import { OPERATION_ATTEMPTS } from '../jobs/queues.js';
 import { OperationRun } from './operation-run.js';
 import { EXPONENTIAL_ROUTE_RETRY, isKind, NotYetError, retryThroughRouteWindow, ROUTE_RETRY, type RouteRetrySchedule } from './retry.js';
 

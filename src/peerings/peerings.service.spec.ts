@@ -6,7 +6,7 @@ import type { Operation } from '../operations/operation.js';
 import type { OperationStore } from '../operations/operation.store.js';
 import { productPlugin } from '../products/index.js';
 import type { ProductRegistry, RegisteredProduct } from '../products/product-registry.js';
-import type { OperationQueue } from '../workers/operation-queue.js';
+import type { OperationQueue } from '../jobs/operation-queue.js';
 import type { Peering } from './peering.js';
 import type { CreatePeeringDto, UpdatePeeringDto } from './peering.dto.js';
 import type { PeeringState } from './peering-state.js';

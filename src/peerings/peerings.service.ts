@@ -9,7 +9,7 @@ import { type FieldError, GatewayError } from '../common/problem.js';
 import { nowIso } from '../common/time.js';
 import { type Operation, type OperationType } from '../operations/operation.js';
 import { OperationStore } from '../operations/operation.store.js';
-import { OperationQueue } from '../workers/operation-queue.js';
+import { OperationQueue } from '../jobs/operation-queue.js';
 import { type Peering, toPeeringView } from './peering.js';
 import { type PeeringChange } from './peering-change.js';
 import { ensureMutable } from './peering-state.js';

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { bulkhead } from 'cockatiel';
 import type { Logger } from 'pino';
 import { ProductRegistry } from '../products/product-registry.js';
 import type { NativeSide } from '../products/port.js';
@@ -49,12 +50,8 @@ export class Reconciler {
 
     const clusterIds = [...new Set(watched.flatMap((p) => this.peerings.managedClusters(p)))];
     const reads = new Map<string, Map<string, NativeSide> | null>();
-    const queue = [...clusterIds];
-    await Promise.all(
-      Array.from({ length: Math.min(CLUSTERS_IN_FLIGHT, queue.length) }, async () => {
-        for (let id = queue.shift(); id; id = queue.shift()) reads.set(id, await this.readCluster(id));
-      }),
-    );
+    const inFlight = bulkhead(CLUSTERS_IN_FLIGHT, Infinity);
+    await Promise.all(clusterIds.map(async (id) => reads.set(id, await inFlight.execute(() => this.readCluster(id)))));
 
     let changed = 0;
     for (const peering of watched) {

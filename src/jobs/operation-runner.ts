@@ -5,7 +5,7 @@ import { UpstreamError } from '../products/port.js';
 import { LOGGER } from '../common/logger.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { GatewayError, problem, type Problem } from '../common/problem.js';
-import { fullJitter, nowIso } from '../common/time.js';
+import { nowIso } from '../common/time.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
 import { type Operation } from '../operations/operation.js';
 import { OperationStore } from '../operations/operation.store.js';
@@ -16,21 +16,19 @@ import { PeeringTransitions } from '../peerings/peering-transitions.js';
 import { PeeringStore } from '../peerings/peering.store.js';
 import { RedisService } from '../redis/redis.service.js';
 import { PeeringLease } from './peering-lease.js';
-import { BACKOFF, OPERATION_ATTEMPTS, type OperationJobData } from './queues.js';
-
-/** What the queue's backoff strategy reads: the delay this processor chose for the cause. */
-export interface RetryableFailure extends Error {
-  retryDelayMs?: number;
-}
+import { backoffDelay, withRetryDelay } from './backoff.js';
+import { OPERATION_ATTEMPTS, OPERATION_BACKOFF, type OperationJobData } from './queues.js';
 
 const LEASE_BUSY_DELAY_MS = 150;
+/** Waiting for a cluster to finish something (NotYetError): short, whatever the attempt. */
+const NOT_YET_BACKOFF = { baseMs: 250, capMs: 5_000 };
 
 /**
- * Carries out one operation: takes the peering's lease, runs the handshake, and sorts failures
+ * Carries out one operation (a job of QueueName.Operations): takes the peering's lease, runs the handshake, and sorts failures
  * by cause: retry later (with the delay the cause wants), or fail for good with the reason.
  */
 @Injectable()
-export class OperationProcessor {
+export class OperationRunner {
   constructor(
     private readonly redis: RedisService,
     private readonly operations: OperationStore,
@@ -93,9 +91,8 @@ export class OperationProcessor {
       });
       await this.peerings.update(op.peeringId, (p) => (p.operationId === op.id ? { ...p, lastError: reason, updatedAt: nowIso() } : null));
       this.logger.info({ operationId: op.id, attempt, delayMs: delay, reason: reason.detail }, 'operation will be retried');
-      const retry: RetryableFailure = err instanceof Error ? err : new Error(String(err));
-      retry.retryDelayMs = delay;
-      throw retry;
+      // The queue's backoff keeps the delay chosen here for the cause.
+      throw withRetryDelay(err, delay);
     }
     this.logger.warn({ operationId: op.id, attempt, reason: reason.detail }, 'operation failed');
     // The peering first, then its operation, as on success: once the operation reads finished,
@@ -118,15 +115,16 @@ export class OperationProcessor {
 }
 
 /** Null for final failures; otherwise the delay that suits the cause. */
-export function retryDelay(err: unknown, attempt: number, baseMs = BACKOFF.baseMs): number | null {
+export function retryDelay(err: unknown, attempt: number, baseMs = OPERATION_BACKOFF.baseMs): number | null {
+  const policy = { ...OPERATION_BACKOFF, baseMs };
   if (err instanceof UpstreamError) {
     if (err.kind !== 'transient' && err.kind !== 'route-propagation' && err.kind !== 'name-deleting') return null;
-    return Math.max(err.retryAfterMs ?? 0, fullJitter(attempt, baseMs, BACKOFF.capMs), 50);
+    return Math.max(err.retryAfterMs ?? 0, backoffDelay(policy, attempt), 50);
   }
-  if (err instanceof NotYetError) return Math.max(err.retryAfterMs ?? 0, 250 + fullJitter(Math.min(attempt, 4), 250, 5_000));
+  if (err instanceof NotYetError) return Math.max(err.retryAfterMs ?? 0, 250 + backoffDelay(NOT_YET_BACKOFF, Math.min(attempt, 4)));
   if (err instanceof GatewayError) return null;
   // Anything else (the store briefly away, a bug) is retried a bounded number of times.
-  return fullJitter(attempt, baseMs, BACKOFF.capMs) + 50;
+  return backoffDelay(policy, attempt) + 50;
 }
 
 export function toProblem(err: unknown): Problem {

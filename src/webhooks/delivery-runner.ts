@@ -10,20 +10,20 @@ import { signingSecrets, type StoredDelivery, type Webhook } from './webhook.js'
 import { type AttemptOutcome, WebhookSender } from './webhook-sender.js';
 import { WebhookStore } from './webhook.store.js';
 
-/** When the worker stops mid-attempt, the stream is picked up again after this (the attempt does not count). */
+/** When a shutdown cuts the job off mid-attempt, the stream is picked up again after this (the attempt does not count). */
 const RESUME_AFTER_STOP_MS = 1_000;
 /** A job woken this close to its due time sends (clocks of worker processes differ a little). */
 const DUE_TOLERANCE_MS = 100;
 
 /**
- * Works through one stream (the messages of one peering for one subscriber) from its head, one
- * message at a time. A message that fails stays at the head and the job waits in BullMQ's
+ * Works through one stream (the messages of one peering for one subscriber; one job of
+ * QueueName.Webhooks) from its head, one message at a time. A message that fails stays at the head and the job waits in BullMQ's
  * delayed set until its next attempt is due: later messages of the same peering wait behind it,
  * which is what keeps them in order, across retries and across worker processes (only the
  * session that owns the stream, one BullMQ job, ever sends from it).
  */
 @Injectable()
-export class DeliveryProcessor {
+export class DeliveryRunner {
   constructor(
     private readonly deliveries: DeliveryStore,
     private readonly webhooks: WebhookStore,

@@ -1,35 +1,22 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { LOGGER } from '../common/logger.js';
 import { OperationStore } from '../operations/operation.store.js';
-import { RedisService } from '../redis/redis.service.js';
-import { OPERATION_ATTEMPTS, type OperationJobData, QueueName } from './queues.js';
+import { type OperationJobData, QueueName } from './queues.js';
 
 /**
  * The producer side: the API records an operation (with an outbox entry) and then enqueues its
  * job under the operation's id, so a job is never enqueued twice for one operation.
  */
 @Injectable()
-export class OperationQueue implements OnModuleDestroy {
-  private readonly queue: Queue<OperationJobData>;
-
+export class OperationQueue {
   constructor(
-    redis: RedisService,
+    @InjectQueue(QueueName.Operations) private readonly queue: Queue<OperationJobData>,
     private readonly operations: OperationStore,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {
-    this.queue = new Queue(QueueName.Operations, {
-      ...redis.bullOptions(),
-      defaultJobOptions: {
-        attempts: OPERATION_ATTEMPTS,
-        backoff: { type: 'by-cause' },
-        removeOnComplete: { age: 24 * 3600, count: 50_000 },
-        removeOnFail: { age: 7 * 24 * 3600 },
-      },
-    });
-    this.queue.on('error', (err) => this.logger.debug({ err: err.message }, 'queue connection error'));
-  }
+  ) {}
 
   /**
    * Enqueues the operation's job; if Redis fails here, the outbox sweep enqueues it later, so
@@ -57,13 +44,5 @@ export class OperationQueue implements OnModuleDestroy {
       await this.operations.clearOutbox(id);
     }
     return enqueued;
-  }
-
-  get bullQueue(): Queue<OperationJobData> {
-    return this.queue;
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.queue.close().catch(() => undefined);
   }
 }
