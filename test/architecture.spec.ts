@@ -46,7 +46,7 @@ const RULES: [Layer, RegExp][] = [
   // Models and pure rules that sit in feature folders.
   [
     'kernel',
-    /^src\/common\/(?!problem\.filter)|^src\/config\/gateway-config\.ts$|^src\/jobs\/(queues|backoff|worker-role)\.ts$|^src\/(webhooks\/webhook|events\/gateway-event)\.ts$/,
+    /^src\/common\/(?!problem\.filter)|^src\/config\/gateway-config\.ts$|^src\/jobs\/(queues|backoff|worker-role)\.ts$|^src\/(webhooks\/webhook|events\/gateway-event|events\/domain-events)\.ts$/,
   ],
   ['stores and transport', /^src\/(redis|transport|events)\/|\.store\.ts$|-queue\.ts$|peering-transitions\.ts$/],
   ['api', /\.controller\.ts$|^src\/(auth|health|jobs)\/|^src\/common\/problem\.filter\.ts$/],
