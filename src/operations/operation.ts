@@ -1,6 +1,6 @@
 import type { Problem } from '../common/problem.js';
 
-export type OperationType = 'create' | 'update' | 'delete' | 'sync';
+export type OperationType = 'create' | 'update' | 'delete' | 'sync' | 'retry';
 export type OperationStatus = 'queued' | 'running' | 'retrying' | 'succeeded' | 'failed';
 
 export interface OperationStep {

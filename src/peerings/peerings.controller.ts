@@ -77,6 +77,18 @@ export class PeeringsController {
     return send(reply, { status: 202, body: await this.peerings.sync(id), location: `/v1/peerings/${id}` });
   }
 
+  @Post(':id/retry')
+  @ApiOperation({ summary: 'Run the handshake of a FAILED peering again, adopting whatever exists: 202 with a new operation; 409 unless FAILED' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiResponse({ status: 202, description: 'Accepted; operationId names the retry operation' })
+  @ApiProblems('not_found', 'conflict', 'idempotency_key_reused', 'idempotency_key_in_use')
+  async retry(@Param('id') id: string, @Headers('idempotency-key') key: string | undefined, @Res() reply: FastifyReply): Promise<unknown> {
+    const answer = await idempotent(this.idempotency, key, { method: 'POST', path: `/v1/peerings/${id}/retry`, body: null }, async () => {
+      return { status: 202, body: await this.peerings.retry(id), location: `/v1/peerings/${id}` };
+    });
+    return send(reply, answer);
+  }
+
   @Delete(':id')
   @ApiOperation({ summary: 'Delete a peering on every side (202; DELETING until the clusters are clean, then DELETED)' })
   @ApiHeader(IDEMPOTENCY_HEADER)

@@ -109,6 +109,18 @@ export class PeeringsService {
     return toPeeringView(await this.startOperation(current, 'sync', current.state === 'FAILED' ? 'ESTABLISHING' : current.state));
   }
 
+  /**
+   * Runs the handshake of a FAILED peering again, adopting whatever exists on the clusters: the
+   * way out of FAILED once the cause is fixed (a cluster's ACL, peering switched on, a route).
+   */
+  async retry(id: string): Promise<Peering> {
+    const current = await this.store.require(id);
+    if (current.state !== 'FAILED') {
+      throw new GatewayError('conflict', `peering ${id} is ${current.state}: only a FAILED peering can be retried (POST .../sync repairs a live one)`);
+    }
+    return toPeeringView(await this.startOperation(current, 'retry', 'ESTABLISHING'));
+  }
+
   /** Starts the delete; deleting something already deleting or deleted answers as it stands. */
   async remove(id: string): Promise<Peering> {
     const current = await this.store.require(id);
