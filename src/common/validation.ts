@@ -7,7 +7,9 @@ import { type FieldError, GatewayError } from './problem.js';
 /** Flattens class-validator's tree into `{field: 'remote.cluster', message}` entries. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
-    const field = parent ? `${parent}.${error.property}` : error.property;
+    // An empty key ({"": 1}) is named by its JSON spelling, so every field error names something.
+    const property = error.property === '' ? '""' : error.property;
+    const field = parent ? `${parent}.${property}` : property;
     const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
     return [...own, ...flattenValidationErrors(error.children ?? [], field)];
   });
