@@ -8,7 +8,7 @@ import { type CreateClusterDto } from './clusters/cluster.dto.js';
 import { ClustersService } from './clusters/clusters.service.js';
 import { type Cluster } from './clusters/cluster.js';
 import { createLogger, NestPinoLogger } from './common/logger.js';
-import { GatewayError } from './common/problem.js';
+import { httpServerOptions, installHttpEdges } from './common/http-edges.js';
 import { createValidationPipe } from './common/validation.js';
 import { type GatewayConfig } from './config/gateway-config.js';
 
@@ -41,38 +41,16 @@ function openApi(app: NestFastifyApplication): void {
   });
 }
 
-/**
- * Callers (curl with a shared header set, webhook automation) often send Content-Type: JSON with
- * an empty body on DELETE or POST .../sync; that is no body, not a malformed one.
- */
-function acceptEmptyJsonBodies(app: NestFastifyApplication): void {
-  const fastify = app.getHttpAdapter().getInstance();
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = String(body);
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch (err) {
-      done(
-        new GatewayError('validation_failed', `the body is not valid JSON: ${(err as Error).message}`, {
-          errors: [{ field: 'body', message: 'must be valid JSON' }],
-        }),
-        undefined,
-      );
-    }
-  });
-}
-
 export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), new FastifyAdapter({ bodyLimit: 1024 * 1024 }), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), new FastifyAdapter(httpServerOptions(config)), {
     logger: new NestPinoLogger(logger.child({ component: 'nest' })),
     abortOnError: false,
-    // JSON bodies are parsed by acceptEmptyJsonBodies below.
+    // JSON bodies are parsed by the parser installHttpEdges sets up (limits checked on the raw text).
     bodyParser: false,
   });
   app.useGlobalPipes(createValidationPipe());
-  acceptEmptyJsonBodies(app);
+  installHttpEdges(app, config);
   openApi(app);
   await app.init();
 

@@ -1,37 +1,34 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { timingSafeEqual, createHash } from 'node:crypto';
+import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { GatewayError } from '../common/problem.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
 import { RedisService } from '../redis/redis.service.js';
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
-}
+import { BearerTokens } from './bearer-token.js';
+import { IS_PUBLIC } from './public.decorator.js';
 
 /**
- * Guards every /v1 route: a bearer token is required (compared in constant time), and while the
- * store is unreachable the route answers 503 at once instead of hanging.
+ * Every handler needs a bearer token unless it is declared `@Public()`. The token is checked
+ * first in the `onRequest` hook (before a body is read; src/common/http-edges.ts); this guard
+ * checks it again from the handler's own metadata, so a route can never be reached without one.
+ * While the store is unreachable a route answers 503 at once instead of hanging.
  */
 @Injectable()
 export class BearerGuard implements CanActivate {
-  private readonly expected: Buffer;
+  private readonly tokens: BearerTokens;
 
   constructor(
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
     private readonly redis: RedisService,
+    private readonly reflector: Reflector,
   ) {
-    this.expected = digest(config.adminToken);
+    this.tokens = new BearerTokens(config.adminToken);
   }
 
   canActivate(context: ExecutionContext): boolean {
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    if (!request.url.startsWith('/v1/') && request.url !== '/v1') return true;
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer\s+(.+)$/i.exec(header);
-    if (!match || !timingSafeEqual(digest(match[1].trim()), this.expected)) {
-      throw new GatewayError('unauthorized', 'send Authorization: Bearer <token> with a valid token');
-    }
+    this.tokens.require(request.headers.authorization);
     if (!this.redis.isReady()) {
       throw new GatewayError('service_unavailable', 'the gateway store (Redis) is unreachable; try again shortly', { retryAfter: 1 });
     }

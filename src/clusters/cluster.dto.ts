@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsIP, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsDefined, IsIP, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsOptionalNotNull, NestedObject } from '../common/validation.js';
 import type { Product } from './cluster.js';
 import { IsProduct } from '../products/product-property.js';
 
@@ -83,26 +83,23 @@ export class CreateClusterDto {
   @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { message: 'endpoint must be an http or https URL' })
   endpoint: string;
 
-  @ApiProperty({ type: ClusterAuthDto })
-  @ValidateNested()
-  @Type(() => ClusterAuthDto)
+  @ApiProperty({ type: ClusterAuthDto, description: 'ONTAP: {username, password}. Consul: {token}, or {} when the datacenter has no ACLs' })
+  @IsDefined({ message: 'auth is required: {"username", "password"} for ONTAP, {"token"} for Consul ({} without ACLs)' })
+  @NestedObject(() => ClusterAuthDto)
   auth: ClusterAuthDto;
 
   @ApiPropertyOptional({ type: ClusterTlsDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ClusterTlsDto)
+  @IsOptionalNotNull()
+  @NestedObject(() => ClusterTlsDto)
   tls?: ClusterTlsDto;
 
   @ApiPropertyOptional({ type: OntapFactsDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => OntapFactsDto)
+  @IsOptionalNotNull()
+  @NestedObject(() => OntapFactsDto)
   ontap?: OntapFactsDto;
 
   @ApiPropertyOptional({ type: ConsulFactsDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ConsulFactsDto)
+  @IsOptionalNotNull()
+  @NestedObject(() => ConsulFactsDto)
   consul?: ConsulFactsDto;
 }

@@ -17,7 +17,7 @@ export class PostureController {
     description:
       'ONTAP: its key managers (type, scope, enabled, status) with the cluster-scope verdict used by `requireKeyManager`, and its IPsec policies (never their keys). Consul: peering traffic is mTLS by design; ACL enforcement as known from the registration.',
   })
-  @ApiProblems('not_found', 'upstream_rejected', 'upstream_unavailable')
+  @ApiProblems('not_found', 'upstream_rejected', 'upstream_unavailable', 'upstream_invalid')
   get(@Param('id') id: string): Promise<ClusterPosture> {
     return this.posture.posture(id);
   }

@@ -1,9 +1,12 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject, NotFoundException } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
 import { isRedisUnavailable } from '../redis/redis.service.js';
+import { allowedMethods } from './http-edges.js';
 import { LOGGER } from './logger.js';
-import { type ErrorCode, GatewayError, type Problem, problem, PROBLEM_CONTENT_TYPE } from './problem.js';
+import { type ErrorCode, GatewayError, problem } from './problem.js';
+import { answerOf, fastifyProblem, type ProblemAnswer, sendProblem } from './problem-reply.js';
 
 const STATUS_CODES: Record<number, ErrorCode> = {
   400: 'validation_failed',
@@ -20,19 +23,34 @@ const STATUS_CODES: Record<number, ErrorCode> = {
 /** Every 4xx and 5xx leaves as application/problem+json with a stable `code`. */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
-  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+  constructor(
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const { body, retryAfter } = this.toProblem(exception);
-    if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
-    void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+    const http = host.switchToHttp();
+    void sendProblem(http.getResponse<FastifyReply>(), this.toProblem(exception, http.getRequest<FastifyRequest>()));
   }
 
-  private toProblem(exception: unknown): { body: Problem; retryAfter?: number } {
-    if (exception instanceof GatewayError) return { body: exception.problem, retryAfter: exception.retryAfter };
+  private toProblem(exception: unknown, request: FastifyRequest): ProblemAnswer {
+    if (exception instanceof GatewayError) return answerOf(exception);
     if (isRedisUnavailable(exception)) {
-      return { body: problem('service_unavailable', 'the gateway store (Redis) is unreachable; try again shortly'), retryAfter: 1 };
+      return { body: problem('service_unavailable', 'the gateway store (Redis) is unreachable; try again shortly'), headers: { 'retry-after': '1' } };
+    }
+    // No route for this method and path: 405 with Allow when the path has routes under other methods.
+    if (exception instanceof NotFoundException && request.is404) {
+      const allow = allowedMethods(request);
+      if (allow.length > 0) {
+        return { body: problem('method_not_allowed', `${request.method} is not allowed here; use ${allow.join(', ')}`), headers: { allow: allow.join(', ') } };
+      }
+      return { body: problem('not_found', `no route for ${request.method} ${request.url.split('?')[0].slice(0, 200)}`) };
+    }
+    // Fastify's own errors (body limit, media type) reach the filter wrapped in an HttpException.
+    const cause: unknown = exception instanceof HttpException ? exception.cause : exception;
+    if (typeof (cause as { code?: unknown } | undefined)?.code === 'string' && (cause as { code: string }).code.startsWith('FST_')) {
+      const fromFastify = fastifyProblem(cause as { code: string }, this.config.bodyLimitBytes);
+      if (fromFastify) return fromFastify;
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -40,11 +58,8 @@ export class ProblemFilter implements ExceptionFilter {
       const detail = typeof exception.getResponse() === 'string' ? String(exception.getResponse()) : exception.message;
       return { body: { ...problem(code, detail), status } };
     }
-    const fastifyError = exception as { statusCode?: number; message?: string; code?: string };
-    if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode < 500) {
-      const status = fastifyError.statusCode;
-      return { body: { ...problem(STATUS_CODES[status] ?? 'validation_failed', fastifyError.message ?? 'bad request'), status } };
-    }
+    const fromFastify = fastifyProblem(exception as { code?: string; statusCode?: number; message?: string }, this.config.bodyLimitBytes);
+    if (fromFastify) return fromFastify;
     this.logger.error({ err: exception instanceof Error ? { message: exception.message, stack: exception.stack } : String(exception) }, 'unhandled error');
     return { body: problem('internal_error', 'an unexpected error occurred; it has been logged') };
   }

@@ -4,21 +4,27 @@
  */
 export const ERROR_CODES = {
   validation_failed: { status: 400, title: 'The request is not valid' },
+  bad_request: { status: 400, title: 'The request is not well-formed HTTP' },
   unauthorized: { status: 401, title: 'A valid bearer token is required' },
   forbidden: { status: 403, title: 'The token does not allow this' },
   not_found: { status: 404, title: 'Not found' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
+  request_timeout: { status: 408, title: 'The request was not received in time' },
   conflict: { status: 409, title: 'Conflict with the current state' },
   idempotency_key_in_use: { status: 409, title: 'A request with this Idempotency-Key is still being answered' },
   idempotency_key_reused: { status: 422, title: 'This Idempotency-Key was used with another request' },
   precondition_failed: { status: 422, title: 'A precondition on the clusters is not met' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   payload_too_large: { status: 413, title: 'Payload too large' },
+  uri_too_long: { status: 414, title: 'URI too long' },
+  headers_too_large: { status: 431, title: 'Request header fields too large' },
   upstream_rejected: { status: 422, title: 'The cluster rejected the request' },
   upstream_unavailable: { status: 503, title: 'The cluster is unavailable' },
+  upstream_invalid: { status: 502, title: 'The cluster answered with something the gateway cannot read' },
   superseded: { status: 409, title: 'The operation was superseded by a later one' },
   service_unavailable: { status: 503, title: 'The gateway cannot reach its store' },
   internal_error: { status: 500, title: 'Internal error' },
+  not_implemented: { status: 501, title: 'Method not implemented' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

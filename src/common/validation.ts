@@ -1,10 +1,15 @@
-import { type ValidationError, ValidationPipe } from '@nestjs/common';
+import { applyDecorators, type ValidationError, ValidationPipe } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import { IsObject, ValidateBy, ValidateIf, ValidateNested } from 'class-validator';
+import { consulMetaViolation, labelsViolation } from './labels.js';
 import { type FieldError, GatewayError } from './problem.js';
 
 /** Flattens class-validator's tree into `{field: 'remote.cluster', message}` entries. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
-    const field = parent ? `${parent}.${error.property}` : error.property;
+    // An empty key ({"": 1}) is named by its JSON spelling, so every field error names something.
+    const property = error.property === '' ? '""' : error.property;
+    const field = parent ? `${parent}.${property}` : property;
     const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
     return [...own, ...flattenValidationErrors(error.children ?? [], field)];
   });
@@ -20,6 +25,41 @@ export function createValidationPipe(): ValidationPipe {
       const fieldErrors = flattenValidationErrors(errors);
       const detail = fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; ');
       return new GatewayError('validation_failed', detail || 'the request body is not valid', { errors: fieldErrors });
+    },
+  });
+}
+
+/** Like @IsOptional(), but only an absent property is skipped: `null` is a value, and is checked. */
+export function IsOptionalNotNull(): PropertyDecorator {
+  return ValidateIf((_object, value) => value !== undefined);
+}
+
+/**
+ * A nested object of class `type`: an array, a string or null is refused (class-transformer
+ * would otherwise turn `[]` into an empty array that passes nested validation).
+ */
+export function NestedObject(type: () => new () => object): PropertyDecorator {
+  return applyDecorators(IsObject({ message: '$property must be a JSON object' }), ValidateNested(), Type(type));
+}
+
+/** Labels by src/common/labels.ts. */
+export function IsLabels(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isLabels',
+    validator: {
+      validate: (value: unknown) => labelsViolation(value) === null,
+      defaultMessage: (args) => `${args?.property ?? 'labels'} ${labelsViolation(args?.value)}`,
+    },
+  });
+}
+
+/** Consul peering metadata by src/common/labels.ts. */
+export function IsConsulMeta(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isConsulMeta',
+    validator: {
+      validate: (value: unknown) => consulMetaViolation(value) === null,
+      defaultMessage: (args) => `${args?.property ?? 'meta'} ${consulMetaViolation(args?.value)}`,
     },
   });
 }

@@ -58,6 +58,18 @@ export interface GatewayConfig {
   /** Webhooks: deliveries in flight at once, per worker process. */
   webhookConcurrency: number;
   logLevel: string;
+  /** Largest request body (bytes); larger ones answer 413 before they are read into objects. */
+  bodyLimitBytes: number;
+  /** Deepest nesting of objects and arrays in a request body (bounds validation's recursion). */
+  bodyMaxDepth: number;
+  /** Most members of one object or elements of one array in a request body. */
+  bodyMaxMembers: number;
+  /** Time allowed to receive a whole request (headers and body); slower ones are cut off with 408. */
+  requestTimeoutMs: number;
+  /** An idle connection (nothing received or sent) is closed after this long. */
+  connectionTimeoutMs: number;
+  /** Bound on every command of the API's Redis connection: past it the API answers 503. */
+  redisCommandTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -166,6 +178,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     webhookRotationGraceMs: int(env, 'GATEWAY_WEBHOOK_ROTATION_GRACE_MS', 24 * 3_600_000, 0),
     webhookConcurrency: int(env, 'GATEWAY_WEBHOOK_CONCURRENCY', 32, 1),
     logLevel: env.LOG_LEVEL ?? 'info',
+    bodyLimitBytes: int(env, 'GATEWAY_BODY_LIMIT_BYTES', 1024 * 1024, 1024),
+    bodyMaxDepth: int(env, 'GATEWAY_BODY_MAX_DEPTH', 32, 2),
+    bodyMaxMembers: int(env, 'GATEWAY_BODY_MAX_MEMBERS', 1000, 10),
+    requestTimeoutMs: int(env, 'GATEWAY_REQUEST_TIMEOUT_MS', 30_000, 100),
+    connectionTimeoutMs: int(env, 'GATEWAY_CONNECTION_TIMEOUT_MS', 120_000, 100),
+    redisCommandTimeoutMs: int(env, 'GATEWAY_REDIS_COMMAND_TIMEOUT_MS', 1_000, 0),
   };
 }
 

@@ -1,5 +1,6 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from '../auth/public.decorator.js';
 import type { FastifyReply } from 'fastify';
 import { problem, PROBLEM_CONTENT_TYPE } from '../common/problem.js';
 import { RedisService } from '../redis/redis.service.js';
@@ -13,11 +14,13 @@ export class HealthController {
     private readonly jobs: JobRunner,
   ) {}
 
+  @Public()
   @Get('healthz')
   alive(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
+  @Public()
   @Get('readyz')
   async ready(@Res() reply: FastifyReply): Promise<unknown> {
     const checks = { redis: this.redis.isReady() && (await this.ping()), workers: this.jobs.isReady() };

@@ -1,25 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import {
-  ArrayMinSize,
-  IsArray,
-  IsBoolean,
-  IsDefined,
-  IsIn,
-  IsIP,
-  IsNotEmpty,
-  IsObject,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsIP, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { SLUG, SLUG_RULE } from '../clusters/cluster.dto.js';
 import { PEERING_STATES, type PeeringState } from './peering-state.js';
 import { IpsecOptionsDto } from '../products/ontap/security/ipsec-options.dto.js';
 import { PageQuery } from '../common/page-query.js';
 import { IsProduct } from '../products/product-property.js';
+import { LABEL_RULES, MAX_LABELS, MAX_META_PAIRS, META_RULES } from '../common/labels.js';
+import { IsConsulMeta, IsLabels, IsOptionalNotNull, NestedObject } from '../common/validation.js';
 
 export class ClusterRefDto {
   @ApiProperty({ example: 'consul-dc1' })
@@ -50,15 +38,14 @@ export class ExternalPeerDto {
 
 export class RemoteDto {
   @ApiPropertyOptional({ description: 'A managed cluster: the gateway does both sides', example: 'consul-dc2' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @IsNotEmpty({ message: 'cluster must name a registered cluster' })
   cluster?: string;
 
   @ApiPropertyOptional({ type: ExternalPeerDto, description: 'An external peer: the gateway does only the local side' })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ExternalPeerDto)
+  @IsOptionalNotNull()
+  @NestedObject(() => ExternalPeerDto)
   external?: ExternalPeerDto;
 }
 
@@ -119,9 +106,8 @@ export class OntapOptionsDto {
   initialAllowedSvms?: string[];
 
   @ApiPropertyOptional({ type: LocalNetworkDto, description: 'Intercluster LIFs to create on the local cluster first' })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => LocalNetworkDto)
+  @IsOptionalNotNull()
+  @NestedObject(() => LocalNetworkDto)
   localNetwork?: LocalNetworkDto;
 
   @ApiPropertyOptional({
@@ -136,16 +122,20 @@ export class OntapOptionsDto {
     type: IpsecOptionsDto,
     description: "An IPsec policy on each cluster's data SVM protecting traffic to the other site, with a pre-shared key the gateway generates and never keeps",
   })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => IpsecOptionsDto)
+  @IsOptionalNotNull()
+  @NestedObject(() => IpsecOptionsDto)
   ipsec?: IpsecOptionsDto;
 }
 
 export class ConsulOptionsDto {
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
-  @IsOptional()
-  @IsObject()
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string', maxLength: 512 },
+    maxProperties: MAX_META_PAIRS,
+    description: `Peering metadata (Consul's Meta): ${META_RULES}`,
+  })
+  @IsOptionalNotNull()
+  @IsConsulMeta()
   meta?: Record<string, string>;
 }
 
@@ -157,31 +147,33 @@ export class CreatePeeringDto {
 
   @ApiProperty({ type: ClusterRefDto })
   @IsDefined({ message: 'local is required: { "cluster": "<id>" }' })
-  @ValidateNested()
-  @Type(() => ClusterRefDto)
+  @NestedObject(() => ClusterRefDto)
   local: ClusterRefDto;
 
   @ApiProperty({ type: RemoteDto, description: 'Exactly one of `cluster` or `external`' })
   @IsDefined({ message: 'remote is required: { "cluster": "<id>" } or { "external": {...} }' })
-  @ValidateNested()
-  @Type(() => RemoteDto)
+  @NestedObject(() => RemoteDto)
   remote: RemoteDto;
 
   @ApiPropertyOptional({ type: OntapOptionsDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => OntapOptionsDto)
+  @IsOptionalNotNull()
+  @NestedObject(() => OntapOptionsDto)
   ontap?: OntapOptionsDto;
 
   @ApiPropertyOptional({ type: ConsulOptionsDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ConsulOptionsDto)
+  @IsOptionalNotNull()
+  @NestedObject(() => ConsulOptionsDto)
   consul?: ConsulOptionsDto;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { team: 'storage' } })
-  @IsOptional()
-  @IsObject()
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string', maxLength: 63 },
+    maxProperties: MAX_LABELS,
+    example: { team: 'storage' },
+    description: `Labels (Kubernetes rules): ${LABEL_RULES}`,
+  })
+  @IsOptionalNotNull()
+  @IsLabels()
   labels?: Record<string, string>;
 
   @ApiPropertyOptional({ example: 'team-storage' })
@@ -242,9 +234,14 @@ export class ConsulUpdateDto {
 }
 
 export class UpdatePeeringDto {
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
-  @IsOptional()
-  @IsObject()
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string', maxLength: 63 },
+    maxProperties: MAX_LABELS,
+    description: `Replaces the labels as a whole. ${LABEL_RULES}`,
+  })
+  @IsOptionalNotNull()
+  @IsLabels()
   labels?: Record<string, string>;
 
   @ApiPropertyOptional()
@@ -254,14 +251,12 @@ export class UpdatePeeringDto {
   owner?: string;
 
   @ApiPropertyOptional({ type: OntapUpdateDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => OntapUpdateDto)
+  @IsOptionalNotNull()
+  @NestedObject(() => OntapUpdateDto)
   ontap?: OntapUpdateDto;
 
   @ApiPropertyOptional({ type: ConsulUpdateDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ConsulUpdateDto)
+  @IsOptionalNotNull()
+  @NestedObject(() => ConsulUpdateDto)
   consul?: ConsulUpdateDto;
 }

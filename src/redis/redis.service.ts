@@ -6,8 +6,10 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js'
 import { LOGGER } from '../common/logger.js';
 
 /**
- * The one store. The command connection does not queue commands while Redis is away, so API
- * calls fail at once (503) instead of hanging; BullMQ gets its own blocking connections.
+ * The one store. The command connection does not queue commands while Redis is away, and every
+ * command on it is bounded in time (`redisCommandTimeoutMs`), so API calls fail fast (503) when
+ * Redis is gone or stalled instead of hanging; BullMQ gets its own blocking connections, which
+ * are not bounded (their commands block by design).
  */
 @Injectable()
 export class RedisService implements OnModuleInit, OnApplicationShutdown {
@@ -26,6 +28,7 @@ export class RedisService implements OnModuleInit, OnApplicationShutdown {
       // Commands issued in the same tick share one write: many small reads and writes per step.
       enableAutoPipelining: true,
       lazyConnect: true,
+      ...(config.redisCommandTimeoutMs > 0 ? { commandTimeout: config.redisCommandTimeoutMs } : {}),
     });
     let wasReady = false;
     this.client.on('ready', () => {
@@ -114,11 +117,11 @@ export class RedisService implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-/** True for the errors ioredis raises while it has no connection to Redis. */
+/** True for the errors ioredis raises while it has no connection to Redis, or Redis does not answer in time. */
 export function isRedisUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   return (
     err.name === 'MaxRetriesPerRequestError' ||
-    /enableOfflineQueue|Connection is closed|ECONNREFUSED|ECONNRESET|Stream isn't writeable|LOADING/.test(err.message)
+    /enableOfflineQueue|Connection is closed|ECONNREFUSED|ECONNRESET|Stream isn't writeable|LOADING|Command timed out/.test(err.message)
   );
 }

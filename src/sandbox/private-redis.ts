@@ -78,7 +78,9 @@ export interface PrivateRedis {
 
 /**
  * The sandbox's own Redis: a redis-server child on a free loopback port, AOF on, data under
- * `<dataDir>/redis` so that accepted work survives a restart of the gateway.
+ * `<dataDir>/redis` so that accepted work survives a restart of the gateway. If the child dies
+ * (killed, out of memory), it is started again on the same port and data, with a growing pause
+ * between attempts; the connections reconnect by themselves and /readyz reports the gap.
  */
 export async function startPrivateRedis(dataDir: string, logger: Logger): Promise<PrivateRedis> {
   let installed = false;
@@ -90,7 +92,45 @@ export async function startPrivateRedis(dataDir: string, logger: Logger): Promis
   if (!installed) throw new RedisUnavailableError(`REDIS_URL is not set and this machine has no redis-server. Ways out:\n  - ${WAYS_OUT}`);
   const dir = join(dataDir, 'redis');
   mkdirSync(dir, { recursive: true });
-  const redis = await spawnRedisServer({ dir, appendonly: true });
-  logger.info({ port: redis.port, dir }, 'private redis-server started (AOF on)');
-  return { url: redis.url, stop: () => redis.stop() };
+  let current = await spawnRedisServer({ dir, appendonly: true });
+  const port = current.port;
+  logger.info({ port, dir }, 'private redis-server started (AOF on)');
+
+  let stopping = false;
+  let failures = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const watch = (server: RedisServerProcess): void => {
+    const startedAt = Date.now();
+    server.process.once('exit', (code, signal) => {
+      if (stopping) return;
+      // A server that ran for a while starts again at once; one that keeps dying waits longer each time (up to 10 s).
+      failures = Date.now() - startedAt > 30_000 ? 0 : failures + 1;
+      const delay = Math.min(10_000, failures === 0 ? 0 : 250 * 2 ** (failures - 1));
+      logger.warn({ code, signal, port, restartInMs: delay }, 'private redis-server exited; starting it again');
+      timer = setTimeout(() => void restart(), delay);
+    });
+  };
+  const restart = async (): Promise<void> => {
+    if (stopping) return;
+    try {
+      current = await spawnRedisServer({ port, dir, appendonly: true });
+      logger.info({ port }, 'private redis-server started again');
+      if (stopping) await current.stop();
+      else watch(current);
+    } catch (err) {
+      failures += 1;
+      const delay = Math.min(10_000, 250 * 2 ** (failures - 1));
+      logger.error({ err: (err as Error).message, retryInMs: delay }, 'private redis-server did not start again');
+      timer = setTimeout(() => void restart(), delay);
+    }
+  };
+  watch(current);
+  return {
+    url: current.url,
+    stop: async () => {
+      stopping = true;
+      clearTimeout(timer);
+      await current.stop();
+    },
+  };
 }

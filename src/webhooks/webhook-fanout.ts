@@ -20,8 +20,9 @@ export function webhookBody(event: GatewayEvent): string {
 
 /**
  * Turns events into deliveries: one per (matching subscription, event), appended to the FIFO of
- * (subscription, peering). It runs on every state change, so with no subscription it costs one
- * small read. It subscribes to the domain events: the events module does not know webhooks exist.
+ * (subscription, peering). It runs on every state change, so it reads only the enabled
+ * subscriptions, and those only when they changed (WebhookStore.enabled): otherwise one small read.
+ * It subscribes to the domain events: the events module does not know webhooks exist.
  */
 @Injectable()
 export class WebhookFanout implements OnModuleInit {
@@ -47,11 +48,12 @@ export class WebhookFanout implements OnModuleInit {
   }
 
   async publish(events: GatewayEvent[]): Promise<number> {
-    const subscriptions = (await this.webhooks.list()).filter((w) => w.enabled);
+    const subscriptions = await this.webhooks.enabled();
     if (subscriptions.length === 0) return 0;
     const now = new Date().toISOString();
     const planned: StoredDelivery[] = [];
     for (const event of events) {
+      let body: string | undefined;
       for (const webhook of subscriptions) {
         if (!wantsEvent(webhook, event)) continue;
         planned.push({
@@ -69,7 +71,7 @@ export class WebhookFanout implements OnModuleInit {
           lastError: null,
           createdAt: now,
           updatedAt: now,
-          body: webhookBody(event),
+          body: (body ??= webhookBody(event)),
         });
       }
     }

@@ -1,25 +1,14 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateBy, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Product } from '../clusters/cluster.js';
+import { IsProduct } from '../products/product-property.js';
 import { GATEWAY_EVENT_TYPES, type GatewayEventType } from '../events/gateway-event.js';
 import { DELIVERY_STATUSES, type DeliveryStatus } from './webhook.js';
 import { PageQuery } from '../common/page-query.js';
-import { IsProduct } from '../products/product-property.js';
+import { LABEL_RULES, MAX_LABELS } from '../common/labels.js';
+import { IsLabels, IsOptionalNotNull, NestedObject } from '../common/validation.js';
 
 const EVENT_FILTERS = ['*', ...GATEWAY_EVENT_TYPES];
-
-/** An object whose values are all strings (labels). */
-function IsStringMap(): PropertyDecorator {
-  return ValidateBy({
-    name: 'isStringMap',
-    validator: {
-      validate: (value: unknown) =>
-        typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string'),
-      defaultMessage: () => 'labels must be an object of strings, e.g. {"team": "storage"}',
-    },
-  });
-}
 
 export class WebhookFiltersDto {
   @IsOptional()
@@ -30,16 +19,18 @@ export class WebhookFiltersDto {
   @IsOptional()
   @IsString()
   @IsNotEmpty()
+  @MaxLength(63)
   cluster?: string;
 
   @ApiPropertyOptional({
     type: 'object',
-    additionalProperties: { type: 'string' },
+    additionalProperties: { type: 'string', maxLength: 63 },
+    maxProperties: MAX_LABELS,
     example: { team: 'mesh' },
-    description: 'Only peerings carrying every one of these labels',
+    description: `Only peerings carrying every one of these labels. ${LABEL_RULES}`,
   })
-  @IsOptional()
-  @IsStringMap()
+  @IsOptionalNotNull()
+  @IsLabels()
   labels?: Record<string, string>;
 }
 
@@ -57,14 +48,14 @@ export class CreateWebhookDto {
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1, { message: 'events must list at least one event type (or "*")' })
+  @ArrayMaxSize(EVENT_FILTERS.length, { message: `events must list each event type at most once (${EVENT_FILTERS.length} at most)` })
   @ArrayUnique()
   @IsIn(EVENT_FILTERS, { each: true, message: `each event must be one of: ${EVENT_FILTERS.join(', ')}` })
   events?: (GatewayEventType | '*')[];
 
   @ApiPropertyOptional({ type: WebhookFiltersDto, description: 'Only events of peerings that match all of these' })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => WebhookFiltersDto)
+  @IsOptionalNotNull()
+  @NestedObject(() => WebhookFiltersDto)
   filters?: WebhookFiltersDto;
 
   @ApiPropertyOptional({ default: true })
@@ -115,6 +106,7 @@ export class WebhookWithSecretDoc extends WebhookDoc {
 
 export class WebhookListDoc {
   @ApiProperty({ type: [WebhookDoc] }) items: WebhookDoc[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page' }) nextCursor: string | null;
 }
 
 export class DeliveryDoc {

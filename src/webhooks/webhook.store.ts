@@ -17,9 +17,29 @@ interface Codec<T> {
 }
 
 /**
- * Subscriptions in one hash (the fan-out reads them all on every event: one small read, nothing
- * when there are none) and their signing secrets in another, so listing never touches a secret.
- * The secrets are stored sealed (src/common/secret-cipher.ts).
+ * The same for a subscription, keeping the index of enabled ones and the version in step
+ * (KEYS: subscriptions, enabled ids, version; ARGV: id, expected, next, '1' when next is enabled).
+ */
+const COMPARE_AND_SET_WEBHOOK = `
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+if ARGV[4] == '1' then redis.call('SADD', KEYS[2], ARGV[1]) else redis.call('SREM', KEYS[2], ARGV[1]) end
+redis.call('INCR', KEYS[3])
+return 1
+`;
+
+/** What the fan-out keeps of the enabled subscriptions, until the version changes. */
+interface EnabledCache {
+  version: string;
+  webhooks: Webhook[];
+}
+
+/**
+ * Subscriptions in one hash and their signing secrets in another, so listing never touches a
+ * secret. The ids of enabled subscriptions are indexed in a set, and every change bumps a
+ * version: the fan-out runs on every event, and reads one small key (the version) as long as
+ * nothing changed, then only the enabled subscriptions when something did. The secrets are
+ * stored sealed (src/common/secret-cipher.ts).
  */
 @Injectable()
 export class WebhookStore {
@@ -42,12 +62,62 @@ export class WebhookStore {
     return this.redis.key('webhook-secrets');
   }
 
+  private get enabledKey(): string {
+    return this.redis.key('webhooks', 'enabled');
+  }
+
+  private get versionKey(): string {
+    return this.redis.key('webhooks', 'version');
+  }
+
+  private cache: EnabledCache | null = null;
+
   async create(webhook: Webhook, secrets: WebhookSecrets): Promise<void> {
-    await this.redis.client
+    const multi = this.redis.client
       .multi()
       .hset(this.secretsKey, webhook.id, this.sealed.encode(webhook.id, secrets))
-      .hset(this.webhooksKey, webhook.id, JSON.stringify(webhook))
-      .exec();
+      .hset(this.webhooksKey, webhook.id, JSON.stringify(webhook));
+    if (webhook.enabled) multi.sadd(this.enabledKey, webhook.id);
+    await multi.incr(this.versionKey).exec();
+  }
+
+  /**
+   * The enabled subscriptions, oldest first, for the fan-out: from this process's copy while
+   * the version is the one it was read at.
+   */
+  async enabled(): Promise<Webhook[]> {
+    let version = await this.redis.client.get(this.versionKey);
+    if (version === null) version = await this.rebuildIndex();
+    if (this.cache?.version === version) return this.cache.webhooks;
+    const ids = await this.redis.client.smembers(this.enabledKey);
+    const raws = ids.length ? await this.redis.client.hmget(this.webhooksKey, ...ids) : [];
+    const webhooks = raws
+      .filter((raw): raw is string => raw !== null)
+      .map((raw) => JSON.parse(raw) as Webhook)
+      .filter((w) => w.enabled)
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+    this.cache = { version, webhooks };
+    return webhooks;
+  }
+
+  /**
+   * Subscriptions stored before the index existed: index the enabled ones once. It only adds
+   * ids, and the fan-out still checks `enabled` on each record, so a race with a change is harmless.
+   */
+  private async rebuildIndex(): Promise<string> {
+    const ids = (await this.list()).filter((w) => w.enabled).map((w) => w.id);
+    if (ids.length) await this.redis.client.sadd(this.enabledKey, ...ids);
+    await this.redis.client.set(this.versionKey, '0', 'NX');
+    return (await this.redis.client.get(this.versionKey)) ?? '0';
+  }
+
+  /** One page of subscriptions, oldest first (ids sort by creation time); the cursor is the last id of the previous page. */
+  async page(limit: number, cursor?: string): Promise<{ items: Webhook[]; nextCursor: string | null }> {
+    const ids = (await this.redis.client.hkeys(this.webhooksKey)).filter((id) => cursor === undefined || id > cursor).sort();
+    const pageIds = ids.slice(0, limit);
+    const raws = pageIds.length ? await this.redis.client.hmget(this.webhooksKey, ...pageIds) : [];
+    const items = raws.filter((raw): raw is string => raw !== null).map((raw) => JSON.parse(raw) as Webhook);
+    return { items, nextCursor: ids.length > limit ? pageIds[pageIds.length - 1] : null };
   }
 
   async get(id: string): Promise<Webhook | null> {
@@ -69,7 +139,16 @@ export class WebhookStore {
 
   /** Read-modify-write; `change` returns the next record, or null to leave it. 404 once it is gone. */
   async update(id: string, change: (current: Webhook) => Webhook | null): Promise<Webhook> {
-    return this.compareAndSet(this.webhooksKey, id, this.plain, change, () => GatewayError.notFound('webhook', id));
+    const keys = [this.webhooksKey, this.enabledKey, this.versionKey];
+    return this.compareAndSet(
+      keys,
+      COMPARE_AND_SET_WEBHOOK,
+      id,
+      this.plain,
+      change,
+      () => GatewayError.notFound('webhook', id),
+      (next) => [next.enabled ? '1' : '0'],
+    );
   }
 
   async secrets(id: string): Promise<WebhookSecrets | null> {
@@ -78,7 +157,7 @@ export class WebhookStore {
   }
 
   async updateSecrets(id: string, change: (current: WebhookSecrets) => WebhookSecrets): Promise<WebhookSecrets> {
-    return this.compareAndSet(this.secretsKey, id, this.sealed, change, () => GatewayError.notFound('webhook', id));
+    return this.compareAndSet([this.secretsKey], COMPARE_AND_SET_FIELD, id, this.sealed, change, () => GatewayError.notFound('webhook', id));
   }
 
   /** Seals again, with the current key, the secrets that are not (after a key rotation); returns how many. */
@@ -95,20 +174,35 @@ export class WebhookStore {
 
   /** Removes the subscription; its queued deliveries are closed as failed by the delivery worker. */
   async remove(id: string): Promise<boolean> {
-    const [[, removed]] = (await this.redis.client.multi().hdel(this.webhooksKey, id).hdel(this.secretsKey, id).exec()) as [Error | null, number][];
+    const [[, removed]] = (await this.redis.client
+      .multi()
+      .hdel(this.webhooksKey, id)
+      .hdel(this.secretsKey, id)
+      .srem(this.enabledKey, id)
+      .incr(this.versionKey)
+      .exec()) as [Error | null, number][];
     return removed === 1;
   }
 
-  private async compareAndSet<T>(key: string, field: string, codec: Codec<T>, change: (current: T) => T | null, gone: () => Error): Promise<T> {
+  /** Read-modify-write of a field of `keys[0]` by `script` (further keys and arguments by `extra`). */
+  private async compareAndSet<T>(
+    keys: string[],
+    script: string,
+    field: string,
+    codec: Codec<T>,
+    change: (current: T) => T | null,
+    gone: () => Error,
+    extra: (next: T) => string[] = () => [],
+  ): Promise<T> {
     for (let attempt = 0; attempt < 20; attempt++) {
-      const raw = await this.redis.client.hget(key, field);
+      const raw = await this.redis.client.hget(keys[0], field);
       if (!raw) throw gone();
       const current = codec.decode(field, raw);
       const next = change(current);
       if (!next) return current;
-      if ((await this.redis.client.eval(COMPARE_AND_SET_FIELD, 1, key, field, raw, codec.encode(field, next))) === 1) return next;
+      if ((await this.redis.client.eval(script, keys.length, ...keys, field, raw, codec.encode(field, next), ...extra(next))) === 1) return next;
     }
-    throw new Error(`${key} ${field}: too much write contention`);
+    throw new Error(`${keys[0]} ${field}: too much write contention`);
   }
 }
 

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Q
 import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems } from '../common/api-docs.js';
+import { PageQuery } from '../common/page-query.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { idempotent } from '../idempotency/idempotent.js';
 import { type Delivery, type Webhook } from './webhook.js';
@@ -51,10 +52,11 @@ export class WebhooksController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List subscriptions, oldest first' })
+  @ApiOperation({ summary: 'List subscriptions, oldest first, a page at a time' })
   @ApiOkResponse({ type: WebhookListDoc })
-  async list(): Promise<{ items: Webhook[] }> {
-    return { items: await this.webhooks.list() };
+  @ApiProblems('validation_failed')
+  list(@Query() query: PageQuery): Promise<{ items: Webhook[]; nextCursor: string | null }> {
+    return this.webhooks.list(query);
   }
 
   @Get(':id')

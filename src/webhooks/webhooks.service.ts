@@ -7,6 +7,7 @@ import { DeliveryStore } from './delivery.store.js';
 import { RefusedUrlError, WebhookUrlPolicy } from './url-policy.js';
 import { type Delivery, toDeliveryView, type Webhook, type WebhookFilters } from './webhook.js';
 import { CreateWebhookDto, ListDeliveriesQuery, UpdateWebhookDto, WebhookFiltersDto } from './webhook.dto.js';
+import { type PageQuery } from '../common/page-query.js';
 import { WebhookQueue } from './webhook-queue.js';
 import { newWebhookSecret } from './webhook-signature.js';
 import { WebhookStore } from './webhook.store.js';
@@ -59,8 +60,9 @@ export class WebhooksService {
     return { ...webhook, secret };
   }
 
-  async list(): Promise<Webhook[]> {
-    return (await this.store.list()).map((w) => toWebhookView(w));
+  async list(query: PageQuery): Promise<{ items: Webhook[]; nextCursor: string | null }> {
+    const page = await this.store.page(query.limit ?? 50, query.cursor);
+    return { items: page.items.map((w) => toWebhookView(w)), nextCursor: page.nextCursor };
   }
 
   async get(id: string): Promise<Webhook> {
@@ -69,14 +71,14 @@ export class WebhooksService {
 
   async update(id: string, input: UpdateWebhookDto): Promise<Webhook> {
     await this.store.require(id);
-    const url = input.url !== undefined ? await this.vetUrl(input.url) : undefined;
+    const url = input.url != null ? await this.vetUrl(input.url) : undefined;
     const updated = await this.store.update(id, (current) => {
       const next: Webhook = { ...current, updatedAt: nowIso() };
       if (url !== undefined) next.url = url;
-      if (input.events !== undefined) next.events = input.events;
-      if (input.filters !== undefined) next.filters = toFilters(input.filters);
+      if (input.events != null) next.events = input.events;
+      if (input.filters != null) next.filters = toFilters(input.filters);
       if (input.description !== undefined) next.description = input.description;
-      if (input.enabled !== undefined) {
+      if (input.enabled != null) {
         next.enabled = input.enabled;
         next.disabledReason = null;
       }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Cluster } from '../../clusters/cluster.js';
+import { GatewayError } from '../../common/problem.js';
 import { nowIso } from '../../common/time.js';
 import type { PostureReader } from '../product-plugin.js';
 import type { IpsecPolicyRecord } from './security/ipsec-plan.js';
@@ -53,18 +54,34 @@ export class OntapPosture implements PostureReader {
     try {
       [managers, policies] = await Promise.all([this.security.keyManagers(cluster), this.security.ipsecPolicies(cluster)]);
     } catch (err) {
-      throw asGatewayError(err);
+      throw unreadable(cluster, err) ?? asGatewayError(err);
     }
-    const verdict: KeyManagerFinding = assessKeyManagers(cluster.id, managers);
-    return {
-      cluster: cluster.id,
-      product: 'ontap',
-      checkedAt: nowIso(),
-      dataAtRest: { working: verdict.working, reason: verdict.reason },
-      keyManagers: managers.map(keyManagerPosture),
-      ipsecPolicies: policies.map(ipsecPosture),
-    };
+    try {
+      const verdict: KeyManagerFinding = assessKeyManagers(cluster.id, managers);
+      return {
+        cluster: cluster.id,
+        product: 'ontap',
+        checkedAt: nowIso(),
+        dataAtRest: { working: verdict.working, reason: verdict.reason },
+        keyManagers: managers.map(keyManagerPosture),
+        ipsecPolicies: policies.map(ipsecPosture),
+      };
+    } catch (err) {
+      throw unreadable(cluster, err) ?? err;
+    }
   }
+}
+
+/**
+ * A 2xx whose body is not the records asked for (empty, not JSON, records of another shape):
+ * the cluster's fault, not the caller's, so 502 naming the cluster rather than a 500.
+ */
+function unreadable(cluster: Cluster, err: unknown): GatewayError | null {
+  if (!(err instanceof SyntaxError) && !(err instanceof TypeError)) return null;
+  const message = `the answer could not be read as ONTAP records: ${err.message}`;
+  return new GatewayError('upstream_invalid', `cluster '${cluster.id}': ${message}`, {
+    upstream: { product: 'ontap', cluster: cluster.id, status: null, code: null, message },
+  });
 }
 
 function keyManagerPosture(km: KeyManagerRecord): KeyManagerPosture {

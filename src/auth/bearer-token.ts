@@ -1,0 +1,27 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { GatewayError } from '../common/problem.js';
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+/** The admin bearer token, compared in constant time (digests of equal length). */
+export class BearerTokens {
+  private readonly expected: Buffer;
+
+  constructor(adminToken: string) {
+    this.expected = digest(adminToken);
+  }
+
+  /** True when the Authorization header carries the token. */
+  accepts(header: string | string[] | undefined): boolean {
+    if (typeof header !== 'string') return false;
+    const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
+    return match !== null && timingSafeEqual(digest(match[1]), this.expected);
+  }
+
+  /** Throws the 401 problem (rendered with `WWW-Authenticate: Bearer`) unless the header carries the token. */
+  require(header: string | string[] | undefined): void {
+    if (!this.accepts(header)) throw new GatewayError('unauthorized', 'send Authorization: Bearer <token> with a valid token');
+  }
+}

@@ -1,0 +1,20 @@
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
+
+/** Metadata key (Nest) and route config flag (Fastify) of a route that needs no token. */
+export const IS_PUBLIC = 'gateway:public';
+
+/** The Fastify route config the gateway reads in its request hooks. */
+export interface GatewayRouteConfig {
+  public?: boolean;
+}
+
+/**
+ * Declares a handler public: it answers without a bearer token. Every other route needs one.
+ * The flag travels with the route itself (Nest metadata for the guard, Fastify route config for
+ * the `onRequest` hook in src/common/http-edges.ts), so authentication follows the matched
+ * route, never the text of the URL.
+ */
+export function Public(): MethodDecorator {
+  return applyDecorators(SetMetadata(IS_PUBLIC, true), RouteConfig({ public: true } satisfies GatewayRouteConfig));
+}

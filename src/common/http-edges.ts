@@ -1,0 +1,108 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Server } from 'node:http';
+import type { FastifyHttpOptions, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { BearerTokens } from '../auth/bearer-token.js';
+import { type GatewayRouteConfig } from '../auth/public.decorator.js';
+import { type GatewayConfig } from '../config/gateway-config.js';
+import { jsonShapeViolation, prototypeKeyErrors } from './json-body.js';
+import { GatewayError, problem } from './problem.js';
+import { answerOf, fastifyProblem, invalidFields, sendProblem, writeClientErrorProblem } from './problem-reply.js';
+
+/** Longest request target accepted (every route's path plus its query fits easily). */
+export const MAX_URL_LENGTH = 4096;
+
+/** Methods a path may answer to, in the order `Allow` lists them. */
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/**
+ * Options of the HTTP server: the body limit, and timeouts so that a slow or idle client cannot
+ * hold a connection open (a body trickled a byte at a time is cut off at `requestTimeoutMs`).
+ * Errors raised before a route runs (HTTP parser, malformed URLs) answer as problems too.
+ */
+export function httpServerOptions(config: GatewayConfig): FastifyHttpOptions<Server> {
+  const requestTimeout = config.requestTimeoutMs;
+  return {
+    bodyLimit: config.bodyLimitBytes,
+    requestTimeout,
+    connectionTimeout: config.connectionTimeoutMs,
+    http: {
+      requestTimeout,
+      headersTimeout: Math.min(requestTimeout, 60_000),
+      // How often Node looks for requests past their timeouts (its default is every 30 s).
+      connectionsCheckingInterval: Math.min(1_000, requestTimeout),
+    },
+    clientErrorHandler: writeClientErrorProblem,
+    frameworkErrors: (err, _request, reply) => {
+      const answer = fastifyProblem(err, config.bodyLimitBytes) ?? { body: problem('bad_request', err.message) };
+      void sendProblem(reply as FastifyReply, answer);
+    },
+  };
+}
+
+/** Routes Swagger registers (UI and documents): public by declaration, like `@Public()` handlers. */
+function isDocumentationRoute(url: string): boolean {
+  return url === '/openapi.json' || url === '/openapi.yaml' || url === '/docs' || url.startsWith('/docs/');
+}
+
+/** The methods registered for the request's path (empty when the path matches no route). */
+export function allowedMethods(request: FastifyRequest): string[] {
+  const server: FastifyInstance = request.server;
+  return METHODS.filter((method) => server.findRoute({ method, url: request.url }) !== null);
+}
+
+/**
+ * Installs, before any route is registered:
+ * - authentication in `onRequest`, from the matched route's config: a route answers without a
+ *   token only when declared public, and the check runs before the body is read or parsed;
+ * - the JSON body parser: empty is no body; size, nesting depth, members per container and
+ *   `__proto__` keys are checked on the raw text before anything else sees it; only objects;
+ * - no other body parser: `text/plain` and the rest answer 415.
+ */
+export function installHttpEdges(app: NestFastifyApplication, config: GatewayConfig): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  const tokens = new BearerTokens(config.adminToken);
+
+  fastify.addHook('onRoute', (route) => {
+    if (isDocumentationRoute(route.url ?? '')) route.config = { ...(route.config as object), public: true } as typeof route.config;
+  });
+
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (request.url.length > MAX_URL_LENGTH) {
+      return sendProblem(reply, { body: problem('uri_too_long', `the request target must be at most ${MAX_URL_LENGTH} characters`) });
+    }
+    // No route matched: nothing will run; the not-found handler answers 404 or 405.
+    if (request.is404) return;
+    if ((request.routeOptions.config as GatewayRouteConfig | undefined)?.public === true) return;
+    if (!tokens.accepts(request.headers.authorization)) {
+      return sendProblem(reply, answerOf(new GatewayError('unauthorized', 'send Authorization: Bearer <token> with a valid token')));
+    }
+  });
+
+  fastify.removeAllContentTypeParsers();
+  const limits = { maxDepth: config.bodyMaxDepth, maxMembers: config.bodyMaxMembers };
+  // Callers (curl with a shared header set, webhook automation) often send Content-Type: JSON
+  // with an empty body on DELETE or POST .../sync; that is no body, not a malformed one.
+  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: config.bodyLimitBytes }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    const shape = jsonShapeViolation(text, limits);
+    if (shape) return done(GatewayError.validation('body', shape), undefined);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      return done(
+        new GatewayError('validation_failed', `the body is not valid JSON: ${(err as Error).message}`, {
+          errors: [{ field: 'body', message: 'must be valid JSON' }],
+        }),
+        undefined,
+      );
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      return done(GatewayError.validation('body', 'must be a JSON object'), undefined);
+    }
+    const protoKeys = prototypeKeyErrors(value);
+    if (protoKeys.length) return done(invalidFields(protoKeys), undefined);
+    done(null, value);
+  });
+}
