@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { type CreateClusterDto } from './clusters/cluster.dto.js';
@@ -9,6 +8,7 @@ import { ClustersService } from './clusters/clusters.service.js';
 import { type Cluster } from './clusters/cluster.js';
 import { createLogger, NestPinoLogger } from './common/logger.js';
 import { httpServerOptions, installHttpEdges } from './common/http-edges.js';
+import { openApi } from './common/openapi.js';
 import { createValidationPipe } from './common/validation.js';
 import { type GatewayConfig } from './config/gateway-config.js';
 
@@ -23,22 +23,6 @@ export interface RunningGateway {
   /** Base URL of the API; undefined in the worker role, which serves no HTTP. */
   url?: string;
   close(): Promise<void>;
-}
-
-function openApi(app: NestFastifyApplication): void {
-  const document = new DocumentBuilder()
-    .setTitle('Peering gateway')
-    .setDescription(
-      'One API to create, watch, change and delete peerings on NetApp ONTAP clusters and HashiCorp Consul datacenters. ' +
-        'Every write answers 202 with an operation to follow; every error is application/problem+json.',
-    )
-    .setVersion('1')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, document), {
-    jsonDocumentUrl: 'openapi.json',
-    customSiteTitle: 'Peering gateway API',
-  });
 }
 
 export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningGateway> {

@@ -1,9 +1,13 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../common/api-docs.js';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ApiProblems, HEADERS, WRITE_LIMIT_PROBLEMS } from '../common/api-docs.js';
 import { type ClusterView } from './cluster.js';
 import { CreateClusterDto } from './cluster.dto.js';
 import { ClustersService } from './clusters.service.js';
+import { ClusterListDoc, ClusterViewDoc } from './cluster-response.dto.js';
+
+const CLUSTER_ID = ApiParam({ name: 'id', description: 'The cluster id', example: 'ontap-east' });
 
 @ApiTags('clusters')
 @ApiBearerAuth()
@@ -13,20 +17,30 @@ export class ClustersController {
   constructor(private readonly clusters: ClustersService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Register a cluster (secrets are write-only)' })
-  @ApiProblems('validation_failed', 'conflict')
-  create(@Body() body: CreateClusterDto): Promise<ClusterView> {
-    return this.clusters.create(body);
+  @ApiOperation({ operationId: 'createCluster', summary: 'Register a cluster (secrets are write-only)' })
+  @ApiCreatedResponse({
+    type: ClusterViewDoc,
+    description: 'Registered: the cluster, with which secrets are set (never their values)',
+    headers: { Location: HEADERS.location },
+  })
+  @ApiProblems('validation_failed', 'conflict', ...WRITE_LIMIT_PROBLEMS)
+  async create(@Body() body: CreateClusterDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<ClusterView> {
+    const cluster = await this.clusters.create(body);
+    void reply.header('location', `/v1/clusters/${cluster.id}`);
+    return cluster;
   }
 
   @Get()
-  @ApiOperation({ summary: 'List registered clusters' })
+  @ApiOperation({ operationId: 'listClusters', summary: 'List registered clusters' })
+  @ApiOkResponse({ type: ClusterListDoc })
   async list(): Promise<{ items: ClusterView[] }> {
     return { items: await this.clusters.list() };
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Read a cluster' })
+  @ApiOperation({ operationId: 'getCluster', summary: 'Read a cluster' })
+  @CLUSTER_ID
+  @ApiOkResponse({ type: ClusterViewDoc })
   @ApiProblems('not_found')
   get(@Param('id') id: string): Promise<ClusterView> {
     return this.clusters.get(id);
@@ -34,8 +48,10 @@ export class ClustersController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Unregister a cluster (409 while peerings use it)' })
-  @ApiProblems('not_found', 'conflict')
+  @ApiOperation({ operationId: 'deleteCluster', summary: 'Unregister a cluster (409 while peerings use it)' })
+  @CLUSTER_ID
+  @ApiNoContentResponse({ description: 'Unregistered' })
+  @ApiProblems('not_found', 'conflict', 'rate_limited')
   async remove(@Param('id') id: string): Promise<void> {
     await this.clusters.remove(id);
   }

@@ -18,6 +18,7 @@ export class EventsController {
 
   @Get(':id/events')
   @ApiOperation({
+    operationId: 'listPeeringEvents',
     summary: "A peering's history: every event published about it, oldest first",
     description:
       'The same events the webhooks deliver, each with a snapshot of the peering at the time. Kept while the peering reads, and as long as its DELETED tombstone.',

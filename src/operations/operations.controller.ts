@@ -1,8 +1,9 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../common/api-docs.js';
 import { type Operation } from './operation.js';
 import { OperationStore } from './operation.store.js';
+import { OperationDoc } from './operation-response.dto.js';
 
 @ApiTags('operations')
 @ApiBearerAuth()
@@ -13,10 +14,13 @@ export class OperationsController {
 
   @Get(':id')
   @ApiOperation({
+    operationId: 'getOperation',
     summary: 'Follow an operation',
     description:
       'For a one-sided offer, the first read after the offer is made carries `offer.secret` (ONTAP passphrase or Consul token); it is never shown again.',
   })
+  @ApiParam({ name: 'id', description: 'The operation id (operationId of a peering)', example: 'op_01jd0c7v9q4m2x8r6t5y3w1zac' })
+  @ApiOkResponse({ type: OperationDoc })
   @ApiProblems('not_found')
   async get(@Param('id') id: string): Promise<Operation & { offer?: { secret: string; expiresAt?: string } }> {
     const operation = await this.operations.require(id);

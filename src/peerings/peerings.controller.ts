@@ -1,18 +1,24 @@
 import { Body, Controller, Delete, Get, Headers, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiProblems } from '../common/api-docs.js';
+import { ApiProblems, HEADERS, WRITE_LIMIT_PROBLEMS } from '../common/api-docs.js';
 import { IdempotencyService, type StoredAnswer } from '../idempotency/idempotency.service.js';
 import { idempotent } from '../idempotency/idempotent.js';
 import { type Peering } from './peering.js';
 import { CreatePeeringDto, ListPeeringsQuery, UpdatePeeringDto } from './peering.dto.js';
 import { PeeringsService } from './peerings.service.js';
+import { CREATE_PEERING_EXAMPLES, PeeringDoc, PeeringListDoc } from './peering-response.dto.js';
 
 const IDEMPOTENCY_HEADER = {
+  schema: { type: 'string', maxLength: 255 },
   name: 'Idempotency-Key',
   required: false,
   description: 'Replays the first answer for a repeat (kept 24 h); 422 if reused with another body; 409 while the first is in flight',
 };
+
+/** A 202 answer: the peering as it stands, and where to read it. */
+const ACCEPTED = (description: string) => ApiAcceptedResponse({ type: PeeringDoc, description, headers: { Location: HEADERS.location } });
+const PEERING_ID = ApiParam({ name: 'id', description: 'The peering id', example: 'pr_01jd0c7v9q4m2x8r6t5y3w1zab' });
 
 function send(reply: FastifyReply, answer: StoredAnswer): unknown {
   if (answer.location) void reply.header('location', answer.location);
@@ -30,10 +36,16 @@ export class PeeringsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Ask for a peering; the work goes on in the background (202, state PENDING)' })
+  @ApiOperation({
+    operationId: 'createPeering',
+    summary: 'Ask for a peering; the work goes on in the background (202, state PENDING)',
+    description:
+      '`remote` is `{cluster}` (the gateway does both sides) or `{external}` (only the local side: without `secret` it makes an offer, whose secret the first GET of the operation returns once; with `secret` it accepts). Both clusters must be of the same product. Follow `operationId` or poll the peering until ACTIVE.',
+  })
   @ApiHeader(IDEMPOTENCY_HEADER)
-  @ApiResponse({ status: 202, description: 'Accepted; Location names the peering' })
-  @ApiProblems('validation_failed', 'conflict', 'idempotency_key_reused', 'idempotency_key_in_use')
+  @ApiBody({ type: CreatePeeringDto, examples: CREATE_PEERING_EXAMPLES })
+  @ACCEPTED('Accepted: the peering in state PENDING; Location names it')
+  @ApiProblems('validation_failed', 'conflict', 'idempotency_key_reused', 'idempotency_key_in_use', ...WRITE_LIMIT_PROBLEMS)
   async create(
     @Body() body: CreatePeeringDto,
     @Headers('idempotency-key') key: string | undefined,
@@ -48,40 +60,55 @@ export class PeeringsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List peerings, oldest first, with a cursor and filters' })
+  @ApiOperation({ operationId: 'listPeerings', summary: 'List peerings, oldest first, with a cursor and filters' })
+  @ApiOkResponse({ type: PeeringListDoc })
   @ApiProblems('validation_failed')
   list(@Query() query: ListPeeringsQuery): Promise<{ items: Peering[]; nextCursor: string | null }> {
     return this.peerings.list(query);
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Read a peering (a deleted one reads DELETED for at least an hour, then 404)' })
+  @ApiOperation({ operationId: 'getPeering', summary: 'Read a peering (a deleted one reads DELETED for at least an hour, then 404)' })
+  @PEERING_ID
+  @ApiOkResponse({ type: PeeringDoc })
   @ApiProblems('not_found')
   get(@Param('id') id: string): Promise<Peering> {
     return this.peerings.get(id);
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change a peering: labels at once; passphrase or token rotation, encryption, remote addresses through an operation (202)' })
-  @ApiResponse({ status: 202, description: 'Accepted; operationId names the update operation when the clusters change' })
-  @ApiProblems('validation_failed', 'not_found', 'conflict')
+  @ApiOperation({
+    operationId: 'updatePeering',
+    summary: 'Change a peering: labels at once; passphrase or token rotation, encryption, remote addresses through an operation (202)',
+  })
+  @PEERING_ID
+  @ACCEPTED('Accepted: the peering; operationId names the update operation when the clusters change')
+  @ApiProblems('validation_failed', 'not_found', 'conflict', ...WRITE_LIMIT_PROBLEMS)
   async update(@Param('id') id: string, @Body() body: UpdatePeeringDto, @Res() reply: FastifyReply): Promise<unknown> {
     return send(reply, { status: 202, body: await this.peerings.update(id, body), location: `/v1/peerings/${id}` });
   }
 
   @Post(':id/sync')
-  @ApiOperation({ summary: 'Read the clusters now and repair drift (a side deleted by hand, a terminated peer): 202 with a sync operation' })
-  @ApiResponse({ status: 202, description: 'Accepted' })
-  @ApiProblems('not_found', 'conflict')
+  @ApiOperation({
+    operationId: 'syncPeering',
+    summary: 'Read the clusters now and repair drift (a side deleted by hand, a terminated peer): 202 with a sync operation',
+  })
+  @PEERING_ID
+  @ACCEPTED('Accepted: the peering; operationId names the sync operation')
+  @ApiProblems('not_found', 'conflict', 'rate_limited')
   async sync(@Param('id') id: string, @Res() reply: FastifyReply): Promise<unknown> {
     return send(reply, { status: 202, body: await this.peerings.sync(id), location: `/v1/peerings/${id}` });
   }
 
   @Post(':id/retry')
-  @ApiOperation({ summary: 'Run the handshake of a FAILED peering again, adopting whatever exists: 202 with a new operation; 409 unless FAILED' })
+  @ApiOperation({
+    operationId: 'retryPeering',
+    summary: 'Run the handshake of a FAILED peering again, adopting whatever exists: 202 with a new operation; 409 unless FAILED',
+  })
+  @PEERING_ID
   @ApiHeader(IDEMPOTENCY_HEADER)
-  @ApiResponse({ status: 202, description: 'Accepted; operationId names the retry operation' })
-  @ApiProblems('not_found', 'conflict', 'idempotency_key_reused', 'idempotency_key_in_use')
+  @ACCEPTED('Accepted: the peering (ESTABLISHING); operationId names the retry operation')
+  @ApiProblems('not_found', 'conflict', 'idempotency_key_reused', 'idempotency_key_in_use', ...WRITE_LIMIT_PROBLEMS)
   async retry(@Param('id') id: string, @Headers('idempotency-key') key: string | undefined, @Res() reply: FastifyReply): Promise<unknown> {
     const answer = await idempotent(this.idempotency, key, { method: 'POST', path: `/v1/peerings/${id}/retry`, body: null }, async () => {
       return { status: 202, body: await this.peerings.retry(id), location: `/v1/peerings/${id}` };
@@ -90,10 +117,11 @@ export class PeeringsController {
   }
 
   @Delete(':id')
-  @ApiOperation({ summary: 'Delete a peering on every side (202; DELETING until the clusters are clean, then DELETED)' })
+  @ApiOperation({ operationId: 'deletePeering', summary: 'Delete a peering on every side (202; DELETING until the clusters are clean, then DELETED)' })
+  @PEERING_ID
   @ApiHeader(IDEMPOTENCY_HEADER)
-  @ApiResponse({ status: 202, description: 'Accepted' })
-  @ApiProblems('not_found', 'idempotency_key_reused', 'idempotency_key_in_use')
+  @ACCEPTED('Accepted: the peering in state DELETING; operationId names the delete operation')
+  @ApiProblems('not_found', 'idempotency_key_reused', 'idempotency_key_in_use', 'rate_limited')
   async remove(@Param('id') id: string, @Headers('idempotency-key') key: string | undefined, @Res() reply: FastifyReply): Promise<unknown> {
     const answer = await idempotent(this.idempotency, key, { method: 'DELETE', path: `/v1/peerings/${id}`, body: null }, async () => {
       return { status: 202, body: await this.peerings.remove(id), location: `/v1/peerings/${id}` };

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiProblems } from '../common/api-docs.js';
+import { ApiProblems, HEADERS, WRITE_LIMIT_PROBLEMS } from '../common/api-docs.js';
 import { PageQuery } from '../common/page-query.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { idempotent } from '../idempotency/idempotent.js';
@@ -30,13 +30,19 @@ export class WebhooksController {
 
   @Post()
   @ApiOperation({
+    operationId: 'createWebhook',
     summary: 'Subscribe a URL to events (the signing secret is in this answer only)',
     description:
       'Deliveries follow Standard Webhooks: headers webhook-id, webhook-timestamp, webhook-signature (v1,<base64 HMAC-SHA256 of id.timestamp.body>), body {type, timestamp, data}. Verify them with any Standard Webhooks library.',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Replays the first answer, secret included, for a repeat (kept 24 h)' })
-  @ApiCreatedResponse({ type: WebhookWithSecretDoc })
-  @ApiProblems('validation_failed', 'idempotency_key_reused', 'idempotency_key_in_use')
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    schema: { type: 'string', maxLength: 255 },
+    description: 'Replays the first answer, secret included, for a repeat (kept 24 h)',
+  })
+  @ApiCreatedResponse({ type: WebhookWithSecretDoc, headers: { Location: HEADERS.location } })
+  @ApiProblems('validation_failed', 'idempotency_key_reused', 'idempotency_key_in_use', ...WRITE_LIMIT_PROBLEMS)
   async create(
     @Body() body: CreateWebhookDto,
     @Headers('idempotency-key') key: string | undefined,
@@ -52,7 +58,7 @@ export class WebhooksController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List subscriptions, oldest first, a page at a time' })
+  @ApiOperation({ operationId: 'listWebhooks', summary: 'List subscriptions, oldest first, a page at a time' })
   @ApiOkResponse({ type: WebhookListDoc })
   @ApiProblems('validation_failed')
   list(@Query() query: PageQuery): Promise<{ items: Webhook[]; nextCursor: string | null }> {
@@ -60,7 +66,7 @@ export class WebhooksController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Read a subscription (never its secret)' })
+  @ApiOperation({ operationId: 'getWebhook', summary: 'Read a subscription (never its secret)' })
   @ApiOkResponse({ type: WebhookDoc })
   @ApiProblems('not_found')
   get(@Param('id') id: string): Promise<Webhook> {
@@ -68,17 +74,17 @@ export class WebhooksController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change url, events, filters (replaced as a whole), description or enabled' })
+  @ApiOperation({ operationId: 'updateWebhook', summary: 'Change url, events, filters (replaced as a whole), description or enabled' })
   @ApiOkResponse({ type: WebhookDoc })
-  @ApiProblems('validation_failed', 'not_found')
+  @ApiProblems('validation_failed', 'not_found', ...WRITE_LIMIT_PROBLEMS)
   update(@Param('id') id: string, @Body() body: UpdateWebhookDto): Promise<Webhook> {
     return this.webhooks.update(id, body);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Unsubscribe; messages still queued for it are dropped' })
-  @ApiNoContentResponse()
+  @ApiOperation({ operationId: 'deleteWebhook', summary: 'Unsubscribe; messages still queued for it are dropped' })
+  @ApiNoContentResponse({ description: 'Unsubscribed' })
   @ApiProblems('not_found')
   async remove(@Param('id') id: string): Promise<void> {
     await this.webhooks.remove(id);
@@ -87,6 +93,7 @@ export class WebhooksController {
   @Post(':id/rotate-secret')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'rotateWebhookSecret',
     summary: 'Replace the signing secret; the new one is in this answer only',
     description: 'During the grace period (previousSecretExpiresAt) every delivery carries two signatures, one per secret.',
   })
@@ -97,7 +104,7 @@ export class WebhooksController {
   }
 
   @Get(':id/deliveries')
-  @ApiOperation({ summary: 'The delivery log, newest first: status, attempts, last answer' })
+  @ApiOperation({ operationId: 'listWebhookDeliveries', summary: 'The delivery log, newest first: status, attempts, last answer' })
   @ApiOkResponse({ type: DeliveryPageDoc })
   @ApiProblems('validation_failed', 'not_found')
   deliveries(@Param('id') id: string, @Query() query: ListDeliveriesQuery): Promise<{ items: Delivery[]; nextCursor: string | null }> {
@@ -105,7 +112,7 @@ export class WebhooksController {
   }
 
   @Get(':id/deliveries/:deliveryId')
-  @ApiOperation({ summary: 'Read one delivery' })
+  @ApiOperation({ operationId: 'getWebhookDelivery', summary: 'Read one delivery' })
   @ApiOkResponse({ type: DeliveryDoc })
   @ApiProblems('not_found')
   delivery(@Param('id') id: string, @Param('deliveryId') deliveryId: string): Promise<Delivery> {
@@ -114,7 +121,7 @@ export class WebhooksController {
 
   @Post(':id/deliveries/:deliveryId/redeliver')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Send a delivered or failed message again, with the same webhook-id' })
+  @ApiOperation({ operationId: 'redeliverWebhookDelivery', summary: 'Send a delivered or failed message again, with the same webhook-id' })
   @ApiAcceptedResponse({ type: DeliveryDoc })
   @ApiProblems('not_found', 'conflict')
   redeliver(@Param('id') id: string, @Param('deliveryId') deliveryId: string): Promise<Delivery> {

@@ -1,0 +1,135 @@
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import { ProblemDoc } from '../common/api-docs.js';
+import { productIds } from '../products/index.js';
+import { PEERING_STATES } from './peering-state.js';
+import { ConsulOptionsDto, type CreatePeeringDto, OntapOptionsDto } from './peering.dto.js';
+
+/* Response documents (OpenAPI): the peering as GET /v1/peerings/{id} shows it (src/peerings/peering.ts, toPeeringView). */
+
+@ApiSchema({ name: 'ClusterRef' })
+export class ClusterRefDoc {
+  @ApiProperty({ example: 'ontap-east' }) cluster: string;
+}
+
+@ApiSchema({ name: 'ExternalPeer', description: 'The far side of a one-sided peering; its secret is never shown' })
+export class ExternalPeerViewDoc {
+  @ApiPropertyOptional({ type: [String], description: "ONTAP: the far cluster's intercluster addresses", example: ['10.2.0.11'] })
+  addresses?: string[];
+}
+
+@ApiSchema({ name: 'PeeringRemote', description: 'Either `cluster` (a managed cluster: both sides done by the gateway) or `external` (only the local side)' })
+export class PeeringRemoteDoc {
+  @ApiPropertyOptional({ example: 'ontap-west' }) cluster?: string;
+  @ApiPropertyOptional({ type: ExternalPeerViewDoc }) external?: ExternalPeerViewDoc;
+}
+
+@ApiSchema({ name: 'SideStatus', description: "One side as its cluster names it: the product's own id and state" })
+export class SideStatusDoc {
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "The product's id of this side (ONTAP peer UUID, Consul peering ID); null until it exists",
+    example: null,
+  })
+  nativeId: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "The product's state of this side (ONTAP availability, Consul State)", example: null })
+  nativeState: string | null;
+}
+
+@ApiSchema({ name: 'PeeringSides' })
+export class PeeringSidesDoc {
+  @ApiProperty({ type: SideStatusDoc }) local: SideStatusDoc;
+  @ApiProperty({ type: SideStatusDoc, nullable: true, description: 'null for an external peer: the gateway does not see that side' })
+  remote: SideStatusDoc | null;
+}
+
+@ApiSchema({ name: 'Peering', description: 'A peering between two clusters of one product, in one shape for every product' })
+export class PeeringDoc {
+  @ApiProperty({ example: 'pr_01jd0c7v9q4m2x8r6t5y3w1zab' }) id: string;
+  @ApiProperty({ example: 'east-west' }) name: string;
+  @ApiProperty({ enum: productIds(), example: 'ontap' }) product: string;
+  @ApiProperty({ type: ClusterRefDoc }) local: ClusterRefDoc;
+  @ApiProperty({ type: PeeringRemoteDoc }) remote: PeeringRemoteDoc;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { team: 'storage' } }) labels: Record<string, string>;
+  @ApiPropertyOptional({ example: 'team-storage' }) owner?: string;
+  @ApiProperty({
+    enum: PEERING_STATES,
+    enumName: 'PeeringState',
+    description: 'PENDING -> ESTABLISHING -> ACTIVE; ACTIVE <-> DEGRADED; any -> FAILED (terminal until someone acts); any -> DELETING -> DELETED',
+  })
+  state: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Why the state last changed', example: null }) stateReason: string | null;
+  @ApiProperty({ type: PeeringSidesDoc }) sides: PeeringSidesDoc;
+  @ApiProperty({ type: ProblemDoc, nullable: true, description: 'Why the latest operation failed (a problem object), or null' }) lastError: ProblemDoc | null;
+  @ApiProperty({ example: 'op_01jd0c7v9q4m2x8r6t5y3w1zac', description: 'The latest operation: GET /v1/operations/{operationId}' }) operationId: string;
+  @ApiProperty({ format: 'date-time', example: '2025-11-24T06:30:00.000Z' }) createdAt: string;
+  @ApiProperty({ format: 'date-time', example: '2025-11-24T06:30:02.000Z' }) updatedAt: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When DELETED was reached' }) deletedAt?: string;
+  @ApiPropertyOptional({ type: OntapOptionsDto, description: 'ONTAP peerings: the options asked for, defaults applied' }) ontap?: OntapOptionsDto;
+  @ApiPropertyOptional({ type: ConsulOptionsDto, description: 'Consul peerings: the options asked for' }) consul?: ConsulOptionsDto;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'ONTAP peerings: what the gateway found and made for security: `encryption` (read from both peer records), `keyManagers` (the requireKeyManager check), `ipsec` (the policies it owns). Never a secret.',
+  })
+  security?: Record<string, unknown>;
+}
+
+@ApiSchema({ name: 'PeeringList', description: 'A page of peerings, oldest first' })
+export class PeeringListDoc {
+  @ApiProperty({ type: [PeeringDoc] }) items: PeeringDoc[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as ?cursor= for the next page; null on the last page', example: null }) nextCursor:
+    string | null;
+}
+
+/**
+ * Request examples for POST /v1/peerings, one per kind of peering, each accepted as sent by the
+ * sandbox (its clusters consul-dc1, consul-dc2, ontap-east, ontap-west): test/typed-client.e2e.ts
+ * sends every one of them.
+ */
+export const CREATE_PEERING_EXAMPLES = {
+  consul: {
+    summary: 'Consul: two managed datacenters',
+    value: {
+      name: 'dc1-dc2',
+      local: { cluster: 'consul-dc1' },
+      remote: { cluster: 'consul-dc2' },
+      consul: { meta: { env: 'prod' } },
+      labels: { team: 'mesh' },
+    },
+  },
+  ontap: {
+    summary: 'ONTAP: two managed clusters, TLS-PSK',
+    value: {
+      name: 'east-west',
+      local: { cluster: 'ontap-east' },
+      remote: { cluster: 'ontap-west' },
+      ontap: { encryption: 'tls_psk', passphraseExpiry: 'P1D' },
+      labels: { team: 'storage' },
+    },
+  },
+  ontapIpsec: {
+    summary: 'ONTAP: two managed clusters, with IPsec between the data SVMs',
+    value: {
+      name: 'east-west-ipsec',
+      local: { cluster: 'ontap-east' },
+      remote: { cluster: 'ontap-west' },
+      ontap: { encryption: 'tls_psk', ipsec: { svm: 'svm1', localSubnet: '10.1.10.0/24', remoteSubnet: '10.2.10.0/24', protocol: 'tcp' } },
+      labels: { team: 'storage' },
+    },
+  },
+  externalOffer: {
+    summary: 'One-sided offer: the secret is in the first GET of the operation',
+    value: { name: 'dc1-partner', local: { cluster: 'consul-dc1' }, remote: { external: {} }, labels: { partner: 'acme' } },
+  },
+  externalAccept: {
+    summary: "One-sided accept: with the far side's secret",
+    value: {
+      name: 'west-partner',
+      local: { cluster: 'ontap-west' },
+      remote: { external: { secret: 'the passphrase the far cluster generated', addresses: ['10.9.0.11', '10.9.0.12'] } },
+      ontap: { encryption: 'tls_psk' },
+    },
+  },
+} satisfies Record<string, { summary: string; value: CreatePeeringDto }>;
