@@ -11,6 +11,8 @@ import { createLogger, NestPinoLogger } from './common/logger.js';
 import { GatewayError } from './common/problem.js';
 import { createValidationPipe } from './common/validation.js';
 import { type GatewayConfig } from './config/gateway-config.js';
+import { confirmWritesBeforeAnswering } from './redis/replicated-writes.js';
+import { RedisService } from './redis/redis.service.js';
 
 export interface GatewayOptions {
   logger?: Logger;
@@ -73,6 +75,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   });
   app.useGlobalPipes(createValidationPipe());
   acceptEmptyJsonBodies(app);
+  confirmWritesBeforeAnswering(app.getHttpAdapter().getInstance(), app.get(RedisService));
   openApi(app);
   await app.init();
 
