@@ -11,6 +11,8 @@ import { httpServerOptions, installHttpEdges } from './common/http-edges.js';
 import { openApi } from './common/openapi.js';
 import { createValidationPipe } from './common/validation.js';
 import { type GatewayConfig } from './config/gateway-config.js';
+import { confirmWritesBeforeAnswering } from './redis/replicated-writes.js';
+import { RedisService } from './redis/redis.service.js';
 
 export interface GatewayOptions {
   logger?: Logger;
@@ -35,6 +37,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   });
   app.useGlobalPipes(createValidationPipe());
   installHttpEdges(app, config);
+  confirmWritesBeforeAnswering(app.getHttpAdapter().getInstance(), app.get(RedisService));
   openApi(app);
   await app.init();
 

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { exitOnStartFailure, runGateway } from './bootstrap.js';
 import { createLogger } from './common/logger.js';
-import { ConfigError, loadConfig } from './config/gateway-config.js';
+import { ConfigError, loadConfig, redisConfigured } from './config/gateway-config.js';
 
 /**
  * The production entry: Redis and clusters come from the configuration; nothing is installed or
@@ -15,7 +15,11 @@ async function main(): Promise<void> {
       'this entry runs against real clusters: set GATEWAY_CLUSTERS_FILE (or GATEWAY_SANDBOX=false), or run the sandbox with npm start (node dist/src/sandbox/main.js)',
     );
   }
-  if (!config.redisUrl) throw new ConfigError('REDIS_URL is required outside the sandbox (redis://host:6379)');
+  if (!redisConfigured(config)) {
+    throw new ConfigError(
+      'Redis is required outside the sandbox: set REDIS_URL (redis://host:6379), REDIS_SENTINELS with REDIS_SENTINEL_NAME, or REDIS_CLUSTER_NODES',
+    );
+  }
   await runGateway(config, { logger: createLogger(config.logLevel) });
 }
 

@@ -8,8 +8,25 @@ export type GatewayRole = 'all' | 'api' | 'worker';
 export interface GatewayConfig {
   port: number;
   host: string;
-  /** Unset: a private redis-server is started with its data under `dataDir`. */
+  /**
+   * Unset (and no Sentinel or Cluster either): a private redis-server is started with its data
+   * under `dataDir`. At most one of redisUrl, redisSentinels and redisClusterNodes is set.
+   */
   redisUrl?: string;
+  /** Redis Sentinel: the sentinels to ask, and the name of the master they watch. */
+  redisSentinels?: RedisNode[];
+  redisSentinelName?: string;
+  /** Redis Cluster: seed nodes; the rest of the cluster is discovered from them. */
+  redisClusterNodes?: RedisNode[];
+  /** Password of Redis (its masters and replicas, not the sentinels); a password in REDIS_URL wins. */
+  redisPassword?: string;
+  /** TLS towards Redis for Sentinel and Cluster (REDIS_URL says it with `rediss://`). */
+  redisTls: boolean;
+  /**
+   * How long an API write waits for one replica to confirm it (Redis WAIT) before answering 503;
+   * 0: do not wait. Only asked when the master has replicas.
+   */
+  replicaWaitMs: number;
   role: GatewayRole;
   adminToken: string;
   /** True when the admin token was generated at start (printed in the banner). */
@@ -74,6 +91,67 @@ export interface GatewayConfig {
 
 export class ConfigError extends Error {}
 
+export interface RedisNode {
+  host: string;
+  port: number;
+}
+
+/** Which kind of Redis the settings name: one URL, a Sentinel set or a Cluster. */
+export function redisMode(config: Pick<GatewayConfig, 'redisSentinels' | 'redisClusterNodes'>): 'standalone' | 'sentinel' | 'cluster' {
+  if (config.redisClusterNodes) return 'cluster';
+  if (config.redisSentinels) return 'sentinel';
+  return 'standalone';
+}
+
+/** True when the settings name a Redis (otherwise only the sandbox can start one). */
+export function redisConfigured(config: Pick<GatewayConfig, 'redisUrl' | 'redisSentinels' | 'redisClusterNodes'>): boolean {
+  return Boolean(config.redisUrl || config.redisSentinels || config.redisClusterNodes);
+}
+
+/** `host:port,host:port` (IPv6 as `[::1]:6379`), checked here so a typo fails at start. */
+function redisNodes(env: NodeJS.ProcessEnv, name: string): RedisNode[] | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  return raw.split(',').map((entry) => {
+    const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^\s:[\]]+)):(\d{1,5})$/.exec(entry.trim());
+    const port = Number(match?.[3]);
+    if (!match || port < 1 || port > 65_535) throw new ConfigError(`${name} must be a comma-separated list of host:port, got '${entry.trim()}'`);
+    return { host: match[1] ?? match[2], port };
+  });
+}
+
+/**
+ * REDIS_URL, REDIS_SENTINELS (+ REDIS_SENTINEL_NAME) or REDIS_CLUSTER_NODES: at most one, each
+ * complete; REDIS_TLS only where no URL says it already.
+ */
+function redisSettings(
+  env: NodeJS.ProcessEnv,
+): Pick<GatewayConfig, 'redisUrl' | 'redisSentinels' | 'redisSentinelName' | 'redisClusterNodes' | 'redisPassword' | 'redisTls'> {
+  const redisUrl = env.REDIS_URL?.trim() || undefined;
+  const redisSentinels = redisNodes(env, 'REDIS_SENTINELS');
+  const redisSentinelName = env.REDIS_SENTINEL_NAME?.trim() || undefined;
+  const redisClusterNodes = redisNodes(env, 'REDIS_CLUSTER_NODES');
+  const chosen = [redisUrl && 'REDIS_URL', redisSentinels && 'REDIS_SENTINELS', redisClusterNodes && 'REDIS_CLUSTER_NODES'].filter(Boolean);
+  if (chosen.length > 1) throw new ConfigError(`${chosen.join(' and ')} are both set: choose one way to reach Redis`);
+  if (redisSentinels && !redisSentinelName)
+    throw new ConfigError("REDIS_SENTINELS is set without REDIS_SENTINEL_NAME: name the master the sentinels watch (e.g. 'mymaster')");
+  if (redisSentinelName && !redisSentinels)
+    throw new ConfigError('REDIS_SENTINEL_NAME is set without REDIS_SENTINELS: list the sentinels as host:port,host:port');
+  if (redisUrl) {
+    let url: URL;
+    try {
+      url = new URL(redisUrl);
+    } catch {
+      throw new ConfigError(`REDIS_URL must be a URL like redis://host:6379 or rediss://host:6380, got '${redisUrl}'`);
+    }
+    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
+      throw new ConfigError(`REDIS_URL must start with redis:// or rediss://, got '${url.protocol}//'`);
+  }
+  const redisTls = bool(env, 'REDIS_TLS') ?? false;
+  if (redisTls && redisUrl) throw new ConfigError('REDIS_TLS is for REDIS_SENTINELS and REDIS_CLUSTER_NODES; with REDIS_URL write rediss:// instead');
+  return { redisUrl, redisSentinels, redisSentinelName, redisClusterNodes, redisPassword: env.REDIS_PASSWORD || undefined, redisTls };
+}
+
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -126,6 +204,12 @@ function encryptionKey(env: NodeJS.ProcessEnv, name: string): Buffer | undefined
   return key;
 }
 
+/** The prefix becomes a Redis Cluster hash tag (`{gw}`, docs/redis.md), so braces cannot be part of it. */
+function redisPrefix(raw: string): string {
+  if (!/^[A-Za-z0-9_.:-]+$/.test(raw)) throw new ConfigError(`GATEWAY_REDIS_PREFIX may hold letters, digits and _ . : - only, got '${raw}'`);
+  return raw;
+}
+
 function routeRetry(raw: string | undefined): 'steady' | 'exponential' {
   if (raw === undefined || raw === '' || raw === 'steady') return 'steady';
   if (raw === 'exponential') return 'exponential';
@@ -150,14 +234,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   return {
     port: int(env, 'PORT', 8080),
     host: env.HOST ?? '0.0.0.0',
-    redisUrl: env.REDIS_URL || undefined,
+    ...redisSettings(env),
+    replicaWaitMs: int(env, 'GATEWAY_REPLICA_WAIT_MS', 500, 0),
     role,
     adminToken: adminToken ?? `gw_${randomBytes(24).toString('base64url')}`,
     adminTokenGenerated: !adminToken,
     clustersFile,
     sandbox,
     dataDir: resolve(env.GATEWAY_DATA_DIR ?? '.data'),
-    redisPrefix: env.GATEWAY_REDIS_PREFIX ?? 'gw',
+    redisPrefix: redisPrefix(env.GATEWAY_REDIS_PREFIX ?? 'gw'),
     workerConcurrency: int(env, 'GATEWAY_WORKER_CONCURRENCY', 64, 1),
     clusterConcurrency: int(env, 'GATEWAY_CLUSTER_CONCURRENCY', 16, 1),
     breakerThreshold: int(env, 'GATEWAY_BREAKER_THRESHOLD', 5, 1),

@@ -6,6 +6,12 @@ import { RedisService } from '../redis/redis.service.js';
 
 /** How long an Idempotency-Key and its first answer are kept. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+/**
+ * How long a key is held by a request still being answered. Short, because a request that fails
+ * while Redis is away (a failover) cannot free its key: the key must come free by itself for the
+ * client's retry. An answer, once stored, is kept IDEMPOTENCY_TTL_SECONDS.
+ */
+export const IDEMPOTENCY_PENDING_TTL_SECONDS = 10;
 
 export interface StoredAnswer {
   status: number;
@@ -57,7 +63,7 @@ export class IdempotencyService {
   /** Claims the key; returns a stored answer to replay, or null when this request goes ahead. */
   async begin(idempotencyKey: string, fingerprint: string): Promise<StoredAnswer | null> {
     const key = this.key(idempotencyKey);
-    const claimed = await this.redis.client.set(key, JSON.stringify({ fingerprint } satisfies Entry), 'EX', IDEMPOTENCY_TTL_SECONDS, 'NX');
+    const claimed = await this.redis.client.set(key, JSON.stringify({ fingerprint } satisfies Entry), 'EX', IDEMPOTENCY_PENDING_TTL_SECONDS, 'NX');
     if (claimed === 'OK') return null;
     const raw = await this.redis.client.get(key);
     if (!raw) return this.begin(idempotencyKey, fingerprint);

@@ -4,7 +4,7 @@ import { type Cleanup, exitOnStartFailure, runGateway } from '../bootstrap.js';
 import type { CreateClusterDto } from '../clusters/cluster.dto.js';
 import { createLogger } from '../common/logger.js';
 import { validateClusterInputs } from '../config/clusters-file.js';
-import { ConfigError, loadConfig } from '../config/gateway-config.js';
+import { ConfigError, loadConfig, redisConfigured } from '../config/gateway-config.js';
 import { sandboxEncryptionKey } from './encryption-key.js';
 import { RedisUnavailableError, startPrivateRedis } from './private-redis.js';
 
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     config.encryptionKey = key;
     logger.info({ path }, generated ? 'sandbox encryption key generated' : 'sandbox encryption key read');
   }
-  if (!config.redisUrl) {
+  if (!redisConfigured(config)) {
     const redis = await startPrivateRedis(config.dataDir, logger);
     config.redisUrl = redis.url;
     cleanups.push(redis.stop);

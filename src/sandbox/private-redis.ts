@@ -32,10 +32,25 @@ export interface RedisServerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** A redis-server child on a loopback port, resolved once it accepts connections. */
-export async function spawnRedisServer(options: { port?: number; dir: string; appendonly: boolean }): Promise<RedisServerProcess> {
+/**
+ * A redis-server child on a loopback port, resolved once it accepts connections. `args`: more
+ * settings (`--cluster-enabled yes`, `--replicaof host port`), as the tests' topologies need.
+ */
+export async function spawnRedisServer(options: { port?: number; dir: string; appendonly: boolean; args?: string[] }): Promise<RedisServerProcess> {
   const port = options.port ?? (await freePort());
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', options.dir, '--appendonly', options.appendonly ? 'yes' : 'no', '--save', ''];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    options.dir,
+    '--appendonly',
+    options.appendonly ? 'yes' : 'no',
+    '--save',
+    '',
+    ...(options.args ?? []),
+  ];
   const child: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     let output = '';

@@ -15,12 +15,14 @@ async function fromBuild<T>(path: string): Promise<T> {
   return (await import(join(process.cwd(), 'dist', path))) as T;
 }
 
-/** Real parts for every suite: a Redis server, and a browser for the documentation page. */
+/** Real parts for every suite: a Redis server (and Sentinel), and a browser for the documentation page. */
 export default async function globalSetup(): Promise<void> {
   const { ensureDebianPackage } = await fromBuild<typeof import('../../src/sandbox/debian-package.js')>('src/sandbox/debian-package.js');
   const { spawnRedisServer } = await fromBuild<typeof import('../../src/sandbox/private-redis.js')>('src/sandbox/private-redis.js');
   for (const [command, pkg] of [
     ['redis-server', 'redis-server'],
+    // The Sentinel topology of test/redis-topologies.e2e.ts.
+    ['redis-sentinel', 'redis-sentinel'],
     ['chromium', 'chromium'],
   ]) {
     if (!ensureDebianPackage(command, pkg, (message) => console.log(message))) {

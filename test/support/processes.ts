@@ -18,7 +18,9 @@ export interface GatewayProcess {
 
 export interface ProcessOptions {
   role: 'all' | 'api' | 'worker';
-  redisUrl: string;
+  /** One Redis by URL, or the settings of a Sentinel set or a Cluster (test/support/redis-topologies.ts). */
+  redisUrl?: string;
+  redisEnv?: Record<string, string>;
   prefix: string;
   token: string;
   clusters: ClusterRegistration[];
@@ -44,7 +46,11 @@ export async function startGatewayProcess(options: ProcessOptions): Promise<Gate
       // Port 0: the process takes a free port itself (no race with other suites); the banner names it.
       PORT: '0',
       HOST: '127.0.0.1',
-      REDIS_URL: options.redisUrl,
+      REDIS_URL: options.redisUrl ?? '',
+      REDIS_SENTINELS: '',
+      REDIS_SENTINEL_NAME: '',
+      REDIS_CLUSTER_NODES: '',
+      ...options.redisEnv,
       GATEWAY_REDIS_PREFIX: options.prefix,
       GATEWAY_ADMIN_TOKEN: options.token,
       GATEWAY_ROLE: options.role,
