@@ -168,6 +168,17 @@ describe('watching peerings (Server-Sent Events)', () => {
     expect((await badFilter.problem()).code).toBe('validation_failed');
   });
 
+  it('documents both streams in the OpenAPI document', async () => {
+    const doc = (await h.api('GET', '/openapi.json')).body;
+    for (const path of ['/v1/peerings/{id}/watch', '/v1/events/watch']) {
+      expect(Object.keys(doc.paths[path].get.responses['200'].content)).toEqual(['text/event-stream']);
+      expect(doc.paths[path].get.description).toContain('peering.active');
+    }
+    expect(doc.paths['/v1/events/watch'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['events', 'product', 'cluster', 'label']),
+    );
+  });
+
   let peeringId: string;
   let streamed: SseMessage[];
 
