@@ -13,6 +13,7 @@ import { ProblemFilter } from './common/problem.filter.js';
 import { SecretCipher } from './common/secret-cipher.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway-config.js';
 import { DomainEvents } from './events/domain-events.js';
+import { EventFeed } from './events/event-feed.js';
 import { EventHistory } from './events/event-history.js';
 import { EventsController } from './events/events.controller.js';
 import { HealthController } from './health/health.controller.js';
@@ -43,6 +44,8 @@ import { WebhooksController } from './webhooks/webhooks.controller.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
 import { PostureController } from './clusters/posture.controller.js';
 import { PostureService } from './clusters/posture.service.js';
+import { WatchController } from './watch/watch.controller.js';
+import { WatchService } from './watch/watch.service.js';
 
 /**
  * One module graph for every role: the API and the workers share stores and adapters; the role
@@ -55,7 +58,16 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [RedisModule, ProductsModule.forRoot(), JobsModule],
-      controllers: [HealthController, ClustersController, PeeringsController, OperationsController, EventsController, WebhooksController, PostureController],
+      controllers: [
+        HealthController,
+        ClustersController,
+        PeeringsController,
+        OperationsController,
+        EventsController,
+        WebhooksController,
+        PostureController,
+        WatchController,
+      ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
@@ -82,6 +94,8 @@ export class AppModule {
         JobRunner,
         Reconciler,
         EventHistory,
+        EventFeed,
+        WatchService,
         WebhookStore,
         DeliveryStore,
         WebhookUrlPolicy,

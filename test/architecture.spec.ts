@@ -46,10 +46,10 @@ const RULES: [Layer, RegExp][] = [
   // Models and pure rules that sit in feature folders.
   [
     'kernel',
-    /^src\/common\/(?!problem\.filter)|^src\/config\/gateway-config\.ts$|^src\/jobs\/(queues|backoff|worker-role)\.ts$|^src\/(webhooks\/webhook|events\/gateway-event|events\/domain-events)\.ts$/,
+    /^src\/common\/(?!problem\.filter|http-edges)|^src\/config\/gateway-config\.ts$|^src\/jobs\/(queues|backoff|worker-role)\.ts$|^src\/(webhooks\/webhook|events\/gateway-event|events\/domain-events)\.ts$/,
   ],
   ['stores and transport', /^src\/(redis|transport|events)\/|\.store\.ts$|-queue\.ts$|peering-transitions\.ts$/],
-  ['api', /\.controller\.ts$|^src\/(auth|health|jobs)\/|^src\/common\/problem\.filter\.ts$/],
+  ['api', /\.controller\.ts$|^src\/(auth|health|jobs)\/|^src\/common\/(problem\.filter|http-edges)\.ts$/],
   ['contracts', /\.dto\.ts$/],
   ['orchestration', /^src\/orchestration\/|^src\/reconciler\//],
   ['use cases', /\.service\.ts$|^src\/(idempotency|webhooks|secrets)\/|^src\/config\/clusters-file\.ts$/],

@@ -21,7 +21,9 @@ export interface HistoryItem {
  * What happened to each peering, oldest first, in a Redis list per peering; the list of a
  * deleted peering expires with its tombstone. Every domain event is turned into the published
  * events here and recorded before the work that caused it moves on (DomainEvents awaits its
- * listeners; webhooks subscribe to the same events).
+ * listeners; webhooks subscribe to the same events). Each event is also published on one Redis
+ * channel in the same transaction, so that every API process can stream it live (EventFeed), whichever
+ * process did the work.
  */
 @Injectable()
 export class EventHistory implements OnModuleInit {
@@ -40,6 +42,11 @@ export class EventHistory implements OnModuleInit {
     return this.redis.key('peering-events', peeringId);
   }
 
+  /** The Redis channel every recorded event is published on, as a GatewayEvent in JSON. */
+  channel(): string {
+    return this.redis.key('events', 'live');
+  }
+
   /**
    * The state change is already written when this runs, so a failure here is logged, not thrown:
    * throwing would fail the operation without bringing the event back.
@@ -53,11 +60,14 @@ export class EventHistory implements OnModuleInit {
 
   async append(events: GatewayEvent[]): Promise<void> {
     const multi = this.redis.client.multi();
-    for (const { peeringId, ...item } of events) {
+    for (const event of events) {
+      const { peeringId, ...item } = event;
       const key = this.key(peeringId);
       multi.rpush(key, JSON.stringify(item satisfies HistoryItem));
       multi.ltrim(key, -HISTORY_MAX, -1);
       if (item.type === 'peering.deleted') multi.expire(key, this.config.tombstoneTtlSeconds);
+      // After the RPUSH in the same transaction: a reader that misses it live finds it in the list.
+      multi.publish(this.channel(), JSON.stringify(event));
     }
     const results = (await multi.exec()) ?? [];
     for (const [err] of results) if (err) throw err;

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Cluster, type Redis } from 'ioredis';
+import { Cluster, type Redis, type RedisOptions } from 'ioredis';
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { LOGGER } from '../common/logger.js';
@@ -184,8 +184,8 @@ export class RedisService implements OnModuleInit, OnApplicationShutdown {
    * A new connection of its own (BullMQ's blocking ones, a subscriber), from the same settings as
    * the command connection; closed with the service.
    */
-  newConnection(purpose: Exclude<ConnectionPurpose, 'command'>): RedisClient {
-    const connection = createRedisConnection(this.config, purpose);
+  newConnection(purpose: Exclude<ConnectionPurpose, 'command'>, extra: RedisOptions = {}): RedisClient {
+    const connection = createRedisConnection(this.config, purpose, extra);
     connection.on('error', () => undefined);
     this.extra.push(connection);
     return connection;

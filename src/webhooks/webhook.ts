@@ -38,9 +38,13 @@ export function signingSecrets(secrets: WebhookSecrets, now = Date.now()): strin
 }
 
 export function wantsEvent(webhook: Webhook, event: GatewayEvent): boolean {
-  if (!webhook.enabled) return false;
-  if (!webhook.events.includes('*') && !webhook.events.includes(event.type)) return false;
-  const { product, cluster, labels } = webhook.filters;
+  return webhook.enabled && matchesEvent(webhook.events, webhook.filters, event);
+}
+
+/** The event filter of a subscription, shared by webhooks and event streams (src/watch/). */
+export function matchesEvent(types: readonly (GatewayEventType | '*')[], filters: WebhookFilters, event: GatewayEvent): boolean {
+  if (!types.includes('*') && !types.includes(event.type)) return false;
+  const { product, cluster, labels } = filters;
   if (!product && !cluster && !labels) return true;
   // A filter on the peering cannot match an event that no longer has one.
   const peering = event.data.peering;

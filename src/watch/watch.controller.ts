@@ -1,0 +1,107 @@
+import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiProperty, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { OutgoingHttpHeaders } from 'node:http';
+import { ApiProblems } from '../common/api-docs.js';
+import { EventDoc } from '../events/event.docs.js';
+import { GATEWAY_EVENT_TYPES } from '../events/gateway-event.js';
+import { SseStream } from './sse-stream.js';
+import { labelsOf, WatchEventsQuery } from './watch.dto.js';
+import { SNAPSHOT_EVENT, type WatchCaller, WatchService } from './watch.service.js';
+
+/** What a client waits before reconnecting after the stream was cut. */
+const RETRY_MS = 2_000;
+
+export class WatchEventDoc extends EventDoc {
+  @ApiProperty({ example: 'pr_01jd0c7v9q4m2x8r6t5y3w1zab', description: 'The peering the event is about' }) peeringId: string;
+}
+
+const STREAM_FORMAT =
+  'text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (' +
+  `see ${WatchEventDoc.name}: the entries of GET /v1/peerings/{id}/events, with peeringId), \`id:\` its id for Last-Event-ID. ` +
+  `Event types: ${GATEWAY_EVENT_TYPES.join(', ')}. A \`: ping\` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. ` +
+  'Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503.';
+
+const EXAMPLE =
+  'event: peering.snapshot\nid: ev_01jd0c7v9q4m2x8r6t5y3w1zab\ndata: {"id":"ev_01jd0c7v9q4m2x8r6t5y3w1zab","type":"peering.snapshot","peeringId":"pr_01jd...","timestamp":"...","data":{"peering":{"state":"ESTABLISHING"},"operationId":"op_01jd..."}}\n\n' +
+  'id: ev_01jd0c7w2b8k1n0m4p6r3s5t7v\nevent: peering.active\ndata: {"id":"ev_01jd0c7w2b8k1n0m4p6r3s5t7v","type":"peering.active","peeringId":"pr_01jd...","timestamp":"...","data":{"peering":{"state":"ACTIVE"},"from":"ESTABLISHING","to":"ACTIVE"}}\n\n' +
+  ': ping\n\n';
+
+/**
+ * The caller of a request. One admin token sees every peering today; team scoping fills in the
+ * team from the authenticated principal.
+ */
+function callerOf(_req: FastifyRequest): WatchCaller {
+  return { team: null };
+}
+
+@ApiTags('events')
+@ApiBearerAuth()
+@ApiExtraModels(WatchEventDoc)
+@ApiProblems('unauthorized', 'service_unavailable')
+@Controller('v1')
+export class WatchController {
+  constructor(private readonly watch: WatchService) {}
+
+  @Get('peerings/:id/watch')
+  @ApiOperation({
+    summary: 'Watch a peering: its state at once, then every change (Server-Sent Events), until it is deleted',
+    description:
+      `The first message is \`${SNAPSHOT_EVENT}\`: the peering as it stands, with the id of the latest event it includes. ` +
+      'Then every event of the peering as it happens; the server ends the stream after `peering.deleted`. ' +
+      'Reconnecting with Last-Event-ID sends the events missed since that one (from the peering history) before the live ones; ' +
+      'an id no longer in the history gets the snapshot again. ' +
+      STREAM_FORMAT,
+  })
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The id of the last event received: resume after it' })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: STREAM_FORMAT,
+    content: { 'text/event-stream': { schema: { type: 'string', description: `Each data line: ${getSchemaPath(WatchEventDoc)}` }, example: EXAMPLE } },
+  })
+  @ApiProblems('not_found')
+  async watchPeering(
+    @Param('id') id: string,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.watch.watchPeering(callerOf(req), id, lastEventId?.trim() || undefined, () => this.openStream(reply));
+  }
+
+  @Get('events/watch')
+  @ApiOperation({
+    summary: 'Watch every peering: their events from now on (Server-Sent Events), filtered like a webhook subscription',
+    description:
+      'Filters as query parameters: `events` (types, comma-separated), `product`, `cluster` (either side), `label` (key=value, repeatable). ' +
+      'Live events only: Last-Event-ID is not replayed here (GET /v1/peerings/{id}/watch resumes a peering). ' +
+      STREAM_FORMAT,
+  })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: STREAM_FORMAT,
+    content: { 'text/event-stream': { schema: { type: 'string', description: `Each data line: ${getSchemaPath(WatchEventDoc)}` }, example: EXAMPLE } },
+  })
+  @ApiProblems('validation_failed')
+  watchAll(@Query() query: WatchEventsQuery, @Req() req: FastifyRequest, @Res() reply: FastifyReply): void {
+    const filters = { product: query.product, cluster: query.cluster, labels: labelsOf(query) };
+    this.watch.watchAll(callerOf(req), { events: query.events ?? ['*'], filters }, () => this.openStream(reply));
+  }
+
+  /**
+   * Takes the answer over from Fastify (nothing else may write it) once every check has passed;
+   * errors before this point are problem+json answers like on any route.
+   */
+  private openStream(reply: FastifyReply): SseStream {
+    const headers = reply.getHeaders() as OutgoingHttpHeaders;
+    reply.hijack();
+    const stream = new SseStream(reply.raw, {
+      heartbeatMs: this.watch.settings.heartbeatMs,
+      maxBufferedBytes: this.watch.settings.maxBufferedBytes,
+      retryMs: RETRY_MS,
+      headers,
+    });
+    stream.start();
+    return stream;
+  }
+}
