@@ -9,6 +9,7 @@ import { ClustersController } from './clusters/clusters.controller.js';
 import { ClustersService } from './clusters/clusters.service.js';
 import { ClusterEndpointPolicy } from './clusters/endpoint-policy.js';
 import { LOGGER } from './common/logger.js';
+import { GatewayMetrics } from './common/metrics.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { SecretCipher } from './common/secret-cipher.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway-config.js';
@@ -22,6 +23,8 @@ import { OperationStore } from './operations/operation.store.js';
 import { OperationsController } from './operations/operations.controller.js';
 import { Handshake } from './orchestration/handshake.js';
 import { PeeringTransitions } from './peerings/peering-transitions.js';
+import { PeeringCountsStore } from './peerings/peering-counts.store.js';
+import { QueueAndStateMetrics } from './observability/queue-and-state-metrics.js';
 import { Reconciler } from './reconciler/reconciler.service.js';
 import { PeeringStore } from './peerings/peering.store.js';
 import { PeeringsController } from './peerings/peerings.controller.js';
@@ -71,6 +74,9 @@ export class AppModule {
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
+        // One registry per process (GET /metrics), filled where things happen.
+        { provide: GatewayMetrics, useValue: new GatewayMetrics() },
+        QueueAndStateMetrics,
         { provide: APP_GUARD, useClass: BearerGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         DomainEvents,
@@ -82,6 +88,7 @@ export class AppModule {
         ClustersService,
         PeeringStore,
         PeeringTransitions,
+        PeeringCountsStore,
         PeeringsService,
         OperationStore,
         IdempotencyService,
@@ -107,7 +114,7 @@ export class AppModule {
         ...jobProcessors(config.role),
       ],
       // What the products' providers use (adapters call clusters through ClusterHttp; hooks record on peerings).
-      exports: [GATEWAY_CONFIG, LOGGER, ClusterHttp, ClusterSlots, PeeringStore],
+      exports: [GATEWAY_CONFIG, LOGGER, GatewayMetrics, ClusterHttp, ClusterSlots, PeeringStore],
     };
   }
 }

@@ -7,12 +7,15 @@ import { type CreateClusterDto } from './clusters/cluster.dto.js';
 import { ClustersService } from './clusters/clusters.service.js';
 import { type Cluster } from './clusters/cluster.js';
 import { createLogger, NestPinoLogger } from './common/logger.js';
+import { GatewayMetrics } from './common/metrics.js';
 import { httpServerOptions, installHttpEdges } from './common/http-edges.js';
 import { openApi } from './common/openapi.js';
 import { createValidationPipe } from './common/validation.js';
 import { type GatewayConfig } from './config/gateway-config.js';
 import { confirmWritesBeforeAnswering } from './redis/replicated-writes.js';
 import { RedisService } from './redis/redis.service.js';
+import { installOperatorRoutes } from './observability/operator-routes.js';
+import { installRequestObservability, requestIdOptions } from './observability/request-observability.js';
 
 export interface GatewayOptions {
   logger?: Logger;
@@ -29,15 +32,22 @@ export interface RunningGateway {
 
 export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), new FastifyAdapter(httpServerOptions(config)), {
-    logger: new NestPinoLogger(logger.child({ component: 'nest' })),
-    abortOnError: false,
-    // JSON bodies are parsed by the parser installHttpEdges sets up (limits checked on the raw text).
-    bodyParser: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, logger),
+    new FastifyAdapter({ ...httpServerOptions(config), ...requestIdOptions }),
+    {
+      logger: new NestPinoLogger(logger.child({ component: 'nest' })),
+      abortOnError: false,
+      // JSON bodies are parsed by the parser installHttpEdges sets up (limits checked on the raw text).
+      bodyParser: false,
+    },
+  );
   app.useGlobalPipes(createValidationPipe());
+  // First, so that every answer (the authentication hook's 401s too) has its request id and log line.
+  installRequestObservability(app, logger, app.get(GatewayMetrics));
   installHttpEdges(app, config);
   confirmWritesBeforeAnswering(app.getHttpAdapter().getInstance(), app.get(RedisService));
+  if (config.role !== 'worker') installOperatorRoutes(app, config);
   openApi(app);
   await app.init();
 

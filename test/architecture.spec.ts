@@ -49,7 +49,8 @@ const RULES: [Layer, RegExp][] = [
     /^src\/common\/(?!problem\.filter|http-edges)|^src\/config\/gateway-config\.ts$|^src\/jobs\/(queues|backoff|worker-role)\.ts$|^src\/(webhooks\/webhook|events\/gateway-event|events\/domain-events)\.ts$/,
   ],
   ['stores and transport', /^src\/(redis|transport|events)\/|\.store\.ts$|-queue\.ts$|peering-transitions\.ts$/],
-  ['api', /\.controller\.ts$|^src\/(auth|health|jobs)\/|^src\/common\/(problem\.filter|http-edges)\.ts$/],
+  // observability/: request logs and ids, /metrics, the queue view and the collectors behind them.
+  ['api', /\.controller\.ts$|^src\/(auth|health|jobs|observability)\/|^src\/common\/(problem\.filter|http-edges)\.ts$/],
   ['contracts', /\.dto\.ts$/],
   ['orchestration', /^src\/orchestration\/|^src\/reconciler\//],
   ['use cases', /\.service\.ts$|^src\/(idempotency|webhooks|secrets)\/|^src\/config\/clusters-file\.ts$/],

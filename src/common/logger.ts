@@ -1,5 +1,7 @@
-import pino, { type Logger } from 'pino';
+import { createRequire } from 'node:module';
+import pino, { type Logger, type LoggerOptions } from 'pino';
 import { type LoggerService } from '@nestjs/common';
+import { currentContext } from './request-context.js';
 
 /**
  * Paths pino blanks out wherever they appear in a logged object. Secrets are kept out of log
@@ -24,12 +26,45 @@ export const REDACTED_PATHS = [
   '*.authorization',
   '*.headers.authorization',
   '*.headers["x-consul-token"]',
+  'headers.authorization',
+  'headers.cookie',
+  '*.headers.cookie',
+  '*.headers["set-cookie"]',
   'auth',
   '*.auth',
 ];
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, base: { service: 'peering-gateway' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
+export interface LoggerFormat {
+  /** Human-readable lines (pino-pretty) instead of JSON: for a person at a terminal, never for collectors. */
+  pretty?: boolean;
+}
+
+/**
+ * The one logger of a process. Every line written while a request is answered or an operation
+ * runs carries its `requestId` (and `operationId`), from the request context
+ * (src/common/request-context.ts); fields given in the call itself win.
+ */
+export function createLogger(level: string, destination?: pino.DestinationStream, format: LoggerFormat = {}): Logger {
+  const options: LoggerOptions = {
+    level,
+    base: { service: 'peering-gateway' },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    mixin: () => ({ ...currentContext() }),
+  };
+  if (!destination && format.pretty && prettyAvailable()) {
+    return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } } });
+  }
+  return pino(options, destination);
+}
+
+/** pino-pretty is a development dependency: an image built without it logs JSON. */
+function prettyAvailable(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Lets Nest's own messages go through the same pino logger. */

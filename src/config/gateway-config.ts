@@ -87,6 +87,8 @@ export interface GatewayConfig {
   connectionTimeoutMs: number;
   /** Bound on every command of the API's Redis connection: past it the API answers 503. */
   redisCommandTimeoutMs: number;
+  /** `GET /metrics` answers without a token (for a scraper inside a trusted network). */
+  metricsPublic: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -269,6 +271,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     requestTimeoutMs: int(env, 'GATEWAY_REQUEST_TIMEOUT_MS', 30_000, 100),
     connectionTimeoutMs: int(env, 'GATEWAY_CONNECTION_TIMEOUT_MS', 120_000, 100),
     redisCommandTimeoutMs: int(env, 'GATEWAY_REDIS_COMMAND_TIMEOUT_MS', 1_000, 0),
+    metricsPublic: bool(env, 'GATEWAY_METRICS_PUBLIC') ?? false,
   };
 }
 

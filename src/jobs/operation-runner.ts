@@ -5,6 +5,7 @@ import { UpstreamError } from '../products/port.js';
 import { LOGGER } from '../common/logger.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { GatewayError, problem, type Problem } from '../common/problem.js';
+import { runInContext } from '../common/request-context.js';
 import { nowIso } from '../common/time.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
 import { type Operation } from '../operations/operation.js';
@@ -43,6 +44,13 @@ export class OperationRunner {
   async process(job: Job<OperationJobData>, token: string | undefined, signal: AbortSignal): Promise<void> {
     const op = await this.operations.get(job.data.operationId);
     if (!op || op.status === 'succeeded' || op.status === 'failed') return;
+    // Every log line of this run, down to the cluster calls, names the operation and the request
+    // that started it (src/common/request-context.ts).
+    const context = { operationId: op.id, ...(op.requestId !== undefined && { requestId: op.requestId }) };
+    return runInContext(context, () => this.leased(job, op, token, signal));
+  }
+
+  private async leased(job: Job<OperationJobData>, op: Operation, token: string | undefined, signal: AbortSignal): Promise<void> {
     const lease = await PeeringLease.acquire(this.redis, op.peeringId, op.id);
     if (!lease) {
       // Another operation of this peering is running; this one waits its turn without using an attempt.
@@ -63,11 +71,13 @@ export class OperationRunner {
       o.nextAttemptAt = null;
     });
     const run = new OperationRun(started, this.operations, this.peerings, signal);
+    this.logger.info({ type: op.type, peeringId: op.peeringId, attempt: started.attempts }, 'operation started');
     try {
       if (op.type === 'delete') await this.handshake.teardown(run);
       else if (op.type === 'update') await this.handshake.update(run);
       else await this.handshake.establish(run);
       await this.finish(op.id, 'succeeded', null);
+      this.logger.info({ type: op.type, peeringId: op.peeringId, attempt: started.attempts }, 'operation succeeded');
     } catch (err) {
       await this.fail(job, op, err, signal);
     }

@@ -20,6 +20,8 @@ export interface Operation {
   steps: OperationStep[];
   lastError: Problem | null;
   nextAttemptAt: string | null;
+  /** The `X-Request-Id` of the request that started it; absent for operations the gateway started itself. */
+  requestId?: string;
   /** What the operation changes, for updates (never secrets). */
   input?: Record<string, unknown>;
   createdAt: string;

@@ -4,6 +4,7 @@ import { DomainEvents } from '../events/domain-events.js';
 import { nowIso } from '../common/time.js';
 import { type Peering, type SideStatus } from './peering.js';
 import { assertTransition, type PeeringState } from './peering-state.js';
+import { PeeringCountsStore } from './peering-counts.store.js';
 import { PeeringStore } from './peering.store.js';
 
 export interface TransitionPatch {
@@ -24,7 +25,13 @@ export class PeeringTransitions {
   constructor(
     private readonly store: PeeringStore,
     private readonly events: DomainEvents,
+    private readonly counts: PeeringCountsStore,
   ) {}
+
+  /** Counts a peering just recorded in its first state (the counts behind the peerings-by-state metric). */
+  async created(peering: Peering): Promise<void> {
+    await this.counts.moved(null, peering.state);
+  }
 
   async move(id: string, to: PeeringState, patch: TransitionPatch = {}): Promise<Peering> {
     let from: PeeringState = to;
@@ -50,6 +57,7 @@ export class PeeringTransitions {
       return updated;
     });
     if (from !== to) {
+      await this.counts.moved(from, to);
       await this.events.emit({ kind: 'peering.state_changed', peering: next, from, to, reason: next.stateReason, operationId: next.operationId });
     }
     return next;

@@ -42,6 +42,7 @@ function setUp(clusters: Cluster[]) {
   const clusterStore = { get: async (id: string) => clusters.find((c) => c.id === id) ?? null } as unknown as ClusterStore;
   const operations = { createQueued: async () => undefined } as unknown as OperationStore;
   const transitions = {
+    created: async () => undefined,
     move: async (id: string, to: PeeringState, patch: { operationId?: string }) => {
       moves.push({ id, to });
       const next = { ...peerings.get(id)!, state: to, operationId: patch.operationId ?? peerings.get(id)!.operationId };

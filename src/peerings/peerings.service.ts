@@ -5,6 +5,7 @@ import { productIds } from '../products/index.js';
 import { type Cluster } from '../clusters/cluster.js';
 import { ClusterStore } from '../clusters/cluster.store.js';
 import { newId } from '../common/ids.js';
+import { currentRequestId } from '../common/request-context.js';
 import { type FieldError, GatewayError } from '../common/problem.js';
 import { nowIso } from '../common/time.js';
 import { type Operation, type OperationType } from '../operations/operation.js';
@@ -62,6 +63,7 @@ export class PeeringsService {
     };
     for (const extension of extensions) await extension.precheck?.(peering, { local, remote: remote ?? undefined });
     await this.store.create(peering, operation, plugin.extraLocks?.(peering) ?? []);
+    await this.transitions.created(peering);
     await this.queue.enqueue(operation.id);
     return toPeeringView(peering);
   }
@@ -143,7 +145,20 @@ export class PeeringsService {
   }
 
   private newOperation(type: OperationType, peeringId: string, now: string): Operation {
-    return { id: newId('op'), type, peeringId, status: 'queued', attempts: 0, steps: [], lastError: null, nextAttemptAt: null, createdAt: now, updatedAt: now };
+    const requestId = currentRequestId();
+    return {
+      id: newId('op'),
+      type,
+      peeringId,
+      status: 'queued',
+      attempts: 0,
+      steps: [],
+      lastError: null,
+      nextAttemptAt: null,
+      ...(requestId !== undefined && { requestId }),
+      createdAt: now,
+      updatedAt: now,
+    };
   }
 
   private async resolveClusters(input: CreatePeeringDto): Promise<{ local: Cluster; remote: Cluster | null }> {

@@ -16,7 +16,8 @@ import { RedisUnavailableError, startPrivateRedis } from './private-redis.js';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  // Readable lines for a person at a terminal; JSON when the output goes to a file or a collector.
+  const logger = createLogger(config.logLevel, undefined, { pretty: process.stdout.isTTY });
   const cleanups: Cleanup[] = [];
   // loadConfig requires the key outside the sandbox; the sandbox keeps its own under dataDir.
   if (!config.encryptionKey) {

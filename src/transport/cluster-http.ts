@@ -1,10 +1,14 @@
+import { performance } from 'node:perf_hooks';
 import { types } from 'node:util';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { BrokenCircuitError, bulkhead, BulkheadPolicy, CircuitBreakerPolicy, circuitBreaker, ConsecutiveBreaker, handleWhen } from 'cockatiel';
+import type { Logger } from 'pino';
 import { Pool } from 'undici';
 import type { Cluster } from '../clusters/cluster.js';
 import { ClusterEndpointPolicy } from '../clusters/endpoint-policy.js';
 import { RefusedUrlError } from '../common/address-policy.js';
+import { LOGGER } from '../common/logger.js';
+import { GatewayMetrics } from '../common/metrics.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
 import { ClusterSlots } from './cluster-slots.js';
 import { UpstreamError } from '../products/port.js';
@@ -29,6 +33,7 @@ export interface HttpCall {
 
 interface ClusterChannel {
   stamp: string;
+  product: string;
   pool: Pool;
   longPollPool: Pool;
   bulkhead: BulkheadPolicy;
@@ -48,7 +53,15 @@ export class ClusterHttp implements OnApplicationShutdown {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly slots: ClusterSlots,
     private readonly policy: ClusterEndpointPolicy,
-  ) {}
+    private readonly metrics: GatewayMetrics,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    // The breakers live in this process: each process reports its own (cockatiel's states 0-3).
+    metrics.onScrape(() => {
+      metrics.breakerState.reset();
+      for (const [cluster, channel] of this.channels) metrics.breakerState.set({ cluster, product: channel.product }, channel.breaker.state);
+    });
+  }
 
   private channel(cluster: Cluster): ClusterChannel {
     const stamp = `${cluster.endpoint}|${cluster.updatedAt}`;
@@ -61,6 +74,7 @@ export class ClusterHttp implements OnApplicationShutdown {
     const connect = { lookup: this.policy.lookup, ...(cluster.tls?.caPem ? { ca: cluster.tls.caPem } : {}) };
     const channel: ClusterChannel = {
       stamp,
+      product: cluster.product,
       pool: new Pool(origin, { connections: this.config.clusterConcurrency, connect, headersTimeout: 30_000, bodyTimeout: 30_000 }),
       longPollPool: new Pool(origin, { connect, headersTimeout: 11 * 60_000, bodyTimeout: 11 * 60_000 }),
       bulkhead: bulkhead(this.config.clusterConcurrency, Number.MAX_SAFE_INTEGER),
@@ -97,6 +111,7 @@ export class ClusterHttp implements OnApplicationShutdown {
       return await channel.bulkhead.execute(() => channel.breaker.execute(() => this.slots.run(cluster.id, run, call.signal)));
     } catch (err) {
       if (err instanceof BrokenCircuitError) {
+        this.record(cluster, call, 'circuit_open', null, 0);
         throw new UpstreamError(
           'transient',
           { product: cluster.product, cluster: cluster.id, status: null, code: 'circuit_open', message: 'too many consecutive failures; calls paused' },
@@ -117,6 +132,7 @@ export class ClusterHttp implements OnApplicationShutdown {
     const pool = call.longPoll ? channel.longPollPool : channel.pool;
     const timeout = AbortSignal.timeout(call.timeoutMs ?? 15_000);
     const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
+    const started = performance.now();
     try {
       const response = await pool.request({
         method: call.method,
@@ -125,9 +141,18 @@ export class ClusterHttp implements OnApplicationShutdown {
         body: call.json !== undefined ? JSON.stringify(call.json) : undefined,
         signal,
       });
-      return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
+      const answer = { status: response.statusCode, headers: response.headers, text: await response.body.text() };
+      this.record(
+        cluster,
+        call,
+        answer.status >= 500 ? 'server_error' : answer.status >= 400 ? 'client_error' : 'ok',
+        answer.status,
+        performance.now() - started,
+      );
+      return answer;
     } catch (err) {
       const refused = refusal(err);
+      this.record(cluster, call, refused ? 'refused' : timeout.aborted ? 'timeout' : 'network_error', null, performance.now() - started);
       if (refused) throw endpointRefused(cluster, refused);
       const code = errorCode(err);
       const upstream = {
@@ -147,6 +172,18 @@ export class ClusterHttp implements OnApplicationShutdown {
       }
       throw new UpstreamError('transient', { ...upstream, code: 'network_error' });
     }
+  }
+
+  /**
+   * One call's metric and debug line (the request id comes with the logger's context). Long polls
+   * are logged but not timed: their duration is the wait they asked for, not the cluster's speed.
+   */
+  private record(cluster: Cluster, call: HttpCall, outcome: string, status: number | null, ms: number): void {
+    if (!call.longPoll) this.metrics.clusterCalls.observe({ cluster: cluster.id, product: cluster.product, outcome }, ms / 1000);
+    this.logger.debug(
+      { cluster: cluster.id, product: cluster.product, method: call.method, path: call.path, status, outcome, durationMs: Math.round(ms) },
+      'cluster call',
+    );
   }
 
   /** After the workers stopped (they close in onModuleDestroy), so no call is cut short. */

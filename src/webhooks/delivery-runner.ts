@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { LOGGER } from '../common/logger.js';
+import { GatewayMetrics } from '../common/metrics.js';
+import { runInContext } from '../common/request-context.js';
 import { nowIso } from '../common/time.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
 import { DeliveryStore, type DrainSession } from './delivery.store.js';
@@ -28,6 +30,7 @@ export class DeliveryRunner {
     private readonly deliveries: DeliveryStore,
     private readonly webhooks: WebhookStore,
     private readonly sender: WebhookSender,
+    private readonly metrics: GatewayMetrics,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -59,7 +62,9 @@ export class DeliveryRunner {
       }
       const due = delivery.nextAttemptAt ? Date.parse(delivery.nextAttemptAt) : 0;
       if (due > Date.now() + DUE_TOLERANCE_MS) return this.waitUntil(job, token, due);
-      const retryAt = await this.attempt(webhook, delivery, stop);
+      // The attempt's log lines name the request whose change the message announces.
+      const context = delivery.requestId !== undefined ? { requestId: delivery.requestId } : {};
+      const retryAt = await runInContext(context, () => this.attempt(webhook, delivery, stop));
       if (retryAt !== null) return this.waitUntil(job, token, retryAt);
     }
   }
@@ -71,7 +76,10 @@ export class DeliveryRunner {
       await this.close(delivery, 'subscription deleted');
       return null;
     }
-    const outcome = await this.sender.send({ url: webhook.url, webhookId: delivery.id, body: delivery.body, secrets: signingSecrets(secrets) }, stop);
+    const outcome = await this.sender.send(
+      { url: webhook.url, webhookId: delivery.id, body: delivery.body, secrets: signingSecrets(secrets), requestId: delivery.requestId },
+      stop,
+    );
     if (outcome.kind === 'aborted') return Date.now() + RESUME_AFTER_STOP_MS;
     const now = nowIso();
     const tried: StoredDelivery = {
@@ -86,25 +94,30 @@ export class DeliveryRunner {
     const log = { subscriptionId: webhook.id, deliveryId: delivery.id, type: delivery.type, peeringId: delivery.peeringId, attempt: tried.attempts };
     switch (outcome.kind) {
       case 'delivered':
+        this.metrics.webhookDeliveries.inc({ outcome: 'delivered' });
         await this.deliveries.complete({ ...tried, status: 'delivered' });
         this.logger.debug({ ...log, statusCode: outcome.statusCode }, 'webhook delivered');
         return null;
       case 'gone':
+        this.metrics.webhookDeliveries.inc({ outcome: 'gone' });
         await this.disable(webhook.id, `the receiver answered 410 Gone at ${now}`);
         await this.deliveries.complete({ ...tried, status: 'failed' });
         this.logger.warn(log, 'webhook receiver answered 410 Gone: subscription disabled');
         return null;
       case 'refused':
+        this.metrics.webhookDeliveries.inc({ outcome: 'refused' });
         await this.deliveries.complete({ ...tried, status: 'failed' });
         this.logger.warn({ ...log, reason: outcome.error }, 'webhook delivery refused: address not allowed');
         return null;
       case 'retry': {
         const delay = nextRetryDelay(this.config.webhookRetryScheduleMs, tried.attempts - delivery.attemptsBefore, outcome.retryAfterMs);
         if (delay === null) {
+          this.metrics.webhookDeliveries.inc({ outcome: 'failed' });
           await this.deliveries.complete({ ...tried, status: 'failed' });
           this.logger.warn({ ...log, reason: outcome.error }, 'webhook delivery failed for good: retry schedule used up');
           return null;
         }
+        this.metrics.webhookDeliveries.inc({ outcome: 'retry' });
         const retryAt = Date.now() + delay;
         await this.deliveries.save({ ...tried, status: 'retrying', nextAttemptAt: new Date(retryAt).toISOString() });
         this.logger.info({ ...log, reason: outcome.error, delayMs: delay }, 'webhook delivery will be retried');

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { LOGGER } from '../common/logger.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { newId } from '../common/ids.js';
+import { currentRequestId } from '../common/request-context.js';
 import { type GatewayEvent, toGatewayEvents } from '../events/gateway-event.js';
 import { DeliveryStore } from './delivery.store.js';
 import { type StoredDelivery, wantsEvent } from './webhook.js';
@@ -51,6 +52,8 @@ export class WebhookFanout implements OnModuleInit {
     const subscriptions = await this.webhooks.enabled();
     if (subscriptions.length === 0) return 0;
     const now = new Date().toISOString();
+    // Published while answering a request, or while running an operation that keeps its request's id.
+    const requestId = currentRequestId();
     const planned: StoredDelivery[] = [];
     for (const event of events) {
       let body: string | undefined;
@@ -69,6 +72,7 @@ export class WebhookFanout implements OnModuleInit {
           lastAttemptAt: null,
           nextAttemptAt: null,
           lastError: null,
+          ...(requestId !== undefined && { requestId }),
           createdAt: now,
           updatedAt: now,
           body: (body ??= webhookBody(event)),

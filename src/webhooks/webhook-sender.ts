@@ -20,6 +20,8 @@ export interface Message {
   webhookId: string;
   body: string;
   secrets: string[];
+  /** Sent as `webhook-request-id` when known: the request whose change the message announces. */
+  requestId?: string;
 }
 
 /** Bytes of a receiver's answer that are read (and discarded) before the connection is dropped. */
@@ -62,6 +64,8 @@ export class WebhookSender implements OnModuleDestroy {
           'content-type': 'application/json',
           'user-agent': 'peering-gateway-webhooks/1',
           ...signedHeaders(message.secrets, message.webhookId, message.body),
+          // For correlation only: outside the signature, which covers the id, timestamp and body.
+          ...(message.requestId !== undefined && { 'webhook-request-id': message.requestId }),
         },
         body: message.body,
       });

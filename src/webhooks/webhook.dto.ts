@@ -121,6 +121,11 @@ export class DeliveryDoc {
   @ApiProperty({ type: String, nullable: true }) lastAttemptAt: string | null;
   @ApiProperty({ type: String, nullable: true }) nextAttemptAt: string | null;
   @ApiProperty({ type: String, nullable: true }) lastError: string | null;
+  @ApiPropertyOptional({
+    description:
+      'The X-Request-Id of the request whose change the message announces, also sent as the `webhook-request-id` header; absent for changes the gateway made on its own',
+  })
+  requestId?: string;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
 }

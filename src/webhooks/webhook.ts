@@ -71,6 +71,8 @@ export interface Delivery {
   lastAttemptAt: string | null;
   nextAttemptAt: string | null;
   lastError: string | null;
+  /** The `X-Request-Id` of the request whose change the message announces (sent as `webhook-request-id`); absent for changes the gateway made on its own. */
+  requestId?: string;
   createdAt: string;
   updatedAt: string;
 }
