@@ -1,4 +1,5 @@
 import type { Problem } from '../common/problem.js';
+import type { WaitingFor } from '../products/port.js';
 
 export type OperationType = 'create' | 'update' | 'delete' | 'sync';
 export type OperationStatus = 'queued' | 'running' | 'retrying' | 'succeeded' | 'failed';
@@ -20,6 +21,18 @@ export interface Operation {
   steps: OperationStep[];
   lastError: Problem | null;
   nextAttemptAt: string | null;
+  /** What the operation is waiting out now (in the worker or between attempts); null when it is not waiting. */
+  waitingFor?: WaitingFor | null;
+  /**
+   * Per kind of failure waited out so far: attempts it ended and when it was first met. Each kind
+   * has its own budget (products/port.ts, RETRY_BUDGETS); orchestration/retry.ts planRetry keeps this.
+   */
+  waits?: Partial<Record<WaitingFor, { attempts: number; since: string }>>;
+  /**
+   * When this operation first met ONTAP's route-propagation failure. The window is repeated
+   * through once per operation: a later attempt does not start it again.
+   */
+  routeWindowStartedAt?: string | null;
   /** What the operation changes, for updates (never secrets). */
   input?: Record<string, unknown>;
   createdAt: string;
