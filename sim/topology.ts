@@ -1,5 +1,5 @@
 import { ConsulNetwork, type ConsulSim, startConsulSim } from './consul/index.js';
-import { type OntapClusterSim, OntapNetwork, startOntapCluster } from './ontap/index.js';
+import { type OntapClusterSim, OntapNetwork, type RouteFailureShape, startOntapCluster } from './ontap/index.js';
 
 /** A cluster registration for the gateway, in the shape of POST /v1/clusters. */
 export interface ClusterRegistration {
@@ -18,7 +18,11 @@ export interface TopologyOptions {
   consulDeleteDurationMs?: number;
   consulActivateAfterMs?: number;
   consulAclToken?: string;
+  /** Stream heartbeat interval of the Consul simulators (default 15000, Consul's). */
+  consulHeartbeatIntervalMs?: number;
   ontapRouteWindowMs?: number;
+  /** How an ONTAP create fails inside the route window (sim/ontap/errors.ts, ROUTE_FAILURE_SHAPES); default `contact`. */
+  ontapRouteFailure?: RouteFailureShape;
   ontapAsyncJobs?: boolean;
   /** Pairs of ONTAP clusters: the first is ontap-east/ontap-west; more are for benchmarks. */
   ontapPairs?: number;
@@ -65,6 +69,7 @@ export async function startTopology(options: TopologyOptions = {}): Promise<SimT
         aclToken,
         deleteDurationMs: options.consulDeleteDurationMs,
         activateAfterMs: options.consulActivateAfterMs,
+        heartbeatIntervalMs: options.consulHeartbeatIntervalMs,
       }),
     ),
   );
@@ -74,6 +79,7 @@ export async function startTopology(options: TopologyOptions = {}): Promise<SimT
     specs.map((spec, i) =>
       startOntapCluster({ ...spec, ...SANDBOX_ONTAP_CREDENTIALS, host: options.host, port: port(consul.length + i) }, ontapNetwork, {
         routeWindowMs: options.ontapRouteWindowMs,
+        routeFailure: options.ontapRouteFailure,
         asyncJobs: options.ontapAsyncJobs,
       }),
     ),

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { ConsulNetwork, type ConsulSim, type ConsulSimOptions, type PeeringState, type PeeringView, startConsulSim } from './index.js';
+import { ConsulNetwork, type ConsulSim, type ConsulSimOptions, consulErrorTexts, type PeeringState, type PeeringView, startConsulSim } from './index.js';
 
 interface Reply {
   status: number;
@@ -7,8 +7,9 @@ interface Reply {
   headers: Headers;
 }
 
-const INVALID_SECRET = 'a new peering token must be generated: invalid peering establishment secret';
-const MARKED_FOR_DELETION = 'failed to write peering: cannot write to peering that is marked for deletion';
+const INVALID_SECRET = 'rpc error: code = PermissionDenied desc = a new peering token must be generated: invalid peering establishment secret';
+const MARKED_FOR_DELETION = 'rpc error: code = Unknown desc = failed to write peering: cannot write to peering that is marked for deletion';
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 let network: ConsulNetwork;
 let dc1: ConsulSim;
@@ -83,7 +84,16 @@ describe('Consul peering simulator', () => {
     it('peers two datacenters: both sides read ACTIVE and point at each other', async () => {
       const token = await generateToken(dc1, 'dc2');
       const pending = await read(dc1, 'dc2');
-      expect(pending.peering).toMatchObject({ Name: 'dc2', Partition: 'default', State: 'PENDING', PeerID: '' });
+      // CE leaves Partition out, and every other empty omitempty field; empty stream lists are null.
+      expect(JSON.parse(pending.reply.text)).toEqual({
+        ID: expect.any(String),
+        Name: 'dc2',
+        State: 'PENDING',
+        StreamStatus: { ImportedServices: null, ExportedServices: null, LastHeartbeat: null, LastReceive: null, LastSend: null },
+        CreateIndex: pending.index,
+        ModifyIndex: pending.index,
+        Remote: { Partition: '', Datacenter: '' },
+      });
       expect(decode(token)).toEqual({
         CA: null,
         ManualServerAddresses: null,
@@ -91,7 +101,7 @@ describe('Consul peering simulator', () => {
         ServerName: 'server.dc1.consul',
         PeerID: pending.peering.ID,
         EstablishmentSecret: expect.any(String),
-        Remote: { Partition: 'default', Datacenter: 'dc1' },
+        Remote: { Partition: '', Datacenter: 'dc1' },
       });
 
       const reply = await establish(dc2, 'dc1', token);
@@ -100,46 +110,49 @@ describe('Consul peering simulator', () => {
       const acceptor = await waitForState(dc1, 'dc2', 'ACTIVE');
       const dialer = await waitForState(dc2, 'dc1', 'ACTIVE');
       expect(acceptor.ID).toBe(pending.peering.ID);
-      expect(acceptor.PeerID).toBe(dialer.ID);
+      // The acceptor never stores a PeerID; it learned Remote from the dialer's stream.
+      expect(acceptor).not.toHaveProperty('PeerID');
+      expect(acceptor).not.toHaveProperty('PeerServerName');
       expect(dialer.PeerID).toBe(acceptor.ID);
-      expect(acceptor.Remote).toEqual({ Partition: 'default', Datacenter: 'dc2' });
+      expect(acceptor.Remote).toEqual({ Partition: '', Datacenter: 'dc2' });
       expect(dialer).toMatchObject({
         PeerServerName: 'server.dc1.consul',
         PeerServerAddresses: [dc1.serverAddress],
-        Remote: { Partition: 'default', Datacenter: 'dc1' },
+        Remote: { Partition: '', Datacenter: 'dc1' },
       });
+      // No heartbeat yet (the first comes an interval after the stream opened); the opening was heard and sent.
       expect(dialer.StreamStatus).toEqual({
-        ImportedServices: [],
-        ExportedServices: [],
-        LastHeartbeat: expect.any(String),
-        LastReceive: expect.any(String),
-        LastSend: expect.any(String),
+        ImportedServices: null,
+        ExportedServices: null,
+        LastHeartbeat: null,
+        LastReceive: expect.stringMatching(RFC3339),
+        LastSend: expect.stringMatching(RFC3339),
       });
+      expect(dc1.peerings()[0]).toMatchObject({ State: 'PENDING', PeerID: '' });
       expect(dc1.peerings()).toHaveLength(1);
       expect(dc2.peerings()).toHaveLength(1);
     });
 
-    it('uses ServerExternalAddresses as the token server addresses when given', async () => {
+    it("carries ServerExternalAddresses in the token's ManualServerAddresses, which the dialer uses", async () => {
       const token = await generateToken(dc1, 'dc2', { ServerExternalAddresses: ['203.0.113.7:8502'] });
-      expect(decode(token)).toMatchObject({ ServerAddresses: ['203.0.113.7:8502'], ManualServerAddresses: ['203.0.113.7:8502'] });
+      expect(decode(token)).toMatchObject({ ServerAddresses: [dc1.serverAddress], ManualServerAddresses: ['203.0.113.7:8502'] });
       expect((await establish(dc2, 'dc1', token)).status).toBe(200);
       expect((await read(dc2, 'dc1')).peering.PeerServerAddresses).toEqual(['203.0.113.7:8502']);
     });
 
     it('computes ACTIVE at read time: no index bump, no wake-up of blocking queries', async () => {
-      dc1.settings.activateAfterMs = 200;
+      dc2.settings.activateAfterMs = 200;
       const token = await generateToken(dc1, 'dc2');
       await establish(dc2, 'dc1', token);
-      const establishing = await read(dc1, 'dc2');
+      const establishing = await read(dc2, 'dc1');
       expect(establishing.peering.State).toBe('ESTABLISHING');
-
       const started = Date.now();
-      const held = await read(dc1, 'dc2', `?index=${establishing.index}&wait=500ms`);
+      const held = await read(dc2, 'dc1', `?index=${establishing.index}&wait=500ms`);
       expect(Date.now() - started).toBeGreaterThanOrEqual(450);
       expect(held.peering.State).toBe('ACTIVE');
       expect(held.index).toBe(establishing.index);
       expect(held.peering.ModifyIndex).toBe(establishing.peering.ModifyIndex);
-      expect(dc1.peerings()[0].State).toBe('ESTABLISHING');
+      expect(dc2.peerings()[0].State).toBe('ESTABLISHING');
     });
 
     it('refuses a used token with 403 and leaves the failed dialer PENDING', async () => {
@@ -169,16 +182,16 @@ describe('Consul peering simulator', () => {
       const tokenForOtherName = await generateToken(dc1, 'second');
       expect(await establish(dc2, 'dc1', tokenForOtherName)).toMatchObject({
         status: 500,
-        text: 'cannot create peering with name: "dc1"; there is already an established peering',
+        text: 'rpc error: code = Unknown desc = cannot create peering with name: "dc1"; there is already an established peering',
       });
       expect(await call(dc2, 'POST', '/v1/peering/token', { PeerName: 'dc1' })).toMatchObject({
         status: 500,
-        text: 'cannot create peering with name: "dc1"; there is already an established peering',
+        text: 'rpc error: code = Unknown desc = cannot create peering with name: "dc1"; there is already an established peering',
       });
       const tokenFromDc2 = await generateToken(dc2, 'x');
       expect(await establish(dc1, 'dc2', tokenFromDc2)).toMatchObject({
         status: 500,
-        text: 'cannot create peering with name: "dc2"; there is an existing peering expecting to be dialed',
+        text: 'rpc error: code = Unknown desc = cannot create peering with name: "dc2"; there is an existing peering expecting to be dialed',
       });
     });
 
@@ -186,7 +199,7 @@ describe('Consul peering simulator', () => {
       const token = await generateToken(dc1, 'self');
       expect(await establish(dc1, 'loop', token)).toMatchObject({
         status: 500,
-        text: 'cannot create a peering within the same cluster "server.dc1.consul". Refer to the `exported-services` documentation if you want to export between partitions without peering',
+        text: 'rpc error: code = Unknown desc = cannot create a peering within the same cluster "server.dc1.consul". Refer to the `exported-services` documentation if you want to export between partitions without peering',
       });
     });
 
@@ -196,7 +209,7 @@ describe('Consul peering simulator', () => {
       const reply = await establish(dc2, 'dc1', token);
       expect(reply.status).toBe(500);
       expect(reply.text).toBe(
-        '1 error occurred:\n\t* failed to exchange peering secret through address ' +
+        'rpc error: code = Unknown desc = 1 error occurred:\n\t* failed to exchange peering secret through address ' +
           `"${dc1.serverAddress}": rpc error: code = Unavailable desc = connection error: desc = ` +
           `"transport: Error while dialing: dial tcp ${dc1.serverAddress}: connect: connection refused"\n\n`,
       );
@@ -212,7 +225,7 @@ describe('Consul peering simulator', () => {
 
       const deleting = (await read(dc2, 'dc1')).peering;
       expect(deleting.State).toBe('DELETING');
-      expect(new Date(deleting.DeletedAt as string).toISOString()).toBe(deleting.DeletedAt);
+      expect(deleting.DeletedAt).toMatch(RFC3339);
       expect((await read(dc1, 'dc2')).peering.State).toBe('TERMINATED');
       expect((await call(dc2, 'DELETE', '/v1/peering/dc1')).status).toBe(200);
 
@@ -279,7 +292,7 @@ describe('Consul peering simulator', () => {
       for (const name of ['bad_name', '-dash', 'a'.repeat(64)]) {
         expect(await call(dc1, 'POST', '/v1/peering/token', { PeerName: name })).toMatchObject({
           status: 500,
-          text: `${name} is not a valid peer name: a valid peering name must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character`,
+          text: `rpc error: code = Unknown desc = ${name} is not a valid peer name: a valid peering name must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character`,
         });
       }
     });
@@ -287,20 +300,26 @@ describe('Consul peering simulator', () => {
     it('answers 500 for a token it cannot decode', async () => {
       expect(await establish(dc2, 'dc1', '%%%')).toMatchObject({
         status: 500,
-        text: 'failed to decode token: illegal base64 data at input byte 0',
+        text: 'rpc error: code = Unknown desc = failed to decode token: illegal base64 data at input byte 0',
       });
       expect(await establish(dc2, 'dc1', Buffer.from('{}').toString('base64'))).toMatchObject({
         status: 500,
-        text: 'peering token server addresses value is empty',
+        text: 'rpc error: code = Unknown desc = peering token server addresses value is empty',
       });
     });
 
-    it('lower-cases names for storage and lookup', async () => {
-      await generateToken(dc1, 'Cluster-B');
-      await generateToken(dc1, 'CLUSTER-b');
-      expect(dc1.peerings().map((peering) => peering.Name)).toEqual(['cluster-b']);
+    it('refuses upper-case names on token and establish; GET and DELETE lower-case them', async () => {
+      const invalid = (name: string) => ({ status: 500, text: consulErrorTexts.invalidPeerName(name) });
+      expect(await call(dc1, 'POST', '/v1/peering/token', { PeerName: 'Cluster-B' })).toMatchObject(invalid('Cluster-B'));
+      const token = await generateToken(dc1, 'cluster-b');
+      expect(await establish(dc2, 'DC1', token)).toMatchObject(invalid('DC1'));
+      expect(dc2.peerings()).toEqual([]);
       expect((await read(dc1, 'CLUSTER-B')).peering.Name).toBe('cluster-b');
-      expect(await call(dc1, 'GET', '/v1/peering/Nope')).toMatchObject({ status: 404, text: 'Peering not found for "Nope"' });
+      const missing = await call(dc1, 'GET', '/v1/peering/Nope');
+      expect(missing).toMatchObject({ status: 404, text: 'Peering not found for "Nope"' });
+      expect(missing.headers.get('x-consul-index')).toBeNull();
+      expect((await call(dc1, 'DELETE', '/v1/peering/Cluster-B')).status).toBe(200);
+      expect((await read(dc1, 'cluster-b')).peering.State).toBe('DELETING');
     });
 
     it('answers 405 for a wrong method, 404 for an unknown path', async () => {
@@ -353,7 +372,7 @@ describe('Consul peering simulator', () => {
       const removed = await read(dc1, 'watched', `?index=${deleting.index}&wait=5s`);
       expect(Date.now() - started).toBeLessThan(2000);
       expect(removed.reply).toMatchObject({ status: 404, text: 'Peering not found for "watched"' });
-      expect(removed.index).toBeGreaterThan(deleting.index);
+      expect(removed.reply.headers.get('x-consul-index')).toBeNull();
     });
 
     it('wakes a blocking list on any stored change', async () => {
@@ -374,7 +393,9 @@ describe('Consul peering simulator', () => {
 
     it('answers held requests when the simulator closes', async () => {
       const dc3 = await startSim({ datacenter: 'dc3' });
-      const { index } = await read(dc3, 'missing');
+      // A 404 carries no index: take the partition's from a list.
+      const index = Number((await call(dc3, 'GET', '/v1/peerings')).headers.get('x-consul-index'));
+      expect(index).toBeGreaterThan(0);
       const started = Date.now();
       const held = read(dc3, 'missing', `?index=${index}&wait=60s`);
       await sleep(50);
@@ -435,27 +456,29 @@ describe('Consul peering simulator', () => {
     it('injects the next failure in Consul style, then recovers', async () => {
       expect((await call(dc1, 'POST', '/_sim/fail-next', { count: 1, status: 503 })).status).toBe(204);
       const failed = await call(dc1, 'GET', '/v1/peerings');
-      expect(failed).toMatchObject({ status: 503, text: 'rpc error: code = Unavailable desc = No cluster leader' });
+      expect(failed).toMatchObject({ status: 503, text: 'rpc error: code = Unknown desc = No cluster leader' });
       expect(failed.headers.get('content-type')).toContain('text/plain');
       expect((await call(dc1, 'GET', '/v1/peerings')).status).toBe(200);
 
       dc1.faults.failNext(1, 429);
-      expect(await call(dc1, 'POST', '/v1/peering/token', { PeerName: 'x' })).toMatchObject({
-        status: 429,
-        text: 'rate limit exceeded, try again later',
-      });
+      const limited = await call(dc1, 'POST', '/v1/peering/token', { PeerName: 'x' });
+      expect(limited).toMatchObject({ status: 429, text: '' });
+      expect(limited.headers.get('content-type')).toBeNull();
       expect(dc1.peerings()).toEqual([]);
     });
 
     it('changes settings and shows raw stored records', async () => {
-      expect(JSON.parse((await call(dc1, 'GET', '/_sim/settings')).text)).toEqual({ deleteDurationMs: 300, activateAfterMs: 50 });
-      expect((await call(dc1, 'PUT', '/_sim/settings', { deleteDurationMs: 100 })).status).toBe(200);
-      expect(dc1.settings).toEqual({ deleteDurationMs: 100, activateAfterMs: 50 });
+      const defaults = { deleteDurationMs: 300, activateAfterMs: 50, heartbeatIntervalMs: 15_000, peeringEnabled: true };
+      expect(JSON.parse((await call(dc1, 'GET', '/_sim/settings')).text)).toEqual(defaults);
+      expect((await call(dc1, 'PUT', '/_sim/settings', { deleteDurationMs: 100, heartbeatIntervalMs: 1000 })).status).toBe(200);
+      expect(dc1.settings).toEqual({ ...defaults, deleteDurationMs: 100, heartbeatIntervalMs: 1000 });
       expect((await call(dc1, 'PUT', '/_sim/settings', { activateAfterMs: -1 })).status).toBe(400);
+      expect((await call(dc1, 'PUT', '/_sim/settings', { peeringEnabled: 'no' })).status).toBe(400);
+      expect((await call(dc1, 'PUT', '/_sim/settings', { speed: 1 })).status).toBe(400);
 
       await peer();
       const raw = JSON.parse((await call(dc1, 'GET', '/_sim/peerings')).text) as Array<{ Name: string; State: string }>;
-      expect(raw).toEqual([expect.objectContaining({ Name: 'dc2', State: 'ESTABLISHING' })]);
+      expect(raw).toEqual([expect.objectContaining({ Name: 'dc2', State: 'PENDING', PeerID: '' })]);
     });
 
     it('refuses a second simulator for the same datacenter on one network', async () => {

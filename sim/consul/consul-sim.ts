@@ -2,7 +2,7 @@ import { type Server, type ServerResponse } from 'node:http';
 import { Faults } from '../shared/faults.js';
 import { type RunningSimServer, SimRouter, startSimServer } from '../shared/http-server.js';
 import { ConsulNetwork } from './consul-network.js';
-import { consulFailureText } from './errors.js';
+import { consulFailurePresets, consulFailureText } from './errors.js';
 import { type ConsulPeering } from './peering-store.js';
 import { type ConsulSimSettings, PeeringService } from './peering-service.js';
 import { methodNotAllowed, notFound, registerControlRoutes, registerPeeringRoutes } from './routes.js';
@@ -20,8 +20,14 @@ export interface ConsulSimOptions {
   aclToken?: string;
   /** How long a deleted peering reads DELETING before it is gone; default 2000. */
   deleteDurationMs?: number;
-  /** After establish, how long until both sides read ACTIVE (computed at read time); default 50. */
+  /** After establish, how long until the stream opens and both sides read ACTIVE (computed at read time); default 50. */
   activateAfterMs?: number;
+  /** Stream heartbeat interval; default 15000 (Consul's). */
+  heartbeatIntervalMs?: number;
+  /** Default true; false answers every peering endpoint with 500 FailedPrecondition. */
+  peeringEnabled?: boolean;
+  /** Enterprise shows `Partition` ("default" too); CE (the default) leaves it out. */
+  enterprise?: boolean;
   /** Shared in-process registry so datacenters can find each other. */
   network: ConsulNetwork;
 }
@@ -39,6 +45,11 @@ export interface ConsulSim {
   peerings(partition?: string): ConsulPeering[];
   /** Makes the established record read FAILING (computed at read time, no index bump). */
   setStreamFailing(name: string, failing: boolean, partition?: string): void;
+  /**
+   * A quiet stream: the record keeps reading ACTIVE but LastHeartbeat/LastReceive stop advancing
+   * (at `lastHeardAgoMs` before now when given, else where they are). `false` brings it back.
+   */
+  setStreamQuiet(name: string, quiet: boolean, options?: { lastHeardAgoMs?: number; partition?: string }): void;
   /** Answers held blocking queries, stops timers, leaves the network and stops the server. */
   close(): Promise<void>;
 }
@@ -48,8 +59,10 @@ export async function startConsulSim(options: ConsulSimOptions): Promise<ConsulS
   const settings: ConsulSimSettings = {
     deleteDurationMs: options.deleteDurationMs ?? 2000,
     activateAfterMs: options.activateAfterMs ?? 50,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 15_000,
+    peeringEnabled: options.peeringEnabled ?? true,
   };
-  const faults = new Faults(consulFailureText);
+  const faults = new Faults(consulFailureText, consulFailurePresets);
   const router = new SimRouter();
   faults.register(router);
   const running = await startSimServer({
@@ -64,7 +77,13 @@ export async function startConsulSim(options: ConsulSimOptions): Promise<ConsulS
   // Routes come after listening: the port is part of the server address every token carries.
   const host = options.host ?? '127.0.0.1';
   const serverAddress = `${host}:${running.port}`;
-  const service = new PeeringService({ datacenter: options.datacenter, serverAddress, settings, network: options.network });
+  const service = new PeeringService({
+    datacenter: options.datacenter,
+    serverAddress,
+    settings,
+    network: options.network,
+    enterprise: options.enterprise ?? false,
+  });
   registerPeeringRoutes(router, service, options.aclToken);
   registerControlRoutes(router, service, settings);
   await joinNetwork(options.network, service, running);
@@ -85,6 +104,7 @@ export async function startConsulSim(options: ConsulSimOptions): Promise<ConsulS
     settings,
     peerings: (partition) => service.storedPeerings(partition),
     setStreamFailing: (name, failing, partition = 'default') => service.setStreamFailing(name, failing, partition),
+    setStreamQuiet: (name, quiet, { lastHeardAgoMs, partition = 'default' } = {}) => service.setStreamQuiet(name, quiet, partition, lastHeardAgoMs),
     close: () => (closing ??= close()),
   };
 }

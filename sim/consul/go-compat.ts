@@ -37,19 +37,25 @@ export interface GoStruct {
 
 /**
  * Decodes JSON into a described Go struct the way encoding/json does: field names match
- * case-insensitively, unknown fields are ignored, null leaves the zero value (here: absent), and
+ * case-insensitively, unknown fields are ignored (or refused, as with the decoder's
+ * DisallowUnknownFields that Consul's HTTP handlers use), null leaves the zero value (here: absent), and
  * a type mismatch fails with Go's message. `decoder` mimics json.NewDecoder(r).Decode (what
  * Consul uses for request bodies), `unmarshal` mimics json.Unmarshal (used for peering tokens).
  * Syntax errors are worded like Go's; the offending character is exact for the common cases
  * (garbage at the start, truncated input), an approximation for the rest.
  */
-export function decodeGoStruct(text: string, struct: GoStruct, mode: 'decoder' | 'unmarshal'): Record<string, unknown> {
+export function decodeGoStruct(
+  text: string,
+  struct: GoStruct,
+  mode: 'decoder' | 'unmarshal',
+  options: { disallowUnknownFields?: boolean } = {},
+): Record<string, unknown> {
   const value = parseJson(text, mode);
   if (value === null) return {};
   if (jsonKind(value) !== 'object') {
     throw new GoJsonError(`json: cannot unmarshal ${jsonKind(value)} into Go value of type ${struct.type}`);
   }
-  return convertStruct(value as Record<string, unknown>, struct, shortName(struct.type));
+  return convertStruct(value as Record<string, unknown>, struct, shortName(struct.type), options.disallowUnknownFields ?? false);
 }
 
 function parseJson(text: string, mode: 'decoder' | 'unmarshal'): unknown {
@@ -68,18 +74,20 @@ function describeSyntaxError(text: string, message: string, mode: 'decoder' | 'u
   return `invalid character '${text[offset]}' looking for beginning of value`;
 }
 
-function convertStruct(input: Record<string, unknown>, struct: GoStruct, path: string): Record<string, unknown> {
+/** Go's decoder keeps the first error in document order and reports it once the value is read. */
+function convertStruct(input: Record<string, unknown>, struct: GoStruct, path: string, strict: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const fieldNames = Object.keys(struct.fields);
   for (const [key, value] of Object.entries(input)) {
     const field = fieldNames.find((name) => name === key) ?? fieldNames.find((name) => name.toLowerCase() === key.toLowerCase());
+    if (!field && strict) throw new GoJsonError(`json: unknown field ${JSON.stringify(key)}`);
     if (!field || value === null) continue;
-    out[field] = convertField(value, struct.fields[field], `${path}.${field}`);
+    out[field] = convertField(value, struct.fields[field], `${path}.${field}`, strict);
   }
   return out;
 }
 
-function convertField(value: unknown, field: GoField, path: string): unknown {
+function convertField(value: unknown, field: GoField, path: string, strict = false): unknown {
   if (field === 'string') return expectKind(value, 'string', 'string', path);
   if (field === 'strings') {
     return (expectKind(value, 'array', '[]string', path) as unknown[]).map((item) => expectKind(item, 'string', 'string', path));
@@ -88,7 +96,7 @@ function convertField(value: unknown, field: GoField, path: string): unknown {
     const map = expectKind(value, 'object', 'map[string]string', path) as Record<string, unknown>;
     return Object.fromEntries(Object.entries(map).map(([key, item]) => [key, expectKind(item, 'string', 'string', path)]));
   }
-  return convertStruct(expectKind(value, 'object', field.type, path) as Record<string, unknown>, field, path);
+  return convertStruct(expectKind(value, 'object', field.type, path) as Record<string, unknown>, field, path, strict);
 }
 
 function expectKind(value: unknown, kind: string, goType: string, path: string): unknown {

@@ -6,4 +6,5 @@ export type { ConsulSimSettings, PeeringView } from './peering-service.js';
 export type { StreamStatus } from './stream-tracker.js';
 export { decodeToken, encodeToken } from './token.js';
 export type { PeeringToken } from './token.js';
-export { ConsulHttpError, texts as consulErrorTexts } from './errors.js';
+export { ConsulHttpError, texts as consulErrorTexts, rpcDescriptions as consulRpcDescriptions, grpcErrorText, consulFailurePresets } from './errors.js';
+export type { GrpcCode } from './errors.js';

@@ -1,22 +1,40 @@
 import { randomUUID } from 'node:crypto';
 import { type ConsulNetwork, type DialerInfo, type NetworkMember } from './consul-network.js';
-import { forbidden, internalError, texts } from './errors.js';
-import { type ConsulPeering, isDialer, type PeeringState, PeeringStore, type PeeringWrite } from './peering-store.js';
-import { type StreamStatus, StreamTracker } from './stream-tracker.js';
+import { ConsulHttpError, forbidden, internalError, texts } from './errors.js';
+import { type ConsulPeering, isDialer, type PeeringRemote, type PeeringState, PeeringStore, type PeeringWrite } from './peering-store.js';
+import { goTime, type StreamStatus, StreamTracker } from './stream-tracker.js';
 import { decodeToken, encodeToken, type PeeringToken } from './token.js';
 
-/** Timings a test can change while the simulator runs. */
+/** Behaviour a test can change while the simulator runs (`PUT /_sim/settings`). */
 export interface ConsulSimSettings {
   /** How long a deleted peering reads DELETING before it is gone. */
   deleteDurationMs: number;
-  /** How long after establishment both sides start reading ACTIVE. */
+  /** How long after establishment the replication stream opens (both sides then read ACTIVE). */
   activateAfterMs: number;
+  /** Interval of stream heartbeats (Consul: 15 s); LastHeartbeat/LastReceive advance by it. */
+  heartbeatIntervalMs: number;
+  /** When false, every peering endpoint answers 500 FailedPrecondition (peering.enabled = false). */
+  peeringEnabled: boolean;
 }
 
-/** A peering as GET /v1/peering/:name answers it: the stored record plus the read-time stream view. */
-export interface PeeringView extends Omit<ConsulPeering, 'State'> {
+/**
+ * A peering as GET /v1/peering/:name answers it (api.Peering): the stored record plus the
+ * read-time stream view, with Go's `omitempty` fields left out when empty.
+ */
+export interface PeeringView {
+  ID: string;
+  Name: string;
+  Partition?: string;
+  DeletedAt?: string;
+  Meta?: Record<string, string>;
   State: PeeringState;
+  PeerID?: string;
+  PeerServerName?: string;
+  PeerServerAddresses?: string[];
   StreamStatus: StreamStatus;
+  CreateIndex: number;
+  ModifyIndex: number;
+  Remote: PeeringRemote;
 }
 
 export interface GenerateTokenInput {
@@ -39,23 +57,34 @@ export interface PeeringServiceConfig {
   serverAddress: string;
   settings: ConsulSimSettings;
   network: ConsulNetwork;
+  /** Enterprise shows the partition ("default" too); CE leaves it out (PartitionOrEmpty). */
+  enterprise: boolean;
 }
+
+/** The ACL check, made by the service after it validated the request (as Consul's does). */
+export type Authorize = () => void;
 
 const VALID_PEER_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /**
  * One datacenter's peering logic, following Consul's agent/rpc/peering/service.go (GenerateToken,
- * Establish, PeeringDelete) and the state store's write rules. Failures are ConsulHttpErrors
- * carrying Consul's status and text. Names are lower-cased before anything else.
+ * Establish, PeeringRead, PeeringList, PeeringDelete) and the state store's write rules. Failures
+ * are ConsulHttpErrors carrying Consul's status and wire text (gRPC-prefixed: this is the RPC side).
  */
 export class PeeringService implements NetworkMember {
   readonly serverName: string;
   private readonly store = new PeeringStore();
-  private readonly streams = new StreamTracker();
-  private readonly pendingRemovals = new Set<NodeJS.Timeout>();
+  private readonly streams: StreamTracker;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  /**
+   * Acceptor record ID -> the dialer's record ID. Consul's acceptor never stores a PeerID: it
+   * knows its peer through the stream, which this map stands for.
+   */
+  private readonly dialerOf = new Map<string, string>();
 
   constructor(private readonly config: PeeringServiceConfig) {
     this.serverName = `server.${config.datacenter}.consul`;
+    this.streams = new StreamTracker(() => config.settings.heartbeatIntervalMs);
   }
 
   get datacenter(): string {
@@ -63,8 +92,12 @@ export class PeeringService implements NetworkMember {
   }
 
   /** Creates the acceptor record (or reuses it) and issues a token with a fresh one-time secret. */
-  generateToken(input: GenerateTokenInput): string {
-    const name = validPeerName(input.peerName);
+  generateToken(input: GenerateTokenInput, authorize: Authorize): string {
+    this.requireEnabled();
+    validPeerName(input.peerName);
+    validateMeta(input.meta);
+    authorize();
+    const name = input.peerName;
     const existing = this.store.get(input.partition, name);
     if (existing?.State === 'DELETING') throw internalError(texts.markedForDeletion);
     if (existing && isDialer(existing)) throw internalError(texts.alreadyEstablished(name));
@@ -78,11 +111,15 @@ export class PeeringService implements NetworkMember {
 
   /**
    * Like Consul, writes the dialer record before the secret exchange, so a failed exchange
-   * leaves a PENDING dialer behind; only a successful one moves both sides to ESTABLISHING.
+   * leaves a PENDING dialer behind; only a successful one moves it to ESTABLISHING.
    */
-  establish(input: EstablishInput): void {
-    const name = validPeerName(input.peerName);
+  establish(input: EstablishInput, authorize: Authorize): void {
+    this.requireEnabled();
+    validPeerName(input.peerName);
     const token = decodeToken(input.peeringToken);
+    validateMeta(input.meta);
+    authorize();
+    const name = input.peerName;
     if (token.ServerName === this.serverName) throw internalError(texts.sameCluster(this.serverName));
     const existing = this.store.get(input.partition, name);
     if (existing) assertCanDial(existing, token);
@@ -93,33 +130,54 @@ export class PeeringService implements NetworkMember {
       State: existing?.State ?? 'PENDING',
       PeerID: token.PeerID,
       PeerServerName: token.ServerName,
-      PeerServerAddresses: token.ServerAddresses,
+      PeerServerAddresses: dialAddresses(token),
       Remote: { ...token.Remote },
       Meta: input.meta ?? {},
     });
-    this.exchangeSecret(token, { peeringId: dialer.ID, remote: { Partition: dialer.Partition, Datacenter: this.datacenter } });
+    this.exchangeSecret(token, { peeringId: dialer.ID, remote: { Partition: this.partitionOrEmpty(dialer.Partition), Datacenter: this.datacenter } });
     this.store.write({ ...dialer, State: 'ESTABLISHING' });
-    this.streams.connect(dialer.ID, Date.now());
+    this.streams.connect(dialer.ID, Date.now() + this.config.settings.activateAfterMs);
   }
 
-  /** Marks the peering DELETING, terminates the peer's side, and removes the record later. No-op when missing or already deleting. */
-  delete(partition: string, peerName: string): void {
+  /**
+   * Marks the peering DELETING (keeping only what Consul's PeeringDelete keeps), terminates the
+   * peer's side, and removes the record later. No-op when missing or already deleting.
+   */
+  delete(partition: string, peerName: string, authorize: Authorize): void {
+    this.requireEnabled();
+    authorize();
     const peering = this.store.get(partition, peerName.toLowerCase());
     if (!peering || peering.State === 'DELETING') return;
     const now = Date.now();
+    const peerPeeringId = peering.PeerID || this.dialerOf.get(peering.ID);
     this.store.clearEstablishmentSecret(peering.ID);
-    this.store.write({ ...peering, State: 'DELETING', DeletedAt: new Date(now).toISOString() });
+    this.store.write({
+      ID: peering.ID,
+      Name: peering.Name,
+      Partition: peering.Partition,
+      State: 'DELETING',
+      DeletedAt: goTime(now),
+      PeerServerAddresses: peering.PeerServerAddresses,
+      PeerID: '',
+      PeerServerName: '',
+      Remote: { Partition: '', Datacenter: '' },
+      Meta: {},
+    });
     this.streams.end(peering.ID, now);
-    if (peering.PeerID) this.config.network.holderOf(peering.PeerID)?.terminate(peering.PeerID, peering.ID);
+    if (peerPeeringId) this.config.network.holderOf(peerPeeringId)?.terminate(peerPeeringId, peering.ID);
     this.scheduleRemoval(peering.ID);
   }
 
-  read(partition: string, peerName: string): PeeringView | undefined {
+  read(partition: string, peerName: string, authorize: Authorize): PeeringView | undefined {
+    this.requireEnabled();
+    authorize();
     const peering = this.store.get(partition, peerName.toLowerCase());
     return peering && this.present(peering);
   }
 
-  list(partition: string): PeeringView[] {
+  list(partition: string, authorize: Authorize): PeeringView[] {
+    this.requireEnabled();
+    authorize();
     return this.store.list(partition).map((peering) => this.present(peering));
   }
 
@@ -141,37 +199,66 @@ export class PeeringService implements NetworkMember {
   }
 
   setStreamFailing(peerName: string, failing: boolean, partition: string): void {
-    const peering = this.store.get(partition, peerName.toLowerCase());
-    if (!peering) throw new Error(`no peering "${peerName}" in partition "${partition}" of ${this.datacenter}`);
-    this.streams.setFailing(peering.ID, failing, Date.now());
+    this.streams.setFailing(this.requireStored(peerName, partition).ID, failing, Date.now());
+  }
+
+  setStreamQuiet(peerName: string, quiet: boolean, partition: string, lastHeardAgoMs?: number): void {
+    this.streams.setQuiet(this.requireStored(peerName, partition).ID, quiet, Date.now(), lastHeardAgoMs);
   }
 
   hasPeering(peeringId: string): boolean {
     return this.store.getById(peeringId) !== undefined;
   }
 
+  /**
+   * Consul's ExchangeSecret on the acceptor. The record stays PENDING with no PeerID; it learns
+   * `Remote` when the dialer's stream opens, and reads ACTIVE from then on.
+   */
   acceptSecret(peeringId: string, secret: string, dialer: DialerInfo): void {
+    this.requireEnabled();
     const peering = this.store.getById(peeringId);
     // Deleted, deleting, used or replaced secrets all look the same to Consul: no matching secret.
     if (!peering || this.store.establishmentSecret(peeringId) !== secret) throw forbidden(texts.invalidSecret);
     this.store.clearEstablishmentSecret(peeringId);
-    this.store.write({ ...peering, State: 'ESTABLISHING', PeerID: dialer.peeringId, Remote: dialer.remote });
-    this.streams.connect(peeringId, Date.now());
+    this.dialerOf.set(peeringId, dialer.peeringId);
+    // The stream opens when the dialer connects; Remote and ACTIVE appear together then.
+    this.after(this.config.settings.activateAfterMs, () => {
+      const current = this.store.getById(peeringId);
+      if (current && current.State !== 'DELETING' && current.State !== 'TERMINATED' && this.dialerOf.get(peeringId) === dialer.peeringId) {
+        this.store.write({ ...current, Remote: { ...dialer.remote } });
+        this.streams.connect(peeringId, Date.now());
+      }
+    });
   }
 
   terminate(peeringId: string, peerPeeringId: string): void {
     const peering = this.store.getById(peeringId);
-    if (!peering || peering.PeerID !== peerPeeringId) return;
+    if (!peering || (peering.PeerID !== peerPeeringId && this.dialerOf.get(peeringId) !== peerPeeringId)) return;
     if (peering.State === 'DELETING' || peering.State === 'TERMINATED') return;
     this.store.write({ ...peering, State: 'TERMINATED' });
     this.streams.end(peeringId, Date.now());
   }
 
-  /** Stops pending removals and releases blocking queries. */
+  /** Stops pending timers and releases blocking queries. */
   close(): void {
-    for (const timer of this.pendingRemovals) clearTimeout(timer);
-    this.pendingRemovals.clear();
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
     this.store.close();
+  }
+
+  private requireEnabled(): void {
+    if (!this.config.settings.peeringEnabled) throw internalError(texts.peeringDisabled);
+  }
+
+  private requireStored(peerName: string, partition: string): ConsulPeering {
+    const peering = this.store.get(partition, peerName.toLowerCase());
+    if (!peering) throw new Error(`no peering "${peerName}" in partition "${partition}" of ${this.datacenter}`);
+    return peering;
+  }
+
+  /** CE writes "" where Enterprise writes the partition name (acl.EnterpriseMeta.PartitionOrEmpty). */
+  private partitionOrEmpty(partition: string): string {
+    return this.config.enterprise || partition !== 'default' ? partition : '';
   }
 
   private newAcceptor(name: string, input: GenerateTokenInput): PeeringWrite {
@@ -193,47 +280,106 @@ export class PeeringService implements NetworkMember {
     return {
       CA: null,
       ManualServerAddresses: external ?? null,
-      ServerAddresses: external ?? [this.config.serverAddress],
+      ServerAddresses: [this.config.serverAddress],
       ServerName: this.serverName,
       PeerID: peering.ID,
       EstablishmentSecret: secret,
-      Remote: { Partition: input.partition, Datacenter: this.datacenter },
+      Remote: { Partition: this.partitionOrEmpty(input.partition), Datacenter: this.datacenter },
     };
   }
 
   private exchangeSecret(token: PeeringToken, dialer: DialerInfo): void {
+    const addresses = dialAddresses(token);
     const acceptor = this.config.network.holderOf(token.PeerID);
-    if (acceptor) return acceptor.acceptSecret(token.PeerID, token.EstablishmentSecret, dialer);
+    if (acceptor) {
+      try {
+        return acceptor.acceptSecret(token.PeerID, token.EstablishmentSecret, dialer);
+      } catch (err) {
+        // Establish passes PermissionDenied on as is; any other answer is a failed exchange per address.
+        if (err instanceof ConsulHttpError && err.status !== 403) {
+          throw internalError(texts.exchangeFailed(addresses[0], err.message));
+        }
+        throw err;
+      }
+    }
     // The acceptor's servers answer but no longer hold the peering (deleted meanwhile): no secret to match.
     if (this.config.network.datacenter(token.Remote.Datacenter)) throw forbidden(texts.invalidSecret);
-    throw internalError(texts.dialFailed(token.ServerAddresses));
+    throw internalError(texts.dialFailed(addresses));
   }
 
   /** Consul's leader routine first deletes the data imported from the peer (rate-limited), then the record. */
   private scheduleRemoval(peeringId: string): void {
-    const timer = setTimeout(() => {
-      this.pendingRemovals.delete(timer);
+    this.after(this.config.settings.deleteDurationMs, () => {
       this.store.remove(peeringId);
       this.streams.forget(peeringId);
-    }, this.config.settings.deleteDurationMs);
-    this.pendingRemovals.add(timer);
+      this.dialerOf.delete(peeringId);
+    });
   }
 
+  private after(ms: number, fn: () => void): void {
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        fn();
+      },
+      Math.max(0, ms),
+    );
+    this.timers.add(timer);
+  }
+
+  /** api.Peering in Go's field order, `omitempty` fields left out when empty. */
   private present(peering: ConsulPeering): PeeringView {
     const now = Date.now();
+    const partition = this.partitionOrEmpty(peering.Partition);
     return {
-      ...peering,
-      State: this.streams.stateOf(peering, this.config.settings.activateAfterMs, now),
+      ID: peering.ID,
+      Name: peering.Name,
+      ...(partition ? { Partition: partition } : {}),
+      ...(peering.DeletedAt ? { DeletedAt: peering.DeletedAt } : {}),
+      ...(Object.keys(peering.Meta).length ? { Meta: { ...peering.Meta } } : {}),
+      State: this.streams.stateOf(peering, now),
+      ...(peering.PeerID ? { PeerID: peering.PeerID } : {}),
+      ...(peering.PeerServerName ? { PeerServerName: peering.PeerServerName } : {}),
+      ...(peering.PeerServerAddresses.length ? { PeerServerAddresses: [...peering.PeerServerAddresses] } : {}),
       StreamStatus: this.streams.statusOf(peering.ID, now),
+      CreateIndex: peering.CreateIndex,
+      ModifyIndex: peering.ModifyIndex,
+      Remote: { ...peering.Remote },
     };
   }
 }
 
-/** Lower-cases, then applies Consul's peer name rule; the error quotes the name as given. */
-function validPeerName(raw: string): string {
-  const name = raw.toLowerCase();
-  if (!VALID_PEER_NAME.test(name)) throw internalError(texts.invalidPeerName(raw));
-  return name;
+/** The addresses a dialer uses: the token's manual (external) addresses when it has them. */
+function dialAddresses(token: PeeringToken): string[] {
+  return token.ManualServerAddresses?.length ? token.ManualServerAddresses : token.ServerAddresses;
+}
+
+/** Consul's peer name rule, applied to the name as given: token generation and establish do not lower-case. */
+function validPeerName(name: string): void {
+  if (!VALID_PEER_NAME.test(name)) throw internalError(texts.invalidPeerName(name));
+}
+
+const META_MAX_PAIRS = 64;
+const META_KEY_MAX = 128;
+const META_VALUE_MAX = 512;
+const META_KEY = /^[a-zA-Z0-9_-]+$/;
+const RESERVED_META_PREFIX = 'consul-';
+
+/** structs.ValidateMetadata(meta, false), wrapped as the peering service wraps it. */
+function validateMeta(meta: Record<string, string> | undefined): void {
+  if (!meta) return;
+  const fail = (detail: string): never => {
+    throw internalError(texts.metaInvalid(detail));
+  };
+  const entries = Object.entries(meta);
+  if (entries.length > META_MAX_PAIRS) fail(`Node metadata cannot contain more than ${META_MAX_PAIRS} key/value pairs`);
+  for (const [key, value] of entries) {
+    if (key === '') fail('Key cannot be blank');
+    if (!META_KEY.test(key)) fail(`Key contains invalid characters`);
+    if (key.length > META_KEY_MAX) fail(`Key is too long (limit: ${META_KEY_MAX} characters)`);
+    if (key.startsWith(RESERVED_META_PREFIX)) fail(`Key prefix '${RESERVED_META_PREFIX}' is reserved for internal use`);
+    if (value.length > META_VALUE_MAX) fail(`Value is too long (limit: ${META_VALUE_MAX} characters)`);
+  }
 }
 
 /**

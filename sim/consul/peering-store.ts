@@ -14,14 +14,14 @@ export interface ConsulPeering {
   Name: string;
   Partition: string;
   State: StoredPeeringState;
-  /** ID of the matching record in the other datacenter ("" until established). */
+  /** ID of the acceptor's record, on the dialer only ("" on an acceptor: Consul never stores it there). */
   PeerID: string;
   PeerServerName: string;
   /** Non-empty exactly for the dialing side (Consul's Peering.ShouldDial). */
   PeerServerAddresses: string[];
   Remote: PeeringRemote;
   Meta: Record<string, string>;
-  /** RFC 3339, set when the peering is marked for deletion. */
+  /** RFC 3339 (Go's time.Time JSON), set when the peering is marked for deletion. */
   DeletedAt?: string;
   CreateIndex: number;
   ModifyIndex: number;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { type SimHandler, type SimRequest, type SimResponse, type SimRouter } from '../shared/http-server.js';
 import { badRequest, ConsulHttpError, forbidden, texts } from './errors.js';
 import { decodeGoStruct, GoJsonError, type GoStruct, parseGoDuration } from './go-compat.js';
-import { type ConsulSimSettings, type PeeringService } from './peering-service.js';
+import { type Authorize, type ConsulSimSettings, type PeeringService } from './peering-service.js';
 
 type Access = 'read' | 'write';
 
@@ -35,20 +35,18 @@ interface EstablishBody {
 
 /** The /v1/peering API. With `aclToken`, each call must present it (peering:read / peering:write). */
 export function registerPeeringRoutes(router: SimRouter, service: PeeringService, aclToken?: string): void {
-  const api = (access: Access, handler: SimHandler): SimHandler =>
-    answerConsulErrors((req) => {
-      authorize(req, access, aclToken);
-      return handler(req);
-    });
+  // The ACL check belongs to the RPC: the service calls it once the request is validated.
+  const api = (access: Access, handler: (req: SimRequest, authorize: Authorize) => SimResponse | Promise<SimResponse>): SimHandler =>
+    answerConsulErrors((req) => handler(req, () => authorize(req, access, aclToken)));
   router.add(
     'POST',
     '/v1/peering/token',
-    api('write', (req) => generateToken(service, req)),
+    api('write', (req, authz) => generateToken(service, req, authz)),
   );
   router.add(
     'POST',
     '/v1/peering/establish',
-    api('write', (req) => establish(service, req)),
+    api('write', (req, authz) => establish(service, req, authz)),
   );
   // Registered before /v1/peering/:name so that GET /v1/peering/token is Consul's 405, not a read of a peering named "token".
   for (const path of ['/v1/peering/token', '/v1/peering/establish']) {
@@ -61,35 +59,71 @@ export function registerPeeringRoutes(router: SimRouter, service: PeeringService
   router.add(
     'GET',
     '/v1/peering/:name',
-    api('read', (req) => readPeering(service, req)),
+    api('read', (req, authz) => readPeering(service, req, authz)),
   );
   router.add(
     'DELETE',
     '/v1/peering/:name',
-    api('write', (req) => deletePeering(service, req)),
+    api('write', (req, authz) => deletePeering(service, req, authz)),
   );
   router.add(
     'GET',
     '/v1/peerings',
-    api('read', (req) => listPeerings(service, req)),
+    api('read', (req, authz) => listPeerings(service, req, authz)),
   );
 }
 
-/** Simulator controls beside the fault surface: timings and the raw stored records. */
+const DURATION_SETTINGS = ['deleteDurationMs', 'activateAfterMs', 'heartbeatIntervalMs'] as const;
+const FLAG_SETTINGS = ['peeringEnabled'] as const;
+
+/**
+ * Simulator controls beside the fault surface:
+ * - GET/PUT /_sim/settings              {deleteDurationMs, activateAfterMs, heartbeatIntervalMs, peeringEnabled}
+ * - GET /_sim/peerings[?partition=]     the raw stored records
+ * - PUT /_sim/peerings/:name/stream[?partition=]
+ *                                       {quiet?: boolean, lastHeardAgoMs?: number, failing?: boolean}
+ */
 export function registerControlRoutes(router: SimRouter, service: PeeringService, settings: ConsulSimSettings): void {
   router.add('GET', '/_sim/settings', () => ({ status: 200, body: settings }));
   router.add('PUT', '/_sim/settings', (req) => {
-    const input = (req.body ? JSON.parse(req.body) : {}) as Partial<Record<keyof ConsulSimSettings, unknown>>;
-    const keys = ['deleteDurationMs', 'activateAfterMs'] as const;
-    const invalid = keys.find((key) => input[key] !== undefined && !(typeof input[key] === 'number' && input[key] >= 0));
+    const input = parseControlBody(req.body);
+    const unknownKey = Object.keys(input).find(
+      (key) => !(DURATION_SETTINGS as readonly string[]).includes(key) && !(FLAG_SETTINGS as readonly string[]).includes(key),
+    );
+    if (unknownKey) return { status: 400, body: { error: `unknown setting ${JSON.stringify(unknownKey)}` } };
+    const invalid = DURATION_SETTINGS.find((key) => input[key] !== undefined && !(typeof input[key] === 'number' && input[key] >= 0));
     if (invalid) return { status: 400, body: { error: `${invalid} must be a non-negative number of milliseconds` } };
-    for (const key of keys) if (typeof input[key] === 'number') settings[key] = input[key];
+    const invalidFlag = FLAG_SETTINGS.find((key) => input[key] !== undefined && typeof input[key] !== 'boolean');
+    if (invalidFlag) return { status: 400, body: { error: `${invalidFlag} must be true or false` } };
+    for (const key of DURATION_SETTINGS) if (typeof input[key] === 'number') settings[key] = input[key];
+    for (const key of FLAG_SETTINGS) if (typeof input[key] === 'boolean') settings[key] = input[key];
     return { status: 200, body: settings };
   });
   router.add('GET', '/_sim/peerings', (req) => ({
     status: 200,
     body: service.storedPeerings(req.query.get('partition') ?? undefined),
   }));
+  router.add('PUT', '/_sim/peerings/:name/stream', (req) => {
+    const input = parseControlBody(req.body);
+    const partition = partitionOf(req);
+    if (input.quiet !== undefined && typeof input.quiet !== 'boolean') return { status: 400, body: { error: 'quiet must be true or false' } };
+    if (input.failing !== undefined && typeof input.failing !== 'boolean') return { status: 400, body: { error: 'failing must be true or false' } };
+    if (input.lastHeardAgoMs !== undefined && !(typeof input.lastHeardAgoMs === 'number' && input.lastHeardAgoMs >= 0)) {
+      return { status: 400, body: { error: 'lastHeardAgoMs must be a non-negative number of milliseconds' } };
+    }
+    try {
+      if (typeof input.quiet === 'boolean') service.setStreamQuiet(req.params.name, input.quiet, partition, input.lastHeardAgoMs as number | undefined);
+      if (typeof input.failing === 'boolean') service.setStreamFailing(req.params.name, input.failing, partition);
+    } catch (err) {
+      return { status: 404, body: { error: (err as Error).message } };
+    }
+    return { status: 200, body: service.storedPeerings(partition).find((peering) => peering.Name === req.params.name.toLowerCase()) };
+  });
+}
+
+function parseControlBody(text: string): Record<string, unknown> {
+  const value: unknown = text ? JSON.parse(text) : {};
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
 /** Consul's answer for a path no endpoint serves. */
@@ -101,48 +135,57 @@ export function methodNotAllowed(req: SimRequest): SimResponse {
   return { status: 405, body: texts.methodNotAllowed(req.method) };
 }
 
-function generateToken(service: PeeringService, req: SimRequest): SimResponse {
+function generateToken(service: PeeringService, req: SimRequest, authorize: Authorize): SimResponse {
   const body = decodeBody<GenerateTokenBody>(req.body, GENERATE_TOKEN_REQUEST);
   if (!body.PeerName) throw badRequest(texts.peerNameRequiredForToken);
-  const token = service.generateToken({
-    peerName: body.PeerName,
-    partition: body.Partition || partitionOf(req),
-    meta: body.Meta,
-    serverExternalAddresses: body.ServerExternalAddresses,
-  });
+  const token = service.generateToken(
+    {
+      peerName: body.PeerName,
+      partition: body.Partition || partitionOf(req),
+      meta: body.Meta,
+      serverExternalAddresses: body.ServerExternalAddresses,
+    },
+    authorize,
+  );
   return { status: 200, body: { PeeringToken: token } };
 }
 
-function establish(service: PeeringService, req: SimRequest): SimResponse {
+function establish(service: PeeringService, req: SimRequest, authorize: Authorize): SimResponse {
   const body = decodeBody<EstablishBody>(req.body, ESTABLISH_REQUEST);
   if (!body.PeerName) throw badRequest(texts.peerNameRequiredForEstablish);
   if (!body.PeeringToken) throw badRequest(texts.peeringTokenRequired);
-  service.establish({
-    peerName: body.PeerName,
-    partition: body.Partition || partitionOf(req),
-    peeringToken: body.PeeringToken,
-    meta: body.Meta,
-  });
+  service.establish(
+    {
+      peerName: body.PeerName,
+      partition: body.Partition || partitionOf(req),
+      peeringToken: body.PeeringToken,
+      meta: body.Meta,
+    },
+    authorize,
+  );
   return { status: 200, body: {} };
 }
 
-async function readPeering(service: PeeringService, req: SimRequest): Promise<SimResponse> {
+/** A missing name answers 404 without query meta: the handler returns before setting any header. */
+async function readPeering(service: PeeringService, req: SimRequest, authorize: Authorize): Promise<SimResponse> {
   const partition = partitionOf(req);
   const name = req.params.name;
+  service.read(partition, name, authorize);
   const index = await blockingIndex(service, req, () => service.readIndex(partition, name));
-  const peering = service.read(partition, name);
-  if (!peering) return { status: 404, body: texts.peeringNotFound(name), headers: queryMeta(index) };
+  const peering = service.read(partition, name, authorize);
+  if (!peering) return { status: 404, body: texts.peeringNotFound(name) };
   return { status: 200, body: peering, headers: queryMeta(index) };
 }
 
-async function listPeerings(service: PeeringService, req: SimRequest): Promise<SimResponse> {
+async function listPeerings(service: PeeringService, req: SimRequest, authorize: Authorize): Promise<SimResponse> {
   const partition = partitionOf(req);
+  service.list(partition, authorize);
   const index = await blockingIndex(service, req, () => service.listIndex(partition));
-  return { status: 200, body: service.list(partition), headers: queryMeta(index) };
+  return { status: 200, body: service.list(partition, authorize), headers: queryMeta(index) };
 }
 
-function deletePeering(service: PeeringService, req: SimRequest): SimResponse {
-  service.delete(partitionOf(req), req.params.name);
+function deletePeering(service: PeeringService, req: SimRequest, authorize: Authorize): SimResponse {
+  service.delete(partitionOf(req), req.params.name, authorize);
   return { status: 200 };
 }
 
@@ -175,7 +218,7 @@ function partitionOf(req: SimRequest): string {
 
 function decodeBody<T>(text: string, struct: GoStruct): T {
   try {
-    return decodeGoStruct(text, struct, 'decoder') as T;
+    return decodeGoStruct(text, struct, 'decoder', { disallowUnknownFields: true }) as T;
   } catch (err) {
     if (err instanceof GoJsonError) throw badRequest(texts.bodyDecodingFailed(err.message));
     throw err;

@@ -34,7 +34,7 @@ export function encodeToken(token: PeeringToken): string {
 
 /**
  * Consul's DecodeToken followed by validatePeeringToken. Every failure is a 500 with Consul's
- * text: the establish RPC returns these as plain errors.
+ * text: the establish RPC returns these as plain errors, so they reach HTTP as `code = Unknown`.
  */
 export function decodeToken(raw: string): PeeringToken {
   const token = parseToken(raw);
@@ -61,7 +61,7 @@ function parseToken(raw: string): PeeringToken {
       Remote: { Partition: fields.Remote?.Partition ?? '', Datacenter: fields.Remote?.Datacenter ?? '' },
     };
   } catch (err) {
-    if (err instanceof GoJsonError) throw internalError(err.message);
+    if (err instanceof GoJsonError) throw internalError(texts.tokenJson(err.message));
     throw err;
   }
 }

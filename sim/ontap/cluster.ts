@@ -1,11 +1,11 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { ERRORS, ontapError } from './errors.js';
+import { ERRORS, type RouteFailureSettings, ontapError } from './errors.js';
 import type { InterclusterLif, OntapNetwork } from './network.js';
 import type { OntapPeerRecord } from './peer-record.js';
 import { SecurityState } from './security/state.js';
 
 /** Run-time behaviour of one simulated cluster, changeable through `PUT /_sim/settings`. */
-export interface OntapSimSettings {
+export interface OntapSimSettings extends RouteFailureSettings {
   /** How long after intercluster LIFs appear a peer create that needs them still fails. */
   routeWindowMs: number;
   /** POST/PATCH/DELETE on peers answer 202 with a job instead of finishing at once. */

@@ -16,8 +16,8 @@ const def = (code: string, message: string, status = 400): OntapErrorDef => ({ c
 
 /**
  * Every error the simulator answers. The cluster-peer codes and texts are NetApp's (seeds 000/001,
- * POST, PATCH and DELETE tables); the few marked "sim" are not in any public document, so the
- * simulator picked plausible codes next to NetApp's cluster-peer range.
+ * POST, PATCH and DELETE tables); the ones in SIMULATOR_ONLY are not in the seeds nor in any public
+ * source: the simulator made them up, and gateway code must never depend on them.
  */
 export const ERRORS = {
   // Generic REST-layer errors.
@@ -73,7 +73,7 @@ export const ERRORS = {
   // DELETE /cluster/peers/{uuid}.
   vserverMigration: def('4663070', 'Unable to delete cluster peer relationship due to an ongoing vserver migration.', 409),
 
-  // sim: no public document names these.
+  // Made up: no public source names these (see SIMULATOR_ONLY).
   remoteUnreachable: def('4656104', 'Cannot reach any of the remote intercluster addresses {addresses} from IPspace "{ipspace}".'),
   alreadyPeered: def('4656105', 'A cluster peer relationship with cluster "{cluster}" already exists or is pending.', 409),
   passphraseMismatch: def('4656106', 'Authentication with the remote cluster "{cluster}" failed: the passphrase does not match its offer.'),
@@ -81,14 +81,75 @@ export const ERRORS = {
 } as const satisfies Record<string, OntapErrorDef>;
 
 /**
- * The code of the create failure while routes to new intercluster LIFs are still propagating
- * (seed 000, "Additional information on network routes"). It is also the answer for addresses no
- * cluster owns: like the real product, the simulator cannot tell "not routable yet" from "not there".
+ * Codes the simulator made up: not in seeds 000, 001, 003, 004 (nor the contract copied from
+ * them) and not in any public source. They exist so the simulator can answer situations NetApp
+ * documents without a code; gateway code must never key on them.
  */
-export const ONTAP_ROUTE_PROPAGATION_CODE = ERRORS.remoteUnreachable.code;
+export const SIMULATOR_ONLY: ReadonlySet<string> = new Set([
+  ERRORS.remoteUnreachable.code,
+  ERRORS.alreadyPeered.code,
+  ERRORS.passphraseMismatch.code,
+  ERRORS.passphraseExpired.code,
+]);
+
+/**
+ * The nearest public text for "the peer cluster cannot be contacted": code 262224, `Failed to
+ * contact peer cluster ... RPC: Remote system error` (ansible-collections/netapp.ontap#348, on a
+ * SnapMirror PATCH). No public source names the code of the route-propagation failure itself.
+ */
+export const PEER_CONTACT_FAILURE_CODE = '262224';
+
+/**
+ * How a cluster-peer create fails while routes to new intercluster LIFs are still propagating
+ * (seed 000, "Additional information on network routes"), and for addresses no cluster owns (the
+ * product cannot tell "not routable yet" from "not there"). No public source names the real
+ * answer, so the shape is a setting:
+ * - `contact` (default): 400, code 262224, no target, "Failed to contact peer cluster ...".
+ * - `target`: 400, code 262224, target `remote.ip_addresses`, a message naming the addresses.
+ * - `reset`: no HTTP answer: the connection is reset (in job mode the job fails as `contact`).
+ * - `legacy`: the simulator's former made-up answer, 400 `4656104` with the target.
+ * `routeFailureStatus`, `routeFailureCode` and `routeFailureMessage` override status, code and
+ * message (`{addresses}` and `{ipspace}` are filled in).
+ */
+export const ROUTE_FAILURE_SHAPES = ['contact', 'target', 'reset', 'legacy'] as const;
+export type RouteFailureShape = (typeof ROUTE_FAILURE_SHAPES)[number];
+
+export interface RouteFailureSettings {
+  routeFailure: RouteFailureShape;
+  routeFailureStatus: number | null;
+  routeFailureCode: string | null;
+  routeFailureMessage: string | null;
+}
+
+const ROUTE_FAILURE_DEFS: Record<RouteFailureShape, OntapErrorDef & { target?: string }> = {
+  contact: def(PEER_CONTACT_FAILURE_CODE, 'Failed to contact peer cluster with address(es) {addresses}. RPC: Remote system error'),
+  target: {
+    ...def(PEER_CONTACT_FAILURE_CODE, 'Cannot connect to the remote intercluster addresses {addresses} from IPspace "{ipspace}": no route to host.'),
+    target: 'remote.ip_addresses',
+  },
+  reset: def(PEER_CONTACT_FAILURE_CODE, 'Failed to contact peer cluster with address(es) {addresses}. RPC: Remote system error'),
+  legacy: { ...ERRORS.remoteUnreachable, target: 'remote.ip_addresses' },
+};
+
+/** The route-propagation failure in the configured shape. */
+export function routeFailure(settings: RouteFailureSettings, addresses: string[], ipspace: string): OntapError {
+  const shape = ROUTE_FAILURE_DEFS[settings.routeFailure];
+  const values = { addresses: addresses.join(', '), ipspace };
+  const definition: OntapErrorDef = {
+    code: settings.routeFailureCode ?? shape.code,
+    status: settings.routeFailureStatus ?? shape.status,
+    message: settings.routeFailureMessage ?? shape.message,
+  };
+  const error = ontapError(definition, { target: shape.target, values });
+  error.resetConnection = settings.routeFailure === 'reset';
+  return error;
+}
 
 /** An ONTAP error answer, thrown by the rules and rendered by the routes (or recorded by a job). */
 export class OntapError extends Error {
+  /** Answer over HTTP by resetting the connection instead of sending the envelope. */
+  resetConnection = false;
+
   constructor(
     readonly definition: OntapErrorDef,
     message: string,
@@ -138,7 +199,7 @@ export function answeringErrors(handler: SimHandler): SimHandler {
     try {
       return await handler(req);
     } catch (err) {
-      if (err instanceof OntapError) return err.toResponse();
+      if (err instanceof OntapError) return err.resetConnection ? { status: 0, resetConnection: true } : err.toResponse();
       throw err;
     }
   };

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { OntapCluster } from './cluster.js';
-import { ERRORS, ontapError } from './errors.js';
+import { ERRORS, ontapError, routeFailure } from './errors.js';
 import { type OntapPeerRecord, agreedEncryption, awaitsPeer } from './peer-record.js';
 import type { CreateRequest, PatchRequest, Rotation } from './peer-rules.js';
 
@@ -147,7 +147,7 @@ function reach(cluster: OntapCluster, ipspace: string, addresses: string[], now:
   const remote = remoteLifs[0]?.cluster;
   const involved = [...localLifs, ...remoteLifs.filter((lif) => lif.cluster === remote)];
   if (!remote || localLifs.length === 0 || involved.some((lif) => cluster.network.routesPropagating(lif, now))) {
-    throw ontapError(ERRORS.remoteUnreachable, { target: 'remote.ip_addresses', values: { addresses: addresses.join(', '), ipspace } });
+    throw routeFailure(cluster.settings, addresses, ipspace);
   }
   return remote;
 }

@@ -3,4 +3,5 @@ export type { OntapClusterSim, OntapClusterSpec, OntapSimOptions } from './ontap
 export { OntapNetwork } from './network.js';
 export type { OntapSimSettings } from './cluster.js';
 export type { OntapPeerRecord } from './peer-record.js';
-export { ONTAP_ROUTE_PROPAGATION_CODE, ERRORS as ONTAP_SIM_ERRORS } from './errors.js';
+export { ERRORS as ONTAP_SIM_ERRORS, PEER_CONTACT_FAILURE_CODE, ROUTE_FAILURE_SHAPES, SIMULATOR_ONLY as ONTAP_SIMULATOR_ONLY_CODES } from './errors.js';
+export type { RouteFailureShape, RouteFailureSettings } from './errors.js';

@@ -1,7 +1,7 @@
 import { Faults } from '../shared/faults.js';
 import { SimRouter, startSimServer } from '../shared/http-server.js';
 import { DEFAULT_IPSPACE, OntapCluster, type OntapSimSettings } from './cluster.js';
-import { ERRORS, injectedFailureBody, ontapError } from './errors.js';
+import { ERRORS, type RouteFailureShape, injectedFailureBody, ontapError } from './errors.js';
 import { registerControl } from './control.js';
 import { JobRunner } from './jobs.js';
 import type { OntapNetwork } from './network.js';
@@ -35,6 +35,12 @@ export interface OntapClusterSpec {
 export interface OntapSimOptions {
   /** Route-propagation window after LIFs appear; default 0. */
   routeWindowMs?: number;
+  /** How a create fails in that window (errors.ts, ROUTE_FAILURE_SHAPES); default `contact`. */
+  routeFailure?: RouteFailureShape;
+  /** Overrides of the route failure's HTTP status, code and message (`{addresses}`, `{ipspace}` filled in). */
+  routeFailureStatus?: number;
+  routeFailureCode?: string;
+  routeFailureMessage?: string;
   /** POST/PATCH/DELETE on peers answer 202 with a job that ends `jobDurationMs` later. */
   asyncJobs?: boolean;
   /** Default 200. */
@@ -63,6 +69,10 @@ export interface OntapClusterSim {
 export async function startOntapCluster(spec: OntapClusterSpec, network: OntapNetwork, options: OntapSimOptions = {}): Promise<OntapClusterSim> {
   const settings: OntapSimSettings = {
     routeWindowMs: options.routeWindowMs ?? 0,
+    routeFailure: options.routeFailure ?? 'contact',
+    routeFailureStatus: options.routeFailureStatus ?? null,
+    routeFailureCode: options.routeFailureCode ?? null,
+    routeFailureMessage: options.routeFailureMessage ?? null,
     asyncJobs: options.asyncJobs ?? false,
     jobDurationMs: options.jobDurationMs ?? 200,
     vserverMigrationInProgress: false,

@@ -34,6 +34,11 @@ export interface OntapPeerRecord {
     inUse: AuthInUse;
     /** The current passphrase is an offer the other side has not confirmed yet (first create or rotation). */
     awaitingPeer: boolean;
+    /**
+     * What `authentication.state` reads, forced through the control surface: a real record can read
+     * `available` with authentication `pending` or `problem` (NetApp/terraform-provider-netapp-ontap#720).
+     */
+    forcedState?: AuthState;
   };
   /** Both sides have accepted each other at least once. */
   established: boolean;
@@ -76,6 +81,7 @@ export function observeStatus(cluster: OntapCluster, record: OntapPeerRecord, no
 }
 
 export function authState(record: OntapPeerRecord): AuthState {
+  if (record.authentication.forcedState) return record.authentication.forcedState;
   switch (record.authentication.inUse) {
     case 'absent':
       return 'absent';

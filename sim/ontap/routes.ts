@@ -40,9 +40,11 @@ export function registerApi(router: SimRouter, ctx: ApiContext): void {
     const request = parseCreate(cluster, parseBody(req.body), now);
     const record = draftRecord(request, now);
     const returnRecords = booleanParam(req.query, 'return_records');
+    // Without return_records the answer is the setup response (no uuid, only its link); with it,
+    // records[0] is the new record, uuid first.
     const answer = (): Record<string, unknown> => {
       const body = setupResponse(cluster, record, request);
-      return returnRecords ? { num_records: 1, records: [body] } : body;
+      return returnRecords ? { num_records: 1, records: [{ uuid: record.uuid, ...body }] } : body;
     };
     const work = (): SimResponse => {
       commitCreate(cluster, record, request, Date.now());

@@ -17,6 +17,13 @@ export interface CallMatch {
   pathPrefix?: string;
 }
 
+/** A named failure: what the product answers in a situation tests want to provoke on demand. */
+export interface FailurePreset {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
 interface QueuedFailure {
   status: number;
   body?: unknown;
@@ -43,7 +50,14 @@ export class Faults {
   /** The latest product calls (method, path, parsed JSON body), newest last, for tests that check request shapes. */
   readonly journal: { method: string; path: string; body: unknown; at: number }[] = [];
 
-  constructor(private readonly failureBody: (status: number) => unknown) {}
+  /**
+   * @param failureBody renders an injected failure of a given status in the product's format
+   * @param presets named failures (status, body, headers) a test can queue by name
+   */
+  constructor(
+    private readonly failureBody: (status: number) => unknown,
+    readonly presets: Readonly<Record<string, FailurePreset>> = {},
+  ) {}
 
   refusingConnections(): boolean {
     return Date.now() < this.settings.refuseConnectionsUntil;
@@ -71,6 +85,13 @@ export class Faults {
     for (let i = 0; i < count; i++) this.queued.push({ status, body, headers, match });
   }
 
+  /** Queues the named preset failure for the next `count` matching calls; throws for an unknown name. */
+  failNextPreset(name: string, count = 1, match?: CallMatch): void {
+    const preset = Object.hasOwn(this.presets, name) ? this.presets[name] : undefined;
+    if (!preset) throw new Error(`unknown failure preset "${name}"; known: ${Object.keys(this.presets).join(', ') || 'none'}`);
+    this.failNext(count, preset.status, preset.body, preset.headers, match);
+  }
+
   reset(): void {
     this.settings = { ...defaults };
     this.queued = [];
@@ -83,7 +104,9 @@ export class Faults {
    * - GET  /_sim/faults            current settings and call count
    * - PUT  /_sim/faults            {latencyMs?, failureRate?, failureStatus?, refuseConnectionsForMs?}
    * - POST /_sim/fail-next         {count, status, body?, headers?, match?: {method?, pathPrefix?}}:
-   *                                the next N product calls (that match) fail
+   *                                the next N product calls (that match) fail;
+   *                                or {count?, preset, match?} for one of the simulator's named failures
+   * - GET  /_sim/presets           the named failures and their answers
    * - POST /_sim/reset             faults back to defaults
    */
   register(router: SimRouter, prefix = '/_sim'): void {
@@ -99,8 +122,16 @@ export class Faults {
       this.settings = next;
       return { status: 200, body: this.settings };
     });
+    router.add('GET', `${prefix}/presets`, () => ({ status: 200, body: this.presets }));
     router.add('POST', `${prefix}/fail-next`, (req) => {
       const input = parse(req.body);
+      if (input.preset !== undefined) {
+        if (typeof input.preset !== 'string' || !Object.hasOwn(this.presets, input.preset)) {
+          return { status: 400, body: { error: `unknown preset ${JSON.stringify(input.preset)}; known: ${Object.keys(this.presets).join(', ')}` } };
+        }
+        this.failNextPreset(input.preset, Number(input.count ?? 1), input.match as CallMatch | undefined);
+        return { status: 204 };
+      }
       this.failNext(
         Number(input.count ?? 1),
         Number(input.status ?? 503),

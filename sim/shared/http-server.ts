@@ -18,6 +18,8 @@ export interface SimResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Answer nothing: reset the connection (TCP RST), as a network failure on the way would. */
+  resetConnection?: boolean;
 }
 
 export type SimHandler = (req: SimRequest) => SimResponse | Promise<SimResponse>;
@@ -84,11 +86,16 @@ export interface RunningSimServer {
 }
 
 function send(res: ServerResponse, answer: SimResponse): void {
+  if (answer.resetConnection) {
+    res.socket?.resetAndDestroy();
+    return;
+  }
   const headers: Record<string, string> = { ...(answer.headers ?? {}) };
   let payload = '';
   if (typeof answer.body === 'string') {
     payload = answer.body;
-    headers['content-type'] ??= 'text/plain; charset=utf-8';
+    // Go's net/http sets no Content-Type on an empty body (e.g. Consul's 429).
+    if (payload !== '') headers['content-type'] ??= 'text/plain; charset=utf-8';
   } else if (answer.body !== undefined) {
     payload = JSON.stringify(answer.body);
     headers['content-type'] ??= 'application/json';
