@@ -13,7 +13,7 @@ const rpc = (code: string, desc: string) => `rpc error: code = ${code} desc = ${
 describe('real products: Consul', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ env: { GATEWAY_RECONCILE_INTERVAL_MS: '0' } });
+    h = await startHarness({ env: { GATEWAY_RECONCILE_INTERVAL_MS: '300' } });
   });
   afterAll(async () => {
     await h.close();
@@ -95,14 +95,44 @@ describe('real products: Consul', () => {
     expect((await h.waitForOperation(active.operationId)).status).toBe('succeeded');
   });
 
+  it("peering switched off on the datacenter (the simulator's mode): FAILED after one call, with what to do", async () => {
+    await sim(dc1().url, 'PUT', '/_sim/settings', { peeringEnabled: false });
+    try {
+      const res = await create('disabled-mode');
+      const failed = await h.waitForState(res.body.id, 'FAILED', 10_000);
+      expect(failed.lastError.upstream.message).toMatch(/^rpc error: code = FailedPrecondition desc = peering must be enabled/);
+      expect(failed.lastError.detail).toContain('peering { enabled = true }');
+      // The first call that meets it (the inspection's read) ends the operation.
+      const dc1Calls = dc1().faults.journal.filter((c) => c.path.startsWith('/v1/peering')).length;
+      expect(dc1Calls).toBeLessThanOrEqual(2);
+      expect(calls(dc2(), '/v1/peering/establish')).toBe(0);
+      expect(await h.waitForOperation(failed.operationId)).toMatchObject({ status: 'failed', attempts: 1 });
+      report('consul peering disabled', { dc1Calls });
+    } finally {
+      await sim(dc1().url, 'PUT', '/_sim/settings', { peeringEnabled: true });
+    }
+  });
+
+  it('a peering that reads ACTIVE with a quiet stream is DEGRADED, and ACTIVE again when the stream is alive', async () => {
+    const res = await create('quiet-stream');
+    await h.waitForState(res.body.id, 'ACTIVE');
+    await sim(dc1().url, 'PUT', '/_sim/peerings/quiet-stream/stream', { quiet: true, lastHeardAgoMs: 120_000 });
+    const degraded = await h.waitForPeering(res.body.id, (p) => p.state === 'DEGRADED', 10_000);
+    expect(degraded.stateReason).toMatch(/consul-dc1 reads ACTIVE .*stream has been quiet for 1[23]\d s/);
+    await sim(dc1().url, 'PUT', '/_sim/peerings/quiet-stream/stream', { quiet: false });
+    await h.waitForState(res.body.id, 'ACTIVE', 10_000);
+  });
+
   it('adapter: posture can tell whether peering is enabled on a datacenter', async () => {
     const { ConsulAdapter } = await import('../src/products/consul/consul.adapter.js');
     const adapter = h.gateway.app.get(ConsulAdapter);
     const { ClusterStore } = await import('../src/clusters/cluster.store.js');
     const cluster = (await h.gateway.app.get(ClusterStore).get('consul-dc1'))!;
     expect(await adapter.peeringEnabled(cluster)).toBe(true);
-    dc1().faults.failNext(1, 500, rpc('FailedPrecondition', 'peering must be enabled to use this endpoint'), undefined, { pathPrefix: '/v1/peerings' });
+    await sim(dc1().url, 'PUT', '/_sim/settings', { peeringEnabled: false });
     expect(await adapter.peeringEnabled(cluster)).toBe(false);
+    await sim(dc1().url, 'PUT', '/_sim/settings', { peeringEnabled: true });
+    expect(await adapter.peeringEnabled(cluster)).toBe(true);
   });
 });
 
@@ -165,16 +195,46 @@ describe('real products: ONTAP', () => {
     east().faults.reset();
   });
 
-  it('the simulator’s own 4656104 still works, without being needed', async () => {
-    for (const sim of h.topology.ontap) sim.settings.routeWindowMs = 1_000;
-    const res = await h.api('POST', '/v1/peerings', {
-      name: 'sim-code',
-      local: { cluster: 'ontap-east' },
-      remote: { cluster: 'ontap-west' },
-      ontap: { localNetwork: { interfaces: [{ ipAddress: '10.1.9.21' }], netmask: '255.255.255.0', broadcastDomain: 'Default', gateway: '10.1.9.1' } },
-    });
-    await h.waitForState(res.body.id, 'ACTIVE', 15_000);
-    for (const sim of h.topology.ontap) sim.settings.routeWindowMs = 0;
+  it.each(['contact', 'target', 'reset', 'legacy'])(
+    "a create right after new intercluster LIFs, in the simulator's '%s' route-failure shape, goes through the window to ACTIVE",
+    async (shape) => {
+      for (const s of h.topology.ontap) await sim(s.url, 'PUT', '/_sim/settings', { routeWindowMs: 1_500, routeFailure: shape });
+      try {
+        const octet = 30 + ['contact', 'target', 'reset', 'legacy'].indexOf(shape);
+        const started = Date.now();
+        const res = await h.api('POST', '/v1/peerings', {
+          name: `shape-${shape}`,
+          local: { cluster: 'ontap-east' },
+          remote: { cluster: 'ontap-west' },
+          ontap: {
+            localNetwork: { interfaces: [{ ipAddress: `10.1.${octet}.21` }], netmask: '255.255.255.0', broadcastDomain: 'Default', gateway: `10.1.${octet}.1` },
+          },
+        });
+        const active = await h.waitForState(res.body.id, 'ACTIVE', 15_000);
+        expect(Date.now() - started).toBeLessThan(1_500 + 2_000);
+        expect(await h.waitForOperation(active.operationId)).toMatchObject({ status: 'succeeded', attempts: 1 });
+        const [eastCreates, westCreates] = [creates(east()), creates(west())];
+        // One window of 1.5 s at 200 ms, on whichever side meets it.
+        expect(eastCreates + westCreates).toBeGreaterThan(2);
+        expect(eastCreates + westCreates).toBeLessThanOrEqual(2 + 1_500 / 200 + 2);
+        report(`ontap route shape ${shape}`, { eastCreates, westCreates });
+      } finally {
+        for (const s of h.topology.ontap) await sim(s.url, 'PUT', '/_sim/settings', { routeWindowMs: 0, routeFailure: 'contact' });
+      }
+    },
+  );
+
+  it('available with authentication pending is not ACTIVE: DEGRADED saying why, ACTIVE once ok', async () => {
+    const res = await createPair('auth-pending');
+    await h.waitForState(res.body.id, 'ACTIVE');
+    const record = east()
+      .peers()
+      .find((p) => p.name === 'auth-pending')!;
+    await sim(east().url, 'PUT', `/_sim/peers/${record.uuid}/authentication`, { state: 'pending' });
+    const degraded = await h.waitForPeering(res.body.id, (p) => p.state === 'DEGRADED', 10_000);
+    expect(degraded.stateReason).toMatch(/available but authentication is pending/);
+    await sim(east().url, 'PUT', `/_sim/peers/${record.uuid}/authentication`, { state: null });
+    await h.waitForState(res.body.id, 'ACTIVE', 10_000);
   });
 
   it('available with an authentication problem is not healthy: DEGRADED with the reason, ACTIVE again once fixed', async () => {
@@ -196,6 +256,12 @@ describe('real products: ONTAP', () => {
     await h.waitForState(res.body.id, 'ACTIVE', 10_000);
   });
 });
+
+async function sim(url: string, method: 'PUT' | 'POST', path: string, body: unknown): Promise<void> {
+  const res = await request(`${url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await res.body.text();
+  if (res.statusCode >= 300) throw new Error(`${method} ${path}: ${res.statusCode} ${text}`);
+}
 
 function report(label: string, values: Record<string, unknown>): void {
   process.stdout.write(`[real-products] ${label}: ${JSON.stringify(values)}\n`);
