@@ -50,6 +50,11 @@ export interface GatewayConfig {
   removalTimeoutMs: number;
   /** How ONTAP's route-propagation failures are repeated: `steady` (the default) or `exponential` (for comparison). */
   routeRetry: 'steady' | 'exponential';
+  /**
+   * A Consul peering whose stream has heard nothing from the peer for this long reads DEGRADED,
+   * even when Consul says ACTIVE (Consul heartbeats about every 15 s: default, four of them).
+   */
+  consulStreamStaleMs: number;
   /** Base of the exponential backoff (full jitter) between attempts of an operation. */
   retryBaseMs: number;
   /** Interval of the drift sweep over every settled peering; 0 turns it off. */
@@ -253,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     establishTimeoutMs: int(env, 'GATEWAY_ESTABLISH_TIMEOUT_MS', 60_000, 1),
     removalTimeoutMs: int(env, 'GATEWAY_REMOVAL_TIMEOUT_MS', 120_000, 1),
     retryBaseMs: int(env, 'GATEWAY_RETRY_BASE_MS', 500, 1),
+    consulStreamStaleMs: int(env, 'GATEWAY_CONSUL_STREAM_STALE_MS', 60_000, 1_000),
     routeRetry: routeRetry(env.GATEWAY_ROUTE_RETRY),
     reconcileIntervalMs: int(env, 'GATEWAY_RECONCILE_INTERVAL_MS', 60_000, 0),
     outboxSweepMs: int(env, 'GATEWAY_OUTBOX_SWEEP_MS', 5_000, 100),

@@ -12,17 +12,15 @@ import { type Operation } from '../operations/operation.js';
 import { OperationStore } from '../operations/operation.store.js';
 import { Handshake } from '../orchestration/handshake.js';
 import { OperationRun, SupersededError } from '../orchestration/operation-run.js';
-import { NotYetError } from '../orchestration/retry.js';
+import { DEFAULT_BUDGET, NotYetError, planRetry, type RetryPlan } from '../orchestration/retry.js';
 import { PeeringTransitions } from '../peerings/peering-transitions.js';
 import { PeeringStore } from '../peerings/peering.store.js';
 import { RedisService } from '../redis/redis.service.js';
 import { PeeringLease } from './peering-lease.js';
-import { backoffDelay, withRetryDelay } from './backoff.js';
-import { OPERATION_ATTEMPTS, OPERATION_BACKOFF, type OperationJobData } from './queues.js';
+import { withRetryDelay } from './backoff.js';
+import { OPERATION_ATTEMPTS, type OperationJobData } from './queues.js';
 
 const LEASE_BUSY_DELAY_MS = 150;
-/** Waiting for a cluster to finish something (NotYetError): short, whatever the attempt. */
-const NOT_YET_BACKOFF = { baseMs: 250, capMs: 5_000 };
 
 /**
  * Carries out one operation (a job of QueueName.Operations): takes the peering's lease, runs the handshake, and sorts failures
@@ -88,21 +86,30 @@ export class OperationRunner {
       await this.finish(op.id, 'failed', problem('superseded', `operation ${err.byOperationId} took over this peering`));
       return;
     }
-    const reason = toProblem(err);
     const attempt = job.attemptsMade + 1;
-    // Cut off by a shutdown, whatever the error it caused: soon again, on another worker.
-    const delay = signal.aborted ? 100 : retryDelay(err, attempt, this.config.retryBaseMs);
-    if (delay !== null && attempt < OPERATION_ATTEMPTS) {
-      const nextAttemptAt = new Date(Date.now() + delay).toISOString();
+    // Cut off by a shutdown, whatever the error it caused: soon again, on another worker. Otherwise
+    // each kind of failure has its own budget (count and time), shown on the operation.
+    const plan: RetryPlan = signal.aborted
+      ? { retry: true, delayMs: 100, waitingFor: op.waitingFor ?? 'cluster-unavailable', waits: op.waits ?? {}, budget: DEFAULT_BUDGET }
+      : err instanceof GatewayError
+        ? { retry: false }
+        : planRetry(err, op, Date.now(), DEFAULT_BUDGET, (budget) =>
+            budget.waitingFor === 'cluster-unavailable' ? { ...budget, baseDelayMs: this.config.retryBaseMs } : budget,
+          );
+    const reason = plan.retry || !plan.reason ? toProblem(err) : { ...toProblem(err), detail: `${toProblem(err).detail} (${plan.reason})` };
+    if (plan.retry && attempt < OPERATION_ATTEMPTS) {
+      const nextAttemptAt = new Date(Date.now() + plan.delayMs).toISOString();
       await this.operations.update(op.id, (o) => {
         o.status = 'retrying';
         o.lastError = reason;
         o.nextAttemptAt = nextAttemptAt;
+        o.waitingFor = plan.waitingFor;
+        o.waits = plan.waits;
       });
       await this.peerings.update(op.peeringId, (p) => (p.operationId === op.id ? { ...p, lastError: reason, updatedAt: nowIso() } : null));
-      this.logger.info({ operationId: op.id, attempt, delayMs: delay, reason: reason.detail }, 'operation will be retried');
+      this.logger.info({ operationId: op.id, attempt, delayMs: plan.delayMs, waitingFor: plan.waitingFor, reason: reason.detail }, 'operation will be retried');
       // The queue's backoff keeps the delay chosen here for the cause.
-      throw withRetryDelay(err, delay);
+      throw withRetryDelay(err, plan.delayMs);
     }
     this.logger.warn({ operationId: op.id, attempt, reason: reason.detail }, 'operation failed');
     // The peering first, then its operation, as on success: once the operation reads finished,
@@ -119,22 +126,10 @@ export class OperationRunner {
     return this.operations.update(id, (o) => {
       o.status = status;
       o.nextAttemptAt = null;
+      o.waitingFor = null;
       if (lastError || status === 'succeeded') o.lastError = lastError;
     });
   }
-}
-
-/** Null for final failures; otherwise the delay that suits the cause. */
-export function retryDelay(err: unknown, attempt: number, baseMs = OPERATION_BACKOFF.baseMs): number | null {
-  const policy = { ...OPERATION_BACKOFF, baseMs };
-  if (err instanceof UpstreamError) {
-    if (err.kind !== 'transient' && err.kind !== 'route-propagation' && err.kind !== 'name-deleting') return null;
-    return Math.max(err.retryAfterMs ?? 0, backoffDelay(policy, attempt), 50);
-  }
-  if (err instanceof NotYetError) return Math.max(err.retryAfterMs ?? 0, 250 + backoffDelay(NOT_YET_BACKOFF, Math.min(attempt, 4)));
-  if (err instanceof GatewayError) return null;
-  // Anything else (the store briefly away, a bug) is retried a bounded number of times.
-  return backoffDelay(policy, attempt) + 50;
 }
 
 export function toProblem(err: unknown): Problem {

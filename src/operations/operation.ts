@@ -1,5 +1,8 @@
 import type { Problem } from '../common/problem.js';
 
+/** What an operation that will be tried again is waiting out, as the operation shows it. */
+export type WaitingFor = 'cluster-unavailable' | 'route-propagation' | 'name-deleting' | 'peer-unreachable' | 'unplaced-error' | 'establishing' | 'removal';
+
 export type OperationType = 'create' | 'update' | 'delete' | 'sync' | 'retry';
 export type OperationStatus = 'queued' | 'running' | 'retrying' | 'succeeded' | 'failed';
 
@@ -22,6 +25,18 @@ export interface Operation {
   nextAttemptAt: string | null;
   /** The `X-Request-Id` of the request that started it; absent for operations the gateway started itself. */
   requestId?: string;
+  /** What the operation is waiting out now (in the worker or between attempts); null when it is not waiting. */
+  waitingFor?: WaitingFor | null;
+  /**
+   * Per kind of failure waited out so far: attempts it ended and when it was first met. Each kind
+   * has its own budget (transport/upstream-error.ts, RETRY_BUDGETS); orchestration/retry.ts planRetry keeps this.
+   */
+  waits?: Partial<Record<WaitingFor, { attempts: number; since: string }>>;
+  /**
+   * When this operation first met ONTAP's route-propagation failure. The window is repeated
+   * through once per operation: a later attempt does not start it again.
+   */
+  routeWindowStartedAt?: string | null;
   /** What the operation changes, for updates (never secrets). */
   input?: Record<string, unknown>;
   createdAt: string;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ProductRegistry } from '../products/product-registry.js';
-import { type NativeSide, type PeeringAdapter, type SideContext, UpstreamError } from '../products/port.js';
+import { type NativeSide, type PeeringAdapter, type SideContext, UpstreamError, type WaitingFor } from '../products/port.js';
 import { type Cluster } from '../clusters/cluster.js';
 import { ClusterStore } from '../clusters/cluster.store.js';
 import { LOGGER } from '../common/logger.js';
@@ -16,7 +16,7 @@ import { PeeringStore } from '../peerings/peering.store.js';
 import type { PeeringClusters } from '../products/handshake-extension.js';
 import { OPERATION_ATTEMPTS } from '../jobs/queues.js';
 import { OperationRun } from './operation-run.js';
-import { EXPONENTIAL_ROUTE_RETRY, isKind, NotYetError, retryThroughRouteWindow, ROUTE_RETRY, type RouteRetrySchedule } from './retry.js';
+import { EXPONENTIAL_ROUTE_RETRY, isKind, NotYetError, retryThroughRouteWindow, ROUTE_RETRY, type RouteRetrySchedule, type RouteWindow } from './retry.js';
 
 interface Sides {
   local: SideContext;
@@ -145,7 +145,7 @@ export class Handshake {
       const deadline = Date.now() + this.config.removalTimeoutMs;
       const gone = await Promise.all(contexts.map((side, i) => (natives[i] ? adapter.awaitRemoved(side, natives[i]!, deadline, run.signal) : true)));
       const left = contexts.filter((_, i) => !gone[i]).map((s) => s.cluster.id);
-      if (left.length) throw new NotYetError(`still being deleted on ${left.join(', ')}`);
+      if (left.length) throw new NotYetError(`still being deleted on ${left.join(', ')}`, undefined, 'removal');
     });
     const gone = { nativeId: null, nativeState: null };
     const deleted = await this.transitions.move(peering.id, 'DELETED', { sides: { local: gone, remote: sides.remote ? gone : null }, lastError: null });
@@ -224,7 +224,21 @@ export class Handshake {
 
   /** A call that outlasts the refusals the products document as passing: the route window, a name still deleting. */
   private persist<T>(run: OperationRun, adapter: PeeringAdapter, side: SideContext, work: () => Promise<T>): Promise<T> {
-    return retryThroughRouteWindow(() => this.whileNameDeleting(run, adapter, side, work), run.signal, this.routeRetry);
+    return retryThroughRouteWindow(() => this.whileNameDeleting(run, adapter, side, work), run.signal, this.routeRetry, this.routeWindow(run));
+  }
+
+  /** The operation's one route window: its start is kept on the operation, so it is never restarted. */
+  private routeWindow(run: OperationRun): RouteWindow {
+    return {
+      startedAt: () => (run.operation.routeWindowStartedAt ? Date.parse(run.operation.routeWindowStartedAt) : undefined),
+      started: (at) => this.showWaiting(run, 'route-propagation', { routeWindowStartedAt: new Date(at).toISOString() }),
+      ended: () => this.showWaiting(run, null),
+    };
+  }
+
+  /** What the operation is waiting out inside this attempt, for whoever reads it meanwhile. */
+  private async showWaiting(run: OperationRun, waitingFor: WaitingFor | null, extra: Partial<typeof run.operation> = {}): Promise<void> {
+    run.operation = await this.operations.save({ ...run.operation, ...extra, waitingFor });
   }
 
   /** A name still being deleted on the cluster is waited out (Consul's asynchronous delete). */
@@ -235,7 +249,13 @@ export class Handshake {
       } catch (err) {
         if (!isKind(err, 'name-deleting') || attempt >= 3) throw err;
         const native = await adapter.find(side);
-        if (native) await this.awaitGone(run, adapter, side, native);
+        if (!native) continue;
+        await this.showWaiting(run, 'name-deleting');
+        try {
+          await this.awaitGone(run, adapter, side, native);
+        } finally {
+          await this.showWaiting(run, null);
+        }
       }
     }
   }
@@ -261,7 +281,8 @@ export class Handshake {
 
   private async awaitGone(run: OperationRun, adapter: PeeringAdapter, side: SideContext, native: NativeSide): Promise<void> {
     const gone = await adapter.awaitRemoved(side, native, Date.now() + this.config.removalTimeoutMs, run.signal);
-    if (!gone) throw new NotYetError(`a previous peering named '${side.peering.name}' is still being deleted on ${side.cluster.id}`);
+    if (!gone)
+      throw new NotYetError(`a previous peering named '${side.peering.name}' is still being deleted on ${side.cluster.id}`, undefined, 'name-deleting');
   }
 
   /** Reads the sides until all are active; short intervals first, since most pairs settle fast. */

@@ -1,5 +1,4 @@
 import type { Cluster, Product } from '../clusters/cluster.js';
-import { type ErrorCode, problem, type Problem, type UpstreamInfo } from '../common/problem.js';
 import type { Peering } from '../peerings/peering.js';
 
 /**
@@ -34,38 +33,7 @@ export interface Offer {
   expiresAt?: string;
 }
 
-/**
- * How a failure should be handled:
- * - final: no retry; the peering fails with the upstream's reason.
- * - transient: retry with backoff and jitter (5xx that mean "try later", 429, network errors).
- * - route-propagation: ONTAP's 1-5 s window after intercluster LIFs appear: repeat the same
- *   request quickly.
- * - secret-rejected: the one-time secret was used, replaced or expired: make a new one.
- * - name-deleting: the name is still being deleted: wait for the delete, then go on.
- * - not-found: the record is not there.
- */
-export type ErrorKind = 'final' | 'transient' | 'route-propagation' | 'secret-rejected' | 'name-deleting' | 'not-found';
-
-export class UpstreamError extends Error {
-  constructor(
-    readonly kind: ErrorKind,
-    readonly upstream: UpstreamInfo,
-    /** The gateway error code to report; defaults follow the kind. */
-    readonly gatewayCode: ErrorCode = kind === 'transient' || kind === 'route-propagation' ? 'upstream_unavailable' : 'upstream_rejected',
-    /** What to tell the user, when the upstream's own message is not enough. */
-    readonly summary?: string,
-    readonly retryAfterMs?: number,
-  ) {
-    super(`${upstream.product} ${upstream.cluster}: ${upstream.status ?? 'network'} ${upstream.code ?? ''} ${upstream.message}`.replace(/\s+/g, ' '));
-  }
-
-  toProblem(): Problem {
-    const detail = this.summary
-      ? `${this.summary} (${this.upstream.cluster} said: ${this.upstream.message})`
-      : `cluster '${this.upstream.cluster}' said: ${this.upstream.message}`;
-    return problem(this.gatewayCode, detail, { upstream: this.upstream });
-  }
-}
+export { type ErrorKind, RETRY_BUDGETS, type RetryBudget, UpstreamError, type WaitingFor } from '../transport/upstream-error.js';
 
 export interface PeeringAdapter {
   readonly product: Product;

@@ -11,7 +11,7 @@ import { LOGGER } from '../common/logger.js';
 import { GatewayMetrics } from '../common/metrics.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
 import { ClusterSlots } from './cluster-slots.js';
-import { UpstreamError } from '../products/port.js';
+import { UpstreamError } from './upstream-error.js';
 
 export interface HttpAnswer {
   status: number;

@@ -1,82 +1,139 @@
 import type { Cluster } from '../../clusters/cluster.js';
 import type { HttpAnswer } from '../../transport/cluster-http.js';
-import { type ErrorKind, UpstreamError } from '../port.js';
+import { cleanUpstreamText, header, retryAfterMs, unexpectedAnswer } from '../../transport/upstream-text.js';
+import { type ErrorKind, type RetryBudget, UpstreamError } from '../port.js';
 
 /**
- * Consul answers errors in plain text, and a 500 is often final, so the kind is read from the
- * status AND the message (products.md). Each rule: status, text pattern, kind, what to tell.
+ * Consul answers errors in plain text, and its agent turns every error it cannot place into a 500
+ * (products.md, "Errors"), so a 500 says nothing about whether to retry. What does:
+ * 1. the gRPC status code the peering RPC service puts in front of its text
+ *    (`rpc error: code = X desc = ...`), when it is not `Unknown`;
+ * 2. otherwise the text itself, matched against the texts Consul's source writes;
+ * 3. otherwise the status the agent chose for its own checks (400, 403, 404, 429);
+ * 4. a text nobody can place is most likely final: a short bounded retry (`unplaced`), then fail.
  */
+
+/** gRPC codes that say the condition passes: try again later. */
+const PASSING_CODES = new Set(['Unavailable', 'ResourceExhausted', 'DeadlineExceeded', 'Aborted']);
+/** gRPC codes that say the same request will fail again. */
+const FINAL_CODES = new Set(['FailedPrecondition', 'InvalidArgument', 'PermissionDenied', 'AlreadyExists', 'Unimplemented', 'OutOfRange', 'Unauthenticated']);
+
+/** What an operator must do when peering is switched off on the datacenter. */
+export const PEERING_DISABLED_SUMMARY =
+  'peering is switched off on this datacenter: an operator must enable it in the configuration of every Consul server agent (`peering { enabled = true }`) and restart or reload them; nothing is retried until then';
+
+/** The dialer could not reach the acceptor's servers: Consul itself retried for about 3 s first. */
+const PEER_UNREACHABLE_BUDGET: RetryBudget = { waitingFor: 'peer-unreachable', maxAttempts: 5, withinMs: 2 * 60_000, baseDelayMs: 2_000, maxDelayMs: 30_000 };
+
 interface Rule {
-  status: number | null;
   pattern: RegExp;
   kind: ErrorKind;
-  conflict?: boolean;
   summary: string;
+  conflict?: boolean;
+  retry?: RetryBudget;
 }
 
-const RULES: Rule[] = [
+/** Texts from Consul's source (peering service, state store, agent, ACL), most specific first. */
+const TEXT_RULES: Rule[] = [
+  { pattern: /peering must be enabled/i, kind: 'final', summary: PEERING_DISABLED_SUMMARY },
+  { pattern: /marked for deletion/i, kind: 'name-deleting', summary: 'a peering with this name is still being deleted on the cluster' },
   {
-    status: 403,
     pattern: /peering token must be generated|invalid peering establishment secret/i,
     kind: 'secret-rejected',
     summary: 'the peering token was already used or replaced; a new one is needed',
   },
-  { status: 403, pattern: /./, kind: 'final', summary: "the cluster's ACL token is not allowed to do this (peering:write / peering:read needed)" },
-  { status: 500, pattern: /marked for deletion/i, kind: 'name-deleting', summary: 'a peering with this name is still being deleted on the cluster' },
-  { status: 500, pattern: /is not a valid peer name/i, kind: 'final', summary: 'the cluster refuses the peer name' },
   {
-    status: 500,
+    pattern: /permission denied|ACL not found/i,
+    kind: 'final',
+    summary: "the cluster's ACL token is not allowed to do this (peering:write / peering:read needed)",
+  },
+  { pattern: /is not a valid peer name/i, kind: 'final', summary: 'the cluster refuses the peer name' },
+  {
     pattern: /already an established peering/i,
     kind: 'final',
     conflict: true,
     summary: 'the cluster already has an established peering with this name',
   },
-  { status: 500, pattern: /decod|invalid peering token|malformed/i, kind: 'final', summary: 'the peering token cannot be read' },
-  { status: 500, pattern: /dialer|acceptor|cannot (create|generate)|not allowed|partition/i, kind: 'final', summary: 'the cluster refuses this peering' },
-  // Anything else a 500 says (no leader, raft, rpc timeouts) is a server in trouble: try again later.
-  { status: 500, pattern: /./, kind: 'transient', summary: 'the cluster failed to answer' },
-  { status: 400, pattern: /./, kind: 'final', summary: 'the cluster refused the request as malformed' },
-  { status: 404, pattern: /./, kind: 'not-found', summary: 'the peering does not exist on the cluster' },
-  { status: 429, pattern: /./, kind: 'transient', summary: 'the cluster is rate limiting calls' },
+  {
+    pattern: /existing peering expecting to be dialed/i,
+    kind: 'final',
+    conflict: true,
+    summary: 'the cluster already has a peering of this name that waits to be dialed (it generated a token for it)',
+  },
+  { pattern: /meta tags failed validation/i, kind: 'final', summary: 'the cluster refuses the peering meta tags' },
+  { pattern: /within the same cluster/i, kind: 'final', summary: 'the token was generated by this same datacenter: a datacenter cannot peer with itself' },
+  {
+    pattern:
+      /decode token|illegal base64|peering token .*(empty|invalid)|not a valid peering server address|invalid peering token|cannot unmarshal|invalid character/i,
+    kind: 'final',
+    summary: 'the peering token cannot be read: it is not a token that Consul generated',
+  },
+  {
+    pattern: /failed to exchange peering secret/i,
+    kind: 'transient',
+    retry: PEER_UNREACHABLE_BUDGET,
+    summary:
+      "the datacenter could not reach the peer's servers at the addresses in the token (after retrying for about 3 s); if they are private addresses, register the acceptor's serverExternalAddresses",
+  },
+  {
+    pattern:
+      /no cluster leader|leadership lost|can only be performed by the leader|rate limit exceeded|timed out|timeout|deadline exceeded|connection (refused|reset|error)|rpc error making call|\bEOF\b|\braft\b|try again later|too many requests/i,
+    kind: 'transient',
+    summary: 'the cluster failed to answer',
+  },
 ];
+
+/** Statuses the agent answers from its own checks, for texts the rules above do not place. */
+function byStatus(status: number): Rule | undefined {
+  if (status === 429) return { pattern: /./, kind: 'transient', summary: 'the cluster is rate limiting calls' };
+  if (status === 400) return { pattern: /./, kind: 'final', summary: 'the cluster refused the request as malformed' };
+  if (status === 403) return TEXT_RULES.find((r) => r.kind === 'final' && r.pattern.test('Permission denied'));
+  if (status === 404) return { pattern: /./, kind: 'not-found', summary: 'the peering does not exist on the cluster' };
+  if (status === 405) return { pattern: /./, kind: 'final', summary: 'the cluster does not allow this method here' };
+  // Not the agent's own status: a proxy or a load balancer in front of a server that is away.
+  if (status === 502 || status === 503 || status === 504) return { pattern: /./, kind: 'transient', summary: 'the cluster failed to answer' };
+  return undefined;
+}
+
+/** The outer gRPC code and its description, when the text starts with gRPC's prefix. */
+export function grpcStatus(text: string): { code: string; desc: string } | null {
+  const match = /^rpc error: code = (\w+) desc = ([\s\S]*)$/.exec(text.trim());
+  return match ? { code: match[1], desc: match[2] } : null;
+}
+
+/** The rule that applies to an answer: gRPC code first, then Consul's texts, then the status. */
+export function consulRule(status: number, text: string): Rule {
+  const grpc = grpcStatus(text);
+  if (grpc && grpc.code !== 'Unknown' && grpc.code !== 'OK') {
+    // A meaningful code decides the kind; the texts only refine what to tell and the one-time token.
+    const refined = TEXT_RULES.find((r) => r.pattern.test(grpc.desc));
+    if (PASSING_CODES.has(grpc.code)) {
+      return refined?.kind === 'transient' ? refined : { pattern: /./, kind: 'transient', summary: 'the cluster failed to answer' };
+    }
+    if (FINAL_CODES.has(grpc.code)) {
+      if (refined && (refined.kind === 'final' || refined.kind === 'secret-rejected')) return refined;
+      if (grpc.code === 'FailedPrecondition') return { pattern: /./, kind: 'final', summary: 'the cluster is not in a state that allows this' };
+      return byStatus(status)?.kind === 'final' ? byStatus(status)! : { pattern: /./, kind: 'final', summary: 'the cluster refuses this request' };
+    }
+    if (grpc.code === 'NotFound') return { pattern: /./, kind: 'final', summary: 'the cluster did not find what the request names' };
+  }
+  const desc = grpc ? grpc.desc : text;
+  const known = TEXT_RULES.find((r) => r.pattern.test(desc));
+  if (known) return known;
+  const agent = byStatus(status);
+  if (agent) return agent;
+  return { pattern: /./, kind: 'unplaced', summary: 'the cluster refused the request for a reason the gateway does not know' };
+}
 
 export function classifyConsulAnswer(cluster: Cluster, answer: HttpAnswer): UpstreamError {
   const message = consulErrorText(answer);
-  const rule = RULES.find((r) => r.status === answer.status && r.pattern.test(message));
-  const kind: ErrorKind = rule?.kind ?? (answer.status >= 500 ? 'transient' : 'final');
+  const rule = consulRule(answer.status, answer.text.trim() || message);
   const upstream = { product: 'consul' as const, cluster: cluster.id, status: answer.status, code: null, message };
-  const gatewayCode = rule?.conflict ? 'conflict' : kind === 'transient' ? 'upstream_unavailable' : 'upstream_rejected';
-  return new UpstreamError(kind, upstream, gatewayCode, rule?.summary, retryAfterMs(answer));
+  const gatewayCode = rule.conflict ? 'conflict' : rule.kind === 'transient' ? 'upstream_unavailable' : 'upstream_rejected';
+  return new UpstreamError(rule.kind, upstream, gatewayCode, rule.summary, retryAfterMs(answer), rule.retry);
 }
 
 /** Longest product error text shown in `upstream.message`. */
-export const UPSTREAM_MESSAGE_MAX = 500;
-
-function header(answer: HttpAnswer, name: string): string | undefined {
-  const raw = answer.headers[name];
-  return Array.isArray(raw) ? raw[0] : raw;
-}
-
-/** Product text without control characters (tabs and new lines stay), trimmed and capped. */
-export function cleanUpstreamText(text: string): string {
-  const clean = Array.from(text, (c) => {
-    const code = c.charCodeAt(0);
-    return (code < 0x20 && c !== '\t' && c !== '\n') || code === 0x7f ? ' ' : c;
-  })
-    .join('')
-    .trim();
-  return clean.length > UPSTREAM_MESSAGE_MAX ? `${clean.slice(0, UPSTREAM_MESSAGE_MAX - 1)}…` : clean;
-}
-
-/**
- * What an answer that is not the product's error shape reads as: its status, type and size,
- * never its body (a proxy's page, or whatever answered at the endpoint, is not ours to echo).
- */
-export function unexpectedAnswer(answer: HttpAnswer): string {
-  const type = header(answer, 'content-type')?.split(';')[0].trim() || 'no content type';
-  return `unexpected answer (HTTP ${answer.status}, ${type}, ${Buffer.byteLength(answer.text)} bytes)`;
-}
-
 /** Consul answers errors in plain text; anything else is not Consul speaking. */
 function consulErrorText(answer: HttpAnswer): string {
   if (!answer.text.trim()) return `HTTP ${answer.status}`;
@@ -85,12 +142,44 @@ function consulErrorText(answer: HttpAnswer): string {
   return cleanUpstreamText(answer.text);
 }
 
-export function retryAfterMs(answer: HttpAnswer): number | undefined {
-  const raw = answer.headers['retry-after'];
-  const value = Array.isArray(raw) ? raw[0] : raw;
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+/** Keys of Consul's PeeringToken, as Go's JSON decoder matches them (case-insensitively). */
+const TOKEN_KEYS = ['ca', 'manualserveraddresses', 'serveraddresses', 'servername', 'peerid', 'establishmentsecret', 'remote'];
+
+/**
+ * Reads a peering token the way Consul's DecodeToken and its validation do (products.md: base64
+ * of JSON `{CA, ManualServerAddresses, ServerAddresses, ServerName, PeerID, EstablishmentSecret,
+ * Remote}`), so a secret that is not a peering token is refused before any call. Returns why it
+ * is not one, or null when it reads as a token.
+ */
+export function peeringTokenProblem(secret: string): string | null {
+  const trimmed = secret.trim();
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed) || trimmed.length % 4 !== 0) return 'it is not standard base64';
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(trimmed, 'base64').toString('utf8'));
+  } catch {
+    return 'it is base64, but what it holds is not JSON';
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return 'it is base64 JSON, but not an object';
+  const fields = new Map(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k.toLowerCase(), v]));
+  if (![...fields.keys()].some((k) => TOKEN_KEYS.includes(k))) return 'it is base64 JSON without any field of a peering token';
+  const list = (key: string): unknown[] | null => {
+    const v = fields.get(key);
+    return v === undefined || v === null ? [] : Array.isArray(v) ? v : null;
+  };
+  const manual = list('manualserveraddresses');
+  const servers = list('serveraddresses');
+  if (manual === null || servers === null) return 'its server addresses are not lists';
+  const addresses = [...manual, ...servers];
+  if (addresses.length === 0) return 'it names no server addresses';
+  const bad = addresses.find((a) => typeof a !== 'string' || !isHostPort(a));
+  if (bad !== undefined) return `${JSON.stringify(bad)} is not a host:port server address`;
+  const peerId = fields.get('peerid');
+  if (typeof peerId !== 'string' || peerId === '') return 'it has no PeerID';
+  return null;
+}
+
+function isHostPort(address: string): boolean {
+  const match = /^(\[[^\]]*\]|[^:]*):(\d+)$/.exec(address);
+  return Boolean(match) && Number(match![2]) >= 1 && Number(match![2]) <= 65535;
 }

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Cluster } from '../../clusters/cluster.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../../config/gateway-config.js';
 import { ClusterHttp, type HttpCall } from '../../transport/cluster-http.js';
-import { type NativeSide, type Offer, type PeeringAdapter, type SideContext, type SideHealth } from '../port.js';
-import { classifyConsulAnswer } from './consul-errors.js';
+import { type NativeSide, type Offer, type PeeringAdapter, type SideContext, type SideHealth, UpstreamError } from '../port.js';
+import { classifyConsulAnswer, peeringTokenProblem } from './consul-errors.js';
 
 /** The fields of Consul's peering record the gateway reads. */
 interface ConsulPeeringRecord {
@@ -11,6 +12,7 @@ interface ConsulPeeringRecord {
   State: string;
   PeerID?: string;
   DeletedAt?: string;
+  StreamStatus?: { LastHeartbeat?: string | null; LastReceive?: string | null } | null;
 }
 
 const HEALTH: Record<string, SideHealth> = {
@@ -34,7 +36,14 @@ const BLOCKING_WAIT_MS = 30_000;
 export class ConsulAdapter implements PeeringAdapter {
   readonly product = 'consul' as const;
 
-  constructor(private readonly http: ClusterHttp) {}
+  constructor(
+    private readonly http: ClusterHttp,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  private native(record: ConsulPeeringRecord): NativeSide {
+    return toNativeSide(record, this.config.consulStreamStaleMs);
+  }
 
   private async call(cluster: Cluster, call: HttpCall, allowNotFound = false) {
     const token = cluster.auth.token;
@@ -60,13 +69,13 @@ export class ConsulAdapter implements PeeringAdapter {
       { method: 'GET', path: `/peering/${this.peerName(side)}`, query: { partition: this.partition(side.cluster) } },
       true,
     );
-    return answer.status === 404 ? null : toNativeSide(JSON.parse(answer.text) as ConsulPeeringRecord);
+    return answer.status === 404 ? null : this.native(JSON.parse(answer.text) as ConsulPeeringRecord);
   }
 
   async readAll(cluster: Cluster): Promise<Map<string, NativeSide>> {
     const answer = await this.call(cluster, { method: 'GET', path: '/peerings', query: { partition: this.partition(cluster) } });
     const records = (JSON.parse(answer.text) as ConsulPeeringRecord[] | null) ?? [];
-    return new Map(records.map((r) => [r.Name.toLowerCase(), toNativeSide(r)]));
+    return new Map(records.map((r) => [r.Name.toLowerCase(), this.native(r)]));
   }
 
   async offer(side: SideContext): Promise<Offer> {
@@ -84,7 +93,33 @@ export class ConsulAdapter implements PeeringAdapter {
     return { secret: PeeringToken };
   }
 
+  /**
+   * Whether peering is switched on in the datacenter: the peering service refuses every call,
+   * the list included, with FailedPrecondition `peering must be enabled` when it is off. Null
+   * when the answer says neither (no permission to read, the cluster away).
+   */
+  async peeringEnabled(cluster: Cluster): Promise<boolean | null> {
+    try {
+      await this.call(cluster, { method: 'GET', path: '/peerings', query: { partition: this.partition(cluster) } });
+      return true;
+    } catch (err) {
+      if (err instanceof UpstreamError && /peering must be enabled/i.test(err.upstream.message)) return false;
+      if (err instanceof UpstreamError) return null;
+      throw err;
+    }
+  }
+
   async accept(side: SideContext, secret: string): Promise<void> {
+    // A secret that is not a peering token fails the same way every time: refuse it before any call.
+    const problem = peeringTokenProblem(secret);
+    if (problem) {
+      throw new UpstreamError(
+        'final',
+        { product: 'consul', cluster: side.cluster.id, status: null, code: 'invalid_peering_token', message: `not sent: ${problem}` },
+        'validation_failed',
+        `remote.external.secret is not a Consul peering token (${problem}); generate a token on the peer datacenter (POST /v1/peering/token) and pass it unchanged`,
+      );
+    }
     await this.call(side.cluster, {
       method: 'POST',
       path: '/peering/establish',
@@ -131,11 +166,30 @@ export class ConsulAdapter implements PeeringAdapter {
   }
 }
 
-function toNativeSide(record: ConsulPeeringRecord): NativeSide {
-  return {
-    nativeId: record.ID,
-    nativeState: record.State,
-    health: HEALTH[record.State] ?? 'pending',
-    detail: record.State === 'TERMINATED' ? 'the peer datacenter deleted the peering' : undefined,
-  };
+/**
+ * Consul computes ACTIVE at read time from a stream that may have gone quiet (products.md:
+ * heartbeats about every 15 s; hashicorp/consul#22868), so an ACTIVE record whose stream has not
+ * been heard from for `staleMs` is degraded, whatever its State says. A record with no stream
+ * timestamps at all is not judged: nothing says when it was established.
+ */
+export function toNativeSide(record: ConsulPeeringRecord, staleMs: number, now = Date.now()): NativeSide {
+  let health = HEALTH[record.State] ?? 'pending';
+  let detail = record.State === 'TERMINATED' ? 'the peer datacenter deleted the peering' : undefined;
+  if (record.State === 'ACTIVE') {
+    const heard = lastHeard(record);
+    if (heard !== null && now - heard > staleMs) {
+      health = 'degraded';
+      detail = `the peering stream has been quiet for ${Math.round((now - heard) / 1000)} s (no heartbeat or data from the peer; Consul sends a heartbeat about every 15 s): reads ACTIVE but is not replicating`;
+    }
+  }
+  return { nativeId: record.ID, nativeState: record.State, health, detail };
+}
+
+/** The latest time the stream heard from the peer (epoch ms), or null when the record says nothing. */
+function lastHeard(record: ConsulPeeringRecord): number | null {
+  const times = [record.StreamStatus?.LastHeartbeat, record.StreamStatus?.LastReceive]
+    .map((t) => (t ? Date.parse(t) : NaN))
+    // Go's zero time reads as year 1: the stream never heard anything.
+    .filter((t) => Number.isFinite(t) && t > 0);
+  return times.length ? Math.max(...times) : null;
 }

@@ -24,11 +24,12 @@ export interface OntapErrorInfo {
 }
 
 /**
- * A create failure naming the remote intercluster addresses as unreachable. ONTAP documents the
- * condition (seed 000: routes of new intercluster LIFs take 1-5 s to be visible; "this error
- * disappears with a retry of the same request") but no public source names its code; this is the
- * code the simulator uses. It also means "no cluster answers at those addresses", so the retries
- * must stop after the window.
+ * The code this repository's simulator answers when a create cannot reach the remote addresses.
+ * ONTAP documents the condition (seed 000: routes of new intercluster LIFs take 1-5 s to be
+ * visible; "this error disappears with a retry of the same request") but no public source names
+ * its code, so the gateway does not key on it: a create failure is recognised as a route failure
+ * by what it says (ontap-errors.ts, isRouteFailure). The code stays in the table so that it reads
+ * clearly wherever it shows up.
  */
 export const ONTAP_ROUTE_PROPAGATION_CODE = '4656104';
 
@@ -129,6 +130,15 @@ export const ONTAP_ERROR_CODES: Record<string, OntapErrorInfo> = {
 
   // The example error of every seed table: the record is not there.
   '4': info('not_found', 'The peer relationship does not exist on the cluster: it was deleted there, or (for an accepted open offer) it got a new uuid.'),
+
+  // Seen on a SnapMirror PATCH (ansible-collections/netapp.ontap#348): "Failed to contact peer
+  // cluster ... RPC: Remote system error". The nearest public code to a route failure; on a
+  // cluster-peer create it is one (ontap-errors.ts), elsewhere the cluster is in trouble.
+  '262224': info(
+    'upstream_unavailable',
+    'The cluster failed to contact the peer cluster. Check that the remote intercluster addresses are right and that the network between the clusters lets them talk (intercluster ports 11104 and 11105).',
+    'route-propagation',
+  ),
 
   // Not in NetApp's public documents: the codes the simulator answers for these conditions.
   [ONTAP_ROUTE_PROPAGATION_CODE]: info(

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Cluster } from '../../clusters/cluster.js';
 import { sleep } from '../../common/time.js';
 import { ClusterHttp, type HttpAnswer, type HttpCall } from '../../transport/cluster-http.js';
-import { type NativeSide, type Offer, type PeeringAdapter, type SideContext, type SideHealth } from '../port.js';
-import { classifyOntapAnswer, classifyOntapError } from './ontap-errors.js';
+import { type NativeSide, type Offer, type PeeringAdapter, type SideContext, type SideHealth, UpstreamError } from '../port.js';
+import { asRouteFailure, classifyOntapAnswer, classifyOntapError } from './ontap-errors.js';
 
 /** The fields of an ONTAP cluster-peer record the gateway reads. */
 export interface OntapPeerRecord {
@@ -48,20 +48,47 @@ export class OntapAdapter implements PeeringAdapter {
 
   constructor(private readonly http: ClusterHttp) {}
 
-  /** A call under /api with basic auth; a 202 job answer is followed until the job ends. */
-  async call(cluster: Cluster, call: HttpCall, allowNotFound = false): Promise<HttpAnswer> {
+  /**
+   * A call under /api with basic auth; a 202 job answer is followed until the job ends.
+   * `createTo`: the call creates a cluster peer towards these remote addresses (see createPeer).
+   */
+  async call(cluster: Cluster, call: HttpCall, allowNotFound = false, createTo?: string[]): Promise<HttpAnswer> {
     const credentials = Buffer.from(`${cluster.auth.username ?? ''}:${cluster.auth.password ?? ''}`).toString('base64');
     const answer = await this.http.call(
       cluster,
       { ...call, path: `/api${call.path}`, headers: { authorization: `Basic ${credentials}`, ...call.headers } },
-      (a) => (allowNotFound && a.status === 404 ? undefined : classifyOntapAnswer(cluster, a)),
+      (a) => (allowNotFound && a.status === 404 ? undefined : classifyOntapAnswer(cluster, a, createTo)),
     );
-    if (answer.status === 202) await this.awaitJob(cluster, answer);
+    if (answer.status === 202) await this.awaitJob(cluster, answer, createTo);
     return answer;
   }
 
+  /**
+   * POST of a cluster-peer record. A failure that says the remote addresses cannot be reached is
+   * a route failure whatever its code (ontap-errors.ts). So is a create whose answer was lost on
+   * the network while the cluster itself answers: it looks first, since the create may have been
+   * made (null then: the record is there).
+   */
+  private async createPeer(side: SideContext, json: Record<string, unknown>, query?: Record<string, string>): Promise<HttpAnswer | null> {
+    const addresses = this.counterpartAddresses(side);
+    try {
+      return await this.call(side.cluster, { method: 'POST', path: '/cluster/peers', query, json }, false, addresses);
+    } catch (err) {
+      if (!(err instanceof UpstreamError) || err.upstream.status !== null || err.upstream.code !== 'network_error') throw err;
+      let made: OntapPeerRecord | null;
+      try {
+        made = await this.findRecord(side);
+      } catch {
+        // The cluster does not answer at all: it is away, not the route to the remote.
+        throw err;
+      }
+      if (made) return null;
+      throw asRouteFailure(err, addresses);
+    }
+  }
+
   /** Follows a job: fast at first (most finish in well under a second), backing off to 2 s. */
-  private async awaitJob(cluster: Cluster, answer: HttpAnswer): Promise<void> {
+  private async awaitJob(cluster: Cluster, answer: HttpAnswer, createTo?: string[]): Promise<void> {
     const uuid = (JSON.parse(answer.text) as { job?: { uuid?: string } }).job?.uuid;
     if (!uuid) return;
     let interval = 50;
@@ -71,7 +98,7 @@ export class OntapAdapter implements PeeringAdapter {
       if (JOB_DONE.has(job.state)) {
         if (job.state === 'success') return;
         const code = job.error?.code ?? (job.code !== undefined ? String(job.code) : null);
-        throw classifyOntapError(cluster, null, code, job.error?.message ?? job.message ?? `job ${job.state}`);
+        throw classifyOntapError(cluster, null, code, job.error?.message ?? job.message ?? `job ${job.state}`, undefined, { createTo });
       }
       await sleep(interval);
       interval = Math.min(2_000, Math.round(interval * 1.6));
@@ -132,12 +159,9 @@ export class OntapAdapter implements PeeringAdapter {
           query: RETURN_RECORDS,
           json: { authentication, encryption: { proposed: options?.encryption } },
         })
-      : await this.call(side.cluster, {
-          method: 'POST',
-          path: '/cluster/peers',
-          query: RETURN_RECORDS,
-          json: { ...this.createBody(side), authentication, local_network: localNetwork(side) },
-        });
+      : await this.createPeer(side, { ...this.createBody(side), authentication, local_network: localNetwork(side) }, RETURN_RECORDS);
+    // The create was made but its answer (and the generated passphrase) lost: a new passphrase on it.
+    if (!answer) return this.offer(side, await this.find(side));
     const body = JSON.parse(answer.text || '{}') as {
       authentication?: { passphrase?: string; expiry_time?: string };
       records?: { authentication?: { passphrase?: string; expiry_time?: string } }[];
@@ -148,7 +172,7 @@ export class OntapAdapter implements PeeringAdapter {
   }
 
   async accept(side: SideContext, secret: string): Promise<void> {
-    await this.call(side.cluster, { method: 'POST', path: '/cluster/peers', json: { ...this.createBody(side), authentication: { passphrase: secret } } });
+    await this.createPeer(side, { ...this.createBody(side), authentication: { passphrase: secret } });
   }
 
   /** The other side of a rotation: the same passphrase (and encryption) on the existing record. */
@@ -198,16 +222,31 @@ function localNetwork(side: SideContext): Record<string, unknown> | undefined {
   };
 }
 
+/**
+ * Health as ONTAP defines it: `status.state: available` is a working peering only with
+ * `authentication.state: ok` (products.md; NetApp/terraform-provider-netapp-ontap#720). Available
+ * with authentication pending is still establishing (the other side has not confirmed the
+ * passphrase); with a problem, or none, it is degraded.
+ */
 export function toNativeSide(record: OntapPeerRecord): NativeSide {
   const state = record.status?.state ?? 'unidentified';
+  const auth = record.authentication?.state;
   let health = HEALTH[state] ?? 'degraded';
-  // A record that reads available while its authentication has a problem is not healthy.
-  if (health === 'active' && record.authentication?.state === 'problem') health = 'degraded';
+  let detail = auth ? `authentication ${auth}` : undefined;
+  if (health === 'active' && auth && auth !== 'ok') {
+    health = auth === 'pending' ? 'establishing' : 'degraded';
+    detail =
+      auth === 'pending'
+        ? 'status reads available but authentication is pending: the other cluster has not confirmed the passphrase yet'
+        : auth === 'problem'
+          ? 'status reads available but authentication has a problem: the two sides do not hold the same passphrase (or it was revoked); rotate the passphrase on both sides'
+          : `status reads available but authentication is ${auth}: the relationship is not authenticated`;
+  }
   return {
     nativeId: record.uuid,
     nativeState: state,
     health,
-    detail: record.authentication?.state ? `authentication ${record.authentication.state}` : undefined,
+    detail,
     encryption: { proposed: record.encryption?.proposed ?? null, state: record.encryption?.state ?? null },
   };
 }
