@@ -36,7 +36,8 @@ describe("ONTAP route propagation, recognised by what a create's failure says, w
     expect(err.gatewayCode).toBe('upstream_unavailable');
     expect(err.remoteAddresses).toEqual(REMOTE);
     expect(err.summary).toContain('10.2.0.11, 10.2.0.12');
-    expect(err.upstream).toMatchObject({ code, message, status });
+    // ONTAP's own fields only: the message, with the target beside it when there is one.
+    expect(err.upstream).toMatchObject({ code, message: target ? `${message} (target: ${target})` : message, status });
   });
 
   it('outside a create, the same words are not a route window (the queue backs off, or it is final)', () => {
