@@ -4,9 +4,11 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
+import { AccessControl } from './auth/access-control.js';
 import { type CreateClusterDto } from './clusters/cluster.dto.js';
 import { ClustersService } from './clusters/clusters.service.js';
 import { type Cluster } from './clusters/cluster.js';
+import { documentAccess } from './common/api-security.js';
 import { createLogger, NestPinoLogger } from './common/logger.js';
 import { httpServerOptions, installHttpEdges } from './common/http-edges.js';
 import { createValidationPipe } from './common/validation.js';
@@ -25,7 +27,7 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-function openApi(app: NestFastifyApplication): void {
+function openApi(app: NestFastifyApplication, config: GatewayConfig): void {
   const document = new DocumentBuilder()
     .setTitle('Peering gateway')
     .setDescription(
@@ -35,7 +37,7 @@ function openApi(app: NestFastifyApplication): void {
     .setVersion('1')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, document), {
+  SwaggerModule.setup('docs', app, () => documentAccess(SwaggerModule.createDocument(app, document), config.oidc?.issuer), {
     jsonDocumentUrl: 'openapi.json',
     customSiteTitle: 'Peering gateway API',
   });
@@ -50,8 +52,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     bodyParser: false,
   });
   app.useGlobalPipes(createValidationPipe());
-  installHttpEdges(app, config);
-  openApi(app);
+  installHttpEdges(app, config, app.get(AccessControl));
+  openApi(app, config);
   await app.init();
 
   const clusters = app.get(ClustersService);

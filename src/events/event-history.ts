@@ -53,7 +53,7 @@ export class EventHistory implements OnModuleInit {
 
   async append(events: GatewayEvent[]): Promise<void> {
     const multi = this.redis.client.multi();
-    for (const { peeringId, ...item } of events) {
+    for (const { peeringId, team: _team, ...item } of events) {
       const key = this.key(peeringId);
       multi.rpush(key, JSON.stringify(item satisfies HistoryItem));
       multi.ltrim(key, -HISTORY_MAX, -1);

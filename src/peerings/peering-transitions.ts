@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type Problem } from '../common/problem.js';
 import { DomainEvents } from '../events/domain-events.js';
+import { OperationStore } from '../operations/operation.store.js';
 import { nowIso } from '../common/time.js';
 import { type Peering, type SideStatus } from './peering.js';
 import { assertTransition, type PeeringState } from './peering-state.js';
@@ -24,6 +25,7 @@ export class PeeringTransitions {
   constructor(
     private readonly store: PeeringStore,
     private readonly events: DomainEvents,
+    private readonly operations: OperationStore,
   ) {}
 
   async move(id: string, to: PeeringState, patch: TransitionPatch = {}): Promise<Peering> {
@@ -50,7 +52,9 @@ export class PeeringTransitions {
       return updated;
     });
     if (from !== to) {
-      await this.events.emit({ kind: 'peering.state_changed', peering: next, from, to, reason: next.stateReason, operationId: next.operationId });
+      // Events name who started the change: the operation records it.
+      const actor = (await this.operations.get(next.operationId).catch(() => null))?.startedBy ?? null;
+      await this.events.emit({ kind: 'peering.state_changed', peering: next, from, to, reason: next.stateReason, operationId: next.operationId, actor });
     }
     return next;
   }

@@ -1,6 +1,8 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type Caller } from '../access/access.js';
+import { Scopes, CurrentCaller } from '../access/route-access.js';
 import { ApiProblems } from '../common/api-docs.js';
 import { PageQuery } from '../common/page-query.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
@@ -20,7 +22,7 @@ import { WebhooksService, type WebhookWithSecret } from './webhooks.service.js';
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
-@ApiProblems('unauthorized', 'service_unavailable')
+@ApiProblems('unauthorized', 'forbidden', 'service_unavailable')
 @Controller('v1/webhooks')
 export class WebhooksController {
   constructor(
@@ -29,6 +31,7 @@ export class WebhooksController {
   ) {}
 
   @Post()
+  @Scopes('webhooks:write')
   @ApiOperation({
     summary: 'Subscribe a URL to events (the signing secret is in this answer only)',
     description:
@@ -42,9 +45,11 @@ export class WebhooksController {
     @Headers('idempotency-key') key: string | undefined,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
+    @CurrentCaller() caller: Caller,
   ): Promise<unknown> {
-    const answer = await idempotent(this.idempotency, key, { method: 'POST', path: '/v1/webhooks', body: req.body }, async () => {
-      const webhook = await this.webhooks.create(body);
+    const request = { method: 'POST', path: '/v1/webhooks', body: req.body, scope: caller.idempotencyScope };
+    const answer = await idempotent(this.idempotency, key, request, async () => {
+      const webhook = await this.webhooks.create(body, caller);
       return { status: 201, body: webhook, location: `/v1/webhooks/${webhook.id}` };
     });
     if (answer.location) void reply.header('location', answer.location);
@@ -52,39 +57,44 @@ export class WebhooksController {
   }
 
   @Get()
+  @Scopes('webhooks:read')
   @ApiOperation({ summary: 'List subscriptions, oldest first, a page at a time' })
   @ApiOkResponse({ type: WebhookListDoc })
   @ApiProblems('validation_failed')
-  list(@Query() query: PageQuery): Promise<{ items: Webhook[]; nextCursor: string | null }> {
-    return this.webhooks.list(query);
+  list(@Query() query: PageQuery, @CurrentCaller() caller: Caller): Promise<{ items: Webhook[]; nextCursor: string | null }> {
+    return this.webhooks.list(query, caller);
   }
 
   @Get(':id')
+  @Scopes('webhooks:read')
   @ApiOperation({ summary: 'Read a subscription (never its secret)' })
   @ApiOkResponse({ type: WebhookDoc })
   @ApiProblems('not_found')
-  get(@Param('id') id: string): Promise<Webhook> {
-    return this.webhooks.get(id);
+  get(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<Webhook> {
+    return this.webhooks.get(id, caller);
   }
 
   @Patch(':id')
+  @Scopes('webhooks:write')
   @ApiOperation({ summary: 'Change url, events, filters (replaced as a whole), description or enabled' })
   @ApiOkResponse({ type: WebhookDoc })
   @ApiProblems('validation_failed', 'not_found')
-  update(@Param('id') id: string, @Body() body: UpdateWebhookDto): Promise<Webhook> {
-    return this.webhooks.update(id, body);
+  update(@Param('id') id: string, @Body() body: UpdateWebhookDto, @CurrentCaller() caller: Caller): Promise<Webhook> {
+    return this.webhooks.update(id, body, caller);
   }
 
   @Delete(':id')
+  @Scopes('webhooks:write')
   @HttpCode(204)
   @ApiOperation({ summary: 'Unsubscribe; messages still queued for it are dropped' })
   @ApiNoContentResponse()
   @ApiProblems('not_found')
-  async remove(@Param('id') id: string): Promise<void> {
-    await this.webhooks.remove(id);
+  async remove(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<void> {
+    await this.webhooks.remove(id, caller);
   }
 
   @Post(':id/rotate-secret')
+  @Scopes('webhooks:write')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Replace the signing secret; the new one is in this answer only',
@@ -92,32 +102,39 @@ export class WebhooksController {
   })
   @ApiOkResponse({ type: WebhookWithSecretDoc })
   @ApiProblems('not_found')
-  rotateSecret(@Param('id') id: string): Promise<WebhookWithSecret> {
-    return this.webhooks.rotateSecret(id);
+  rotateSecret(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<WebhookWithSecret> {
+    return this.webhooks.rotateSecret(id, caller);
   }
 
   @Get(':id/deliveries')
+  @Scopes('webhooks:read')
   @ApiOperation({ summary: 'The delivery log, newest first: status, attempts, last answer' })
   @ApiOkResponse({ type: DeliveryPageDoc })
   @ApiProblems('validation_failed', 'not_found')
-  deliveries(@Param('id') id: string, @Query() query: ListDeliveriesQuery): Promise<{ items: Delivery[]; nextCursor: string | null }> {
-    return this.webhooks.listDeliveries(id, query);
+  deliveries(
+    @Param('id') id: string,
+    @Query() query: ListDeliveriesQuery,
+    @CurrentCaller() caller: Caller,
+  ): Promise<{ items: Delivery[]; nextCursor: string | null }> {
+    return this.webhooks.listDeliveries(id, query, caller);
   }
 
   @Get(':id/deliveries/:deliveryId')
+  @Scopes('webhooks:read')
   @ApiOperation({ summary: 'Read one delivery' })
   @ApiOkResponse({ type: DeliveryDoc })
   @ApiProblems('not_found')
-  delivery(@Param('id') id: string, @Param('deliveryId') deliveryId: string): Promise<Delivery> {
-    return this.webhooks.getDelivery(id, deliveryId);
+  delivery(@Param('id') id: string, @Param('deliveryId') deliveryId: string, @CurrentCaller() caller: Caller): Promise<Delivery> {
+    return this.webhooks.getDelivery(id, deliveryId, caller);
   }
 
   @Post(':id/deliveries/:deliveryId/redeliver')
+  @Scopes('webhooks:write')
   @HttpCode(202)
   @ApiOperation({ summary: 'Send a delivered or failed message again, with the same webhook-id' })
   @ApiAcceptedResponse({ type: DeliveryDoc })
   @ApiProblems('not_found', 'conflict')
-  redeliver(@Param('id') id: string, @Param('deliveryId') deliveryId: string): Promise<Delivery> {
-    return this.webhooks.redeliver(id, deliveryId);
+  redeliver(@Param('id') id: string, @Param('deliveryId') deliveryId: string, @CurrentCaller() caller: Caller): Promise<Delivery> {
+    return this.webhooks.redeliver(id, deliveryId, caller);
   }
 }
