@@ -117,7 +117,7 @@ export class PeeringsService {
       remote: change.remoteAddresses && p.remote.external ? { external: { ...p.remote.external, addresses: change.remoteAddresses } } : p.remote,
       updatedAt: nowIso(),
     }));
-    await this.store.moveTeam(id, teamOf(current), team);
+    if (team !== teamOf(current)) await this.store.moveTeam(id, teamOf(current), team);
     if (!change.rotateSecret && !change.remoteAddresses) return toPeeringView(updated);
     return toPeeringView(await this.startOperation(updated, 'update', updated.state === 'FAILED' ? 'ESTABLISHING' : updated.state, change, caller));
   }
