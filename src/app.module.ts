@@ -3,7 +3,14 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { ClusterHttp } from './transport/cluster-http.js';
 import { ClusterSlots } from './transport/cluster-slots.js';
+import { AccessControl } from './auth/access-control.js';
 import { BearerGuard } from './auth/bearer.guard.js';
+import { ApiKeysController, AuditController } from './access/access.controller.js';
+import { ApiKeyStore } from './access/api-key.store.js';
+import { ApiKeysService } from './access/api-keys.service.js';
+import { AuditService } from './access/audit.service.js';
+import { AuditStore } from './access/audit.store.js';
+import { RateLimiter } from './access/rate-limiter.store.js';
 import { ClusterStore } from './clusters/cluster.store.js';
 import { ClustersController } from './clusters/clusters.controller.js';
 import { ClustersService } from './clusters/clusters.service.js';
@@ -70,6 +77,8 @@ export class AppModule {
         WebhooksController,
         PostureController,
         WatchController,
+        ApiKeysController,
+        AuditController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
@@ -80,6 +89,13 @@ export class AppModule {
         { provide: APP_GUARD, useClass: BearerGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         DomainEvents,
+        // Who may call what (src/auth/access-control.ts): keys, audit log, write rate limit.
+        AccessControl,
+        ApiKeyStore,
+        ApiKeysService,
+        AuditStore,
+        AuditService,
+        RateLimiter,
         // Secrets kept in Redis are sealed (src/common/secret-cipher.ts); cluster endpoints vetted.
         SecretCipher,
         SecretReseal,

@@ -16,6 +16,16 @@ export interface RunOptions {
   banner?: string[];
 }
 
+/** How to make a team's API key with the admin token (the key is shown once, in the answer). */
+function teamKeyHint(config: GatewayConfig, url: string): string[] {
+  const token = config.adminTokenGenerated ? config.adminToken : '$GATEWAY_ADMIN_TOKEN';
+  const body = JSON.stringify({ name: 'my-key', team: 'my-team', scopes: ['peerings:read', 'peerings:write'] });
+  return [
+    '  team key:  (the answer holds the key gwk_..., once)',
+    `    curl -s -X POST ${url}/v1/api-keys -H "Authorization: Bearer ${token}" -H 'Content-Type: application/json' -d '${body}'`,
+  ];
+}
+
 function banner(config: GatewayConfig, gateway: RunningGateway, extra: string[]): string {
   const lines = [
     '',
@@ -24,6 +34,7 @@ function banner(config: GatewayConfig, gateway: RunningGateway, extra: string[])
     gateway.url ? `  API:       ${gateway.url}` : '  API:       (worker role: no HTTP)',
     gateway.url ? `  docs:      ${gateway.url}/docs   (OpenAPI: ${gateway.url}/openapi.json)` : '',
     config.adminTokenGenerated ? `  token:     ${config.adminToken}` : '  token:     GATEWAY_ADMIN_TOKEN',
+    ...(gateway.url ? teamKeyHint(config, gateway.url) : []),
     ...extra,
     '',
   ];

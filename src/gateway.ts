@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
+import { AccessControl } from './auth/access-control.js';
 import { type CreateClusterDto } from './clusters/cluster.dto.js';
 import { ClustersService } from './clusters/clusters.service.js';
 import { type Cluster } from './clusters/cluster.js';
@@ -45,10 +46,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   app.useGlobalPipes(createValidationPipe());
   // First, so that every answer (the authentication hook's 401s too) has its request id and log line.
   installRequestObservability(app, logger, app.get(GatewayMetrics));
-  installHttpEdges(app, config);
+  installHttpEdges(app, config, app.get(AccessControl));
   confirmWritesBeforeAnswering(app.getHttpAdapter().getInstance(), app.get(RedisService));
   if (config.role !== 'worker') installOperatorRoutes(app, config);
-  openApi(app);
+  openApi(app, config.oidc?.issuer);
   await app.init();
 
   const clusters = app.get(ClustersService);

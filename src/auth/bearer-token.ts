@@ -13,11 +13,16 @@ export class BearerTokens {
     this.expected = digest(adminToken);
   }
 
+  /** True when this is the token. */
+  matches(token: string): boolean {
+    return timingSafeEqual(digest(token), this.expected);
+  }
+
   /** True when the Authorization header carries the token. */
   accepts(header: string | string[] | undefined): boolean {
     if (typeof header !== 'string') return false;
     const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
-    return match !== null && timingSafeEqual(digest(match[1]), this.expected);
+    return match !== null && this.matches(match[1]);
   }
 
   /** Throws the 401 problem (rendered with `WWW-Authenticate: Bearer`) unless the header carries the token. */

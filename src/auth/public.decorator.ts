@@ -1,13 +1,11 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
+import { type GatewayRouteConfig } from '../access/access.js';
+
+export type { GatewayRouteConfig } from '../access/access.js';
 
 /** Metadata key (Nest) and route config flag (Fastify) of a route that needs no token. */
 export const IS_PUBLIC = 'gateway:public';
-
-/** The Fastify route config the gateway reads in its request hooks. */
-export interface GatewayRouteConfig {
-  public?: boolean;
-}
 
 /**
  * Declares a handler public: it answers without a bearer token. Every other route needs one.

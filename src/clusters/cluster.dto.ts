@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMinSize, IsArray, IsDefined, IsIP, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { TEAM_RULE, TEAM_SLUG } from '../access/access.js';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsDefined, IsIP, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsOptionalNotNull, NestedObject } from '../common/validation.js';
 import type { Product } from './cluster.js';
 import { IsProduct } from '../products/product-property.js';
@@ -92,6 +93,18 @@ export class CreateClusterDto {
   @IsOptionalNotNull()
   @NestedObject(() => ClusterTlsDto)
   tls?: ClusterTlsDto;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['storage', 'platform'],
+    description: 'The teams whose peerings may use this cluster (403 for any other); absent: every team',
+  })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @ArrayUnique()
+  @Matches(TEAM_SLUG, { each: true, message: `each team ${TEAM_RULE}` })
+  allowedTeams?: string[];
 
   @ApiPropertyOptional({ type: OntapFactsDto })
   @IsOptionalNotNull()

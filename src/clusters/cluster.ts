@@ -18,6 +18,8 @@ export interface Cluster extends ClusterProductFacts {
   endpoint: string;
   auth: ClusterAuth;
   tls?: { caPem?: string };
+  /** The teams whose peerings may use it; absent: every team. */
+  allowedTeams?: string[];
   source: 'api' | 'file' | 'sandbox';
   createdAt: string;
   updatedAt: string;

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nest
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiProblems, HEADERS, WRITE_LIMIT_PROBLEMS } from '../common/api-docs.js';
+import { Scopes } from '../access/route-access.js';
 import { type ClusterView } from './cluster.js';
 import { CreateClusterDto } from './cluster.dto.js';
 import { ClustersService } from './clusters.service.js';
@@ -11,12 +12,14 @@ const CLUSTER_ID = ApiParam({ name: 'id', description: 'The cluster id', example
 
 @ApiTags('clusters')
 @ApiBearerAuth()
-@ApiProblems('unauthorized', 'service_unavailable')
+@ApiProblems('unauthorized', 'forbidden', 'service_unavailable')
 @Controller('v1/clusters')
 export class ClustersController {
   constructor(private readonly clusters: ClustersService) {}
 
   @Post()
+  @Scopes('clusters:write')
+  @Scopes('clusters:read')
   @ApiOperation({ operationId: 'createCluster', summary: 'Register a cluster (secrets are write-only)' })
   @ApiCreatedResponse({
     type: ClusterViewDoc,
@@ -38,6 +41,7 @@ export class ClustersController {
   }
 
   @Get(':id')
+  @Scopes('clusters:read')
   @ApiOperation({ operationId: 'getCluster', summary: 'Read a cluster' })
   @CLUSTER_ID
   @ApiOkResponse({ type: ClusterViewDoc })
@@ -48,6 +52,7 @@ export class ClustersController {
 
   @Delete(':id')
   @HttpCode(204)
+  @Scopes('clusters:write')
   @ApiOperation({ operationId: 'deleteCluster', summary: 'Unregister a cluster (409 while peerings use it)' })
   @CLUSTER_ID
   @ApiNoContentResponse({ description: 'Unregistered' })

@@ -39,6 +39,7 @@ export class ClustersService {
       endpoint: input.endpoint.replace(/\/$/, ''),
       auth: { username: input.auth.username, password: input.auth.password, token: input.auth.token },
       tls: input.tls?.caPem ? { caPem: input.tls.caPem } : undefined,
+      ...(input.allowedTeams ? { allowedTeams: [...input.allowedTeams] } : {}),
       ...(facts !== undefined ? { [input.product]: facts } : {}),
       source,
       createdAt: existing?.createdAt ?? now,

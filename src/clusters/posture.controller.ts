@@ -1,5 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { Scopes } from '../access/route-access.js';
 import { ApiProblems } from '../common/api-docs.js';
 import type { ClusterPosture } from '../products/product-plugin.js';
 import { PostureService } from './posture.service.js';
@@ -13,6 +14,7 @@ export class PostureController {
   constructor(private readonly posture: PostureService) {}
 
   @Get(':id/posture')
+  @Scopes('clusters:read')
   @ApiOperation({
     operationId: 'getClusterPosture',
     summary: "A cluster's security posture, read now",

@@ -1,12 +1,19 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Server } from 'node:http';
 import type { FastifyHttpOptions, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { BearerTokens } from '../auth/bearer-token.js';
-import { type GatewayRouteConfig } from '../auth/public.decorator.js';
+import { type GatewayRouteConfig } from '../access/access.js';
 import { type GatewayConfig } from '../config/gateway-config.js';
 import { jsonShapeViolation, prototypeKeyErrors } from './json-body.js';
 import { GatewayError, problem } from './problem.js';
-import { answerOf, fastifyProblem, invalidFields, sendProblem, writeClientErrorProblem } from './problem-reply.js';
+import { fastifyProblem, invalidFields, type ProblemAnswer, sendProblem, writeClientErrorProblem } from './problem-reply.js';
+
+/** The access check of a route that is not public (src/auth/access-control.ts). */
+export interface AccessHooks {
+  /** Credential, scope and rate limit: the problem to answer with, or null to go on. */
+  admit(request: FastifyRequest): Promise<ProblemAnswer | null>;
+  /** Records the answer in the audit log when it was a write or a refusal. */
+  record(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<void>;
+}
 
 /** Longest request target accepted (every route's path plus its query fits easily). */
 export const MAX_URL_LENGTH = 4096;
@@ -53,14 +60,14 @@ export function allowedMethods(request: FastifyRequest): string[] {
 /**
  * Installs, before any route is registered:
  * - authentication in `onRequest`, from the matched route's config: a route answers without a
- *   token only when declared public, and the check runs before the body is read or parsed;
+ *   token only when declared public, and the check (credential, the route's scope, the write
+ *   rate limit) runs before the body is read or parsed; the audit record in `onSend`;
  * - the JSON body parser: empty is no body; size, nesting depth, members per container and
  *   `__proto__` keys are checked on the raw text before anything else sees it; only objects;
  * - no other body parser: `text/plain` and the rest answer 415.
  */
-export function installHttpEdges(app: NestFastifyApplication, config: GatewayConfig): void {
+export function installHttpEdges(app: NestFastifyApplication, config: GatewayConfig, access: AccessHooks): void {
   const fastify = app.getHttpAdapter().getInstance();
-  const tokens = new BearerTokens(config.adminToken);
 
   fastify.addHook('onRoute', (route) => {
     if (isDocumentationRoute(route.url ?? '')) route.config = { ...(route.config as object), public: true } as typeof route.config;
@@ -73,9 +80,14 @@ export function installHttpEdges(app: NestFastifyApplication, config: GatewayCon
     // No route matched: nothing will run; the not-found handler answers 404 or 405.
     if (request.is404) return;
     if ((request.routeOptions.config as GatewayRouteConfig | undefined)?.public === true) return;
-    if (!tokens.accepts(request.headers.authorization)) {
-      return sendProblem(reply, answerOf(new GatewayError('unauthorized', 'send Authorization: Bearer <token> with a valid token')));
-    }
+    const refusal = await access.admit(request);
+    if (refusal) return sendProblem(reply, refusal);
+  });
+
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    if (request.is404 || (request.routeOptions.config as GatewayRouteConfig | undefined)?.public === true) return payload;
+    await access.record(request, reply, payload);
+    return payload;
   });
 
   fastify.removeAllContentTypeParsers();

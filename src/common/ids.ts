@@ -20,3 +20,8 @@ export function newId(prefix: string): string {
   const random = encode(BigInt(`0x${randomBytes(10).toString('hex')}`), 16);
   return `${prefix}_${time}${random}`;
 }
+
+/** The smallest id of `prefix` made at or after `ms`: a bound for ranges of time-ordered ids. */
+export function idFloor(prefix: string, ms: number): string {
+  return `${prefix}_${encode(BigInt(Math.max(0, Math.floor(ms))), 10)}`;
+}

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { HEADERS } from './api-docs.js';
+import { documentAccess } from './api-security.js';
 
 type Operation = NonNullable<OpenAPIObject['paths'][string]['get']>;
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -17,7 +18,7 @@ const TAGS: [string, string][] = [
  * holds for every route (the bearer token, X-Request-Id). Served at /openapi.json and dumped by
  * scripts/openapi-dump.ts for `npm run lint:openapi` and the generated client (clients/typescript/).
  */
-export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+export function buildOpenApiDocument(app: INestApplication, oidcIssuer?: string): OpenAPIObject {
   const builder = new DocumentBuilder()
     .setTitle('Peering gateway')
     .setDescription(
@@ -41,7 +42,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   // addBearerAuth presets bearerFormat JWT; API keys and the admin token are opaque strings.
   const bearer = document.components?.securitySchemes?.bearer;
   if (bearer && !('$ref' in bearer)) delete bearer.bearerFormat;
-  return withCommonHeaders(document);
+  return documentAccess(withCommonHeaders(document), oidcIssuer);
 }
 
 /** X-Request-Id on every route, asked and answered; Location and Retry-After as named components. */
@@ -73,8 +74,8 @@ function withCommonHeaders(document: OpenAPIObject): OpenAPIObject {
 }
 
 /** Serves the document at /openapi.json and Swagger UI at /docs. */
-export function openApi(app: INestApplication): void {
-  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
+export function openApi(app: INestApplication, oidcIssuer?: string): void {
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, oidcIssuer), {
     jsonDocumentUrl: 'openapi.json',
     customSiteTitle: 'Peering gateway API',
   });

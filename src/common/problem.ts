@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   request_timeout: { status: 408, title: 'The request was not received in time' },
   conflict: { status: 409, title: 'Conflict with the current state' },
+  rate_limited: { status: 429, title: 'Too many writes: slow down' },
   idempotency_key_in_use: { status: 409, title: 'A request with this Idempotency-Key is still being answered' },
   idempotency_key_reused: { status: 422, title: 'This Idempotency-Key was used with another request' },
   precondition_failed: { status: 422, title: 'A precondition on the clusters is not met' },

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import { issuerProblem, type OidcSettings } from '../access/oidc.js';
+import { parseIsoDuration } from '../common/iso-duration.js';
 
 export type GatewayRole = 'all' | 'api' | 'worker';
 
@@ -94,6 +96,12 @@ export interface GatewayConfig {
   redisCommandTimeoutMs: number;
   /** `GET /metrics` answers without a token (for a scraper inside a trusted network). */
   metricsPublic: boolean;
+  /** Bearer JWTs of this OpenID Connect issuer are accepted; unset: none are. */
+  oidc?: OidcSettings;
+  /** Writes per minute per API key or token subject, across replicas (the admin token is not limited). */
+  rateLimitWrites: number;
+  /** How long audit entries are kept (GATEWAY_AUDIT_RETENTION, ISO 8601). */
+  auditRetentionMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -217,6 +225,26 @@ function redisPrefix(raw: string): string {
   return raw;
 }
 
+function oidc(env: NodeJS.ProcessEnv): OidcSettings | undefined {
+  const issuer = env.GATEWAY_OIDC_ISSUER?.trim();
+  const audience = env.GATEWAY_OIDC_AUDIENCE?.trim();
+  if (!issuer) {
+    if (audience) throw new ConfigError('GATEWAY_OIDC_AUDIENCE is set without GATEWAY_OIDC_ISSUER');
+    return undefined;
+  }
+  const problem = issuerProblem(issuer);
+  if (problem) throw new ConfigError(`GATEWAY_OIDC_ISSUER ${problem}, got '${issuer}'`);
+  if (!audience) throw new ConfigError('GATEWAY_OIDC_AUDIENCE is required with GATEWAY_OIDC_ISSUER: tokens must name this gateway as their audience');
+  return { issuer, audience, teamClaim: env.GATEWAY_OIDC_TEAM_CLAIM?.trim() || 'team' };
+}
+
+function isoDuration(env: NodeJS.ProcessEnv, name: string, fallback: string): number {
+  const raw = env[name]?.trim() || fallback;
+  const ms = parseIsoDuration(raw);
+  if (ms === null || ms <= 0) throw new ConfigError(`${name} must be an ISO 8601 duration like P90D or PT12H, got '${raw}'`);
+  return ms;
+}
+
 function routeRetry(raw: string | undefined): 'steady' | 'exponential' {
   if (raw === undefined || raw === '' || raw === 'steady') return 'steady';
   if (raw === 'exponential') return 'exponential';
@@ -278,6 +306,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     connectionTimeoutMs: int(env, 'GATEWAY_CONNECTION_TIMEOUT_MS', 120_000, 100),
     redisCommandTimeoutMs: int(env, 'GATEWAY_REDIS_COMMAND_TIMEOUT_MS', 1_000, 0),
     metricsPublic: bool(env, 'GATEWAY_METRICS_PUBLIC') ?? false,
+    oidc: oidc(env),
+    rateLimitWrites: int(env, 'GATEWAY_RATE_LIMIT_WRITES', 120, 1),
+    auditRetentionMs: isoDuration(env, 'GATEWAY_AUDIT_RETENTION', 'P90D'),
   };
 }
 

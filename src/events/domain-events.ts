@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { ActorRef } from '../access/access.js';
 import type { Problem } from '../common/problem.js';
 import type { Operation } from '../operations/operation.js';
 import type { Peering } from '../peerings/peering.js';
@@ -11,6 +12,8 @@ export interface PeeringStateChanged {
   to: PeeringState;
   reason: string | null;
   operationId: string;
+  /** Who started the operation that moved it (null: the gateway itself, or not known). */
+  actor?: ActorRef | null;
 }
 
 export interface OperationFailed {

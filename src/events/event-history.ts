@@ -61,7 +61,7 @@ export class EventHistory implements OnModuleInit {
   async append(events: GatewayEvent[]): Promise<void> {
     const multi = this.redis.client.multi();
     for (const event of events) {
-      const { peeringId, ...item } = event;
+      const { peeringId, team: _team, ...item } = event;
       const key = this.key(peeringId);
       multi.rpush(key, JSON.stringify(item satisfies HistoryItem));
       multi.ltrim(key, -HISTORY_MAX, -1);

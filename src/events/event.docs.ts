@@ -26,6 +26,14 @@ export class EventDataDoc {
 
   @ApiPropertyOptional({ type: ProblemDoc, description: 'operation.failed: why the operation failed' })
   error?: ProblemDoc;
+
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    properties: { type: { type: 'string', enum: ['admin', 'api-key', 'oidc'] }, id: { type: 'string' }, team: { type: 'string', nullable: true } },
+    description: 'Who started the operation behind the event (an API key id, a token subject, `admin`; never a secret); null when the gateway acted on its own',
+  })
+  actor: object | null;
 }
 
 export class EventDoc {

@@ -1,7 +1,10 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type Caller } from '../access/access.js';
+import { Scopes, CurrentCaller } from '../access/route-access.js';
 import { ApiProblems } from '../common/api-docs.js';
 import { GatewayError } from '../common/problem.js';
+import { teamOf } from '../peerings/peering.js';
 import { PeeringStore } from '../peerings/peering.store.js';
 import { EventHistory, type HistoryItem } from './event-history.js';
 import { EventListDoc } from './event.docs.js';
@@ -17,6 +20,7 @@ export class EventsController {
   ) {}
 
   @Get(':id/events')
+  @Scopes('peerings:read')
   @ApiOperation({
     operationId: 'listPeeringEvents',
     summary: "A peering's history: every event published about it, oldest first",
@@ -25,7 +29,12 @@ export class EventsController {
   })
   @ApiOkResponse({ type: EventListDoc })
   @ApiProblems('not_found')
-  async list(@Param('id') id: string): Promise<{ items: HistoryItem[] }> {
+  async list(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<{ items: HistoryItem[] }> {
+    if (!caller.isAdmin) {
+      const peering = await this.peerings.get(id);
+      if (peering && !caller.sees(teamOf(peering))) throw caller.notFound('peering', id);
+      if (!peering) throw GatewayError.notFound('peering', id);
+    }
     const items = await this.history.list(id);
     if (items.length === 0 && !(await this.peerings.get(id))) throw GatewayError.notFound('peering', id);
     return { items };

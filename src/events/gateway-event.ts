@@ -1,7 +1,8 @@
+import { type ActorRef, DEFAULT_TEAM } from '../access/access.js';
 import { newId } from '../common/ids.js';
 import type { Problem } from '../common/problem.js';
 import { nowIso } from '../common/time.js';
-import { type Peering, toPeeringView } from '../peerings/peering.js';
+import { type Peering, teamOf, toPeeringView } from '../peerings/peering.js';
 import type { PeeringState } from '../peerings/peering-state.js';
 import type { DomainEvent } from './domain-events.js';
 
@@ -23,6 +24,8 @@ export interface GatewayEventData {
   to?: PeeringState;
   reason?: string | null;
   error?: Problem;
+  /** Who started the change: type, id and team (never a secret); null when the gateway did on its own. */
+  actor: Pick<ActorRef, 'type' | 'id' | 'team'> | null;
 }
 
 /** What the gateway publishes: kept as the peering's history and delivered as webhooks. */
@@ -30,6 +33,8 @@ export interface GatewayEvent {
   id: string;
   type: GatewayEventType;
   peeringId: string;
+  /** The team of the peering: only its webhooks receive the event. */
+  team: string;
   timestamp: string;
   data: GatewayEventData;
 }
@@ -57,8 +62,15 @@ export function toGatewayEvents(event: DomainEvent): GatewayEvent[] {
 function makeGatewayEvents(event: DomainEvent): GatewayEvent[] {
   const timestamp = nowIso();
   if (event.kind === 'operation.failed') {
-    const data = { peering: event.peering ? toPeeringView(event.peering) : null, operationId: event.operation.id, error: event.error };
-    return [{ id: newId('ev'), type: 'operation.failed', peeringId: event.operation.peeringId, timestamp, data }];
+    const { operation } = event;
+    const data = {
+      peering: event.peering ? toPeeringView(event.peering) : null,
+      operationId: operation.id,
+      error: event.error,
+      actor: actorOf(operation.startedBy),
+    };
+    const team = event.peering ? teamOf(event.peering) : (operation.team ?? DEFAULT_TEAM);
+    return [{ id: newId('ev'), type: 'operation.failed', peeringId: operation.peeringId, team, timestamp, data }];
   }
   const data: GatewayEventData = {
     peering: toPeeringView(event.peering),
@@ -66,9 +78,16 @@ function makeGatewayEvents(event: DomainEvent): GatewayEvent[] {
     from: event.from,
     to: event.to,
     reason: event.reason,
+    actor: actorOf(event.actor),
   };
-  const events: GatewayEvent[] = [{ id: newId('ev'), type: 'peering.state_changed', peeringId: event.peering.id, timestamp, data }];
+  const team = teamOf(event.peering);
+  const events: GatewayEvent[] = [{ id: newId('ev'), type: 'peering.state_changed', peeringId: event.peering.id, team, timestamp, data }];
   const arrival = ARRIVALS[event.to];
-  if (arrival) events.push({ id: newId('ev'), type: arrival, peeringId: event.peering.id, timestamp, data });
+  if (arrival) events.push({ id: newId('ev'), type: arrival, peeringId: event.peering.id, team, timestamp, data });
   return events;
+}
+
+/** The actor as events carry it: type, id and team only. */
+function actorOf(actor: ActorRef | null | undefined): GatewayEventData['actor'] {
+  return actor ? { type: actor.type, id: actor.id, team: actor.team } : null;
 }

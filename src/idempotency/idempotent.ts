@@ -10,12 +10,14 @@ const KEY_RULE = /^[\x21-\x7e]{1,255}$/;
 export async function idempotent(
   service: IdempotencyService,
   idempotencyKey: string | undefined,
-  request: { method: string; path: string; body: unknown },
+  request: { method: string; path: string; body: unknown; scope?: string },
   work: () => Promise<StoredAnswer>,
 ): Promise<StoredAnswer> {
   if (idempotencyKey === undefined) return work();
   if (!KEY_RULE.test(idempotencyKey)) throw GatewayError.validation('Idempotency-Key', 'must be 1-255 printable ASCII characters');
   const fingerprint = service.fingerprint(request.method, request.path, request.body);
+  // Keys are per caller: another credential sending the same key never sees this answer.
+  if (request.scope !== undefined) idempotencyKey = `${request.scope}\n${idempotencyKey}`;
   const replay = await service.begin(idempotencyKey, fingerprint);
   if (replay) return replay;
   try {

@@ -1,3 +1,4 @@
+import type { ActorRef } from '../access/access.js';
 import type { Problem } from '../common/problem.js';
 
 /** What an operation that will be tried again is waiting out, as the operation shows it. */
@@ -39,6 +40,10 @@ export interface Operation {
   routeWindowStartedAt?: string | null;
   /** What the operation changes, for updates (never secrets). */
   input?: Record<string, unknown>;
+  /** The team of its peering when it started (absent on operations from before teams). */
+  team?: string;
+  /** Who started it (never a secret): events and webhooks of the change name them. */
+  startedBy?: ActorRef;
   createdAt: string;
   updatedAt: string;
 }

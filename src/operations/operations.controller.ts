@@ -1,6 +1,10 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { type Caller } from '../access/access.js';
+import { Scopes, CurrentCaller } from '../access/route-access.js';
 import { ApiProblems } from '../common/api-docs.js';
+import { teamOf } from '../peerings/peering.js';
+import { PeeringStore } from '../peerings/peering.store.js';
 import { type Operation } from './operation.js';
 import { OperationStore } from './operation.store.js';
 import { OperationDoc } from './operation-response.dto.js';
@@ -10,9 +14,13 @@ import { OperationDoc } from './operation-response.dto.js';
 @ApiProblems('unauthorized', 'service_unavailable')
 @Controller('v1/operations')
 export class OperationsController {
-  constructor(private readonly operations: OperationStore) {}
+  constructor(
+    private readonly operations: OperationStore,
+    private readonly peerings: PeeringStore,
+  ) {}
 
   @Get(':id')
+  @Scopes('peerings:read')
   @ApiOperation({
     operationId: 'getOperation',
     summary: 'Follow an operation',
@@ -22,8 +30,14 @@ export class OperationsController {
   @ApiParam({ name: 'id', description: 'The operation id (operationId of a peering)', example: 'op_01jd0c7v9q4m2x8r6t5y3w1zac' })
   @ApiOkResponse({ type: OperationDoc })
   @ApiProblems('not_found')
-  async get(@Param('id') id: string): Promise<Operation & { offer?: { secret: string; expiresAt?: string } }> {
+  async get(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<Operation & { offer?: { secret: string; expiresAt?: string } }> {
     const operation = await this.operations.require(id);
+    // Checked before the one-time secret is taken: another team must not use it up.
+    if (!caller.isAdmin) {
+      const peering = await this.peerings.get(operation.peeringId);
+      const team = peering ? teamOf(peering) : teamOf(operation);
+      if (!caller.sees(team)) throw caller.notFound('operation', id);
+    }
     const secret = await this.operations.takeSecret(id);
     return secret ? { ...operation, offer: { secret: secret.value, expiresAt: secret.expiresAt } } : operation;
   }

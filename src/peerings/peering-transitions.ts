@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type Problem } from '../common/problem.js';
 import { DomainEvents } from '../events/domain-events.js';
+import { OperationStore } from '../operations/operation.store.js';
 import { nowIso } from '../common/time.js';
 import { type Peering, type SideStatus } from './peering.js';
 import { assertTransition, type PeeringState } from './peering-state.js';
@@ -26,6 +27,7 @@ export class PeeringTransitions {
     private readonly store: PeeringStore,
     private readonly events: DomainEvents,
     private readonly counts: PeeringCountsStore,
+    private readonly operations: OperationStore,
   ) {}
 
   /** Counts a peering just recorded in its first state (the counts behind the peerings-by-state metric). */
@@ -58,7 +60,9 @@ export class PeeringTransitions {
     });
     if (from !== to) {
       await this.counts.moved(from, to);
-      await this.events.emit({ kind: 'peering.state_changed', peering: next, from, to, reason: next.stateReason, operationId: next.operationId });
+      // Events name who started the change: the operation records it.
+      const actor = (await this.operations.get(next.operationId).catch(() => null))?.startedBy ?? null;
+      await this.events.emit({ kind: 'peering.state_changed', peering: next, from, to, reason: next.stateReason, operationId: next.operationId, actor });
     }
     return next;
   }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsIP, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { SLUG, SLUG_RULE } from '../clusters/cluster.dto.js';
+import { TEAM_RULE, TEAM_SLUG } from '../access/access.js';
 import { PEERING_STATES, type PeeringState } from './peering-state.js';
 import { IpsecOptionsDto } from '../products/ontap/security/ipsec-options.dto.js';
 import { PageQuery } from '../common/page-query.js';
@@ -176,14 +177,29 @@ export class CreatePeeringDto {
   @IsLabels()
   labels?: Record<string, string>;
 
-  @ApiPropertyOptional({ example: 'team-storage' })
+  @ApiPropertyOptional({
+    example: 'storage',
+    description: `The team it belongs to (${TEAM_RULE}). Default: the caller's team; \`default\` for the admin token. Only an admin may name another team.`,
+  })
   @IsOptional()
   @IsString()
-  @MaxLength(200)
+  @Matches(TEAM_SLUG, { message: `team ${TEAM_RULE}` })
+  team?: string;
+
+  @ApiPropertyOptional({ example: 'storage', deprecated: true, description: 'Deprecated alias of `team`, accepted and shown for one release' })
+  @IsOptional()
+  @IsString()
+  @Matches(TEAM_SLUG, { message: `owner ${TEAM_RULE}` })
   owner?: string;
 }
 
 export class ListPeeringsQuery extends PageQuery {
+  @ApiPropertyOptional({ description: "Admins only: one team's peerings (a team always lists its own)" })
+  @IsOptional()
+  @IsString()
+  @Matches(TEAM_SLUG, { message: `team ${TEAM_RULE}` })
+  team?: string;
+
   @IsOptional()
   @IsProduct({ required: false })
   product?: string;
@@ -244,10 +260,19 @@ export class UpdatePeeringDto {
   @IsLabels()
   labels?: Record<string, string>;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({
+    example: 'storage',
+    description: `Moves the peering to this team (${TEAM_RULE}): admins only; its clusters must be open to the team.`,
+  })
   @IsOptional()
   @IsString()
-  @MaxLength(200)
+  @Matches(TEAM_SLUG, { message: `team ${TEAM_RULE}` })
+  team?: string;
+
+  @ApiPropertyOptional({ example: 'storage', deprecated: true, description: 'Deprecated alias of `team`, accepted and shown for one release' })
+  @IsOptional()
+  @IsString()
+  @Matches(TEAM_SLUG, { message: `owner ${TEAM_RULE}` })
   owner?: string;
 
   @ApiPropertyOptional({ type: OntapUpdateDto })

@@ -5,10 +5,12 @@ import { SecretCipher } from '../common/secret-cipher.js';
 import { type Operation } from '../operations/operation.js';
 import { RedisService } from '../redis/redis.service.js';
 import { COMPARE_AND_SET, CREATE_PEERING, RELEASE_IF_HELD } from '../redis/scripts.js';
-import { type Peering } from './peering.js';
+import { type Peering, teamOf } from './peering.js';
 import { type PeeringState } from './peering-state.js';
 
 export interface PeeringFilter {
+  /** Read from the team's own index: the other teams' peerings are never scanned. */
+  team?: string;
   product?: string;
   state?: PeeringState;
   cluster?: string;
@@ -55,6 +57,11 @@ export class PeeringStore {
     return this.redis.key('peerings');
   }
 
+  /** The ids of one team's peerings, in id order, beside the index of all. */
+  private teamIndexKey(team: string): string {
+    return this.redis.key('peerings', 'team', team);
+  }
+
   operationKey(id: string): string {
     return this.redis.key('operation', id);
   }
@@ -91,6 +98,7 @@ export class PeeringStore {
       ...clusters.map((c) => this.clusters.clusterKey(c)),
       ...locks,
       ...clusters.map((c) => this.clusters.usageKey(c)),
+      this.teamIndexKey(teamOf(peering)),
     ];
     const args = [peering.id, this.encode(peering), operation.id, JSON.stringify(operation), String(Date.now()), String(locks.length), String(clusters.length)];
     const [outcome, key, holder] = (await this.redis.runScript(CREATE_PEERING, keys, args)) as string[];
@@ -156,12 +164,13 @@ export class PeeringStore {
    * page may be short when many records do not match, and the cursor still moves on.
    */
   async list(limit: number, cursor: string | undefined, filter: PeeringFilter): Promise<{ items: Peering[]; nextCursor: string | null }> {
+    const index = filter.team !== undefined ? this.teamIndexKey(filter.team) : this.indexKey;
     const items: Peering[] = [];
     let from = cursor ? `(${cursor}` : '-';
     let scanned = 0;
     const batch = Math.max(limit, 50);
     while (items.length < limit && scanned < limit * 20 + 1000) {
-      const ids = await this.redis.client.zrangebylex(this.indexKey, from, '+', 'LIMIT', 0, batch);
+      const ids = await this.redis.client.zrangebylex(index, from, '+', 'LIMIT', 0, batch);
       if (ids.length === 0) return { items, nextCursor: null };
       scanned += ids.length;
       const raws = await this.readMany(ids);
@@ -176,12 +185,12 @@ export class PeeringStore {
         const peering = this.decode(raw);
         if (matches(peering, filter)) items.push(peering);
         if (items.length === limit) {
-          await this.forget(gone);
-          const more = await this.redis.client.zrangebylex(this.indexKey, from, '+', 'LIMIT', 0, 1);
+          await this.forget(gone, index);
+          const more = await this.redis.client.zrangebylex(index, from, '+', 'LIMIT', 0, 1);
           return { items, nextCursor: more.length ? ids[i] : null };
         }
       }
-      await this.forget(gone);
+      await this.forget(gone, index);
     }
     return { items, nextCursor: from === '-' ? null : from.slice(1) };
   }
@@ -207,8 +216,13 @@ export class PeeringStore {
   }
 
   /** Drops index entries whose record expired (tombstones past their time). */
-  async forget(ids: string[]): Promise<void> {
-    if (ids.length) await this.redis.client.zrem(this.indexKey, ...ids);
+  async forget(ids: string[], index = this.indexKey): Promise<void> {
+    if (ids.length) await this.redis.client.zrem(index, ...ids);
+  }
+
+  /** Moves a peering from one team's index to another's (its record already names the new team). */
+  async moveTeam(id: string, from: string, to: string): Promise<void> {
+    if (from !== to) await this.redis.client.multi().zrem(this.teamIndexKey(from), id).zadd(this.teamIndexKey(to), 0, id).exec();
   }
 }
 
@@ -217,6 +231,7 @@ function secretContext(id: string): string {
 }
 
 function matches(peering: Peering, filter: PeeringFilter): boolean {
+  if (filter.team !== undefined && teamOf(peering) !== filter.team) return false;
   if (filter.product && peering.product !== filter.product) return false;
   if (filter.state && peering.state !== filter.state) return false;
   if (filter.cluster && peering.local.cluster !== filter.cluster && peering.remote.cluster !== filter.cluster) return false;

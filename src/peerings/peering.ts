@@ -1,4 +1,5 @@
 import type { Product } from '../clusters/cluster.js';
+import { DEFAULT_TEAM } from '../access/access.js';
 import type { Problem } from '../common/problem.js';
 import type { PeeringState } from './peering-state.js';
 
@@ -36,6 +37,9 @@ export interface Peering extends PeeringProductOptions, PeeringProductState {
   /** Secrets never stay here: `external.secret` is dropped once the accept has used it. */
   remote: RemoteSpec;
   labels: Record<string, string>;
+  /** The team it belongs to: only that team's callers (and admins) see it. Absent on records from before teams: `default`. */
+  team?: string;
+  /** Deprecated alias of `team`, shown for one release; never stored. */
   owner?: string;
   state: PeeringState;
   stateReason: string | null;
@@ -51,9 +55,15 @@ export function isTwoSided(peering: Pick<Peering, 'remote'>): peering is Peering
   return typeof peering.remote.cluster === 'string';
 }
 
-/** What callers see: the stored peering minus any secret. */
+/** The team of a stored peering (records from before teams belong to the default team). */
+export function teamOf(peering: Pick<Peering, 'team'>): string {
+  return peering.team ?? DEFAULT_TEAM;
+}
+
+/** What callers see: the stored peering minus any secret, with its team (and `owner`, its deprecated alias). */
 export function toPeeringView(peering: Peering): Peering {
-  if (isTwoSided(peering)) return peering;
+  const team = teamOf(peering);
+  if (isTwoSided(peering)) return { ...peering, team, owner: team };
   const { secret: _secret, ...external } = peering.remote.external!;
-  return { ...peering, remote: { external } };
+  return { ...peering, team, owner: team, remote: { external } };
 }

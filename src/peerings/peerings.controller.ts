@@ -2,6 +2,8 @@ import { Body, Controller, Delete, Get, Headers, Param, Patch, Post, Query, Req,
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems, HEADERS, WRITE_LIMIT_PROBLEMS } from '../common/api-docs.js';
+import { type Caller } from '../access/access.js';
+import { Scopes, CurrentCaller } from '../access/route-access.js';
 import { IdempotencyService, type StoredAnswer } from '../idempotency/idempotency.service.js';
 import { idempotent } from '../idempotency/idempotent.js';
 import { type Peering } from './peering.js';
@@ -27,7 +29,7 @@ function send(reply: FastifyReply, answer: StoredAnswer): unknown {
 
 @ApiTags('peerings')
 @ApiBearerAuth()
-@ApiProblems('unauthorized', 'service_unavailable')
+@ApiProblems('unauthorized', 'forbidden', 'service_unavailable')
 @Controller('v1/peerings')
 export class PeeringsController {
   constructor(
@@ -36,6 +38,7 @@ export class PeeringsController {
   ) {}
 
   @Post()
+  @Scopes('peerings:write')
   @ApiOperation({
     operationId: 'createPeering',
     summary: 'Ask for a peering; the work goes on in the background (202, state PENDING)',
@@ -51,32 +54,39 @@ export class PeeringsController {
     @Headers('idempotency-key') key: string | undefined,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
+    @CurrentCaller() caller: Caller,
   ): Promise<unknown> {
-    const answer = await idempotent(this.idempotency, key, { method: 'POST', path: '/v1/peerings', body: req.body }, async () => {
-      const peering = await this.peerings.create(body);
+    const request = { method: 'POST', path: '/v1/peerings', body: req.body, scope: caller.idempotencyScope };
+    const answer = await idempotent(this.idempotency, key, request, async () => {
+      const peering = await this.peerings.create(body, caller);
       return { status: 202, body: peering, location: `/v1/peerings/${peering.id}` };
     });
     return send(reply, answer);
   }
 
   @Get()
+  @Scopes('peerings:read')
   @ApiOperation({ operationId: 'listPeerings', summary: 'List peerings, oldest first, with a cursor and filters' })
   @ApiOkResponse({ type: PeeringListDoc })
   @ApiProblems('validation_failed')
-  list(@Query() query: ListPeeringsQuery): Promise<{ items: Peering[]; nextCursor: string | null }> {
-    return this.peerings.list(query);
+  list(@Query() query: ListPeeringsQuery, @CurrentCaller() caller: Caller): Promise<{ items: Peering[]; nextCursor: string | null }> {
+    return this.peerings.list(query, caller);
   }
 
   @Get(':id')
+  @Scopes('peerings:read')
   @ApiOperation({ operationId: 'getPeering', summary: 'Read a peering (a deleted one reads DELETED for at least an hour, then 404)' })
   @PEERING_ID
   @ApiOkResponse({ type: PeeringDoc })
   @ApiProblems('not_found')
-  get(@Param('id') id: string): Promise<Peering> {
-    return this.peerings.get(id);
+  get(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<Peering> {
+    return this.peerings.get(id, caller);
   }
 
   @Patch(':id')
+  @Scopes('peerings:write')
+  @Scopes('peerings:write')
+  @Scopes('peerings:write')
   @ApiOperation({
     operationId: 'updatePeering',
     summary: 'Change a peering: labels at once; passphrase or token rotation, encryption, remote addresses through an operation (202)',
@@ -117,6 +127,7 @@ export class PeeringsController {
   }
 
   @Delete(':id')
+  @Scopes('peerings:write')
   @ApiOperation({ operationId: 'deletePeering', summary: 'Delete a peering on every side (202; DELETING until the clusters are clean, then DELETED)' })
   @PEERING_ID
   @ApiHeader(IDEMPOTENCY_HEADER)

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Caller } from '../access/access.js';
 import type { CreateRequest } from '../products/product-plugin.js';
 import { ProductRegistry } from '../products/product-registry.js';
 import { productIds } from '../products/index.js';
@@ -11,7 +12,7 @@ import { nowIso } from '../common/time.js';
 import { type Operation, type OperationType } from '../operations/operation.js';
 import { OperationStore } from '../operations/operation.store.js';
 import { OperationQueue } from '../jobs/operation-queue.js';
-import { type Peering, toPeeringView } from './peering.js';
+import { type Peering, teamOf, toPeeringView } from './peering.js';
 import { type PeeringChange } from './peering-change.js';
 import { ensureMutable } from './peering-state.js';
 import { PeeringTransitions } from './peering-transitions.js';
@@ -34,8 +35,14 @@ export class PeeringsService {
   ) {}
 
   /** Checks everything that can be checked before any write or call, then records and enqueues. */
-  async create(input: CreatePeeringDto): Promise<Peering> {
+  async create(input: CreatePeeringDto, caller = Caller.system()): Promise<Peering> {
+    const team = caller.teamFor(requestedTeam(input));
     const { local, remote } = await this.resolveClusters(input);
+    for (const cluster of [local, remote]) {
+      if (cluster?.allowedTeams && !cluster.allowedTeams.includes(team)) {
+        throw new GatewayError('forbidden', `cluster '${cluster.id}' is not open to team '${team}' (allowedTeams: ${cluster.allowedTeams.join(', ')})`);
+      }
+    }
     const { plugin, extensions } = this.products.for(local.product);
     const request: CreateRequest = { name: input.name, local, remote, external: input.remote.external, options: productOptions(input) };
     const errors = [...this.otherProductsOptions(request.options, local.product), ...plugin.createRules(request)];
@@ -43,7 +50,7 @@ export class PeeringsService {
 
     const now = nowIso();
     const id = newId('pr');
-    const operation = this.newOperation('create', id, now);
+    const operation = this.newOperation('create', id, now, team, caller);
     const peering: Peering = {
       id,
       name: input.name,
@@ -52,7 +59,7 @@ export class PeeringsService {
       remote: input.remote.cluster ? { cluster: input.remote.cluster } : { external: { ...input.remote.external } },
       [local.product]: plugin.peeringOptions(request),
       labels: input.labels ?? {},
-      owner: input.owner,
+      team,
       state: 'PENDING',
       stateReason: null,
       sides: { local: { nativeId: null, nativeState: null }, remote: input.remote.cluster ? { nativeId: null, nativeState: null } : null },
@@ -68,22 +75,34 @@ export class PeeringsService {
     return toPeeringView(peering);
   }
 
-  async get(id: string): Promise<Peering> {
-    return toPeeringView(await this.store.require(id));
+  async get(id: string, caller = Caller.system()): Promise<Peering> {
+    return toPeeringView(await this.require(id, caller));
   }
 
-  async list(query: ListPeeringsQuery): Promise<{ items: Peering[]; nextCursor: string | null }> {
-    const page = await this.store.list(query.limit ?? 50, query.cursor, { product: query.product, state: query.state, cluster: query.cluster });
+  /** The peering, or 404 when it does not exist or belongs to a team the caller does not see. */
+  private async require(id: string, caller: Caller): Promise<Peering> {
+    const peering = await this.store.require(id);
+    if (!caller.sees(teamOf(peering))) throw caller.notFound('peering', id);
+    caller.targetTeam = teamOf(peering);
+    return peering;
+  }
+
+  async list(query: ListPeeringsQuery, caller = Caller.system()): Promise<{ items: Peering[]; nextCursor: string | null }> {
+    const filter = { team: caller.listTeam(query.team), product: query.product, state: query.state, cluster: query.cluster };
+    const page = await this.store.list(query.limit ?? 50, query.cursor, filter);
     return { items: page.items.map(toPeeringView), nextCursor: page.nextCursor };
   }
 
   /**
-   * Labels and owner change at once; changes on the clusters (rotation, encryption, addresses)
+   * Labels and team change at once (another team: admins only); changes on the clusters (rotation, encryption, addresses)
    * become an update operation. Everything is checked before anything is written.
    */
-  async update(id: string, input: UpdatePeeringDto): Promise<Peering> {
-    const current = await this.store.require(id);
+  async update(id: string, input: UpdatePeeringDto, caller = Caller.system()): Promise<Peering> {
+    const current = await this.require(id, caller);
     ensureMutable(current.state, id);
+    const asked = requestedTeam(input);
+    const team = asked === undefined ? teamOf(current) : caller.teamFor(asked);
+    if (team !== teamOf(current)) await this.ensureOpenTo(current, team);
     const options = productOptions(input);
     const plan = this.products.for(current.product).plugin.planUpdate({ peering: current, options });
     const errors = [...this.otherProductsOptions(options, current.product), ...plan.errors];
@@ -95,44 +114,51 @@ export class PeeringsService {
     const updated = await this.store.update(id, (p) => ({
       ...p,
       labels: input.labels ?? p.labels,
-      owner: input.owner ?? p.owner,
+      team,
       ...(plan.options !== undefined ? { [p.product]: plan.options } : {}),
       remote: change.remoteAddresses && p.remote.external ? { external: { ...p.remote.external, addresses: change.remoteAddresses } } : p.remote,
       updatedAt: nowIso(),
     }));
+    if (team !== teamOf(current)) await this.store.moveTeam(id, teamOf(current), team);
     if (!change.rotateSecret && !change.remoteAddresses) return toPeeringView(updated);
-    return toPeeringView(await this.startOperation(updated, 'update', updated.state === 'FAILED' ? 'ESTABLISHING' : updated.state, change));
+    return toPeeringView(await this.startOperation(updated, 'update', updated.state === 'FAILED' ? 'ESTABLISHING' : updated.state, change, caller));
   }
 
   /** Reads the clusters now and repairs what drifted (a side deleted by hand, a terminated peer). */
-  async sync(id: string): Promise<Peering> {
-    const current = await this.store.require(id);
+  async sync(id: string, caller = Caller.system()): Promise<Peering> {
+    const current = await this.require(id, caller);
     ensureMutable(current.state, id);
-    return toPeeringView(await this.startOperation(current, 'sync', current.state === 'FAILED' ? 'ESTABLISHING' : current.state));
+    return toPeeringView(await this.startOperation(current, 'sync', current.state === 'FAILED' ? 'ESTABLISHING' : current.state, undefined, caller));
   }
 
   /**
    * Runs the handshake of a FAILED peering again, adopting whatever exists on the clusters: the
    * way out of FAILED once the cause is fixed (a cluster's ACL, peering switched on, a route).
    */
-  async retry(id: string): Promise<Peering> {
-    const current = await this.store.require(id);
+  async retry(id: string, caller = Caller.system()): Promise<Peering> {
+    const current = await this.require(id, caller);
     if (current.state !== 'FAILED') {
       throw new GatewayError('conflict', `peering ${id} is ${current.state}: only a FAILED peering can be retried (POST .../sync repairs a live one)`);
     }
-    return toPeeringView(await this.startOperation(current, 'retry', 'ESTABLISHING'));
+    return toPeeringView(await this.startOperation(current, 'retry', 'ESTABLISHING', undefined, caller));
   }
 
   /** Starts the delete; deleting something already deleting or deleted answers as it stands. */
-  async remove(id: string): Promise<Peering> {
-    const current = await this.store.require(id);
+  async remove(id: string, caller = Caller.system()): Promise<Peering> {
+    const current = await this.require(id, caller);
     if (current.state === 'DELETING' || current.state === 'DELETED') return toPeeringView(current);
-    return toPeeringView(await this.startOperation(current, 'delete', 'DELETING'));
+    return toPeeringView(await this.startOperation(current, 'delete', 'DELETING', undefined, caller));
   }
 
   /** Records a new operation, makes it the peering's latest (older ones stop), and enqueues it. */
-  private async startOperation(current: Peering, type: OperationType, state: Peering['state'], input?: PeeringChange): Promise<Peering> {
-    const operation = { ...this.newOperation(type, current.id, nowIso()), input: input as Record<string, unknown> | undefined };
+  private async startOperation(
+    current: Peering,
+    type: OperationType,
+    state: Peering['state'],
+    input: PeeringChange | undefined,
+    caller: Caller,
+  ): Promise<Peering> {
+    const operation = { ...this.newOperation(type, current.id, nowIso(), teamOf(current), caller), input: input as Record<string, unknown> | undefined };
     await this.operations.createQueued(operation);
     const moved = await this.transitions.move(current.id, state, { operationId: operation.id, reason: `${type} requested` });
     if (state === 'DELETING')
@@ -144,8 +170,8 @@ export class PeeringsService {
     return moved;
   }
 
-  private newOperation(type: OperationType, peeringId: string, now: string): Operation {
-    const requestId = currentRequestId();
+  private newOperation(type: OperationType, peeringId: string, now: string, team: string, caller: Caller): Operation {
+    const requestId = currentRequestId() ?? caller.requestId ?? undefined;
     return {
       id: newId('op'),
       type,
@@ -155,10 +181,22 @@ export class PeeringsService {
       steps: [],
       lastError: null,
       nextAttemptAt: null,
+      team,
+      startedBy: caller.ref,
       ...(requestId !== undefined && { requestId }),
       createdAt: now,
       updatedAt: now,
     };
+  }
+
+  /** A peering may move only to a team that may use both its clusters. */
+  private async ensureOpenTo(peering: Peering, team: string): Promise<void> {
+    for (const id of this.store.managedClusters(peering)) {
+      const cluster = await this.clusters.get(id);
+      if (cluster?.allowedTeams && !cluster.allowedTeams.includes(team)) {
+        throw new GatewayError('forbidden', `cluster '${id}' is not open to team '${team}' (allowedTeams: ${cluster.allowedTeams.join(', ')})`);
+      }
+    }
   }
 
   private async resolveClusters(input: CreatePeeringDto): Promise<{ local: Cluster; remote: Cluster | null }> {
@@ -184,6 +222,14 @@ export class PeeringsService {
       .filter((id) => id !== product)
       .map((id) => ({ field: id, message: `is only for ${this.products.for(id).plugin.title} peerings` }));
   }
+}
+
+/** `team`, or `owner` (its deprecated alias); both must agree when both are sent. */
+function requestedTeam(input: { team?: string; owner?: string }): string | undefined {
+  if (input.team !== undefined && input.owner !== undefined && input.team !== input.owner) {
+    throw GatewayError.validation('owner', 'is a deprecated alias of team: send team alone, or the same value in both');
+  }
+  return input.team ?? input.owner;
 }
 
 /** The body's product option blocks (`ontap`, `consul`...), by registered product id. */

@@ -1,13 +1,15 @@
-import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiProperty, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { ApiProblems } from '../common/api-docs.js';
 import { EventDoc } from '../events/event.docs.js';
 import { GATEWAY_EVENT_TYPES } from '../events/gateway-event.js';
 import { SseStream } from './sse-stream.js';
 import { labelsOf, WatchEventsQuery } from './watch.dto.js';
-import { SNAPSHOT_EVENT, type WatchCaller, WatchService } from './watch.service.js';
+import { SNAPSHOT_EVENT, WatchService } from './watch.service.js';
+import type { Caller } from '../access/access.js';
+import { CurrentCaller, Scopes } from '../access/route-access.js';
 
 /** What a client waits before reconnecting after the stream was cut. */
 const RETRY_MS = 2_000;
@@ -27,14 +29,6 @@ const EXAMPLE =
   'id: ev_01jd0c7w2b8k1n0m4p6r3s5t7v\nevent: peering.active\ndata: {"id":"ev_01jd0c7w2b8k1n0m4p6r3s5t7v","type":"peering.active","peeringId":"pr_01jd...","timestamp":"...","data":{"peering":{"state":"ACTIVE"},"from":"ESTABLISHING","to":"ACTIVE"}}\n\n' +
   ': ping\n\n';
 
-/**
- * The caller of a request. One admin token sees every peering today; team scoping fills in the
- * team from the authenticated principal.
- */
-function callerOf(_req: FastifyRequest): WatchCaller {
-  return { team: null };
-}
-
 @ApiTags('events')
 @ApiBearerAuth()
 @ApiExtraModels(WatchEventDoc)
@@ -44,6 +38,7 @@ export class WatchController {
   constructor(private readonly watch: WatchService) {}
 
   @Get('peerings/:id/watch')
+  @Scopes('peerings:read')
   @ApiOperation({
     summary: 'Watch a peering: its state at once, then every change (Server-Sent Events), until it is deleted',
     description:
@@ -63,13 +58,14 @@ export class WatchController {
   async watchPeering(
     @Param('id') id: string,
     @Headers('last-event-id') lastEventId: string | undefined,
-    @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
+    @CurrentCaller() caller: Caller,
   ): Promise<void> {
-    await this.watch.watchPeering(callerOf(req), id, lastEventId?.trim() || undefined, () => this.openStream(reply));
+    await this.watch.watchPeering(caller, id, lastEventId?.trim() || undefined, () => this.openStream(reply));
   }
 
   @Get('events/watch')
+  @Scopes('peerings:read')
   @ApiOperation({
     summary: 'Watch every peering: their events from now on (Server-Sent Events), filtered like a webhook subscription',
     description:
@@ -83,9 +79,9 @@ export class WatchController {
     content: { 'text/event-stream': { schema: { type: 'string', description: `Each data line: ${getSchemaPath(WatchEventDoc)}` }, example: EXAMPLE } },
   })
   @ApiProblems('validation_failed')
-  watchAll(@Query() query: WatchEventsQuery, @Req() req: FastifyRequest, @Res() reply: FastifyReply): void {
+  watchAll(@Query() query: WatchEventsQuery, @Res() reply: FastifyReply, @CurrentCaller() caller: Caller): void {
     const filters = { product: query.product, cluster: query.cluster, labels: labelsOf(query) };
-    this.watch.watchAll(callerOf(req), { events: query.events ?? ['*'], filters }, () => this.openStream(reply));
+    this.watch.watchAll(caller, { events: query.events ?? ['*'], filters }, () => this.openStream(reply));
   }
 
   /**

@@ -7,6 +7,7 @@ import { EventFeed } from '../events/event-feed.js';
 import { EventHistory, type HistoryItem } from '../events/event-history.js';
 import type { GatewayEvent, GatewayEventData, GatewayEventType } from '../events/gateway-event.js';
 import type { Peering } from '../peerings/peering.js';
+import type { Caller } from '../access/access.js';
 import { PeeringsService } from '../peerings/peerings.service.js';
 import { matchesEvent, type WebhookFilters } from '../webhooks/webhook.js';
 import type { SseMessage, SseStream } from './sse-stream.js';
@@ -28,11 +29,8 @@ export interface WatchEvent {
   data: GatewayEventData;
 }
 
-/** Who opened a stream. */
-export interface WatchCaller {
-  /** The caller's team; null for a caller that sees every peering (the admin token). */
-  team: string | null;
-}
+/** Who opened a stream: it sees only its team's peerings (an admin sees all). */
+export type WatchCaller = Caller;
 
 /** The filter of `GET /v1/events/watch`, in the shape of a webhook subscription's. */
 export interface WatchFilter {
@@ -135,7 +133,7 @@ export class WatchService implements OnModuleInit, OnModuleDestroy {
       // The history before the peering: a change recorded in between then arrives live (the
       // peering read may already show it, which repeats a state, never loses one).
       const items = await this.history.list(id);
-      peering = await this.peerings.get(id);
+      peering = await this.peerings.get(id, caller);
       for (const item of items) inHistory.add(item.id);
       first = this.firstEvents(peering, items, lastEventId);
       // Shutdown, or the subscription lost, while the history was read.
@@ -172,8 +170,8 @@ export class WatchService implements OnModuleInit, OnModuleDestroy {
    * Which events a caller may receive. Every caller sees every peering today (one admin token);
    * team scoping narrows this to the caller's team's peerings.
    */
-  private visibleTo(_caller: WatchCaller, _event: GatewayEvent): boolean {
-    return true;
+  private visibleTo(caller: WatchCaller, event: GatewayEvent): boolean {
+    return caller.sees(event.team);
   }
 
   /**
@@ -190,7 +188,7 @@ export class WatchService implements OnModuleInit, OnModuleDestroy {
       type: SNAPSHOT_EVENT,
       peeringId: peering.id,
       timestamp: nowIso(),
-      data: { peering, operationId: peering.operationId },
+      data: { peering, operationId: peering.operationId, actor: null },
     };
     return [snapshot];
   }

@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { Product } from '../clusters/cluster.js';
 import { IsProduct } from '../products/product-property.js';
 import { GATEWAY_EVENT_TYPES, type GatewayEventType } from '../events/gateway-event.js';
 import { DELIVERY_STATUSES, type DeliveryStatus } from './webhook.js';
 import { PageQuery } from '../common/page-query.js';
+import { TEAM_RULE, TEAM_SLUG } from '../access/access.js';
 import { LABEL_RULES, MAX_LABELS } from '../common/labels.js';
 import { IsLabels, IsOptionalNotNull, NestedObject } from '../common/validation.js';
 
@@ -68,6 +69,15 @@ export class CreateWebhookDto {
   @IsString()
   @MaxLength(200)
   description?: string;
+
+  @ApiPropertyOptional({
+    example: 'storage',
+    description: `The team it belongs to; it receives only that team's events (${TEAM_RULE}). Default: the caller's team; \`default\` for the admin token. Only an admin may name another team.`,
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(TEAM_SLUG, { message: `team ${TEAM_RULE}` })
+  team?: string;
 }
 
 /**
@@ -87,6 +97,7 @@ export class ListDeliveriesQuery extends PageQuery {
 
 export class WebhookDoc {
   @ApiProperty({ example: 'wh_01jd0c7v9q4m2x8r6t5y3w1zab' }) id: string;
+  @ApiProperty({ example: 'storage' }) team: string;
   @ApiProperty() url: string;
   @ApiProperty({ enum: EVENT_FILTERS, isArray: true }) events: string[];
   @ApiProperty({ type: WebhookFiltersDto }) filters: WebhookFiltersDto;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { GatewayError } from '../common/problem.js';
 import { SecretCipher } from '../common/secret-cipher.js';
 import { RedisService } from '../redis/redis.service.js';
-import { type Webhook, type WebhookSecrets } from './webhook.js';
+import { type Webhook, type WebhookSecrets, webhookTeam } from './webhook.js';
 
 /** Writes a hash field only if it still holds what was read (ARGV: field, expected, next). */
 const COMPARE_AND_SET_FIELD = `
@@ -70,13 +70,19 @@ export class WebhookStore {
     return this.redis.key('webhooks', 'version');
   }
 
+  /** The ids of one team's subscriptions, in id order. */
+  private teamKey(team: string): string {
+    return this.redis.key('webhooks', 'team', team);
+  }
+
   private cache: EnabledCache | null = null;
 
   async create(webhook: Webhook, secrets: WebhookSecrets): Promise<void> {
     const multi = this.redis.client
       .multi()
       .hset(this.secretsKey, webhook.id, this.sealed.encode(webhook.id, secrets))
-      .hset(this.webhooksKey, webhook.id, JSON.stringify(webhook));
+      .hset(this.webhooksKey, webhook.id, JSON.stringify(webhook))
+      .zadd(this.teamKey(webhookTeam(webhook)), 0, webhook.id);
     if (webhook.enabled) multi.sadd(this.enabledKey, webhook.id);
     await multi.incr(this.versionKey).exec();
   }
@@ -114,6 +120,15 @@ export class WebhookStore {
   /** One page of subscriptions, oldest first (ids sort by creation time); the cursor is the last id of the previous page. */
   async page(limit: number, cursor?: string): Promise<{ items: Webhook[]; nextCursor: string | null }> {
     const ids = (await this.redis.client.hkeys(this.webhooksKey)).filter((id) => cursor === undefined || id > cursor).sort();
+    const pageIds = ids.slice(0, limit);
+    const raws = pageIds.length ? await this.redis.client.hmget(this.webhooksKey, ...pageIds) : [];
+    const items = raws.filter((raw): raw is string => raw !== null).map((raw) => JSON.parse(raw) as Webhook);
+    return { items, nextCursor: ids.length > limit ? pageIds[pageIds.length - 1] : null };
+  }
+
+  /** One page of a team's subscriptions, from the team's own index. */
+  async teamPage(team: string, limit: number, cursor?: string): Promise<{ items: Webhook[]; nextCursor: string | null }> {
+    const ids = await this.redis.client.zrangebylex(this.teamKey(team), cursor ? `(${cursor}` : '-', '+', 'LIMIT', 0, limit + 1);
     const pageIds = ids.slice(0, limit);
     const raws = pageIds.length ? await this.redis.client.hmget(this.webhooksKey, ...pageIds) : [];
     const items = raws.filter((raw): raw is string => raw !== null).map((raw) => JSON.parse(raw) as Webhook);
@@ -173,15 +188,14 @@ export class WebhookStore {
   }
 
   /** Removes the subscription; its queued deliveries are closed as failed by the delivery worker. */
-  async remove(id: string): Promise<boolean> {
-    const [[, removed]] = (await this.redis.client
-      .multi()
-      .hdel(this.webhooksKey, id)
-      .hdel(this.secretsKey, id)
-      .srem(this.enabledKey, id)
-      .incr(this.versionKey)
-      .exec()) as [Error | null, number][];
-    return removed === 1;
+  async remove(id: string, team?: string): Promise<boolean> {
+    const multi = this.redis.client.multi();
+    if (team !== undefined) multi.zrem(this.teamKey(team), id);
+    const results = (await multi.hdel(this.webhooksKey, id).hdel(this.secretsKey, id).srem(this.enabledKey, id).incr(this.versionKey).exec()) as [
+      Error | null,
+      number,
+    ][];
+    return results[team !== undefined ? 1 : 0][1] === 1;
   }
 
   /** Read-modify-write of a field of `keys[0]` by `script` (further keys and arguments by `extra`). */

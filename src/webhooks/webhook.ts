@@ -1,3 +1,4 @@
+import { DEFAULT_TEAM } from '../access/access.js';
 import type { Product } from '../clusters/cluster.js';
 import type { GatewayEvent, GatewayEventType } from '../events/gateway-event.js';
 
@@ -12,6 +13,8 @@ export interface WebhookFilters {
 /** A subscription as stored and shown. Its signing secrets live apart (WebhookSecrets). */
 export interface Webhook {
   id: string;
+  /** The team it belongs to: it receives only that team's events. Absent on records from before teams: `default`. */
+  team?: string;
   url: string;
   /** Event types to deliver; `*` is every type. */
   events: (GatewayEventType | '*')[];
@@ -37,8 +40,12 @@ export function signingSecrets(secrets: WebhookSecrets, now = Date.now()): strin
   return secrets.previous && secrets.previous.expiresAt > now ? [secrets.current, secrets.previous.secret] : [secrets.current];
 }
 
+export function webhookTeam(webhook: Pick<Webhook, 'team'>): string {
+  return webhook.team ?? DEFAULT_TEAM;
+}
+
 export function wantsEvent(webhook: Webhook, event: GatewayEvent): boolean {
-  return webhook.enabled && matchesEvent(webhook.events, webhook.filters, event);
+  return webhook.enabled && webhookTeam(webhook) === (event.team ?? DEFAULT_TEAM) && matchesEvent(webhook.events, webhook.filters, event);
 }
 
 /** The event filter of a subscription, shared by webhooks and event streams (src/watch/). */

@@ -2,6 +2,8 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Q
 import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems, HEADERS, WRITE_LIMIT_PROBLEMS } from '../common/api-docs.js';
+import { type Caller } from '../access/access.js';
+import { Scopes, CurrentCaller } from '../access/route-access.js';
 import { PageQuery } from '../common/page-query.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { idempotent } from '../idempotency/idempotent.js';
@@ -20,7 +22,7 @@ import { WebhooksService, type WebhookWithSecret } from './webhooks.service.js';
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
-@ApiProblems('unauthorized', 'service_unavailable')
+@ApiProblems('unauthorized', 'forbidden', 'service_unavailable')
 @Controller('v1/webhooks')
 export class WebhooksController {
   constructor(
@@ -29,6 +31,7 @@ export class WebhooksController {
   ) {}
 
   @Post()
+  @Scopes('webhooks:write')
   @ApiOperation({
     operationId: 'createWebhook',
     summary: 'Subscribe a URL to events (the signing secret is in this answer only)',
@@ -48,9 +51,11 @@ export class WebhooksController {
     @Headers('idempotency-key') key: string | undefined,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
+    @CurrentCaller() caller: Caller,
   ): Promise<unknown> {
-    const answer = await idempotent(this.idempotency, key, { method: 'POST', path: '/v1/webhooks', body: req.body }, async () => {
-      const webhook = await this.webhooks.create(body);
+    const request = { method: 'POST', path: '/v1/webhooks', body: req.body, scope: caller.idempotencyScope };
+    const answer = await idempotent(this.idempotency, key, request, async () => {
+      const webhook = await this.webhooks.create(body, caller);
       return { status: 201, body: webhook, location: `/v1/webhooks/${webhook.id}` };
     });
     if (answer.location) void reply.header('location', answer.location);
@@ -58,22 +63,25 @@ export class WebhooksController {
   }
 
   @Get()
+  @Scopes('webhooks:read')
   @ApiOperation({ operationId: 'listWebhooks', summary: 'List subscriptions, oldest first, a page at a time' })
   @ApiOkResponse({ type: WebhookListDoc })
   @ApiProblems('validation_failed')
-  list(@Query() query: PageQuery): Promise<{ items: Webhook[]; nextCursor: string | null }> {
-    return this.webhooks.list(query);
+  list(@Query() query: PageQuery, @CurrentCaller() caller: Caller): Promise<{ items: Webhook[]; nextCursor: string | null }> {
+    return this.webhooks.list(query, caller);
   }
 
   @Get(':id')
+  @Scopes('webhooks:read')
   @ApiOperation({ operationId: 'getWebhook', summary: 'Read a subscription (never its secret)' })
   @ApiOkResponse({ type: WebhookDoc })
   @ApiProblems('not_found')
-  get(@Param('id') id: string): Promise<Webhook> {
-    return this.webhooks.get(id);
+  get(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<Webhook> {
+    return this.webhooks.get(id, caller);
   }
 
   @Patch(':id')
+  @Scopes('webhooks:write')
   @ApiOperation({ operationId: 'updateWebhook', summary: 'Change url, events, filters (replaced as a whole), description or enabled' })
   @ApiOkResponse({ type: WebhookDoc })
   @ApiProblems('validation_failed', 'not_found', ...WRITE_LIMIT_PROBLEMS)
@@ -82,15 +90,17 @@ export class WebhooksController {
   }
 
   @Delete(':id')
+  @Scopes('webhooks:write')
   @HttpCode(204)
   @ApiOperation({ operationId: 'deleteWebhook', summary: 'Unsubscribe; messages still queued for it are dropped' })
   @ApiNoContentResponse({ description: 'Unsubscribed' })
   @ApiProblems('not_found')
-  async remove(@Param('id') id: string): Promise<void> {
-    await this.webhooks.remove(id);
+  async remove(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<void> {
+    await this.webhooks.remove(id, caller);
   }
 
   @Post(':id/rotate-secret')
+  @Scopes('webhooks:write')
   @HttpCode(200)
   @ApiOperation({
     operationId: 'rotateWebhookSecret',
@@ -99,32 +109,39 @@ export class WebhooksController {
   })
   @ApiOkResponse({ type: WebhookWithSecretDoc })
   @ApiProblems('not_found')
-  rotateSecret(@Param('id') id: string): Promise<WebhookWithSecret> {
-    return this.webhooks.rotateSecret(id);
+  rotateSecret(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<WebhookWithSecret> {
+    return this.webhooks.rotateSecret(id, caller);
   }
 
   @Get(':id/deliveries')
+  @Scopes('webhooks:read')
   @ApiOperation({ operationId: 'listWebhookDeliveries', summary: 'The delivery log, newest first: status, attempts, last answer' })
   @ApiOkResponse({ type: DeliveryPageDoc })
   @ApiProblems('validation_failed', 'not_found')
-  deliveries(@Param('id') id: string, @Query() query: ListDeliveriesQuery): Promise<{ items: Delivery[]; nextCursor: string | null }> {
-    return this.webhooks.listDeliveries(id, query);
+  deliveries(
+    @Param('id') id: string,
+    @Query() query: ListDeliveriesQuery,
+    @CurrentCaller() caller: Caller,
+  ): Promise<{ items: Delivery[]; nextCursor: string | null }> {
+    return this.webhooks.listDeliveries(id, query, caller);
   }
 
   @Get(':id/deliveries/:deliveryId')
+  @Scopes('webhooks:read')
   @ApiOperation({ operationId: 'getWebhookDelivery', summary: 'Read one delivery' })
   @ApiOkResponse({ type: DeliveryDoc })
   @ApiProblems('not_found')
-  delivery(@Param('id') id: string, @Param('deliveryId') deliveryId: string): Promise<Delivery> {
-    return this.webhooks.getDelivery(id, deliveryId);
+  delivery(@Param('id') id: string, @Param('deliveryId') deliveryId: string, @CurrentCaller() caller: Caller): Promise<Delivery> {
+    return this.webhooks.getDelivery(id, deliveryId, caller);
   }
 
   @Post(':id/deliveries/:deliveryId/redeliver')
+  @Scopes('webhooks:write')
   @HttpCode(202)
   @ApiOperation({ operationId: 'redeliverWebhookDelivery', summary: 'Send a delivered or failed message again, with the same webhook-id' })
   @ApiAcceptedResponse({ type: DeliveryDoc })
   @ApiProblems('not_found', 'conflict')
-  redeliver(@Param('id') id: string, @Param('deliveryId') deliveryId: string): Promise<Delivery> {
-    return this.webhooks.redeliver(id, deliveryId);
+  redeliver(@Param('id') id: string, @Param('deliveryId') deliveryId: string, @CurrentCaller() caller: Caller): Promise<Delivery> {
+    return this.webhooks.redeliver(id, deliveryId, caller);
   }
 }

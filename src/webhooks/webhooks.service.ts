@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Caller } from '../access/access.js';
 import { newId } from '../common/ids.js';
 import { GatewayError } from '../common/problem.js';
 import { nowIso } from '../common/time.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
 import { DeliveryStore } from './delivery.store.js';
 import { RefusedUrlError, WebhookUrlPolicy } from './url-policy.js';
-import { type Delivery, toDeliveryView, type Webhook, type WebhookFilters } from './webhook.js';
+import { type Delivery, toDeliveryView, type Webhook, type WebhookFilters, webhookTeam } from './webhook.js';
 import { CreateWebhookDto, ListDeliveriesQuery, UpdateWebhookDto, WebhookFiltersDto } from './webhook.dto.js';
 import { type PageQuery } from '../common/page-query.js';
 import { WebhookQueue } from './webhook-queue.js';
@@ -17,7 +18,8 @@ export type WebhookWithSecret = Webhook & { secret: string };
 /** What callers see: a grace period that is over reads as none. */
 function toWebhookView(webhook: Webhook, now = Date.now()): Webhook {
   const expires = webhook.previousSecretExpiresAt;
-  return expires && Date.parse(expires) <= now ? { ...webhook, previousSecretExpiresAt: null } : webhook;
+  const view = { ...webhook, team: webhookTeam(webhook) };
+  return expires && Date.parse(expires) <= now ? { ...view, previousSecretExpiresAt: null } : view;
 }
 
 function toFilters(dto: WebhookFiltersDto | undefined): WebhookFilters {
@@ -40,11 +42,13 @@ export class WebhooksService {
   ) {}
 
   /** The secret is in this answer and never again (rotate to get a new one). */
-  async create(input: CreateWebhookDto): Promise<WebhookWithSecret> {
+  async create(input: CreateWebhookDto, caller = Caller.system()): Promise<WebhookWithSecret> {
+    const team = caller.teamFor(input.team);
     const url = await this.vetUrl(input.url);
     const now = nowIso();
     const webhook: Webhook = {
       id: newId('wh'),
+      team,
       url,
       events: input.events ?? ['*'],
       filters: toFilters(input.filters),
@@ -60,17 +64,30 @@ export class WebhooksService {
     return { ...webhook, secret };
   }
 
-  async list(query: PageQuery): Promise<{ items: Webhook[]; nextCursor: string | null }> {
-    const page = await this.store.page(query.limit ?? 50, query.cursor);
+  async list(query: PageQuery, caller = Caller.system()): Promise<{ items: Webhook[]; nextCursor: string | null }> {
+    const team = caller.listTeam();
+    const limit = query.limit ?? 50;
+    const page = team === undefined ? await this.store.page(limit, query.cursor) : await this.store.teamPage(team, limit, query.cursor);
     return { items: page.items.map((w) => toWebhookView(w)), nextCursor: page.nextCursor };
   }
 
-  async get(id: string): Promise<Webhook> {
-    return toWebhookView(await this.store.require(id));
+  async get(id: string, caller = Caller.system()): Promise<Webhook> {
+    return toWebhookView(await this.require(id, caller));
   }
 
-  async update(id: string, input: UpdateWebhookDto): Promise<Webhook> {
-    await this.store.require(id);
+  /** The subscription, or 404 when it does not exist or belongs to a team the caller does not see. */
+  private async require(id: string, caller: Caller): Promise<Webhook> {
+    const webhook = await this.store.require(id);
+    if (!caller.sees(webhookTeam(webhook))) throw caller.notFound('webhook', id);
+    caller.targetTeam = webhookTeam(webhook);
+    return webhook;
+  }
+
+  async update(id: string, input: UpdateWebhookDto, caller = Caller.system()): Promise<Webhook> {
+    const current = await this.require(id, caller);
+    if (input.team !== undefined && input.team !== webhookTeam(current)) {
+      throw GatewayError.validation('team', 'a subscription stays in its team: delete it and subscribe again for another team');
+    }
     const url = input.url != null ? await this.vetUrl(input.url) : undefined;
     const updated = await this.store.update(id, (current) => {
       const next: Webhook = { ...current, updatedAt: nowIso() };
@@ -87,8 +104,9 @@ export class WebhooksService {
     return toWebhookView(updated);
   }
 
-  async remove(id: string): Promise<void> {
-    if (!(await this.store.remove(id))) throw GatewayError.notFound('webhook', id);
+  async remove(id: string, caller = Caller.system()): Promise<void> {
+    const webhook = await this.require(id, caller);
+    if (!(await this.store.remove(id, webhookTeam(webhook)))) throw GatewayError.notFound('webhook', id);
     await this.deliveries.forget(id);
   }
 
@@ -97,7 +115,8 @@ export class WebhooksService {
    * the grace period, so receivers can switch without losing a message; a second rotation
    * within the grace period retires the oldest secret at once.
    */
-  async rotateSecret(id: string): Promise<WebhookWithSecret> {
+  async rotateSecret(id: string, caller = Caller.system()): Promise<WebhookWithSecret> {
+    await this.require(id, caller);
     const secret = newWebhookSecret();
     const expiresAt = Date.now() + this.config.webhookRotationGraceMs;
     await this.store.updateSecrets(id, (current) => ({
@@ -109,14 +128,14 @@ export class WebhooksService {
     return { ...toWebhookView(webhook), secret };
   }
 
-  async listDeliveries(id: string, query: ListDeliveriesQuery): Promise<{ items: Delivery[]; nextCursor: string | null }> {
-    await this.store.require(id);
+  async listDeliveries(id: string, query: ListDeliveriesQuery, caller = Caller.system()): Promise<{ items: Delivery[]; nextCursor: string | null }> {
+    await this.require(id, caller);
     const page = await this.deliveries.list(id, query.limit ?? 50, query.cursor, query.status);
     return { items: page.items.map(toDeliveryView), nextCursor: page.nextCursor };
   }
 
-  async getDelivery(id: string, deliveryId: string): Promise<Delivery> {
-    await this.store.require(id);
+  async getDelivery(id: string, deliveryId: string, caller = Caller.system()): Promise<Delivery> {
+    await this.require(id, caller);
     const delivery = await this.deliveries.get(deliveryId);
     if (!delivery || delivery.subscriptionId !== id) throw GatewayError.notFound('delivery', deliveryId);
     return toDeliveryView(delivery);
@@ -127,8 +146,8 @@ export class WebhooksService {
    * it) and a fresh retry schedule. It joins the end of its peering's stream: a redelivery is
    * a deliberate replay, not a message in the original order.
    */
-  async redeliver(id: string, deliveryId: string): Promise<Delivery> {
-    const webhook = await this.store.require(id);
+  async redeliver(id: string, deliveryId: string, caller = Caller.system()): Promise<Delivery> {
+    const webhook = await this.require(id, caller);
     const delivery = await this.deliveries.get(deliveryId);
     if (!delivery || delivery.subscriptionId !== id) throw GatewayError.notFound('delivery', deliveryId);
     if (!webhook.enabled) throw new GatewayError('conflict', `webhook '${id}' is disabled; enable it first (PATCH {"enabled": true})`);

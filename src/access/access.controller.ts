@@ -1,0 +1,82 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Scopes, CurrentCaller } from './route-access.js';
+import { ApiProblems } from '../common/api-docs.js';
+import { type Caller } from './access.js';
+import { type ApiKey } from './api-key.js';
+import { ApiKeyDoc, ApiKeyListDoc, ApiKeyWithSecretDoc, CreateApiKeyDto, ListApiKeysQuery } from './api-key.dto.js';
+import { ApiKeysService } from './api-keys.service.js';
+import { type AuditEntry } from './audit.js';
+import { AuditPageDoc, AuditQuery } from './audit.dto.js';
+import { AuditService } from './audit.service.js';
+
+@ApiTags('access')
+@ApiBearerAuth()
+@ApiProblems('unauthorized', 'forbidden', 'service_unavailable')
+@Controller('v1/api-keys')
+export class ApiKeysController {
+  constructor(private readonly keys: ApiKeysService) {}
+
+  @Post()
+  @Scopes('api-keys:write')
+  @ApiOperation({
+    summary: 'Make an API key for a team (the key is in this answer only)',
+    description: 'Use it as `Authorization: Bearer gwk_...`. A team may make keys for itself with at most its own scopes; an admin for any team.',
+  })
+  @ApiCreatedResponse({ type: ApiKeyWithSecretDoc })
+  @ApiProblems('validation_failed', 'rate_limited')
+  async create(@Body() body: CreateApiKeyDto, @CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<unknown> {
+    const key = await this.keys.create(body, caller);
+    return reply.status(201).header('location', `/v1/api-keys/${key.id}`).header('cache-control', 'no-store').send(key);
+  }
+
+  @Get()
+  @Scopes('api-keys:write')
+  @ApiOperation({ summary: "List API keys (a team's own; every key for an admin), oldest first, never the keys themselves" })
+  @ApiOkResponse({ type: ApiKeyListDoc })
+  @ApiProblems('validation_failed')
+  list(@Query() query: ListApiKeysQuery, @CurrentCaller() caller: Caller): Promise<{ items: ApiKey[]; nextCursor: string | null }> {
+    return this.keys.list(query, caller);
+  }
+
+  @Get(':id')
+  @Scopes('api-keys:write')
+  @ApiOperation({ summary: 'Read an API key record (never the key)' })
+  @ApiOkResponse({ type: ApiKeyDoc })
+  @ApiProblems('not_found')
+  get(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<ApiKey> {
+    return this.keys.get(id, caller);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Scopes('api-keys:write')
+  @ApiOperation({ summary: 'Revoke an API key: refused from the next request on, on every replica' })
+  @ApiNoContentResponse()
+  @ApiProblems('not_found', 'rate_limited')
+  async revoke(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<void> {
+    await this.keys.revoke(id, caller);
+  }
+}
+
+@ApiTags('access')
+@ApiBearerAuth()
+@ApiProblems('unauthorized', 'forbidden', 'service_unavailable')
+@Controller('v1/audit')
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get()
+  @Scopes('audit:read')
+  @ApiOperation({
+    summary: 'The audit log, newest first: every write and every refused call',
+    description:
+      'Entries are kept for GATEWAY_AUDIT_RETENTION (default P90D). A team sees the entries of its own callers and of writes on its resources; an admin sees all.',
+  })
+  @ApiOkResponse({ type: AuditPageDoc })
+  @ApiProblems('validation_failed')
+  list(@Query() query: AuditQuery, @CurrentCaller() caller: Caller): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
+    return this.audit.list(query, caller);
+  }
+}

@@ -1,0 +1,157 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { type Actor, type ActorRef, actionOf, Caller, callerOf, type GatewayRouteConfig, hasScope, isWrite, neededScope, setCaller } from '../access/access.js';
+import { API_KEY_PREFIX, apiKeyHash, isUsable } from '../access/api-key.js';
+import { ApiKeyStore } from '../access/api-key.store.js';
+import { outcomeOf } from '../access/audit.js';
+import { AuditStore } from '../access/audit.store.js';
+import { looksLikeJwt, OidcTokenError, OidcVerifier } from '../access/oidc.js';
+import { RateLimiter } from '../access/rate-limiter.store.js';
+import { requestIdOf } from '../access/request-id.js';
+import { LOGGER } from '../common/logger.js';
+import { GatewayError } from '../common/problem.js';
+import { answerOf, type ProblemAnswer } from '../common/problem-reply.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
+import { isRedisUnavailable } from '../redis/redis.service.js';
+import { BearerTokens } from './bearer-token.js';
+
+const UNAUTHORIZED = 'send Authorization: Bearer <token> with a valid token (the admin token, an API key gwk_..., or an OpenID Connect token)';
+
+type Authentication = { actor: Actor } | { actor: null; who: ActorRef; reason: string };
+
+/** Who a refused credential seemed to be, for the audit log (never the credential). */
+const anonymous: ActorRef = { type: 'anonymous', id: null, team: null };
+
+/** Callers refused before they were known, by request: the audit log names what it can. */
+const refused = new WeakMap<FastifyRequest, ActorRef>();
+
+/**
+ * Who may call what. A bearer credential is one of: the admin token (`GATEWAY_ADMIN_TOKEN`, every
+ * scope, never rate limited), an API key (`gwk_...`, looked up by its SHA-256 in Redis on every
+ * request, so a revocation holds at once everywhere), or an OpenID Connect JWT (when an issuer is
+ * configured). The route's declared scope is checked next (`@Scopes`; none declared: `admin`),
+ * then the write rate limit. All of it runs in the `onRequest` hook, before a body is read; the
+ * guard checks the same again from the handler's metadata. Writes and refusals are recorded in
+ * the audit log as their answer leaves.
+ */
+@Injectable()
+export class AccessControl {
+  private readonly admin: BearerTokens;
+  private readonly oidc: OidcVerifier | null;
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly keys: ApiKeyStore,
+    private readonly audit: AuditStore,
+    private readonly limiter: RateLimiter,
+  ) {
+    this.admin = new BearerTokens(config.adminToken);
+    this.oidc = config.oidc ? new OidcVerifier(config.oidc) : null;
+  }
+
+  async authenticate(header: string | string[] | undefined): Promise<Authentication> {
+    const token = typeof header === 'string' ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header)?.[1] : undefined;
+    if (token === undefined) return { actor: null, who: anonymous, reason: UNAUTHORIZED };
+    if (this.admin.matches(token)) return { actor: { type: 'admin', id: 'admin', team: null, scopes: ['admin'] } };
+    if (token.startsWith(API_KEY_PREFIX)) {
+      const key = await this.keys.byHash(apiKeyHash(token));
+      if (!key) return { actor: null, who: { type: 'api-key', id: null, team: null }, reason: 'this API key is not valid (unknown or revoked)' };
+      const who: ActorRef = { type: 'api-key', id: key.id, team: key.team };
+      if (!isUsable(key)) return { actor: null, who, reason: `API key '${key.id}' is ${key.revokedAt ? 'revoked' : 'expired'}` };
+      await this.keys.touch(key.id).catch(() => undefined);
+      return { actor: { type: 'api-key', id: key.id, team: key.team, scopes: key.scopes } };
+    }
+    if (this.oidc && looksLikeJwt(token)) {
+      try {
+        const identity = await this.oidc.verify(token);
+        return { actor: { type: 'oidc', id: identity.subject, team: identity.team, scopes: identity.scopes } };
+      } catch (err) {
+        if (!(err instanceof OidcTokenError)) throw err;
+        return { actor: null, who: { type: 'oidc', id: null, team: null }, reason: `the token is not valid here (${err.message})` };
+      }
+    }
+    return { actor: null, who: anonymous, reason: UNAUTHORIZED };
+  }
+
+  /**
+   * The whole check for a matched, non-public route: credential, scope, rate limit. Returns the
+   * problem to answer with, or null to go on (the caller is then set on the request).
+   */
+  async admit(request: FastifyRequest): Promise<ProblemAnswer | null> {
+    try {
+      const result = await this.authenticate(request.headers.authorization);
+      if (!result.actor) {
+        refused.set(request, result.who);
+        return answerOf(new GatewayError('unauthorized', result.reason));
+      }
+      const caller = new Caller(result.actor, requestIdOf(request));
+      setCaller(request, caller);
+      const scope = neededScope(request.routeOptions.config as GatewayRouteConfig | undefined);
+      if (!hasScope(result.actor.scopes, scope)) return answerOf(missingScope(scope, result.actor));
+      if (isWrite(request.method) && result.actor.type !== 'admin') {
+        const retryAfter = await this.limiter.takeWrite(`${result.actor.type}:${result.actor.id}`);
+        if (retryAfter !== null) {
+          return answerOf(new GatewayError('rate_limited', `more writes than this credential may make per minute; retry in ${retryAfter} s`, { retryAfter }));
+        }
+      }
+      return null;
+    } catch (err) {
+      if (!isRedisUnavailable(err)) throw err;
+      return answerOf(new GatewayError('service_unavailable', 'the gateway store (Redis) is unreachable; try again shortly', { retryAfter: 1 }));
+    }
+  }
+
+  /** The guard's check: the caller set by `admit`, holding the handler's declared scope. */
+  async require(request: FastifyRequest, scopes: string[] | undefined): Promise<Caller> {
+    let caller = callerOf(request);
+    if (!caller) {
+      const answer = await this.admit(request);
+      caller = callerOf(request);
+      if (answer || !caller) throw new GatewayError(answer?.body.code ?? 'unauthorized', answer?.body.detail ?? UNAUTHORIZED);
+    }
+    const scope = neededScope({ scopes: scopes as GatewayRouteConfig['scopes'] });
+    if (!hasScope(caller.actor.scopes, scope)) throw missingScope(scope, caller.actor);
+    return caller;
+  }
+
+  /**
+   * Records the answer of a matched, non-public route in the audit log when it was a write or a
+   * refusal (401, 403, 429, or 404 for another team's resource). Awaited before the answer
+   * leaves (but for a 5xx), so the entry can be read as soon as the answer is; a failure to
+   * record is logged.
+   */
+  async record(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<void> {
+    const status = reply.statusCode;
+    const caller = callerOf(request);
+    const hidden = status === 404 && caller?.hidden != null;
+    if (!isWrite(request.method) && status !== 401 && status !== 403 && status !== 429 && !hidden) return;
+    const { action, targetType } = actionOf(request.method, request.routeOptions.url ?? request.url.split('?')[0]);
+    const params = (request.params ?? {}) as Record<string, string | undefined>;
+    let targetId = params.id ?? null;
+    if (targetId === null && status < 300) targetId = createdId(payload);
+    const actor = caller?.ref ?? refused.get(request) ?? anonymous;
+    const entry = { actor, action, target: { type: targetType, id: targetId }, outcome: outcomeOf(status), status, requestId: requestIdOf(request) };
+    const recorded = this.audit
+      .record(entry, [actor.team, caller?.targetTeam])
+      .catch((err: Error) => this.logger.warn({ action, status, requestId: entry.requestId, err: err.message }, 'audit entry not recorded'));
+    // A 5xx is most often the store itself failing: its answer does not wait for the record too.
+    if (status < 500) await recorded;
+  }
+}
+
+function missingScope(scope: string, actor: Actor): GatewayError {
+  return new GatewayError('forbidden', `this call needs the scope '${scope}'; the credential has: ${actor.scopes.join(', ') || 'none'}`);
+}
+
+/** The `id` of the resource a create answered with (a JSON body), if any. */
+function createdId(payload: unknown): string | null {
+  if (typeof payload !== 'string' || !payload.startsWith('{')) return null;
+  try {
+    const id = (JSON.parse(payload) as { id?: unknown }).id;
+    return typeof id === 'string' ? id : null;
+  } catch {
+    return null;
+  }
+}
