@@ -1,9 +1,8 @@
 import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiProperty, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { ApiProblems } from '../common/api-docs.js';
-import { EventDoc } from '../events/event.docs.js';
 import { GATEWAY_EVENT_TYPES } from '../events/gateway-event.js';
 import { SseStream } from './sse-stream.js';
 import { labelsOf, WatchEventsQuery } from './watch.dto.js';
@@ -14,13 +13,9 @@ import { CurrentCaller, Scopes } from '../access/route-access.js';
 /** What a client waits before reconnecting after the stream was cut. */
 const RETRY_MS = 2_000;
 
-export class WatchEventDoc extends EventDoc {
-  @ApiProperty({ example: 'pr_01jd0c7v9q4m2x8r6t5y3w1zab', description: 'The peering the event is about' }) peeringId: string;
-}
-
 const STREAM_FORMAT =
   'text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (' +
-  `see ${WatchEventDoc.name}: the entries of GET /v1/peerings/{id}/events, with peeringId), \`id:\` its id for Last-Event-ID. ` +
+  'the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. ' +
   `Event types: ${GATEWAY_EVENT_TYPES.join(', ')}. A \`: ping\` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. ` +
   'Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503.';
 
@@ -31,7 +26,6 @@ const EXAMPLE =
 
 @ApiTags('events')
 @ApiBearerAuth()
-@ApiExtraModels(WatchEventDoc)
 @ApiProblems('unauthorized', 'service_unavailable')
 @Controller('v1')
 export class WatchController {
@@ -52,7 +46,12 @@ export class WatchController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({
     description: STREAM_FORMAT,
-    content: { 'text/event-stream': { schema: { type: 'string', description: `Each data line: ${getSchemaPath(WatchEventDoc)}` }, example: EXAMPLE } },
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string', description: 'Each data line: an entry of GET /v1/peerings/{id}/events, with peeringId' },
+        example: EXAMPLE,
+      },
+    },
   })
   @ApiProblems('not_found')
   async watchPeering(
@@ -76,7 +75,12 @@ export class WatchController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({
     description: STREAM_FORMAT,
-    content: { 'text/event-stream': { schema: { type: 'string', description: `Each data line: ${getSchemaPath(WatchEventDoc)}` }, example: EXAMPLE } },
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string', description: 'Each data line: an entry of GET /v1/peerings/{id}/events, with peeringId' },
+        example: EXAMPLE,
+      },
+    },
   })
   @ApiProblems('validation_failed')
   watchAll(@Query() query: WatchEventsQuery, @Res() reply: FastifyReply, @CurrentCaller() caller: Caller): void {

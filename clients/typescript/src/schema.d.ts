@@ -11,10 +11,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List registered clusters */
+        /**
+         * List registered clusters
+         * @description Needs the scope `admin` (or `admin`).
+         */
         get: operations["listClusters"];
         put?: never;
-        /** Register a cluster (secrets are write-only) */
+        /**
+         * Register a cluster (secrets are write-only)
+         * @description Needs the scope `clusters:read` (or `admin`).
+         */
         post: operations["createCluster"];
         delete?: never;
         options?: never;
@@ -29,11 +35,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read a cluster */
+        /**
+         * Read a cluster
+         * @description Needs the scope `clusters:read` (or `admin`).
+         */
         get: operations["getCluster"];
         put?: never;
         post?: never;
-        /** Unregister a cluster (409 while peerings use it) */
+        /**
+         * Unregister a cluster (409 while peerings use it)
+         * @description Needs the scope `clusters:write` (or `admin`).
+         */
         delete: operations["deleteCluster"];
         options?: never;
         head?: never;
@@ -47,12 +59,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List peerings, oldest first, with a cursor and filters */
+        /**
+         * List peerings, oldest first, with a cursor and filters
+         * @description Needs the scope `peerings:read` (or `admin`).
+         */
         get: operations["listPeerings"];
         put?: never;
         /**
          * Ask for a peering; the work goes on in the background (202, state PENDING)
          * @description `remote` is `{cluster}` (the gateway does both sides) or `{external}` (only the local side: without `secret` it makes an offer, whose secret the first GET of the operation returns once; with `secret` it accepts). Both clusters must be of the same product. Follow `operationId` or poll the peering until ACTIVE.
+         *
+         *     Needs the scope `peerings:write` (or `admin`).
          */
         post: operations["createPeering"];
         delete?: never;
@@ -68,15 +85,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read a peering (a deleted one reads DELETED for at least an hour, then 404) */
+        /**
+         * Read a peering (a deleted one reads DELETED for at least an hour, then 404)
+         * @description Needs the scope `peerings:read` (or `admin`).
+         */
         get: operations["getPeering"];
         put?: never;
         post?: never;
-        /** Delete a peering on every side (202; DELETING until the clusters are clean, then DELETED) */
+        /**
+         * Delete a peering on every side (202; DELETING until the clusters are clean, then DELETED)
+         * @description Needs the scope `peerings:write` (or `admin`).
+         */
         delete: operations["deletePeering"];
         options?: never;
         head?: never;
-        /** Change a peering: labels at once; passphrase or token rotation, encryption, remote addresses through an operation (202) */
+        /**
+         * Change a peering: labels at once; passphrase or token rotation, encryption, remote addresses through an operation (202)
+         * @description Needs the scope `peerings:write` (or `admin`).
+         */
         patch: operations["updatePeering"];
         trace?: never;
     };
@@ -89,7 +115,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Read the clusters now and repair drift (a side deleted by hand, a terminated peer): 202 with a sync operation */
+        /**
+         * Read the clusters now and repair drift (a side deleted by hand, a terminated peer): 202 with a sync operation
+         * @description Needs the scope `admin` (or `admin`).
+         */
         post: operations["syncPeering"];
         delete?: never;
         options?: never;
@@ -106,7 +135,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Run the handshake of a FAILED peering again, adopting whatever exists: 202 with a new operation; 409 unless FAILED */
+        /**
+         * Run the handshake of a FAILED peering again, adopting whatever exists: 202 with a new operation; 409 unless FAILED
+         * @description Needs the scope `admin` (or `admin`).
+         */
         post: operations["retryPeering"];
         delete?: never;
         options?: never;
@@ -124,6 +156,8 @@ export interface paths {
         /**
          * Follow an operation
          * @description For a one-sided offer, the first read after the offer is made carries `offer.secret` (ONTAP passphrase or Consul token); it is never shown again.
+         *
+         *     Needs the scope `peerings:read` (or `admin`).
          */
         get: operations["getOperation"];
         put?: never;
@@ -144,6 +178,8 @@ export interface paths {
         /**
          * A peering's history: every event published about it, oldest first
          * @description The same events the webhooks deliver, each with a snapshot of the peering at the time. Kept while the peering reads, and as long as its DELETED tombstone.
+         *
+         *     Needs the scope `peerings:read` (or `admin`).
          */
         get: operations["listPeeringEvents"];
         put?: never;
@@ -161,12 +197,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List subscriptions, oldest first, a page at a time */
+        /**
+         * List subscriptions, oldest first, a page at a time
+         * @description Needs the scope `webhooks:read` (or `admin`).
+         */
         get: operations["listWebhooks"];
         put?: never;
         /**
          * Subscribe a URL to events (the signing secret is in this answer only)
          * @description Deliveries follow Standard Webhooks: headers webhook-id, webhook-timestamp, webhook-signature (v1,<base64 HMAC-SHA256 of id.timestamp.body>), body {type, timestamp, data}. Verify them with any Standard Webhooks library.
+         *
+         *     Needs the scope `webhooks:write` (or `admin`).
          */
         post: operations["createWebhook"];
         delete?: never;
@@ -182,15 +223,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read a subscription (never its secret) */
+        /**
+         * Read a subscription (never its secret)
+         * @description Needs the scope `webhooks:read` (or `admin`).
+         */
         get: operations["getWebhook"];
         put?: never;
         post?: never;
-        /** Unsubscribe; messages still queued for it are dropped */
+        /**
+         * Unsubscribe; messages still queued for it are dropped
+         * @description Needs the scope `webhooks:write` (or `admin`).
+         */
         delete: operations["deleteWebhook"];
         options?: never;
         head?: never;
-        /** Change url, events, filters (replaced as a whole), description or enabled */
+        /**
+         * Change url, events, filters (replaced as a whole), description or enabled
+         * @description Needs the scope `webhooks:write` (or `admin`).
+         */
         patch: operations["updateWebhook"];
         trace?: never;
     };
@@ -206,6 +256,8 @@ export interface paths {
         /**
          * Replace the signing secret; the new one is in this answer only
          * @description During the grace period (previousSecretExpiresAt) every delivery carries two signatures, one per secret.
+         *
+         *     Needs the scope `webhooks:write` (or `admin`).
          */
         post: operations["rotateWebhookSecret"];
         delete?: never;
@@ -221,7 +273,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The delivery log, newest first: status, attempts, last answer */
+        /**
+         * The delivery log, newest first: status, attempts, last answer
+         * @description Needs the scope `webhooks:read` (or `admin`).
+         */
         get: operations["listWebhookDeliveries"];
         put?: never;
         post?: never;
@@ -238,7 +293,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read one delivery */
+        /**
+         * Read one delivery
+         * @description Needs the scope `webhooks:read` (or `admin`).
+         */
         get: operations["getWebhookDelivery"];
         put?: never;
         post?: never;
@@ -257,7 +315,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a delivered or failed message again, with the same webhook-id */
+        /**
+         * Send a delivered or failed message again, with the same webhook-id
+         * @description Needs the scope `webhooks:write` (or `admin`).
+         */
         post: operations["redeliverWebhookDelivery"];
         delete?: never;
         options?: never;
@@ -275,8 +336,126 @@ export interface paths {
         /**
          * A cluster's security posture, read now
          * @description ONTAP: its key managers (type, scope, enabled, status) with the cluster-scope verdict used by `requireKeyManager`, and its IPsec policies (never their keys). Consul: peering traffic is mTLS by design; ACL enforcement as known from the registration.
+         *
+         *     Needs the scope `clusters:read` (or `admin`).
          */
         get: operations["getClusterPosture"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/peerings/{id}/watch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Watch a peering: its state at once, then every change (Server-Sent Events), until it is deleted
+         * @description The first message is `peering.snapshot`: the peering as it stands, with the id of the latest event it includes. Then every event of the peering as it happens; the server ends the stream after `peering.deleted`. Reconnecting with Last-Event-ID sends the events missed since that one (from the peering history) before the live ones; an id no longer in the history gets the snapshot again. text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, operation.failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503.
+         *
+         *     Needs the scope `peerings:read` (or `admin`).
+         */
+        get: operations["WatchController_watchPeering"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/watch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Watch every peering: their events from now on (Server-Sent Events), filtered like a webhook subscription
+         * @description Filters as query parameters: `events` (types, comma-separated), `product`, `cluster` (either side), `label` (key=value, repeatable). Live events only: Last-Event-ID is not replayed here (GET /v1/peerings/{id}/watch resumes a peering). text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, operation.failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503.
+         *
+         *     Needs the scope `peerings:read` (or `admin`).
+         */
+        get: operations["WatchController_watchAll"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List API keys (a team's own; every key for an admin), oldest first, never the keys themselves
+         * @description Needs the scope `api-keys:write` (or `admin`).
+         */
+        get: operations["ApiKeysController_list"];
+        put?: never;
+        /**
+         * Make an API key for a team (the key is in this answer only)
+         * @description Use it as `Authorization: Bearer gwk_...`. A team may make keys for itself with at most its own scopes; an admin for any team.
+         *
+         *     Needs the scope `api-keys:write` (or `admin`).
+         */
+        post: operations["ApiKeysController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read an API key record (never the key)
+         * @description Needs the scope `api-keys:write` (or `admin`).
+         */
+        get: operations["ApiKeysController_get"];
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key: refused from the next request on, on every replica
+         * @description Needs the scope `api-keys:write` (or `admin`).
+         */
+        delete: operations["ApiKeysController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log, newest first: every write and every refused call
+         * @description Entries are kept for GATEWAY_AUDIT_RETENTION (default P90D). A team sees the entries of its own callers and of writes on its resources; an admin sees all.
+         *
+         *     Needs the scope `audit:read` (or `admin`).
+         */
+        get: operations["AuditController_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -388,6 +567,14 @@ export interface components {
             /** @description ONTAP: {username, password}. Consul: {token}, or {} when the datacenter has no ACLs */
             auth: components["schemas"]["ClusterAuthDto"];
             tls?: components["schemas"]["ClusterTlsDto"];
+            /**
+             * @description The teams whose peerings may use this cluster (403 for any other); absent: every team
+             * @example [
+             *       "storage",
+             *       "platform"
+             *     ]
+             */
+            allowedTeams?: string[];
             ontap?: components["schemas"]["OntapFactsDto"];
             consul?: components["schemas"]["ConsulFactsDto"];
         };
@@ -558,7 +745,16 @@ export interface components {
             labels?: {
                 [key: string]: string;
             };
-            /** @example team-storage */
+            /**
+             * @description The team it belongs to (must be a team slug: lower-case letters, digits and hyphens, 1-63 characters, starting with a letter or digit). Default: the caller's team; `default` for the admin token. Only an admin may name another team.
+             * @example storage
+             */
+            team?: string;
+            /**
+             * @deprecated
+             * @description Deprecated alias of `team`, accepted and shown for one release
+             * @example storage
+             */
             owner?: string;
         };
         ClusterRef: {
@@ -700,6 +896,16 @@ export interface components {
             labels?: {
                 [key: string]: string;
             };
+            /**
+             * @description Moves the peering to this team (must be a team slug: lower-case letters, digits and hyphens, 1-63 characters, starting with a letter or digit): admins only; its clusters must be open to the team.
+             * @example storage
+             */
+            team?: string;
+            /**
+             * @deprecated
+             * @description Deprecated alias of `team`, accepted and shown for one release
+             * @example storage
+             */
             owner?: string;
             ontap?: components["schemas"]["OntapUpdateDto"];
             consul?: components["schemas"]["ConsulUpdateDto"];
@@ -795,6 +1001,13 @@ export interface components {
             reason?: string | null;
             /** @description operation.failed: why the operation failed */
             error?: components["schemas"]["ProblemDoc"];
+            /** @description Who started the operation behind the event (an API key id, a token subject, `admin`; never a secret); null when the gateway acted on its own */
+            actor: {
+                /** @enum {string} */
+                type?: "admin" | "api-key" | "oidc";
+                id?: string;
+                team?: string | null;
+            } | null;
         };
         EventDoc: {
             /** @example ev_01jd0c7v9q4m2x8r6t5y3w1zab */
@@ -848,10 +1061,17 @@ export interface components {
             enabled?: boolean;
             /** @example replication pipeline */
             description?: string;
+            /**
+             * @description The team it belongs to; it receives only that team's events (must be a team slug: lower-case letters, digits and hyphens, 1-63 characters, starting with a letter or digit). Default: the caller's team; `default` for the admin token. Only an admin may name another team.
+             * @example storage
+             */
+            team?: string;
         };
         WebhookWithSecretDoc: {
             /** @example wh_01jd0c7v9q4m2x8r6t5y3w1zab */
             id: string;
+            /** @example storage */
+            team: string;
             url: string;
             events: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "operation.failed")[];
             filters: components["schemas"]["WebhookFiltersDto"];
@@ -872,6 +1092,8 @@ export interface components {
         WebhookDoc: {
             /** @example wh_01jd0c7v9q4m2x8r6t5y3w1zab */
             id: string;
+            /** @example storage */
+            team: string;
             url: string;
             events: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "operation.failed")[];
             filters: components["schemas"]["WebhookFiltersDto"];
@@ -908,6 +1130,11 @@ export interface components {
             enabled?: boolean;
             /** @example replication pipeline */
             description?: string;
+            /**
+             * @description The team it belongs to; it receives only that team's events (must be a team slug: lower-case letters, digits and hyphens, 1-63 characters, starting with a letter or digit). Default: the caller's team; `default` for the admin token. Only an admin may name another team.
+             * @example storage
+             */
+            team?: string;
         };
         DeliveryDoc: {
             /**
@@ -928,6 +1155,8 @@ export interface components {
             lastAttemptAt: string | null;
             nextAttemptAt: string | null;
             lastError: string | null;
+            /** @description The X-Request-Id of the request whose change the message announces, also sent as the `webhook-request-id` header; absent for changes the gateway made on its own */
+            requestId?: string;
             createdAt: string;
             updatedAt: string;
         };
@@ -1031,6 +1260,96 @@ export interface components {
             peeringTraffic: components["schemas"]["ConsulPeeringTraffic"];
             acls: components["schemas"]["ConsulAcls"];
         };
+        CreateApiKeyDto: {
+            /**
+             * @description What the key is for (shown in lists and the audit log is by id)
+             * @example ci-pipeline
+             */
+            name: string;
+            /**
+             * @description The team the key acts for. must be a team slug: lower-case letters, digits and hyphens, 1-63 characters, starting with a letter or digit. Only an admin may name another team than its own.
+             * @example storage
+             */
+            team: string;
+            /**
+             * @description A key never gets a scope its maker lacks
+             * @example [
+             *       "peerings:read",
+             *       "peerings:write"
+             *     ]
+             */
+            scopes: ("peerings:read" | "peerings:write" | "clusters:read" | "clusters:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "api-keys:write" | "admin")[];
+            /**
+             * @description When the key stops working (ISO 8601, in the future); none: it works until revoked
+             * @example 2026-12-31T00:00:00Z
+             */
+            expiresAt?: string;
+        };
+        ActorDoc: {
+            /** @enum {string} */
+            type: "admin" | "api-key" | "oidc" | "system" | "anonymous";
+            /** @description An API key's id, a token's subject, `admin`; never a secret */
+            id: string | null;
+            team: string | null;
+        };
+        ApiKeyWithSecretDoc: {
+            /** @example key_01jd0c7v9q4m2x8r6t5y3w1zab */
+            id: string;
+            name: string;
+            team: string;
+            scopes: ("peerings:read" | "peerings:write" | "clusters:read" | "clusters:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "api-keys:write" | "admin")[];
+            createdAt: string;
+            expiresAt: string | null;
+            /** @description Last use, to the minute */
+            lastUsedAt: string | null;
+            revokedAt: string | null;
+            createdBy: components["schemas"]["ActorDoc"];
+            /**
+             * @description The key: shown in this answer only; the gateway keeps only its SHA-256
+             * @example gwk_3q2+7w...
+             */
+            key: string;
+        };
+        ApiKeyDoc: {
+            /** @example key_01jd0c7v9q4m2x8r6t5y3w1zab */
+            id: string;
+            name: string;
+            team: string;
+            scopes: ("peerings:read" | "peerings:write" | "clusters:read" | "clusters:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "api-keys:write" | "admin")[];
+            createdAt: string;
+            expiresAt: string | null;
+            /** @description Last use, to the minute */
+            lastUsedAt: string | null;
+            revokedAt: string | null;
+            createdBy: components["schemas"]["ActorDoc"];
+        };
+        ApiKeyListDoc: {
+            items: components["schemas"]["ApiKeyDoc"][];
+            nextCursor: string | null;
+        };
+        AuditTargetDoc: {
+            /** @example peering */
+            type: string;
+            id: string | null;
+        };
+        AuditEntryDoc: {
+            /** @example au_01jd0c7v9q4m2x8r6t5y3w1zab */
+            id: string;
+            at: string;
+            actor: components["schemas"]["ActorDoc"];
+            /** @example peering.create */
+            action: string;
+            target: components["schemas"]["AuditTargetDoc"];
+            /** @enum {string} */
+            outcome: "allowed" | "denied" | "failed";
+            /** @example 202 */
+            status: number;
+            requestId: string;
+        };
+        AuditPageDoc: {
+            items: components["schemas"]["AuditEntryDoc"][];
+            nextCursor: string | null;
+        };
     };
     responses: never;
     parameters: {
@@ -1069,6 +1388,16 @@ export interface operations {
             };
             /** @description application/problem+json; code: unauthorized */
             401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: forbidden */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -1131,6 +1460,16 @@ export interface operations {
             };
             /** @description application/problem+json; code: unauthorized */
             401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: forbidden */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -1229,6 +1568,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDoc"];
                 };
             };
+            /** @description application/problem+json; code: forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
             /** @description application/problem+json; code: not_found */
             404: {
                 headers: {
@@ -1278,6 +1627,16 @@ export interface operations {
             };
             /** @description application/problem+json; code: unauthorized */
             401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: forbidden */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -1338,6 +1697,8 @@ export interface operations {
                 limit?: number;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
+                /** @description Admins only: one team's peerings (a team always lists its own) */
+                team?: string;
                 product?: "ontap" | "consul";
                 state?: "PENDING" | "ESTABLISHING" | "ACTIVE" | "DEGRADED" | "FAILED" | "DELETING" | "DELETED";
                 cluster?: string;
@@ -1372,6 +1733,16 @@ export interface operations {
             };
             /** @description application/problem+json; code: unauthorized */
             401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: forbidden */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -1436,6 +1807,16 @@ export interface operations {
             };
             /** @description application/problem+json; code: unauthorized */
             401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: forbidden */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -1544,6 +1925,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDoc"];
                 };
             };
+            /** @description application/problem+json; code: forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
             /** @description application/problem+json; code: not_found */
             404: {
                 headers: {
@@ -1599,6 +1990,16 @@ export interface operations {
             };
             /** @description application/problem+json; code: unauthorized */
             401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: forbidden */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -1714,6 +2115,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDoc"];
                 };
             };
+            /** @description application/problem+json; code: forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
             /** @description application/problem+json; code: not_found */
             404: {
                 headers: {
@@ -1817,6 +2228,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDoc"];
                 };
             };
+            /** @description application/problem+json; code: forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
             /** @description application/problem+json; code: not_found */
             404: {
                 headers: {
@@ -1894,6 +2315,16 @@ export interface operations {
             };
             /** @description application/problem+json; code: unauthorized */
             401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: forbidden */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -2138,6 +2569,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDoc"];
                 };
             };
+            /** @description application/problem+json; code: forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
             /** @description application/problem+json; code: service_unavailable */
             503: {
                 headers: {
@@ -2193,6 +2634,16 @@ export interface operations {
             };
             /** @description application/problem+json; code: unauthorized */
             401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: forbidden */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -2300,6 +2751,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDoc"];
                 };
             };
+            /** @description application/problem+json; code: forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
             /** @description application/problem+json; code: not_found */
             404: {
                 headers: {
@@ -2348,6 +2809,16 @@ export interface operations {
             };
             /** @description application/problem+json; code: unauthorized */
             401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: forbidden */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -2419,6 +2890,16 @@ export interface operations {
             };
             /** @description application/problem+json; code: unauthorized */
             401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: forbidden */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -2516,6 +2997,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDoc"];
                 };
             };
+            /** @description application/problem+json; code: forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
             /** @description application/problem+json; code: not_found */
             404: {
                 headers: {
@@ -2588,6 +3079,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDoc"];
                 };
             };
+            /** @description application/problem+json; code: forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
             /** @description application/problem+json; code: not_found */
             404: {
                 headers: {
@@ -2646,6 +3147,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDoc"];
                 };
             };
+            /** @description application/problem+json; code: forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
             /** @description application/problem+json; code: not_found */
             404: {
                 headers: {
@@ -2696,6 +3207,16 @@ export interface operations {
             };
             /** @description application/problem+json; code: unauthorized */
             401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: forbidden */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -2804,6 +3325,523 @@ export interface operations {
                 };
             };
             /** @description application/problem+json; code: upstream_unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+        };
+    };
+    WatchController_watchPeering: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The id of the last event received: resume after it */
+                "Last-Event-ID"?: string;
+                /** @description Your id for this request (taken as given, or generated): echoed on the answer and kept by the operation it starts */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, operation.failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example event: peering.snapshot
+                     *     id: ev_01jd0c7v9q4m2x8r6t5y3w1zab
+                     *     data: {"id":"ev_01jd0c7v9q4m2x8r6t5y3w1zab","type":"peering.snapshot","peeringId":"pr_01jd...","timestamp":"...","data":{"peering":{"state":"ESTABLISHING"},"operationId":"op_01jd..."}}
+                     *
+                     *     id: ev_01jd0c7w2b8k1n0m4p6r3s5t7v
+                     *     event: peering.active
+                     *     data: {"id":"ev_01jd0c7w2b8k1n0m4p6r3s5t7v","type":"peering.active","peeringId":"pr_01jd...","timestamp":"...","data":{"peering":{"state":"ACTIVE"},"from":"ESTABLISHING","to":"ACTIVE"}}
+                     *
+                     *     : ping
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            /** @description application/problem+json; code: unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: not_found */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: service_unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+        };
+    };
+    WatchController_watchAll: {
+        parameters: {
+            query?: {
+                /** @description Event types to stream, comma-separated (or repeated); `*` (the default) is all of them: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, operation.failed */
+                events?: string;
+                /** @description Only peerings of this product */
+                product?: "ontap" | "consul";
+                /** @description Only peerings with this cluster on either side */
+                cluster?: string;
+                /** @description Only peerings carrying this label, as key=value; repeat the parameter (or separate with commas) for several, all of which must match */
+                label?: string;
+            };
+            header?: {
+                /** @description Your id for this request (taken as given, or generated): echoed on the answer and kept by the operation it starts */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, operation.failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example event: peering.snapshot
+                     *     id: ev_01jd0c7v9q4m2x8r6t5y3w1zab
+                     *     data: {"id":"ev_01jd0c7v9q4m2x8r6t5y3w1zab","type":"peering.snapshot","peeringId":"pr_01jd...","timestamp":"...","data":{"peering":{"state":"ESTABLISHING"},"operationId":"op_01jd..."}}
+                     *
+                     *     id: ev_01jd0c7w2b8k1n0m4p6r3s5t7v
+                     *     event: peering.active
+                     *     data: {"id":"ev_01jd0c7w2b8k1n0m4p6r3s5t7v","type":"peering.active","peeringId":"pr_01jd...","timestamp":"...","data":{"peering":{"state":"ACTIVE"},"from":"ESTABLISHING","to":"ACTIVE"}}
+                     *
+                     *     : ping
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            /** @description application/problem+json; code: validation_failed */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: service_unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+        };
+    };
+    ApiKeysController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: {
+                /** @description Your id for this request (taken as given, or generated): echoed on the answer and kept by the operation it starts */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyListDoc"];
+                };
+            };
+            /** @description application/problem+json; code: validation_failed */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: service_unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+        };
+    };
+    ApiKeysController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (taken as given, or generated): echoed on the answer and kept by the operation it starts */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyWithSecretDoc"];
+                };
+            };
+            /** @description application/problem+json; code: validation_failed */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: rate_limited */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: service_unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+        };
+    };
+    ApiKeysController_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (taken as given, or generated): echoed on the answer and kept by the operation it starts */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyDoc"];
+                };
+            };
+            /** @description application/problem+json; code: unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: not_found */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: service_unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+        };
+    };
+    ApiKeysController_revoke: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (taken as given, or generated): echoed on the answer and kept by the operation it starts */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description application/problem+json; code: unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: not_found */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: rate_limited */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: service_unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+        };
+    };
+    AuditController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description Only this actor's entries (an API key id, a token subject, `admin`) */
+                actor?: string;
+                action?: string;
+                /** @description Only entries about this target: its id, or `type:id` */
+                target?: string;
+                /** @description Only entries at or after this time */
+                since?: string;
+            };
+            header?: {
+                /** @description Your id for this request (taken as given, or generated): echoed on the answer and kept by the operation it starts */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPageDoc"];
+                };
+            };
+            /** @description application/problem+json; code: validation_failed */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: service_unavailable */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again */
