@@ -19,7 +19,6 @@ export class ClustersController {
 
   @Post()
   @Scopes('clusters:write')
-  @Scopes('clusters:read')
   @ApiOperation({ operationId: 'createCluster', summary: 'Register a cluster (secrets are write-only)' })
   @ApiCreatedResponse({
     type: ClusterViewDoc,
@@ -34,6 +33,7 @@ export class ClustersController {
   }
 
   @Get()
+  @Scopes('clusters:read')
   @ApiOperation({ operationId: 'listClusters', summary: 'List registered clusters' })
   @ApiOkResponse({ type: ClusterListDoc })
   async list(): Promise<{ items: ClusterView[] }> {

@@ -85,8 +85,6 @@ export class PeeringsController {
 
   @Patch(':id')
   @Scopes('peerings:write')
-  @Scopes('peerings:write')
-  @Scopes('peerings:write')
   @ApiOperation({
     operationId: 'updatePeering',
     summary: 'Change a peering: labels at once; passphrase or token rotation, encryption, remote addresses through an operation (202)',
@@ -94,11 +92,12 @@ export class PeeringsController {
   @PEERING_ID
   @ACCEPTED('Accepted: the peering; operationId names the update operation when the clusters change')
   @ApiProblems('validation_failed', 'not_found', 'conflict', ...WRITE_LIMIT_PROBLEMS)
-  async update(@Param('id') id: string, @Body() body: UpdatePeeringDto, @Res() reply: FastifyReply): Promise<unknown> {
-    return send(reply, { status: 202, body: await this.peerings.update(id, body), location: `/v1/peerings/${id}` });
+  async update(@Param('id') id: string, @Body() body: UpdatePeeringDto, @Res() reply: FastifyReply, @CurrentCaller() caller: Caller): Promise<unknown> {
+    return send(reply, { status: 202, body: await this.peerings.update(id, body, caller), location: `/v1/peerings/${id}` });
   }
 
   @Post(':id/sync')
+  @Scopes('peerings:write')
   @ApiOperation({
     operationId: 'syncPeering',
     summary: 'Read the clusters now and repair drift (a side deleted by hand, a terminated peer): 202 with a sync operation',
@@ -106,11 +105,12 @@ export class PeeringsController {
   @PEERING_ID
   @ACCEPTED('Accepted: the peering; operationId names the sync operation')
   @ApiProblems('not_found', 'conflict', 'rate_limited')
-  async sync(@Param('id') id: string, @Res() reply: FastifyReply): Promise<unknown> {
-    return send(reply, { status: 202, body: await this.peerings.sync(id), location: `/v1/peerings/${id}` });
+  async sync(@Param('id') id: string, @Res() reply: FastifyReply, @CurrentCaller() caller: Caller): Promise<unknown> {
+    return send(reply, { status: 202, body: await this.peerings.sync(id, caller), location: `/v1/peerings/${id}` });
   }
 
   @Post(':id/retry')
+  @Scopes('peerings:write')
   @ApiOperation({
     operationId: 'retryPeering',
     summary: 'Run the handshake of a FAILED peering again, adopting whatever exists: 202 with a new operation; 409 unless FAILED',
@@ -119,9 +119,15 @@ export class PeeringsController {
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ACCEPTED('Accepted: the peering (ESTABLISHING); operationId names the retry operation')
   @ApiProblems('not_found', 'conflict', 'idempotency_key_reused', 'idempotency_key_in_use', ...WRITE_LIMIT_PROBLEMS)
-  async retry(@Param('id') id: string, @Headers('idempotency-key') key: string | undefined, @Res() reply: FastifyReply): Promise<unknown> {
-    const answer = await idempotent(this.idempotency, key, { method: 'POST', path: `/v1/peerings/${id}/retry`, body: null }, async () => {
-      return { status: 202, body: await this.peerings.retry(id), location: `/v1/peerings/${id}` };
+  async retry(
+    @Param('id') id: string,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res() reply: FastifyReply,
+    @CurrentCaller() caller: Caller,
+  ): Promise<unknown> {
+    const request = { method: 'POST', path: `/v1/peerings/${id}/retry`, body: null, scope: caller.idempotencyScope };
+    const answer = await idempotent(this.idempotency, key, request, async () => {
+      return { status: 202, body: await this.peerings.retry(id, caller), location: `/v1/peerings/${id}` };
     });
     return send(reply, answer);
   }
@@ -133,9 +139,15 @@ export class PeeringsController {
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ACCEPTED('Accepted: the peering in state DELETING; operationId names the delete operation')
   @ApiProblems('not_found', 'idempotency_key_reused', 'idempotency_key_in_use', 'rate_limited')
-  async remove(@Param('id') id: string, @Headers('idempotency-key') key: string | undefined, @Res() reply: FastifyReply): Promise<unknown> {
-    const answer = await idempotent(this.idempotency, key, { method: 'DELETE', path: `/v1/peerings/${id}`, body: null }, async () => {
-      return { status: 202, body: await this.peerings.remove(id), location: `/v1/peerings/${id}` };
+  async remove(
+    @Param('id') id: string,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res() reply: FastifyReply,
+    @CurrentCaller() caller: Caller,
+  ): Promise<unknown> {
+    const request = { method: 'DELETE', path: `/v1/peerings/${id}`, body: null, scope: caller.idempotencyScope };
+    const answer = await idempotent(this.idempotency, key, request, async () => {
+      return { status: 202, body: await this.peerings.remove(id, caller), location: `/v1/peerings/${id}` };
     });
     return send(reply, answer);
   }

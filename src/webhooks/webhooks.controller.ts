@@ -85,8 +85,8 @@ export class WebhooksController {
   @ApiOperation({ operationId: 'updateWebhook', summary: 'Change url, events, filters (replaced as a whole), description or enabled' })
   @ApiOkResponse({ type: WebhookDoc })
   @ApiProblems('validation_failed', 'not_found', ...WRITE_LIMIT_PROBLEMS)
-  update(@Param('id') id: string, @Body() body: UpdateWebhookDto): Promise<Webhook> {
-    return this.webhooks.update(id, body);
+  update(@Param('id') id: string, @Body() body: UpdateWebhookDto, @CurrentCaller() caller: Caller): Promise<Webhook> {
+    return this.webhooks.update(id, body, caller);
   }
 
   @Delete(':id')
