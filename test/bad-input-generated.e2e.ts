@@ -291,6 +291,13 @@ describe('bad input generated from the OpenAPI document', () => {
 
     const send = async (req: GeneratedRequest): Promise<string | null> => {
       const res = await pool.request({ method: req.method as 'GET', path: req.path, headers: req.headers, body: req.body });
+      // An event stream that was accepted never ends by itself (.../watch): its answer is the head.
+      if (res.statusCode === 200 && String(res.headers['content-type']).startsWith('text/event-stream')) {
+        res.body.destroy();
+        sent++;
+        statuses.set(200, (statuses.get(200) ?? 0) + 1);
+        return null;
+      }
       const text = await res.body.text();
       sent++;
       statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
