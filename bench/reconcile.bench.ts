@@ -40,13 +40,17 @@ export async function benchReconcile(sizes = [10_000, 100_000], deletedByHand = 
       await sims.seed('swept', seeded, size - seeded);
       await seedPeerings(store, 'swept', names('swept', seeded, size - seeded));
       seeded = size;
-      // Let Consul's computed ACTIVE settle (the simulator activates pairs shortly after establish).
-      await new Promise((r) => setTimeout(r, 500));
-      const t0 = performance.now();
-      await Promise.all(
-        sims.clusters.map(async (c) => (await fetch(`${c.endpoint}/v1/peerings`, { headers: { 'x-consul-token': 'sandbox-consul-token' } })).text()),
-      );
-      const clusterReadMs = performance.now() - t0;
+      // The simulators first run their activation timers of the new pairs: the first bulk read waits
+      // for them (and is not counted); the second is the clusters' share of a sweep.
+      const bulkReads = async () => {
+        const t0 = performance.now();
+        await Promise.all(
+          sims.clusters.map(async (c) => (await fetch(`${c.endpoint}/v1/peerings`, { headers: { 'x-consul-token': 'sandbox-consul-token' } })).text()),
+        );
+        return performance.now() - t0;
+      };
+      await bulkReads();
+      const clusterReadMs = await bulkReads();
       let before = await sims.calls();
       const steady = await reconciler.sweep();
       const steadyCalls = (await sims.calls()) - before;
@@ -78,11 +82,11 @@ export async function benchReconcile(sizes = [10_000, 100_000], deletedByHand = 
 export function reconcileReport(rows: ReconcileRow[]): string {
   const lines = [
     'Drift sweep over settled Consul peerings (one bulk read per cluster), run in the benchmark process',
-    "  peerings   steady sweep   calls   changed   clusters' bulk reads alone   after 100 deleted by hand   calls   marked DEGRADED   clusters not read",
+    "  peerings   steady sweep   calls   changed   clusters' bulk reads alone   after 100 deleted by hand   calls   marked DEGRADED   clusters not read (steady / drifted)",
   ];
   for (const r of rows) {
     lines.push(
-      `  ${String(r.peerings).padStart(8)}   ${ms(r.steady.durationMs).padStart(12)}   ${String(r.steady.clusterCalls).padStart(5)}   ${String(r.steady.changed).padStart(7)}   ${ms(r.clusterReadMs).padStart(27)}   ${ms(r.drifted.durationMs).padStart(25)}   ${String(r.drifted.clusterCalls).padStart(5)}   ${String(r.drifted.changed).padStart(15)}   ${[...r.steady.unreachableClusters, ...r.drifted.unreachableClusters].join(', ') || 'none'}`,
+      `  ${String(r.peerings).padStart(8)}   ${ms(r.steady.durationMs).padStart(12)}   ${String(r.steady.clusterCalls).padStart(5)}   ${String(r.steady.changed).padStart(7)}   ${ms(r.clusterReadMs).padStart(27)}   ${ms(r.drifted.durationMs).padStart(25)}   ${String(r.drifted.clusterCalls).padStart(5)}   ${String(r.drifted.changed).padStart(15)}   ${r.steady.unreachableClusters.join(', ') || 'none'} / ${r.drifted.unreachableClusters.join(', ') || 'none'}`,
     );
   }
   if (rows.length === 2)
@@ -91,7 +95,8 @@ export function reconcileReport(rows: ReconcileRow[]): string {
     );
   lines.push(
     "  A sweep includes the clusters' answers: at 100,000 pairs the simulators serialize about 33 MB of JSON per datacenter, timed alone in",
-    "  'bulk reads alone'. The rest is the gateway: reading the records from Redis, the operations, and comparing.",
+    "  'bulk reads alone'. The rest is the gateway: reading the records from Redis, the operations, and comparing. A cluster whose",
+    '  bulk read takes longer than 15 s (src/transport/cluster-http.ts) is not read: its peerings keep their state, and it is listed.',
   );
   return lines.join('\n');
 }

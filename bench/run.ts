@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   if (wants('ontap')) {
     const r = await timed(() => benchRouteWindows(), routeWindowReport);
     summary.push(
-      `ONTAP route window steady/exponential mean ${routeWindowRatio(r).toFixed(2)} (${r.steady.mean.toFixed(0)} vs ${r.exponential.mean.toFixed(0)} ms), p95 ${(r.steady.p95 / r.exponential.p95).toFixed(2)}`,
+      `ONTAP route window steady/exponential mean ${routeWindowRatio(r).toFixed(2)} (${r.steady.mean.toFixed(0)} vs ${r.exponential.mean.toFixed(0)} ms), p95 ${(r.steady.p95 / r.exponential.p95).toFixed(2)}${r.steady.failed + r.exponential.failed ? `; ${r.steady.failed + r.exponential.failed} FAILED (shape: ${r.routeFailure})` : ''}`,
     );
   }
   if (wants('consul')) {

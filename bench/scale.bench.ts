@@ -37,7 +37,7 @@ const PROCESS_ENV = {
  * time from the first POST to the last peering's ACTIVE (its `updatedAt`, written by the worker
  * that moved it).
  */
-export async function benchScale(workerCounts = [1, 2, 4], count = 600, callers = 32): Promise<ScaleBenchResult> {
+export async function benchScale(workerCounts = [1, 2, 4], count = 400, callers = 32): Promise<ScaleBenchResult> {
   const redis = await startBenchRedis();
   const sims = await startConsulSimProcess({ SIM_CONSUL_ACTIVATE_MS: '10', SIM_CONSUL_DELETE_MS: '200' });
   const rows: ScaleRow[] = [];
