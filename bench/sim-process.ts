@@ -7,7 +7,14 @@ export interface SimProcess {
   clusters: ClusterRegistration[];
   /** PUT /_sim/settings on one simulated cluster. */
   settings(clusterId: string, settings: Record<string, unknown>): Promise<void>;
+  /** Calls the simulated clusters have answered so far (their /_sim/faults counters), all together. */
+  calls(): Promise<number>;
   stop(): Promise<void>;
+}
+
+export interface ConsulSimProcess extends SimProcess {
+  /** Establishes the pairs `<prefix>-<from>` ... `<prefix>-<from + count - 1>` between consul-dc1 and consul-dc2. */
+  seed(prefix: string, from: number, count: number): Promise<void>;
 }
 
 /**
@@ -15,19 +22,41 @@ export interface SimProcess {
  * that a benchmark measures the gateway and not the simulators sharing its event loop.
  */
 export async function startSimProcess(env: Record<string, string> = {}): Promise<SimProcess> {
-  const child: ChildProcess = spawn(process.execPath, [join(import.meta.dirname, '..', 'sim', 'main.js')], {
+  return (await spawnSims(join(import.meta.dirname, '..', 'sim', 'main.js'), env)).sims;
+}
+
+/** Only the two Consul datacenters, with bulk seeding (bench/consul-sim-main.ts). */
+export async function startConsulSimProcess(env: Record<string, string> = {}): Promise<ConsulSimProcess> {
+  const { sims, child, lines } = await spawnSims(join(import.meta.dirname, 'consul-sim-main.js'), env);
+  let seeded: (() => void) | undefined;
+  lines.on('line', (line) => {
+    if (line.startsWith('SEEDED ')) seeded?.();
+  });
+  return {
+    ...sims,
+    seed: (prefix, from, count) =>
+      new Promise<void>((resolve) => {
+        seeded = resolve;
+        child.stdin!.write(`SEED ${prefix} ${from} ${count}\n`);
+      }),
+  };
+}
+
+async function spawnSims(entry: string, env: Record<string, string>) {
+  const child: ChildProcess = spawn(process.execPath, [entry], {
     // Port 0: each simulated cluster takes a free port; the registrations name them.
     env: { ...process.env, SIM_BASE_PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
+  const lines = createInterface({ input: child.stdout! });
   const clusters = await new Promise<ClusterRegistration[]>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`simulators exited (${code})`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    lines.on('line', (line) => {
       if (line.startsWith('SIM_CLUSTERS ')) resolve(JSON.parse(line.slice('SIM_CLUSTERS '.length)));
     });
   });
   child.removeAllListeners('exit');
-  return {
+  const sims: SimProcess = {
     clusters,
     settings: async (clusterId, settings) => {
       const cluster = clusters.find((c) => c.id === clusterId);
@@ -39,6 +68,11 @@ export async function startSimProcess(env: Record<string, string> = {}): Promise
       });
       if (!res.ok) throw new Error(`settings of ${clusterId}: ${res.status} ${await res.text()}`);
     },
+    calls: async () => {
+      let total = 0;
+      for (const c of clusters) total += ((await (await fetch(`${c.endpoint}/_sim/faults`)).json()) as { calls: number }).calls;
+      return total;
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -46,4 +80,5 @@ export async function startSimProcess(env: Record<string, string> = {}): Promise
         child.kill('SIGTERM');
       }),
   };
+  return { sims, child, lines };
 }
