@@ -13,13 +13,13 @@ export interface paths {
         };
         /**
          * List registered clusters
-         * @description Needs the scope `admin` (or `admin`).
+         * @description Needs the scope `clusters:read` (or `admin`).
          */
         get: operations["listClusters"];
         put?: never;
         /**
          * Register a cluster (secrets are write-only)
-         * @description Needs the scope `clusters:read` (or `admin`).
+         * @description Needs the scope `clusters:write` (or `admin`).
          */
         post: operations["createCluster"];
         delete?: never;
@@ -117,7 +117,7 @@ export interface paths {
         put?: never;
         /**
          * Read the clusters now and repair drift (a side deleted by hand, a terminated peer): 202 with a sync operation
-         * @description Needs the scope `admin` (or `admin`).
+         * @description Needs the scope `peerings:write` (or `admin`).
          */
         post: operations["syncPeering"];
         delete?: never;
@@ -137,7 +137,7 @@ export interface paths {
         put?: never;
         /**
          * Run the handshake of a FAILED peering again, adopting whatever exists: 202 with a new operation; 409 unless FAILED
-         * @description Needs the scope `admin` (or `admin`).
+         * @description Needs the scope `peerings:write` (or `admin`).
          */
         post: operations["retryPeering"];
         delete?: never;
