@@ -27,7 +27,7 @@ export interface RouteRetrySchedule {
 }
 
 /**
- * ONTAP's route-propagation window (seed 000): right after intercluster LIFs appear, routes take
+ * ONTAP's route-propagation window (NetApp's cluster-peers reference): right after intercluster LIFs appear, routes take
  * 1-5 s to be visible and a peer create can fail; "this error disappears with a retry of the same
  * request". So the same request is repeated at a short, steady interval for a little longer than
  * the documented window, apart from (and before) the generic backoff of the queue. 200 ms keeps

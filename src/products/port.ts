@@ -2,7 +2,7 @@ import type { Cluster, Product } from '../clusters/cluster.js';
 import type { Peering } from '../peerings/peering.js';
 
 /**
- * The port each product adapter implements. Both products are one handshake (design.md):
+ * The port each product adapter implements. Both products are one handshake (docs/architecture.md):
  * side A OFFERs and gets a secret, side B ACCEPTs with it, both are READ until healthy, and
  * each is REMOVEd. Order of steps, retries, adoption and roll-back live above, in orchestration.
  */

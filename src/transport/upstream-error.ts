@@ -11,7 +11,7 @@ import { type ErrorCode, problem, type Problem, type UpstreamInfo } from '../com
  * - name-deleting: the name is still being deleted: wait for the delete, then go on.
  * - not-found: the record is not there.
  * - unplaced: the cluster refused with words the gateway cannot place. Most such refusals are
- *   final (products.md, Consul errors), so only a short bounded retry, then fail.
+ *   final (docs/product-facts.md, Consul errors), so only a short bounded retry, then fail.
  */
 export type ErrorKind = 'final' | 'transient' | 'route-propagation' | 'secret-rejected' | 'name-deleting' | 'not-found' | 'unplaced';
 

@@ -5,7 +5,7 @@ import { type ErrorKind, type RetryBudget, UpstreamError } from '../port.js';
 
 /**
  * Consul answers errors in plain text, and its agent turns every error it cannot place into a 500
- * (products.md, "Errors"), so a 500 says nothing about whether to retry. What does:
+ * (docs/product-facts.md, "Errors"), so a 500 says nothing about whether to retry. What does:
  * 1. the gRPC status code the peering RPC service puts in front of its text
  *    (`rpc error: code = X desc = ...`), when it is not `Unknown`;
  * 2. otherwise the text itself, matched against the texts Consul's source writes;
@@ -146,7 +146,7 @@ function consulErrorText(answer: HttpAnswer): string {
 const TOKEN_KEYS = ['ca', 'manualserveraddresses', 'serveraddresses', 'servername', 'peerid', 'establishmentsecret', 'remote'];
 
 /**
- * Reads a peering token the way Consul's DecodeToken and its validation do (products.md: base64
+ * Reads a peering token the way Consul's DecodeToken and its validation do (docs/product-facts.md: base64
  * of JSON `{CA, ManualServerAddresses, ServerAddresses, ServerName, PeerID, EstablishmentSecret,
  * Remote}`), so a secret that is not a peering token is refused before any call. Returns why it
  * is not one, or null when it reads as a token.

@@ -167,7 +167,7 @@ export class ConsulAdapter implements PeeringAdapter {
 }
 
 /**
- * Consul computes ACTIVE at read time from a stream that may have gone quiet (products.md:
+ * Consul computes ACTIVE at read time from a stream that may have gone quiet (docs/product-facts.md:
  * heartbeats about every 15 s; hashicorp/consul#22868), so an ACTIVE record whose stream has not
  * been heard from for `staleMs` is degraded, whatever its State says. A record with no stream
  * timestamps at all is not judged: nothing says when it was established.

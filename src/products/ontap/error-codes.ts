@@ -3,7 +3,7 @@ import { ERROR_CODES } from '../../common/problem.js';
 /**
  * What each ONTAP error code of the cluster-peer API means for the gateway: the gateway error to
  * report, whether (and how) to retry, and what to tell the user. Codes are ONTAP's strings of
- * digits. The source is NetApp's documentation (seeds 000 and 001: the POST, PATCH and DELETE
+ * digits. The source is NetApp's documentation (NetApp's cluster-peers reference: the POST, PATCH and DELETE
  * tables of /cluster/peers), plus the few codes marked below that no public document names.
  */
 
@@ -25,7 +25,7 @@ export interface OntapErrorInfo {
 
 /**
  * The code this repository's simulator answers when a create cannot reach the remote addresses.
- * ONTAP documents the condition (seed 000: routes of new intercluster LIFs take 1-5 s to be
+ * ONTAP documents the condition (NetApp's cluster-peers reference: routes of new intercluster LIFs take 1-5 s to be
  * visible; "this error disappears with a retry of the same request") but no public source names
  * its code, so the gateway does not key on it: a create failure is recognised as a route failure
  * by what it says (ontap-errors.ts, isRouteFailure). The code stays in the table so that it reads
@@ -40,7 +40,7 @@ function info(gatewayCode: GatewayErrorCode, summary: string, retryable: OntapEr
 const SAME_IPSPACE_MISSING = "The IPspace given does not exist on the cluster; use one of the cluster's IPspaces (Default when in doubt).";
 
 export const ONTAP_ERROR_CODES: Record<string, OntapErrorInfo> = {
-  // POST /cluster/peers (seed 000 and 001).
+  // POST /cluster/peers (NetApp's cluster-peers reference and 001).
   '4656069': info(
     'validation_failed',
     "A passphrase was given without the remote cluster's intercluster addresses. Give the remote addresses too, or let ONTAP generate a passphrase for an open offer.",
@@ -101,7 +101,7 @@ export const ONTAP_ERROR_CODES: Record<string, OntapErrorInfo> = {
   ),
   '4656096': info('validation_failed', "Creating intercluster interfaces needs the default router's address: give local_network.gateway."),
 
-  // PATCH /cluster/peers/{uuid} (seed 000; 4656070, 4656072, 4656075 and 4656081 are above).
+  // PATCH /cluster/peers/{uuid} (NetApp's cluster-peers reference; 4656070, 4656072, 4656075 and 4656081 are above).
   '4656073': info('validation_failed', 'Changing the proposed encryption needs a new passphrase in the same request: rotate the passphrase along with it.'),
   '4656076': info('validation_failed', 'The remote addresses mix IPv4 and IPv6: give addresses of one family only.'),
   '4656084': info(
@@ -121,7 +121,7 @@ export const ONTAP_ERROR_CODES: Record<string, OntapErrorInfo> = {
     "The cluster has no intercluster interfaces of the remote addresses' family (IPv4 or IPv6) in this IPspace. Create them on every node, or use addresses of the family it has.",
   ),
 
-  // DELETE /cluster/peers/{uuid} (seed 000).
+  // DELETE /cluster/peers/{uuid} (NetApp's cluster-peers reference).
   '4663070': info(
     'conflict',
     'The peer relationship cannot be deleted while an SVM migration is running on the cluster; the delete is retried once the migration ends.',

@@ -28,7 +28,7 @@ export interface CreateFailure {
 
 /**
  * A cluster-peer create that fails naming the remote addresses: its `target` is the remote
- * addresses, or its message says the remote cannot be reached (products.md, "Route
+ * addresses, or its message says the remote cannot be reached (docs/product-facts.md, "Route
  * propagation": no public source names the code, so no code number is needed). A code the
  * documentation gives another meaning to keeps that meaning (4656076 mixed families, 4656092 an
  * unresolvable name, 4656095 no LIF of that family: all name the remote addresses too).

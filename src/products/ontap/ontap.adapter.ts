@@ -224,7 +224,7 @@ function localNetwork(side: SideContext): Record<string, unknown> | undefined {
 
 /**
  * Health as ONTAP defines it: `status.state: available` is a working peering only with
- * `authentication.state: ok` (products.md; NetApp/terraform-provider-netapp-ontap#720). Available
+ * `authentication.state: ok` (docs/product-facts.md; NetApp/terraform-provider-netapp-ontap#720). Available
  * with authentication pending is still establishing (the other side has not confirmed the
  * passphrase); with a problem, or none, it is degraded.
  */
