@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import ts from 'typescript';
 import { parse } from 'yaml';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
@@ -30,17 +30,8 @@ const at = (...parts: string[]) => join(root, ...parts);
 const read = (...parts: string[]) => readFileSync(at(...parts), 'utf8');
 
 // ---------------------------------------------------------------------------------------------
-// The settings the gateway knows: read by src/config/gateway-config.ts, listed in the README's
-// configuration table, and the public contract's table (docs/api-contract.md of the shared
-// folder beside the repository), which also names settings that other parts implement.
-
-function contractPath(): string {
-  for (let dir = root; dir !== dirname(dir); dir = dirname(dir)) {
-    const candidate = join(dir, 'shared', 'docs', 'api-contract.md');
-    if (existsSync(candidate)) return candidate;
-  }
-  throw new Error('shared/docs/api-contract.md (the public contract) was not found beside the repository');
-}
+// The settings the gateway knows: read by src/config/gateway-config.ts (and the watch settings
+// beside it), and listed in the README's configuration table.
 
 function tableNames(markdown: string, heading: RegExp): Set<string> {
   const names = new Set<string>();
@@ -58,8 +49,7 @@ function tableNames(markdown: string, heading: RegExp): Set<string> {
 const configSource = read('src', 'config', 'gateway-config.ts');
 const readByConfig = new Set([...configSource.matchAll(/env\.([A-Z][A-Z0-9_]+)|\(env, '([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1] ?? m[2]));
 const inReadme = tableNames(read('README.md'), /^## Configuration/m);
-const inContract = tableNames(readFileSync(contractPath(), 'utf8'), /^## Process/m);
-const settings = new Set([...readByConfig, ...inReadme, ...inContract]);
+const settings = new Set([...readByConfig, ...inReadme]);
 
 /** Names a clusters file gives in passwordFromEnv / tokenFromEnv: cluster secrets, set by the deployment. */
 function clusterSecretNames(path: string): Set<string> {
@@ -379,10 +369,19 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
     expect(settingsMap.GATEWAY_SANDBOX).toBe('false');
   });
 
-  it('the Secret carries the settings that are secret, and the settings known include the contract', () => {
+  it('the Secret carries the settings that are secret, and the gateway reads the Redis topology settings', () => {
     expect(Object.keys((secretExample as any).stringData)).toEqual(expect.arrayContaining(['GATEWAY_ADMIN_TOKEN', 'GATEWAY_ENCRYPTION_KEY']));
-    expect([...inContract]).toEqual(expect.arrayContaining(['GATEWAY_ENCRYPTION_KEY', 'REDIS_SENTINELS', 'REDIS_SENTINEL_NAME']));
-    expect([...readByConfig]).toEqual(expect.arrayContaining(['REDIS_URL', 'GATEWAY_ROLE', 'GATEWAY_CLUSTERS_FILE']));
+    expect([...readByConfig]).toEqual(
+      expect.arrayContaining([
+        'REDIS_URL',
+        'GATEWAY_ROLE',
+        'GATEWAY_CLUSTERS_FILE',
+        'GATEWAY_ENCRYPTION_KEY',
+        'REDIS_SENTINELS',
+        'REDIS_SENTINEL_NAME',
+        'REDIS_CLUSTER_NODES',
+      ]),
+    );
     const overlaySettings = find(example, 'ConfigMap', 'peering-gateway-settings').data;
     expect(overlaySettings).toMatchObject({
       REDIS_SENTINEL_NAME: expect.any(String),
