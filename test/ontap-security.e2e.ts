@@ -194,8 +194,21 @@ describe('ONTAP security: key managers, IPsec policies and posture', () => {
         product: 'consul',
         peeringTraffic: { encryption: 'mtls' },
         acls: { enforced: 'presumed', tokenConfigured: true },
+        peering: { enabled: true },
       });
       expect(JSON.stringify(posture.body)).not.toContain('sandbox-consul-token');
+    });
+
+    it('for Consul: says when peering is switched off on the datacenter, and what to do', async () => {
+      const dc1 = h.topology.consul[0];
+      dc1.settings.peeringEnabled = false;
+      try {
+        const posture = await api('GET', '/v1/clusters/consul-dc1/posture');
+        expect(posture.status).toBe(200);
+        expect(posture.body.peering).toEqual({ enabled: false, detail: expect.stringContaining('peering { enabled = true }') });
+      } finally {
+        dc1.settings.peeringEnabled = true;
+      }
     });
 
     it('answers 404 for an unknown cluster and 503 when the cluster does not answer', async () => {

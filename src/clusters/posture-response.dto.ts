@@ -81,12 +81,20 @@ export class ConsulAclsDoc {
 }
 
 @ApiSchema({ name: 'ConsulPosture', description: 'Consul: peering traffic is mTLS by design; ACLs as known from the registration' })
+@ApiSchema({ name: 'ConsulPeeringSwitch' })
+export class ConsulPeeringSwitchDoc {
+  @ApiProperty({ type: Boolean, nullable: true, description: 'Whether cluster peering is enabled on the datacenter; null when its answer said neither' })
+  enabled: boolean | null;
+  @ApiProperty() detail: string;
+}
+
 export class ConsulPostureDoc {
   @ApiProperty({ example: 'consul-dc1' }) cluster: string;
   @ApiProperty({ enum: ['consul'] }) product: string;
   @ApiProperty({ format: 'date-time' }) checkedAt: string;
   @ApiProperty({ type: ConsulPeeringTrafficDoc }) peeringTraffic: ConsulPeeringTrafficDoc;
   @ApiProperty({ type: ConsulAclsDoc }) acls: ConsulAclsDoc;
+  @ApiProperty({ type: ConsulPeeringSwitchDoc }) peering: ConsulPeeringSwitchDoc;
 }
 
 /** The posture models and the value of `product` that selects each (the oneOf's discriminator). */

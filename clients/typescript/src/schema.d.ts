@@ -1248,6 +1248,11 @@ export interface components {
         };
         /** @description Consul: peering traffic is mTLS by design; ACLs as known from the registration */
         ConsulPosture: {
+            /** @description Whether cluster peering is enabled on the datacenter; null when its answer said neither */
+            enabled: boolean | null;
+            detail: string;
+        };
+        ConsulPostureDoc: {
             /** @example consul-dc1 */
             cluster: string;
             /**
@@ -1259,6 +1264,7 @@ export interface components {
             checkedAt: string;
             peeringTraffic: components["schemas"]["ConsulPeeringTraffic"];
             acls: components["schemas"]["ConsulAcls"];
+            peering: components["schemas"]["ConsulPosture"];
         };
         CreateApiKeyDto: {
             /**
@@ -3281,7 +3287,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OntapPosture"] | components["schemas"]["ConsulPosture"];
+                    "application/json": components["schemas"]["OntapPosture"] | components["schemas"]["ConsulPostureDoc"];
                 };
             };
             /** @description application/problem+json; code: unauthorized */

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Cluster } from '../../clusters/cluster.js';
 import { nowIso } from '../../common/time.js';
 import type { PostureReader } from '../product-plugin.js';
+import { PEERING_DISABLED_SUMMARY } from './consul-errors.js';
+import { ConsulAdapter } from './consul.adapter.js';
 
 export interface ConsulClusterPosture {
   cluster: string;
@@ -9,13 +11,24 @@ export interface ConsulClusterPosture {
   checkedAt: string;
   peeringTraffic: { encryption: 'mtls'; detail: string };
   acls: { enforced: 'presumed' | 'unknown'; tokenConfigured: boolean; detail: string };
+  /** Whether cluster peering is switched on in the datacenter (null: its answer said neither). */
+  peering: { enabled: boolean | null; detail: string };
 }
 
 @Injectable()
 export class ConsulPosture implements PostureReader {
+  constructor(private readonly consul: ConsulAdapter) {}
+
   async read(cluster: Cluster): Promise<ConsulClusterPosture> {
-    return consulPosture(cluster);
+    const enabled = await this.consul.peeringEnabled(cluster);
+    return { ...consulPosture(cluster), peering: { enabled, detail: peeringDetail(enabled) } };
   }
+}
+
+function peeringDetail(enabled: boolean | null): string {
+  if (enabled === true) return 'Cluster peering is enabled: the datacenter answers the peering endpoints.';
+  if (enabled === false) return PEERING_DISABLED_SUMMARY;
+  return 'The datacenter did not say whether peering is enabled (its answer to GET /v1/peerings was an error of another kind).';
 }
 
 /**
@@ -23,7 +36,7 @@ export class ConsulPosture implements PostureReader {
  * enforcement is not read from the datacenter; it is presumed where the registration carries a
  * token (a datacenter without ACLs needs none).
  */
-function consulPosture(cluster: Cluster): ConsulClusterPosture {
+function consulPosture(cluster: Cluster): Omit<ConsulClusterPosture, 'peering'> {
   const tokenConfigured = Boolean(cluster.auth.token);
   return {
     cluster: cluster.id,
