@@ -38,6 +38,11 @@ export interface Operation {
    * through once per operation: a later attempt does not start it again.
    */
   routeWindowStartedAt?: string | null;
+  /**
+   * SHA-256 of the caller's Idempotency-Key for a create (never the key): a retry whose first
+   * answer was lost (a Redis failover between the write and the answer) finds its peering by it.
+   */
+  idempotencyKeyHash?: string;
   /** What the operation changes, for updates (never secrets). */
   input?: Record<string, unknown>;
   /** The team of its peering when it started (absent on operations from before teams). */

@@ -31,7 +31,8 @@ export class OperationsController {
   @ApiOkResponse({ type: OperationDoc })
   @ApiProblems('not_found')
   async get(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<Operation & { offer?: { secret: string; expiresAt?: string } }> {
-    const operation = await this.operations.require(id);
+    // The hash of a create's Idempotency-Key is the gateway's own bookkeeping, not part of the resource.
+    const { idempotencyKeyHash: _keyHash, ...operation } = await this.operations.require(id);
     // Checked before the one-time secret is taken: another team must not use it up.
     if (!caller.isAdmin) {
       const peering = await this.peerings.get(operation.peeringId);

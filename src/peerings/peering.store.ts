@@ -21,6 +21,16 @@ export interface PeeringFilter {
  * secret a record may hold for a while, an external peer's secret until the accept is done, is
  * stored sealed (src/common/secret-cipher.ts).
  */
+/** 409: a live peering holds one of the locks a create needs; `holder` is its id. */
+export class LockedError extends GatewayError {
+  constructor(
+    detail: string,
+    readonly holder: string,
+  ) {
+    super('conflict', detail);
+  }
+}
+
 /** A product's own uniqueness rule: a lock name, and what a conflict tells the caller. */
 export interface ExtraLock {
   name: string;
@@ -112,7 +122,7 @@ export class PeeringStore {
     if (outcome === 'locked') {
       const extra = extraLocks.find((l) => key.endsWith(`:lock:${l.name}`));
       const why = extra ? extra.conflict(holder) : `a live peering named '${peering.name}' already uses cluster '${key.split(':').at(-2)}': '${holder}'`;
-      throw new GatewayError('conflict', why);
+      throw new LockedError(why, holder);
     }
   }
 

@@ -58,7 +58,7 @@ export class PeeringsController {
   ): Promise<unknown> {
     const request = { method: 'POST', path: '/v1/peerings', body: req.body, scope: caller.idempotencyScope };
     const answer = await idempotent(this.idempotency, key, request, async () => {
-      const peering = await this.peerings.create(body, caller);
+      const peering = await this.peerings.create(body, caller, key);
       return { status: 202, body: peering, location: `/v1/peerings/${peering.id}` };
     });
     return send(reply, answer);

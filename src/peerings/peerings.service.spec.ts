@@ -11,7 +11,7 @@ import type { Peering } from './peering.js';
 import type { CreatePeeringDto, UpdatePeeringDto } from './peering.dto.js';
 import type { PeeringState } from './peering-state.js';
 import type { PeeringTransitions } from './peering-transitions.js';
-import type { ExtraLock, PeeringStore } from './peering.store.js';
+import { type ExtraLock, LockedError, type PeeringStore } from './peering.store.js';
 import { PeeringsService } from './peerings.service.js';
 
 /** The use cases with their edges replaced: stores in memory, the queue and the products' hooks recorded. */
@@ -24,9 +24,14 @@ function setUp(clusters: Cluster[]) {
   const prechecks: string[] = [];
   const store = {
     create: async (peering: Peering, operation: Operation, locks: ExtraLock[]) => {
+      // The name lock, as the store's script holds it: one live peering per name.
+      const holder = [...peerings.values()].find((p) => p.name === peering.name && p.state !== 'DELETING');
+      if (holder) throw new LockedError(`a live peering named '${peering.name}' already exists`, holder.id);
       created.push({ peering, operation, locks });
       peerings.set(peering.id, peering);
+      ops.set(operation.id, operation);
     },
+    get: async (id: string) => peerings.get(id) ?? null,
     require: async (id: string) => {
       const p = peerings.get(id);
       if (!p) throw GatewayError.notFound('peering', id);
@@ -40,7 +45,8 @@ function setUp(clusters: Cluster[]) {
     releaseLocks: async (peering: Peering, locks: string[]) => void released.push({ id: peering.id, locks }),
   } as unknown as PeeringStore;
   const clusterStore = { get: async (id: string) => clusters.find((c) => c.id === id) ?? null } as unknown as ClusterStore;
-  const operations = { createQueued: async () => undefined } as unknown as OperationStore;
+  const ops = new Map<string, Operation>();
+  const operations = { createQueued: async () => undefined, get: async (id: string) => ops.get(id) ?? null } as unknown as OperationStore;
   const transitions = {
     created: async () => undefined,
     move: async (id: string, to: PeeringState, patch: { operationId?: string }) => {
@@ -142,5 +148,18 @@ describe('PeeringsService', () => {
     expect(t.released).toEqual([{ id: created.id, locks: ['pair:east|west'] }]);
     await t.service.remove(created.id);
     expect(t.moves.filter((m) => m.to === 'DELETING')).toHaveLength(1);
+  });
+
+  it('answers a create retried with the same Idempotency-Key with the peering it made, when the first answer was lost', async () => {
+    const t = setUp([consul('dc1'), consul('dc2')]);
+    const body1 = body({ local: { cluster: 'dc1' }, remote: { cluster: 'dc2' } });
+    const first = await t.service.create(body1, undefined, 'key-1');
+    const again = await t.service.create(body1, undefined, 'key-1');
+    expect(again.id).toBe(first.id);
+    expect(t.created).toHaveLength(1);
+    // Another key (or none) for the same name is the conflict it always was.
+    const other = await refusal(t.service.create(body1, undefined, 'key-2'));
+    expect(other.problem.code).toBe('conflict');
+    expect((await refusal(t.service.create(body1))).problem.code).toBe('conflict');
   });
 });

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { Caller } from '../access/access.js';
 import type { CreateRequest } from '../products/product-plugin.js';
 import { ProductRegistry } from '../products/product-registry.js';
@@ -17,7 +18,7 @@ import { type PeeringChange } from './peering-change.js';
 import { ensureMutable } from './peering-state.js';
 import { PeeringTransitions } from './peering-transitions.js';
 import { CreatePeeringDto, ListPeeringsQuery, UpdatePeeringDto } from './peering.dto.js';
-import { PeeringStore } from './peering.store.js';
+import { LockedError, PeeringStore } from './peering.store.js';
 
 function invalid(errors: FieldError[]): GatewayError {
   return new GatewayError('validation_failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
@@ -35,7 +36,7 @@ export class PeeringsService {
   ) {}
 
   /** Checks everything that can be checked before any write or call, then records and enqueues. */
-  async create(input: CreatePeeringDto, caller = Caller.system()): Promise<Peering> {
+  async create(input: CreatePeeringDto, caller = Caller.system(), idempotencyKey?: string): Promise<Peering> {
     const team = caller.teamFor(requestedTeam(input));
     const { local, remote } = await this.resolveClusters(input);
     for (const cluster of [local, remote]) {
@@ -50,7 +51,9 @@ export class PeeringsService {
 
     const now = nowIso();
     const id = newId('pr');
-    const operation = this.newOperation('create', id, now, team, caller);
+    const idempotencyKeyHash =
+      idempotencyKey === undefined ? undefined : createHash('sha256').update(`${caller.idempotencyScope}\n${idempotencyKey}`).digest('hex');
+    const operation = { ...this.newOperation('create', id, now, team, caller), ...(idempotencyKeyHash && { idempotencyKeyHash }) };
     const peering: Peering = {
       id,
       name: input.name,
@@ -69,7 +72,13 @@ export class PeeringsService {
       updatedAt: now,
     };
     for (const extension of extensions) await extension.precheck?.(peering, { local, remote: remote ?? undefined });
-    await this.store.create(peering, operation, plugin.extraLocks?.(peering) ?? []);
+    try {
+      await this.store.create(peering, operation, plugin.extraLocks?.(peering) ?? []);
+    } catch (err) {
+      const earlier = err instanceof LockedError && idempotencyKeyHash ? await this.createdWith(err.holder, idempotencyKeyHash) : null;
+      if (earlier) return toPeeringView(earlier);
+      throw err;
+    }
     await this.transitions.created(peering);
     await this.queue.enqueue(operation.id);
     return toPeeringView(peering);
@@ -214,6 +223,18 @@ export class PeeringsService {
     }
     if (errors.length) throw invalid(errors);
     return { local: local!, remote };
+  }
+
+  /**
+   * The peering that holds a lock, when this same request (caller and Idempotency-Key) created
+   * it: its first answer was lost (e.g. a Redis failover between the write and the answer) and
+   * the idempotency record with it, so the retry answers with that peering instead of a 409.
+   */
+  private async createdWith(holderId: string, idempotencyKeyHash: string): Promise<Peering | null> {
+    const holder = await this.store.get(holderId);
+    if (!holder) return null;
+    const operation = await this.operations.get(holder.operationId);
+    return operation?.type === 'create' && operation.idempotencyKeyHash === idempotencyKeyHash ? holder : null;
   }
 
   /** A product's option block on a peering of another product is a mistake worth naming. */
