@@ -69,5 +69,11 @@ describe('Consul one-sided peerings', () => {
     expect(failed.lastError).toMatchObject({ code: 'upstream_rejected', upstream: { status: 403 } });
     expect(failed.lastError.detail).toMatch(/a new one is needed/);
     expect((await h.waitForOperation(failed.operationId)).attempts).toBe(1);
+    // Its secret is not kept, so a retry or a sync would offer instead of accepting: refused, saying why.
+    for (const action of ['retry', 'sync']) {
+      const refused = await h.api('POST', `/v1/peerings/${second.body.id}/${action}`);
+      expect(refused.status).toBe(409);
+      expect(refused.body.detail).toMatch(/the secret is not kept: delete it and ask again with a new secret/);
+    }
   });
 });

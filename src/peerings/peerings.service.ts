@@ -136,6 +136,7 @@ export class PeeringsService {
   /** Reads the clusters now and repairs what drifted (a side deleted by hand, a terminated peer). */
   async sync(id: string, caller = Caller.system()): Promise<Peering> {
     const current = await this.require(id, caller);
+    await this.ensureNotSpentAccept(current);
     ensureMutable(current.state, id);
     return toPeeringView(await this.startOperation(current, 'sync', current.state === 'FAILED' ? 'ESTABLISHING' : current.state, undefined, caller));
   }
@@ -149,7 +150,25 @@ export class PeeringsService {
     if (current.state !== 'FAILED') {
       throw new GatewayError('conflict', `peering ${id} is ${current.state}: only a FAILED peering can be retried (POST .../sync repairs a live one)`);
     }
+    await this.ensureNotSpentAccept(current);
     return toPeeringView(await this.startOperation(current, 'retry', 'ESTABLISHING', undefined, caller));
+  }
+
+  /**
+   * A one-sided accept that failed for good dropped the far side's secret (secrets are not kept
+   * once they cannot be used): running it again would make an offer instead. The caller needs a
+   * new secret, so a new peering, and is told so.
+   */
+  private async ensureNotSpentAccept(peering: Peering): Promise<void> {
+    const external = peering.remote.external;
+    if (!external || external.secret || peering.state !== 'FAILED') return;
+    const last = await this.operations.get(peering.operationId);
+    if (last?.steps.some((step) => step.name === 'accept')) {
+      throw new GatewayError(
+        'conflict',
+        `peering ${peering.id} accepted the far side's secret and failed for good; the secret is not kept: delete it and ask again with a new secret (remote.external.secret)`,
+      );
+    }
   }
 
   /** Starts the delete; deleting something already deleting or deleted answers as it stands. */
