@@ -281,32 +281,12 @@ async function peerings(ctx: Context, action: string | undefined, positionals: s
     }
     case 'retry': {
       const id = positional(positionals, 0, 'the peering id');
-      const peering = await retry(ctx, id);
+      const peering = await must(client.POST('/v1/peerings/{id}/retry', { params: { path: { id }, header: idempotency } }));
       return printPeering(ctx, values.wait ? await follow(ctx, peering, ['ACTIVE']) : peering);
     }
     default:
       throw new UsageError(`unknown command: peerings ${action ?? ''}`);
   }
-}
-
-/**
- * POST /v1/peerings/{id}/retry is in the contract (docs) but not yet in the served document, so the
- * typed client has no method for it: it is called by hand, with the same token.
- */
-async function retry(ctx: Context, id: string): Promise<Peering> {
-  const response = await fetch(`${baseUrl(ctx.values)}/v1/peerings/${encodeURIComponent(id)}/retry`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token(ctx.values)}` },
-  });
-  const body: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) {
-    const problem = isRecord(body)
-      ? { detail: typeof body.detail === 'string' ? body.detail : undefined, code: typeof body.code === 'string' ? body.code : undefined }
-      : {};
-    throw new GatewayProblemError(response.status, problem);
-  }
-  if (!isRecord(body) || typeof body.id !== 'string') throw new GatewayProblemError(response.status, { detail: 'the gateway answered without a peering' });
-  return getPeering(ctx, body.id);
 }
 
 function baseUrl(values: Values): string {
