@@ -1,34 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { type Harness, startHarness } from './support/harness.js';
+import { renderedDom } from './support/chromium.js';
 
 /** The page as a person sees it: Swagger UI rendered by a real (headless) Chromium. */
-async function renderedDom(url: string): Promise<string> {
-  const { stdout } = await promisify(execFile)(
-    'chromium',
-    [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--user-data-dir=${mkdtempSync(join(tmpdir(), 'gw-chromium-'))}`,
-      '--virtual-time-budget=10000',
-      '--dump-dom',
-      url,
-    ],
-    { maxBuffer: 32 * 1024 * 1024, timeout: 60_000 },
-  );
-  return stdout;
-}
-
 describe('the API documentation page', () => {
   let h: Harness;
   beforeAll(async () => {

@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { request } from 'undici';
 import { type Harness, startHarness } from './support/harness.js';
+import { renderedDom } from './support/chromium.js';
 
 /** A webhook receiver that records what it was sent and answers 204. */
 class Receiver {
@@ -65,28 +63,6 @@ const rawGet = async (url: string, headers: Record<string, string> = {}) => {
   const res = await request(url, { method: 'GET', headers });
   return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
 };
-
-async function renderedDom(url: string): Promise<string> {
-  const { stdout } = await promisify(execFile)(
-    'chromium',
-    [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--user-data-dir=${mkdtempSync(join(tmpdir(), 'gw-chromium-'))}`,
-      '--virtual-time-budget=10000',
-      '--dump-dom',
-      url,
-    ],
-    { maxBuffer: 32 * 1024 * 1024, timeout: 60_000 },
-  );
-  return stdout;
-}
 
 describe('request ids, request logs, metrics and the queue view', () => {
   let h: Harness;
