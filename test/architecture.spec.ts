@@ -41,7 +41,8 @@ type Layer = (typeof LAYERS)[number];
 
 /** Which layer a file is in: the first rule that matches (specific paths before file-name patterns). */
 const RULES: [Layer, RegExp][] = [
-  ['entry', /^src\/(main|bootstrap|gateway|app\.module)\.ts$|^src\/sandbox\//],
+  // The entries and the module wiring (each feature's *.module.ts names its controllers and providers).
+  ['entry', /^src\/(main|bootstrap|gateway)\.ts$|^src\/sandbox\/|^src\/(?!products\/).*\.module\.ts$/],
   ['products', /^src\/products\//],
   // Models and pure rules that sit in feature folders.
   [

@@ -10,6 +10,7 @@ export class ProductsModule {
     for (const plugin of productPlugins()) {
       for (const type of [plugin.adapter, ...(plugin.providers ?? []), ...(plugin.extensions ?? []), plugin.posture]) providers.add(type);
     }
-    return { module: ProductsModule, providers: [...providers, ProductRegistry], exports: [ProductRegistry] };
+    // Global: the use cases, the handshake and the drift sweep all ask the registry.
+    return { module: ProductsModule, global: true, providers: [...providers, ProductRegistry], exports: [ProductRegistry] };
   }
 }

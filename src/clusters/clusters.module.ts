@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { ClustersController } from './clusters.controller.js';
+import { ClustersService } from './clusters.service.js';
+import { PostureController } from './posture.controller.js';
+import { PostureService } from './posture.service.js';
+
+/** The clusters the gateway acts on: registration and posture. */
+@Module({ controllers: [ClustersController, PostureController], providers: [ClustersService, PostureService], exports: [ClustersService] })
+export class ClustersModule {}
