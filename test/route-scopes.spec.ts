@@ -14,7 +14,20 @@ import { loadConfig } from '../src/config/gateway-config.js';
  */
 describe('route scopes', () => {
   const config = loadConfig({ GATEWAY_ADMIN_TOKEN: 'x', GATEWAY_SANDBOX: 'true', REDIS_URL: 'redis://127.0.0.1:1' });
-  const controllers = (AppModule.forRoot(config, createLogger('silent')).controllers ?? []) as (new (...args: never[]) => object)[];
+  type Controller = new (...args: never[]) => object;
+  type ModuleRef = { module?: object; controllers?: Controller[]; imports?: unknown[] } | (new (...args: never[]) => object);
+
+  /** Every controller of the module graph: dynamic modules carry theirs, static ones in @Module metadata. */
+  function controllersOf(ref: unknown, seen = new Set<unknown>()): Controller[] {
+    if (!ref || seen.has(ref)) return [];
+    seen.add(ref);
+    const module = ref as ModuleRef;
+    const own = typeof module === 'function' ? ((Reflect.getMetadata('controllers', module) ?? []) as Controller[]) : (module.controllers ?? []);
+    const imports = typeof module === 'function' ? ((Reflect.getMetadata('imports', module) ?? []) as unknown[]) : (module.imports ?? []);
+    return [...own, ...imports.flatMap((child) => controllersOf(child, seen))];
+  }
+
+  const controllers = [...new Set(controllersOf(AppModule.forRoot(config, createLogger('silent'))))];
 
   const routes = controllers.flatMap((controller) =>
     Object.getOwnPropertyNames(controller.prototype)
