@@ -4,6 +4,78 @@
  */
 
 export interface paths {
+    "/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List API keys (a team's own; every key for an admin), oldest first, never the keys themselves
+         * @description Needs the scope `api-keys:write` (or `admin`).
+         */
+        get: operations["ApiKeysController_list"];
+        put?: never;
+        /**
+         * Make an API key for a team (the key is in this answer only)
+         * @description Use it as `Authorization: Bearer gwk_...`. A team may make keys for itself with at most its own scopes; an admin for any team.
+         *
+         *     Needs the scope `api-keys:write` (or `admin`).
+         */
+        post: operations["ApiKeysController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read an API key record (never the key)
+         * @description Needs the scope `api-keys:write` (or `admin`).
+         */
+        get: operations["ApiKeysController_get"];
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key: refused from the next request on, on every replica
+         * @description Needs the scope `api-keys:write` (or `admin`).
+         */
+        delete: operations["ApiKeysController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log, newest first: every write and every refused call
+         * @description Entries are kept for GATEWAY_AUDIT_RETENTION (default P90D). A team sees the entries of its own callers and of writes on its resources; an admin sees all.
+         *
+         *     Needs the scope `audit:read` (or `admin`).
+         */
+        get: operations["AuditController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/clusters": {
         parameters: {
             query?: never;
@@ -47,6 +119,28 @@ export interface paths {
          * @description Needs the scope `clusters:write` (or `admin`).
          */
         delete: operations["deleteCluster"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/clusters/{id}/posture": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A cluster's security posture, read now
+         * @description ONTAP: its key managers (type, scope, enabled, status) with the cluster-scope verdict used by `requireKeyManager`, and its IPsec policies (never their keys). Consul: peering traffic is mTLS by design; ACL enforcement as known from the registration.
+         *
+         *     Needs the scope `clusters:read` (or `admin`).
+         */
+        get: operations["getClusterPosture"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -326,28 +420,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/clusters/{id}/posture": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * A cluster's security posture, read now
-         * @description ONTAP: its key managers (type, scope, enabled, status) with the cluster-scope verdict used by `requireKeyManager`, and its IPsec policies (never their keys). Consul: peering traffic is mTLS by design; ACL enforcement as known from the registration.
-         *
-         *     Needs the scope `clusters:read` (or `admin`).
-         */
-        get: operations["getClusterPosture"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/peerings/{id}/watch": {
         parameters: {
             query?: never;
@@ -384,78 +456,6 @@ export interface paths {
          *     Needs the scope `peerings:read` (or `admin`).
          */
         get: operations["WatchController_watchAll"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/api-keys": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List API keys (a team's own; every key for an admin), oldest first, never the keys themselves
-         * @description Needs the scope `api-keys:write` (or `admin`).
-         */
-        get: operations["ApiKeysController_list"];
-        put?: never;
-        /**
-         * Make an API key for a team (the key is in this answer only)
-         * @description Use it as `Authorization: Bearer gwk_...`. A team may make keys for itself with at most its own scopes; an admin for any team.
-         *
-         *     Needs the scope `api-keys:write` (or `admin`).
-         */
-        post: operations["ApiKeysController_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/api-keys/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Read an API key record (never the key)
-         * @description Needs the scope `api-keys:write` (or `admin`).
-         */
-        get: operations["ApiKeysController_get"];
-        put?: never;
-        post?: never;
-        /**
-         * Revoke an API key: refused from the next request on, on every replica
-         * @description Needs the scope `api-keys:write` (or `admin`).
-         */
-        delete: operations["ApiKeysController_revoke"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/audit": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The audit log, newest first: every write and every refused call
-         * @description Entries are kept for GATEWAY_AUDIT_RETENTION (default P90D). A team sees the entries of its own callers and of writes on its resources; an admin sees all.
-         *
-         *     Needs the scope `audit:read` (or `admin`).
-         */
-        get: operations["AuditController_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -519,6 +519,96 @@ export interface components {
             errors?: components["schemas"]["FieldErrorDoc"][];
             /** @description Where a cluster said no: what it answered */
             upstream?: components["schemas"]["UpstreamDoc"];
+        };
+        CreateApiKeyDto: {
+            /**
+             * @description What the key is for (shown in lists and the audit log is by id)
+             * @example ci-pipeline
+             */
+            name: string;
+            /**
+             * @description The team the key acts for. must be a team slug: lower-case letters, digits and hyphens, 1-63 characters, starting with a letter or digit. Only an admin may name another team than its own.
+             * @example storage
+             */
+            team: string;
+            /**
+             * @description A key never gets a scope its maker lacks
+             * @example [
+             *       "peerings:read",
+             *       "peerings:write"
+             *     ]
+             */
+            scopes: ("peerings:read" | "peerings:write" | "clusters:read" | "clusters:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "api-keys:write" | "admin")[];
+            /**
+             * @description When the key stops working (ISO 8601, in the future); none: it works until revoked
+             * @example 2026-12-31T00:00:00Z
+             */
+            expiresAt?: string;
+        };
+        ActorDoc: {
+            /** @enum {string} */
+            type: "admin" | "api-key" | "oidc" | "system" | "anonymous";
+            /** @description An API key's id, a token's subject, `admin`; never a secret */
+            id: string | null;
+            team: string | null;
+        };
+        ApiKeyWithSecretDoc: {
+            /** @example key_01jd0c7v9q4m2x8r6t5y3w1zab */
+            id: string;
+            name: string;
+            team: string;
+            scopes: ("peerings:read" | "peerings:write" | "clusters:read" | "clusters:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "api-keys:write" | "admin")[];
+            createdAt: string;
+            expiresAt: string | null;
+            /** @description Last use, to the minute */
+            lastUsedAt: string | null;
+            revokedAt: string | null;
+            createdBy: components["schemas"]["ActorDoc"];
+            /**
+             * @description The key: shown in this answer only; the gateway keeps only its SHA-256
+             * @example gwk_3q2+7w...
+             */
+            key: string;
+        };
+        ApiKeyDoc: {
+            /** @example key_01jd0c7v9q4m2x8r6t5y3w1zab */
+            id: string;
+            name: string;
+            team: string;
+            scopes: ("peerings:read" | "peerings:write" | "clusters:read" | "clusters:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "api-keys:write" | "admin")[];
+            createdAt: string;
+            expiresAt: string | null;
+            /** @description Last use, to the minute */
+            lastUsedAt: string | null;
+            revokedAt: string | null;
+            createdBy: components["schemas"]["ActorDoc"];
+        };
+        ApiKeyListDoc: {
+            items: components["schemas"]["ApiKeyDoc"][];
+            nextCursor: string | null;
+        };
+        AuditTargetDoc: {
+            /** @example peering */
+            type: string;
+            id: string | null;
+        };
+        AuditEntryDoc: {
+            /** @example au_01jd0c7v9q4m2x8r6t5y3w1zab */
+            id: string;
+            at: string;
+            actor: components["schemas"]["ActorDoc"];
+            /** @example peering.create */
+            action: string;
+            target: components["schemas"]["AuditTargetDoc"];
+            /** @enum {string} */
+            outcome: "allowed" | "denied" | "failed";
+            /** @example 202 */
+            status: number;
+            requestId: string;
+        };
+        AuditPageDoc: {
+            items: components["schemas"]["AuditEntryDoc"][];
+            nextCursor: string | null;
         };
         ClusterAuthDto: {
             /** @description ONTAP: user for HTTP basic auth */
@@ -626,6 +716,108 @@ export interface components {
         };
         ClusterList: {
             items: components["schemas"]["Cluster"][];
+        };
+        DataAtRest: {
+            /** @description A key manager works at cluster scope: what requireKeyManager needs */
+            working: boolean;
+            /**
+             * @description Why it does not count as working
+             * @example null
+             */
+            reason: string | null;
+        };
+        KeyManagerStatus: {
+            /** @example 65537708 */
+            code: number;
+            /** @example The key manager is not configured */
+            message: string;
+        };
+        KeyServer: {
+            /** @example 10.1.0.90:5696 */
+            server: string;
+            reachable: boolean | null;
+        };
+        KeyManagerPosture: {
+            uuid: string;
+            /** @enum {string} */
+            type: "onboard" | "external";
+            /** @enum {string} */
+            scope: "cluster" | "svm";
+            svm: string | null;
+            enabled: boolean;
+            /** @description ONTAP's status; null when the cluster reports none */
+            status: components["schemas"]["KeyManagerStatus"] | null;
+            keyServers?: components["schemas"]["KeyServer"][];
+        };
+        IpsecEndpoint: {
+            /** @example 10.1.10.0 */
+            address?: string;
+            /** @example 24 */
+            netmask?: string;
+            /** @example 11104 */
+            port?: string;
+        };
+        /** @description An IPsec policy, never its key */
+        IpsecPolicyPosture: {
+            uuid: string;
+            name: string;
+            svm: string | null;
+            scope: string | null;
+            enabled: boolean;
+            action: string | null;
+            authenticationMethod: string | null;
+            localEndpoint: components["schemas"]["IpsecEndpoint"] | null;
+            remoteEndpoint: components["schemas"]["IpsecEndpoint"] | null;
+            protocol: string | null;
+        };
+        /** @description ONTAP: key managers and IPsec policies, read now */
+        OntapPosture: {
+            /** @example ontap-east */
+            cluster: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            product: "ontap";
+            /** Format: date-time */
+            checkedAt: string;
+            dataAtRest: components["schemas"]["DataAtRest"];
+            keyManagers: components["schemas"]["KeyManagerPosture"][];
+            ipsecPolicies: components["schemas"]["IpsecPolicyPosture"][];
+        };
+        ConsulPeeringTraffic: {
+            /** @enum {string} */
+            encryption: "mtls";
+            detail: string;
+        };
+        ConsulAcls: {
+            /**
+             * @description Presumed where the registration carries a token; not read from the datacenter
+             * @enum {string}
+             */
+            enforced: "presumed" | "unknown";
+            tokenConfigured: boolean;
+            detail: string;
+        };
+        /** @description Consul: peering traffic is mTLS by design; ACLs as known from the registration */
+        ConsulPosture: {
+            /** @description Whether cluster peering is enabled on the datacenter; null when its answer said neither */
+            enabled: boolean | null;
+            detail: string;
+        };
+        ConsulPostureDoc: {
+            /** @example consul-dc1 */
+            cluster: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            product: "consul";
+            /** Format: date-time */
+            checkedAt: string;
+            peeringTraffic: components["schemas"]["ConsulPeeringTraffic"];
+            acls: components["schemas"]["ConsulAcls"];
+            peering: components["schemas"]["ConsulPosture"];
         };
         ClusterRefDto: {
             /** @example consul-dc1 */
@@ -1164,198 +1356,6 @@ export interface components {
             items: components["schemas"]["DeliveryDoc"][];
             nextCursor: string | null;
         };
-        DataAtRest: {
-            /** @description A key manager works at cluster scope: what requireKeyManager needs */
-            working: boolean;
-            /**
-             * @description Why it does not count as working
-             * @example null
-             */
-            reason: string | null;
-        };
-        KeyManagerStatus: {
-            /** @example 65537708 */
-            code: number;
-            /** @example The key manager is not configured */
-            message: string;
-        };
-        KeyServer: {
-            /** @example 10.1.0.90:5696 */
-            server: string;
-            reachable: boolean | null;
-        };
-        KeyManagerPosture: {
-            uuid: string;
-            /** @enum {string} */
-            type: "onboard" | "external";
-            /** @enum {string} */
-            scope: "cluster" | "svm";
-            svm: string | null;
-            enabled: boolean;
-            /** @description ONTAP's status; null when the cluster reports none */
-            status: components["schemas"]["KeyManagerStatus"] | null;
-            keyServers?: components["schemas"]["KeyServer"][];
-        };
-        IpsecEndpoint: {
-            /** @example 10.1.10.0 */
-            address?: string;
-            /** @example 24 */
-            netmask?: string;
-            /** @example 11104 */
-            port?: string;
-        };
-        /** @description An IPsec policy, never its key */
-        IpsecPolicyPosture: {
-            uuid: string;
-            name: string;
-            svm: string | null;
-            scope: string | null;
-            enabled: boolean;
-            action: string | null;
-            authenticationMethod: string | null;
-            localEndpoint: components["schemas"]["IpsecEndpoint"] | null;
-            remoteEndpoint: components["schemas"]["IpsecEndpoint"] | null;
-            protocol: string | null;
-        };
-        /** @description ONTAP: key managers and IPsec policies, read now */
-        OntapPosture: {
-            /** @example ontap-east */
-            cluster: string;
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            product: "ontap";
-            /** Format: date-time */
-            checkedAt: string;
-            dataAtRest: components["schemas"]["DataAtRest"];
-            keyManagers: components["schemas"]["KeyManagerPosture"][];
-            ipsecPolicies: components["schemas"]["IpsecPolicyPosture"][];
-        };
-        ConsulPeeringTraffic: {
-            /** @enum {string} */
-            encryption: "mtls";
-            detail: string;
-        };
-        ConsulAcls: {
-            /**
-             * @description Presumed where the registration carries a token; not read from the datacenter
-             * @enum {string}
-             */
-            enforced: "presumed" | "unknown";
-            tokenConfigured: boolean;
-            detail: string;
-        };
-        /** @description Consul: peering traffic is mTLS by design; ACLs as known from the registration */
-        ConsulPosture: {
-            /** @description Whether cluster peering is enabled on the datacenter; null when its answer said neither */
-            enabled: boolean | null;
-            detail: string;
-        };
-        ConsulPostureDoc: {
-            /** @example consul-dc1 */
-            cluster: string;
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            product: "consul";
-            /** Format: date-time */
-            checkedAt: string;
-            peeringTraffic: components["schemas"]["ConsulPeeringTraffic"];
-            acls: components["schemas"]["ConsulAcls"];
-            peering: components["schemas"]["ConsulPosture"];
-        };
-        CreateApiKeyDto: {
-            /**
-             * @description What the key is for (shown in lists and the audit log is by id)
-             * @example ci-pipeline
-             */
-            name: string;
-            /**
-             * @description The team the key acts for. must be a team slug: lower-case letters, digits and hyphens, 1-63 characters, starting with a letter or digit. Only an admin may name another team than its own.
-             * @example storage
-             */
-            team: string;
-            /**
-             * @description A key never gets a scope its maker lacks
-             * @example [
-             *       "peerings:read",
-             *       "peerings:write"
-             *     ]
-             */
-            scopes: ("peerings:read" | "peerings:write" | "clusters:read" | "clusters:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "api-keys:write" | "admin")[];
-            /**
-             * @description When the key stops working (ISO 8601, in the future); none: it works until revoked
-             * @example 2026-12-31T00:00:00Z
-             */
-            expiresAt?: string;
-        };
-        ActorDoc: {
-            /** @enum {string} */
-            type: "admin" | "api-key" | "oidc" | "system" | "anonymous";
-            /** @description An API key's id, a token's subject, `admin`; never a secret */
-            id: string | null;
-            team: string | null;
-        };
-        ApiKeyWithSecretDoc: {
-            /** @example key_01jd0c7v9q4m2x8r6t5y3w1zab */
-            id: string;
-            name: string;
-            team: string;
-            scopes: ("peerings:read" | "peerings:write" | "clusters:read" | "clusters:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "api-keys:write" | "admin")[];
-            createdAt: string;
-            expiresAt: string | null;
-            /** @description Last use, to the minute */
-            lastUsedAt: string | null;
-            revokedAt: string | null;
-            createdBy: components["schemas"]["ActorDoc"];
-            /**
-             * @description The key: shown in this answer only; the gateway keeps only its SHA-256
-             * @example gwk_3q2+7w...
-             */
-            key: string;
-        };
-        ApiKeyDoc: {
-            /** @example key_01jd0c7v9q4m2x8r6t5y3w1zab */
-            id: string;
-            name: string;
-            team: string;
-            scopes: ("peerings:read" | "peerings:write" | "clusters:read" | "clusters:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "api-keys:write" | "admin")[];
-            createdAt: string;
-            expiresAt: string | null;
-            /** @description Last use, to the minute */
-            lastUsedAt: string | null;
-            revokedAt: string | null;
-            createdBy: components["schemas"]["ActorDoc"];
-        };
-        ApiKeyListDoc: {
-            items: components["schemas"]["ApiKeyDoc"][];
-            nextCursor: string | null;
-        };
-        AuditTargetDoc: {
-            /** @example peering */
-            type: string;
-            id: string | null;
-        };
-        AuditEntryDoc: {
-            /** @example au_01jd0c7v9q4m2x8r6t5y3w1zab */
-            id: string;
-            at: string;
-            actor: components["schemas"]["ActorDoc"];
-            /** @example peering.create */
-            action: string;
-            target: components["schemas"]["AuditTargetDoc"];
-            /** @enum {string} */
-            outcome: "allowed" | "denied" | "failed";
-            /** @example 202 */
-            status: number;
-            requestId: string;
-        };
-        AuditPageDoc: {
-            items: components["schemas"]["AuditEntryDoc"][];
-            nextCursor: string | null;
-        };
     };
     responses: never;
     parameters: {
@@ -1371,6 +1371,376 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    ApiKeysController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: {
+                /** @description Your id for this request (taken as given, or generated): echoed on the answer and kept by the operation it starts */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyListDoc"];
+                };
+            };
+            /** @description application/problem+json; code: validation_failed */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: service_unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+        };
+    };
+    ApiKeysController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (taken as given, or generated): echoed on the answer and kept by the operation it starts */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyWithSecretDoc"];
+                };
+            };
+            /** @description application/problem+json; code: validation_failed */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: rate_limited */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: service_unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+        };
+    };
+    ApiKeysController_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (taken as given, or generated): echoed on the answer and kept by the operation it starts */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyDoc"];
+                };
+            };
+            /** @description application/problem+json; code: unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: not_found */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: service_unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+        };
+    };
+    ApiKeysController_revoke: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (taken as given, or generated): echoed on the answer and kept by the operation it starts */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description application/problem+json; code: unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: not_found */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: rate_limited */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: service_unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+        };
+    };
+    AuditController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description Only this actor's entries (an API key id, a token subject, `admin`) */
+                actor?: string;
+                action?: string;
+                /** @description Only entries about this target: its id, or `type:id` */
+                target?: string;
+                /** @description Only entries at or after this time */
+                since?: string;
+            };
+            header?: {
+                /** @description Your id for this request (taken as given, or generated): echoed on the answer and kept by the operation it starts */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPageDoc"];
+                };
+            };
+            /** @description application/problem+json; code: validation_failed */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: service_unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+        };
+    };
     listClusters: {
         parameters: {
             query?: never;
@@ -1684,6 +2054,85 @@ export interface operations {
                 };
             };
             /** @description application/problem+json; code: service_unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+        };
+    };
+    getClusterPosture: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (taken as given, or generated): echoed on the answer and kept by the operation it starts */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The cluster id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One shape per product, told apart by `product` */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OntapPosture"] | components["schemas"]["ConsulPostureDoc"];
+                };
+            };
+            /** @description application/problem+json; code: unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: not_found */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: upstream_rejected */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: upstream_invalid */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: upstream_unavailable */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -3265,85 +3714,6 @@ export interface operations {
             };
         };
     };
-    getClusterPosture: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Your id for this request (taken as given, or generated): echoed on the answer and kept by the operation it starts */
-                "X-Request-Id"?: components["parameters"]["RequestId"];
-            };
-            path: {
-                /** @description The cluster id */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description One shape per product, told apart by `product` */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OntapPosture"] | components["schemas"]["ConsulPostureDoc"];
-                };
-            };
-            /** @description application/problem+json; code: unauthorized */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDoc"];
-                };
-            };
-            /** @description application/problem+json; code: not_found */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDoc"];
-                };
-            };
-            /** @description application/problem+json; code: upstream_rejected */
-            422: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDoc"];
-                };
-            };
-            /** @description application/problem+json; code: upstream_invalid */
-            502: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDoc"];
-                };
-            };
-            /** @description application/problem+json; code: upstream_unavailable */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again */
-                    "Retry-After"?: number;
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDoc"];
-                };
-            };
-        };
-    };
     WatchController_watchPeering: {
         parameters: {
             query?: never;
@@ -3469,376 +3839,6 @@ export interface operations {
             };
             /** @description application/problem+json; code: unauthorized */
             401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDoc"];
-                };
-            };
-            /** @description application/problem+json; code: service_unavailable */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again */
-                    "Retry-After"?: number;
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDoc"];
-                };
-            };
-        };
-    };
-    ApiKeysController_list: {
-        parameters: {
-            query?: {
-                limit?: number;
-                /** @description nextCursor of the previous page */
-                cursor?: string;
-            };
-            header?: {
-                /** @description Your id for this request (taken as given, or generated): echoed on the answer and kept by the operation it starts */
-                "X-Request-Id"?: components["parameters"]["RequestId"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiKeyListDoc"];
-                };
-            };
-            /** @description application/problem+json; code: validation_failed */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDoc"];
-                };
-            };
-            /** @description application/problem+json; code: unauthorized */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDoc"];
-                };
-            };
-            /** @description application/problem+json; code: forbidden */
-            403: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDoc"];
-                };
-            };
-            /** @description application/problem+json; code: service_unavailable */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again */
-                    "Retry-After"?: number;
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDoc"];
-                };
-            };
-        };
-    };
-    ApiKeysController_create: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Your id for this request (taken as given, or generated): echoed on the answer and kept by the operation it starts */
-                "X-Request-Id"?: components["parameters"]["RequestId"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CreateApiKeyDto"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiKeyWithSecretDoc"];
-                };
-            };
-            /** @description application/problem+json; code: validation_failed */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDoc"];
-                };
-            };
-            /** @description application/problem+json; code: unauthorized */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDoc"];
-                };
-            };
-            /** @description application/problem+json; code: forbidden */
-            403: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDoc"];
-                };
-            };
-            /** @description application/problem+json; code: rate_limited */
-            429: {
-                headers: {
-                    /** @description Seconds to wait before trying again */
-                    "Retry-After"?: number;
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDoc"];
-                };
-            };
-            /** @description application/problem+json; code: service_unavailable */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again */
-                    "Retry-After"?: number;
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDoc"];
-                };
-            };
-        };
-    };
-    ApiKeysController_get: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Your id for this request (taken as given, or generated): echoed on the answer and kept by the operation it starts */
-                "X-Request-Id"?: components["parameters"]["RequestId"];
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiKeyDoc"];
-                };
-            };
-            /** @description application/problem+json; code: unauthorized */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDoc"];
-                };
-            };
-            /** @description application/problem+json; code: forbidden */
-            403: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDoc"];
-                };
-            };
-            /** @description application/problem+json; code: not_found */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDoc"];
-                };
-            };
-            /** @description application/problem+json; code: service_unavailable */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again */
-                    "Retry-After"?: number;
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDoc"];
-                };
-            };
-        };
-    };
-    ApiKeysController_revoke: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Your id for this request (taken as given, or generated): echoed on the answer and kept by the operation it starts */
-                "X-Request-Id"?: components["parameters"]["RequestId"];
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            204: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description application/problem+json; code: unauthorized */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDoc"];
-                };
-            };
-            /** @description application/problem+json; code: forbidden */
-            403: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDoc"];
-                };
-            };
-            /** @description application/problem+json; code: not_found */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDoc"];
-                };
-            };
-            /** @description application/problem+json; code: rate_limited */
-            429: {
-                headers: {
-                    /** @description Seconds to wait before trying again */
-                    "Retry-After"?: number;
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDoc"];
-                };
-            };
-            /** @description application/problem+json; code: service_unavailable */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again */
-                    "Retry-After"?: number;
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDoc"];
-                };
-            };
-        };
-    };
-    AuditController_list: {
-        parameters: {
-            query?: {
-                limit?: number;
-                /** @description nextCursor of the previous page */
-                cursor?: string;
-                /** @description Only this actor's entries (an API key id, a token subject, `admin`) */
-                actor?: string;
-                action?: string;
-                /** @description Only entries about this target: its id, or `type:id` */
-                target?: string;
-                /** @description Only entries at or after this time */
-                since?: string;
-            };
-            header?: {
-                /** @description Your id for this request (taken as given, or generated): echoed on the answer and kept by the operation it starts */
-                "X-Request-Id"?: components["parameters"]["RequestId"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AuditPageDoc"];
-                };
-            };
-            /** @description application/problem+json; code: validation_failed */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDoc"];
-                };
-            };
-            /** @description application/problem+json; code: unauthorized */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDoc"];
-                };
-            };
-            /** @description application/problem+json; code: forbidden */
-            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
