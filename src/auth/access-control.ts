@@ -8,7 +8,6 @@ import { outcomeOf } from '../access/audit.js';
 import { AuditStore } from '../access/audit.store.js';
 import { looksLikeJwt, OidcTokenError, OidcVerifier } from '../access/oidc.js';
 import { RateLimiter } from '../access/rate-limiter.store.js';
-import { requestIdOf } from '../access/request-id.js';
 import { LOGGER } from '../common/logger.js';
 import { GatewayError } from '../common/problem.js';
 import { answerOf, type ProblemAnswer } from '../common/problem-reply.js';
@@ -86,7 +85,7 @@ export class AccessControl {
         refused.set(request, result.who);
         return answerOf(new GatewayError('unauthorized', result.reason));
       }
-      const caller = new Caller(result.actor, requestIdOf(request));
+      const caller = new Caller(result.actor, request.id);
       setCaller(request, caller);
       const scope = neededScope(request.routeOptions.config as GatewayRouteConfig | undefined);
       if (!hasScope(result.actor.scopes, scope)) return answerOf(missingScope(scope, result.actor));
@@ -132,7 +131,7 @@ export class AccessControl {
     let targetId = params.id ?? null;
     if (targetId === null && status < 300) targetId = createdId(payload);
     const actor = caller?.ref ?? refused.get(request) ?? anonymous;
-    const entry = { actor, action, target: { type: targetType, id: targetId }, outcome: outcomeOf(status), status, requestId: requestIdOf(request) };
+    const entry = { actor, action, target: { type: targetType, id: targetId }, outcome: outcomeOf(status), status, requestId: request.id };
     const recorded = this.audit
       .record(entry, [actor.team, caller?.targetTeam])
       .catch((err: Error) => this.logger.warn({ action, status, requestId: entry.requestId, err: err.message }, 'audit entry not recorded'));

@@ -199,7 +199,7 @@ export class PeeringsService {
   }
 
   private newOperation(type: OperationType, peeringId: string, now: string, team: string, caller: Caller): Operation {
-    const requestId = currentRequestId() ?? caller.requestId ?? undefined;
+    const requestId = caller.requestId ?? currentRequestId();
     return {
       id: newId('op'),
       type,

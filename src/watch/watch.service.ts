@@ -29,9 +29,6 @@ export interface WatchEvent {
   data: GatewayEventData;
 }
 
-/** Who opened a stream: it sees only its team's peerings (an admin sees all). */
-export type WatchCaller = Caller;
-
 /** The filter of `GET /v1/events/watch`, in the shape of a webhook subscription's. */
 export interface WatchFilter {
   events: (GatewayEventType | '*')[];
@@ -108,7 +105,7 @@ export class WatchService implements OnModuleInit, OnModuleDestroy {
    * missed since that one), then every event of the peering; the stream ends after
    * `peering.deleted`.
    */
-  async watchPeering(caller: WatchCaller, id: string, lastEventId: string | undefined, openStream: StreamOpener): Promise<void> {
+  async watchPeering(caller: Caller, id: string, lastEventId: string | undefined, openStream: StreamOpener): Promise<void> {
     this.admit();
     // Set once the answer has started; live events are held until then (from before the history is read).
     const open: { stream?: SseStream } = {};
@@ -155,7 +152,7 @@ export class WatchService implements OnModuleInit, OnModuleDestroy {
    * `GET /v1/events/watch`: every event, from now on, of the peerings that match the filter and
    * that the caller may see.
    */
-  watchAll(caller: WatchCaller, filter: WatchFilter, openStream: StreamOpener): void {
+  watchAll(caller: Caller, filter: WatchFilter, openStream: StreamOpener): void {
     this.admit();
     const stream = openStream();
     const watcher: Watcher = {
@@ -170,7 +167,7 @@ export class WatchService implements OnModuleInit, OnModuleDestroy {
    * Which events a caller may receive. Every caller sees every peering today (one admin token);
    * team scoping narrows this to the caller's team's peerings.
    */
-  private visibleTo(caller: WatchCaller, event: GatewayEvent): boolean {
+  private visibleTo(caller: Caller, event: GatewayEvent): boolean {
     return caller.sees(event.team);
   }
 
