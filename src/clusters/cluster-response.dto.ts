@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { productIds } from '../products/index.js';
-import { ConsulFactsDto, OntapFactsDto } from './cluster.dto.js';
+import { withProductViews } from '../products/product-property.js';
 
 /* Response documents (OpenAPI): a cluster as callers see it (src/clusters/cluster.ts, toClusterView): secrets never. */
 
@@ -24,11 +24,12 @@ export class ClusterViewDoc {
   @ApiProperty({ type: ClusterAuthViewDoc }) auth: ClusterAuthViewDoc;
   @ApiProperty({ type: ClusterTlsViewDoc }) tls: ClusterTlsViewDoc;
   @ApiProperty({ enum: ['api', 'file', 'sandbox'], description: 'How it was registered' }) source: string;
-  @ApiPropertyOptional({ type: OntapFactsDto, description: 'ONTAP clusters' }) ontap?: OntapFactsDto;
-  @ApiPropertyOptional({ type: ConsulFactsDto, description: 'Consul datacenters' }) consul?: ConsulFactsDto;
   @ApiProperty({ format: 'date-time', example: '2025-11-24T06:00:00.000Z' }) createdAt: string;
   @ApiProperty({ format: 'date-time', example: '2025-11-24T06:00:00.000Z' }) updatedAt: string;
 }
+
+// The products' facts, each under its product id.
+withProductViews(ClusterViewDoc, 'clusterFacts');
 
 @ApiSchema({ name: 'ClusterList' })
 export class ClusterListDoc {

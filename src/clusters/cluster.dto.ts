@@ -3,7 +3,7 @@ import { TEAM_RULE, TEAM_SLUG } from '../access/access.js';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsDefined, IsIP, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsOptionalNotNull, NestedObject } from '../common/validation.js';
 import type { Product } from './cluster.js';
-import { IsProduct } from '../products/product-property.js';
+import { IsProduct, withProductBlocks } from '../products/product-property.js';
 
 export const SLUG = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 export const SLUG_RULE = 'must be a DNS label: lower-case letters, digits and hyphens, 1-63 characters, starting and ending with a letter or digit';
@@ -31,39 +31,6 @@ export class ClusterTlsDto {
   @IsString()
   @Matches(/-----BEGIN CERTIFICATE-----/, { message: 'must be a PEM certificate bundle' })
   caPem?: string;
-}
-
-export class OntapFactsDto {
-  @ApiProperty({ type: [String], description: 'Intercluster LIF addresses of this cluster', example: ['10.1.0.11', '10.1.0.12'] })
-  @IsArray()
-  @ArrayMinSize(1, { message: 'must list at least one intercluster address' })
-  @IsIP(undefined, { each: true, message: 'each address must be an IPv4 or IPv6 address' })
-  interclusterAddresses: string[];
-
-  @ApiPropertyOptional({ default: 'Default' })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  ipspace?: string;
-}
-
-export class ConsulFactsDto {
-  @ApiPropertyOptional({ default: 'default', description: 'Admin partition (Enterprise)' })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  partition?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  datacenter?: string;
-
-  @ApiPropertyOptional({ type: [String], description: 'host:port of the servers as the peer must dial them (peering through mesh gateways or NAT)' })
-  @IsOptional()
-  @IsArray()
-  @Matches(/^[^\s:]+:\d{1,5}$/, { each: true, message: 'each address must be host:port' })
-  serverExternalAddresses?: string[];
 }
 
 export class CreateClusterDto {
@@ -105,14 +72,6 @@ export class CreateClusterDto {
   @ArrayUnique()
   @Matches(TEAM_SLUG, { each: true, message: `each team ${TEAM_RULE}` })
   allowedTeams?: string[];
-
-  @ApiPropertyOptional({ type: OntapFactsDto })
-  @IsOptionalNotNull()
-  @NestedObject(() => OntapFactsDto)
-  ontap?: OntapFactsDto;
-
-  @ApiPropertyOptional({ type: ConsulFactsDto })
-  @IsOptionalNotNull()
-  @NestedObject(() => ConsulFactsDto)
-  consul?: ConsulFactsDto;
 }
+
+withProductBlocks(CreateClusterDto, 'clusterFacts');

@@ -4,4 +4,6 @@ export interface PeeringChange {
   rotateSecret?: boolean;
   /** ONTAP, external peers: the far cluster's new addresses. */
   remoteAddresses?: string[];
+  /** The parts asked for changed (a product's plugin said so): the handshake's extensions make them so. */
+  reconcileParts?: boolean;
 }

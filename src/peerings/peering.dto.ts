@@ -4,9 +4,8 @@ import { ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsIP, IsNotEmpty, Is
 import { SLUG, SLUG_RULE } from '../clusters/cluster.dto.js';
 import { TEAM_RULE, TEAM_SLUG } from '../access/access.js';
 import { PEERING_STATES, type PeeringState } from './peering-state.js';
-import { IpsecOptionsDto } from '../products/ontap/security/ipsec-options.dto.js';
 import { PageQuery } from '../common/page-query.js';
-import { IsProduct } from '../products/product-property.js';
+import { IsProduct, withProductBlocks } from '../products/product-property.js';
 import { LABEL_RULES, MAX_LABELS, MAX_META_PAIRS, META_RULES } from '../common/labels.js';
 import { IsConsulMeta, IsLabels, IsOptionalNotNull, NestedObject } from '../common/validation.js';
 
@@ -50,96 +49,6 @@ export class RemoteDto {
   external?: ExternalPeerDto;
 }
 
-export class LocalNetworkInterfaceDto {
-  @ApiProperty()
-  @IsIP(undefined, { message: 'must be an IPv4 or IPv6 address' })
-  ipAddress: string;
-}
-
-export class LocalNetworkDto {
-  @ApiProperty({ type: [LocalNetworkInterfaceDto] })
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => LocalNetworkInterfaceDto)
-  interfaces: LocalNetworkInterfaceDto[];
-
-  @ApiPropertyOptional({ example: '255.255.255.0' })
-  @IsOptional()
-  @IsString()
-  netmask?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  broadcastDomain?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsIP(undefined, { message: 'must be an IPv4 or IPv6 address' })
-  gateway?: string;
-}
-
-/** ONTAP writes `tls-psk` in prose and `tls_psk` in the API; both are accepted, `tls_psk` is kept. */
-const normaliseEncryption = ({ value }: { value: unknown }) => (value === 'tls-psk' ? 'tls_psk' : value);
-
-export class OntapOptionsDto {
-  @ApiPropertyOptional({ enum: ['none', 'tls_psk'], default: 'tls_psk', description: '`tls-psk` is accepted too' })
-  @IsOptional()
-  @Transform(normaliseEncryption)
-  @IsIn(['none', 'tls_psk'], { message: 'encryption must be none or tls_psk' })
-  encryption?: 'none' | 'tls_psk';
-
-  @ApiPropertyOptional({ example: 'P1D', description: 'ISO 8601 duration, at most 7 days (ONTAP 4655058)' })
-  @IsOptional()
-  @IsString()
-  passphraseExpiry?: string;
-
-  @ApiPropertyOptional({ example: 'Default' })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  ipspace?: string;
-
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray()
-  @IsString({ each: true })
-  initialAllowedSvms?: string[];
-
-  @ApiPropertyOptional({ type: LocalNetworkDto, description: 'Intercluster LIFs to create on the local cluster first' })
-  @IsOptionalNotNull()
-  @NestedObject(() => LocalNetworkDto)
-  localNetwork?: LocalNetworkDto;
-
-  @ApiPropertyOptional({
-    default: false,
-    description: 'Both clusters must have a working key manager at cluster scope (data at rest): checked before anything is created, 422 otherwise',
-  })
-  @IsOptional()
-  @IsBoolean()
-  requireKeyManager?: boolean;
-
-  @ApiPropertyOptional({
-    type: IpsecOptionsDto,
-    description: "An IPsec policy on each cluster's data SVM protecting traffic to the other site, with a pre-shared key the gateway generates and never keeps",
-  })
-  @IsOptionalNotNull()
-  @NestedObject(() => IpsecOptionsDto)
-  ipsec?: IpsecOptionsDto;
-}
-
-export class ConsulOptionsDto {
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: { type: 'string', maxLength: 512 },
-    maxProperties: MAX_META_PAIRS,
-    description: `Peering metadata (Consul's Meta): ${META_RULES}`,
-  })
-  @IsOptionalNotNull()
-  @IsConsulMeta()
-  meta?: Record<string, string>;
-}
-
 export class CreatePeeringDto {
   @ApiProperty({ example: 'east-west', description: SLUG_RULE })
   @IsString()
@@ -155,16 +64,6 @@ export class CreatePeeringDto {
   @IsDefined({ message: 'remote is required: { "cluster": "<id>" } or { "external": {...} }' })
   @NestedObject(() => RemoteDto)
   remote: RemoteDto;
-
-  @ApiPropertyOptional({ type: OntapOptionsDto })
-  @IsOptionalNotNull()
-  @NestedObject(() => OntapOptionsDto)
-  ontap?: OntapOptionsDto;
-
-  @ApiPropertyOptional({ type: ConsulOptionsDto })
-  @IsOptionalNotNull()
-  @NestedObject(() => ConsulOptionsDto)
-  consul?: ConsulOptionsDto;
 
   @ApiPropertyOptional({
     type: 'object',
@@ -215,40 +114,6 @@ export class ListPeeringsQuery extends PageQuery {
   cluster?: string;
 }
 
-export class OntapUpdateDto {
-  @ApiPropertyOptional({ description: 'Generate a new passphrase on the local side and set it on the remote side' })
-  @IsOptional()
-  @IsBoolean()
-  rotatePassphrase?: boolean;
-
-  @ApiPropertyOptional({ enum: ['none', 'tls_psk'], description: 'Changing it also rotates the passphrase (ONTAP allows it only with a refresh: 4656073)' })
-  @IsOptional()
-  @Transform(normaliseEncryption)
-  @IsIn(['none', 'tls_psk'], { message: 'encryption must be none or tls_psk' })
-  encryption?: 'none' | 'tls_psk';
-
-  @ApiPropertyOptional({ example: 'P1D', description: 'Expiry of the next generated passphrase, ISO 8601, at most 7 days' })
-  @IsOptional()
-  @IsString()
-  passphraseExpiry?: string;
-
-  @ApiPropertyOptional({ type: [String], description: "External peers only: the far cluster's new intercluster addresses" })
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @IsIP(undefined, { each: true, message: 'each address must be an IPv4 or IPv6 address' })
-  remoteAddresses?: string[];
-}
-
-export class ConsulUpdateDto {
-  @ApiPropertyOptional({
-    description: 'Generate a new peering token on the acceptor (the unused old one stops working); a dialer that is not ACTIVE establishes with it',
-  })
-  @IsOptional()
-  @IsBoolean()
-  rotateToken?: boolean;
-}
-
 export class UpdatePeeringDto {
   @ApiPropertyOptional({
     type: 'object',
@@ -274,14 +139,7 @@ export class UpdatePeeringDto {
   @IsString()
   @Matches(TEAM_SLUG, { message: `owner ${TEAM_RULE}` })
   owner?: string;
-
-  @ApiPropertyOptional({ type: OntapUpdateDto })
-  @IsOptionalNotNull()
-  @NestedObject(() => OntapUpdateDto)
-  ontap?: OntapUpdateDto;
-
-  @ApiPropertyOptional({ type: ConsulUpdateDto })
-  @IsOptionalNotNull()
-  @NestedObject(() => ConsulUpdateDto)
-  consul?: ConsulUpdateDto;
 }
+
+withProductBlocks(CreatePeeringDto, 'peeringCreate');
+withProductBlocks(UpdatePeeringDto, 'peeringUpdate');

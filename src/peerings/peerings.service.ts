@@ -119,6 +119,7 @@ export class PeeringsService {
     const change: PeeringChange = {};
     if (plan.rotateSecret) change.rotateSecret = true;
     if (plan.remoteAddresses) change.remoteAddresses = plan.remoteAddresses;
+    if (plan.reconcileParts) change.reconcileParts = true;
 
     const updated = await this.store.update(id, (p) => ({
       ...p,
@@ -129,7 +130,7 @@ export class PeeringsService {
       updatedAt: nowIso(),
     }));
     if (team !== teamOf(current)) await this.store.moveTeam(id, teamOf(current), team);
-    if (!change.rotateSecret && !change.remoteAddresses) return toPeeringView(updated);
+    if (!change.rotateSecret && !change.remoteAddresses && !change.reconcileParts) return toPeeringView(updated);
     return toPeeringView(await this.startOperation(updated, 'update', updated.state === 'FAILED' ? 'ESTABLISHING' : updated.state, change, caller));
   }
 

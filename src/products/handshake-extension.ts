@@ -29,3 +29,5 @@ export interface HandshakeExtension {
   /** In the worker, before the sides are removed. */
   beforeTeardown?(run: StepRunner, peering: Peering, clusters: PeeringClusters): Promise<void>;
 }
+
+export { PART_STATES, type PartState, type PeeringPartChange } from '../events/domain-events.js';
