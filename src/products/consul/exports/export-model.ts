@@ -15,6 +15,8 @@ export interface ExportPart {
   /** The gateway added the service itself to the entry (it goes when its last consumer does). */
   addedService: boolean;
   detail?: string;
+  /** The entry could not be read (a refusal): nothing is known of it, so nothing of it is ever removed. */
+  unread?: boolean;
 }
 
 export interface ExportParts {

@@ -50,14 +50,19 @@ export class ConsulExportsExtension implements HandshakeExtension {
       );
       await run.step('exports-await', () => this.awaitImported(peering, clusters, parts), describe);
     } catch (err) {
-      if (err instanceof UpstreamError && err.kind === 'final') await this.fail(peering.id, err.toProblem().detail);
+      if (err instanceof UpstreamError && err.kind === 'final') await this.fail(peering.id, wanted, err.toProblem().detail);
       throw err;
     }
   }
 
   async beforeTeardown(run: StepRunner, peering: Peering, clusters: PeeringClusters): Promise<void> {
-    const recorded = peering.exports;
-    if (!recorded || (!recorded.local.length && !recorded.remote.length)) return;
+    // A part whose entry could never be read was never written: there is nothing of it to remove.
+    const written = (parts: ExportPart[] | undefined) => (parts ?? []).filter((p) => !p.unread);
+    const recorded = { local: written(peering.exports?.local), remote: written(peering.exports?.remote) };
+    if (!recorded.local.length && !recorded.remote.length) {
+      if (peering.exports) await this.save(peering.id, { local: [], remote: [] });
+      return;
+    }
     const removing = (parts: ExportPart[]) => parts.map((part) => ({ ...part, state: 'removing' as const }));
     await this.save(peering.id, { local: removing(recorded.local), remote: removing(recorded.remote) });
     await run.step(
@@ -83,7 +88,7 @@ export class ConsulExportsExtension implements HandshakeExtension {
       const entry = await this.entries.read(cluster);
       const services = structuredClone(entry.services);
       const parts: ExportPart[] = wanted.map((service) => {
-        const before = prior.find((p) => p.service === service);
+        const before = prior.find((p) => p.service === service && !p.unread);
         const found = services.find((s) => s.Name === service && !s.Namespace);
         const hasConsumer = Boolean(found?.Consumers.some((c) => c.Peer === peer));
         if (!found) services.push({ Name: service, Consumers: [{ Peer: peer }] });
@@ -157,14 +162,21 @@ export class ConsulExportsExtension implements HandshakeExtension {
     }
   }
 
-  /** A final refusal (a token without mesh:write...) fails every part not ready, with the reason. */
-  private async fail(id: string, detail: string): Promise<void> {
+  /** A final refusal (a token without mesh:write...) fails every part not ready, with the reason; one never written shows as failed too. */
+  private async fail(id: string, wanted: ConsulExports, detail: string): Promise<void> {
     await this.parts.save(
       id,
       'export',
       (p) => flatten(p.exports),
       (p, flat) => ({ ...p, exports: unflatten(flat) }),
-      (current) => current.map((part) => (part.state === 'ready' ? part : { ...part, state: 'failed' as const, detail })),
+      (current) => {
+        const unread = (['local', 'remote'] as const).flatMap((side) =>
+          wanted[side]
+            .filter((service) => !current.some((p) => p.side === side && p.service === service))
+            .map((service): SidePart => ({ side, service, state: 'pending', adopted: false, addedService: false, unread: true })),
+        );
+        return [...current, ...unread].map((part) => (part.state === 'ready' ? part : { ...part, state: 'failed' as const, detail }));
+      },
       keyOf,
     );
   }
@@ -184,7 +196,7 @@ export class ConsulExportsExtension implements HandshakeExtension {
 /** Takes out the consumers the gateway added for dropped services; a service it added goes with its last consumer. */
 function removeOurs(services: ExportedService[], dropped: ExportPart[], peer: string): void {
   for (const part of dropped) {
-    if (part.adopted) continue;
+    if (part.adopted || part.unread) continue;
     const index = services.findIndex((s) => s.Name === part.service && !s.Namespace);
     if (index < 0) continue;
     const service = services[index];

@@ -138,10 +138,10 @@ export class SvmPeersExtension implements HandshakeExtension {
       local = await this.client.find(ctx.local, pair.local, pair.remote, ctx.remoteName);
       if (!local) throw transient(ctx.local, `the SVM peer ${svmPairKey(pair)} was proposed on ${ctx.local.id} but cannot be found yet`);
     }
-    if (local.state === 'rejected') return rejected(pair, local, null, adopted, ctx.local);
+    if (local.state === 'rejected') return rejected(pair, local, null, adopted, rejecter(ctx));
     if (!sameApplications(local.applications, pair.applications)) await this.client.patch(ctx.local, local.uuid, { applications: pair.applications });
     const remote = ctx.remote ? await this.acceptRemote(ctx, pair) : null;
-    if (remote?.state === 'rejected') return rejected(pair, local, remote, adopted, ctx.remote!);
+    if (remote?.state === 'rejected') return rejected(pair, local, remote, adopted, ctx.remote!.id);
     // A pair suspended on the cluster is resumed: the peering asks for it to carry data.
     if (local.state === 'suspended') await this.client.patch(ctx.local, local.uuid, { state: 'peered' });
     return partOf(pair, local, remote, adopted, Boolean(ctx.remote));
@@ -176,9 +176,9 @@ export class SvmPeersExtension implements HandshakeExtension {
   private async reread(ctx: PairContext, part: SvmPeerPart): Promise<SvmPeerPart> {
     const local = await this.client.find(ctx.local, part.local, part.remote, ctx.remoteName!);
     if (!local) return { ...part, state: 'pending', nativeState: null, detail: `the SVM peer is gone from ${ctx.local.id}; POST .../sync proposes it again` };
-    if (local.state === 'rejected') return rejected(part, local, null, part.adopted, ctx.local);
+    if (local.state === 'rejected') return rejected(part, local, null, part.adopted, rejecter(ctx));
     const remote = ctx.remote ? await this.acceptRemote(ctx, part) : null;
-    if (remote?.state === 'rejected') return rejected(part, local, remote, part.adopted, ctx.remote!);
+    if (remote?.state === 'rejected') return rejected(part, local, remote, part.adopted, ctx.remote!.id);
     return partOf(part, local, remote, part.adopted, Boolean(ctx.remote));
   }
 
@@ -235,12 +235,17 @@ function partOf(pair: SvmPeerOption, local: SvmPeerRecord, remote: SvmPeerRecord
   };
 }
 
-function rejected(pair: SvmPeerOption, local: SvmPeerRecord, remote: SvmPeerRecord | null, adopted: boolean, on: Cluster): SvmPeerPart {
+/** A proposal is accepted or rejected on the other cluster: that is who said no. */
+function rejecter(ctx: PairContext): string {
+  return ctx.remote?.id ?? `the peer cluster ${ctx.remoteName ?? ''}`.trim();
+}
+
+function rejected(pair: SvmPeerOption, local: SvmPeerRecord, remote: SvmPeerRecord | null, adopted: boolean, on: string): SvmPeerPart {
   return {
     ...partOf(pair, local, remote, adopted, remote !== null),
     state: 'failed',
     nativeState: 'rejected',
-    detail: `the SVM peer ${pair.local} -> ${pair.remote} was rejected on ${on.id}; ONTAP keeps a rejected relationship until it is deleted: delete it there (or remove the pair from ontap.svmPeers), then retry`,
+    detail: `the SVM peer ${pair.local} -> ${pair.remote} was rejected on ${on}; ONTAP keeps a rejected relationship until it is deleted: delete it there (or remove the pair from ontap.svmPeers), then retry`,
   };
 }
 
