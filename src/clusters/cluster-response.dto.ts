@@ -7,8 +7,8 @@ import { withProductViews } from '../products/product-property.js';
 @ApiSchema({ name: 'ClusterAuthView', description: 'Which credentials are set, never their values' })
 export class ClusterAuthViewDoc {
   @ApiPropertyOptional({ example: 'admin' }) username?: string;
-  @ApiProperty({ description: 'A password is registered (ONTAP)' }) passwordSet: boolean;
-  @ApiProperty({ description: 'An ACL token is registered (Consul)' }) tokenSet: boolean;
+  @ApiProperty({ description: 'A password is registered (products with basic auth)' }) passwordSet: boolean;
+  @ApiProperty({ description: 'A token is registered (products with token auth)' }) tokenSet: boolean;
 }
 
 @ApiSchema({ name: 'ClusterTlsView' })
@@ -16,10 +16,10 @@ export class ClusterTlsViewDoc {
   @ApiProperty({ description: 'A CA bundle is registered for the cluster certificate' }) caConfigured: boolean;
 }
 
-@ApiSchema({ name: 'Cluster', description: 'A registered cluster: an ONTAP cluster or a Consul datacenter' })
+@ApiSchema({ name: 'Cluster', description: 'A registered cluster of one of the products' })
 export class ClusterViewDoc {
-  @ApiProperty({ example: 'ontap-east' }) id: string;
-  @ApiProperty({ enum: productIds(), example: 'ontap' }) product: string;
+  @ApiProperty({ example: 'east' }) id: string;
+  @ApiProperty({ enum: productIds(), example: productIds()[0] }) product: string;
   @ApiProperty({ example: 'https://10.1.0.5' }) endpoint: string;
   @ApiProperty({ type: ClusterAuthViewDoc }) auth: ClusterAuthViewDoc;
   @ApiProperty({ type: ClusterTlsViewDoc }) tls: ClusterTlsViewDoc;

@@ -9,17 +9,20 @@ export const SLUG = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 export const SLUG_RULE = 'must be a DNS label: lower-case letters, digits and hyphens, 1-63 characters, starting and ending with a letter or digit';
 
 export class ClusterAuthDto {
-  @ApiPropertyOptional({ description: 'ONTAP: user for HTTP basic auth' })
+  @ApiPropertyOptional({ description: 'User for HTTP basic auth (products that take one)' })
   @IsOptional()
   @IsString()
   username?: string;
 
-  @ApiPropertyOptional({ description: 'ONTAP: password (write-only, never returned)', writeOnly: true })
+  @ApiPropertyOptional({ description: 'Password for HTTP basic auth (write-only, never returned)', writeOnly: true })
   @IsOptional()
   @IsString()
   password?: string;
 
-  @ApiPropertyOptional({ description: 'Consul: ACL token with peering:write (write-only, never returned)', writeOnly: true })
+  @ApiPropertyOptional({
+    description: 'Token (write-only, never returned), for products that take one; see each product for the permissions it needs',
+    writeOnly: true,
+  })
   @IsOptional()
   @IsString()
   token?: string;
@@ -34,7 +37,7 @@ export class ClusterTlsDto {
 }
 
 export class CreateClusterDto {
-  @ApiProperty({ example: 'ontap-east' })
+  @ApiProperty({ example: 'east' })
   @IsString()
   @Matches(SLUG, { message: `id ${SLUG_RULE}` })
   id: string;
@@ -44,15 +47,15 @@ export class CreateClusterDto {
 
   @ApiProperty({
     example: 'https://10.1.0.5',
-    description: 'ONTAP: cluster management address (the adapter adds /api). Consul: HTTP address (the adapter adds /v1).',
+    description: "The address of the product's API (the adapter adds its path prefix)",
   })
   @IsString()
   @MaxLength(2048)
   @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { message: 'endpoint must be an http or https URL' })
   endpoint: string;
 
-  @ApiProperty({ type: ClusterAuthDto, description: 'ONTAP: {username, password}. Consul: {token}, or {} when the datacenter has no ACLs' })
-  @IsDefined({ message: 'auth is required: {"username", "password"} for ONTAP, {"token"} for Consul ({} without ACLs)' })
+  @ApiProperty({ type: ClusterAuthDto, description: 'The credentials the product takes: {username, password} or {token} ({} when the product needs none)' })
+  @IsDefined({ message: 'auth is required: {"username", "password"} or {"token"}, as the product takes ({} when it needs none)' })
   @NestedObject(() => ClusterAuthDto)
   auth: ClusterAuthDto;
 

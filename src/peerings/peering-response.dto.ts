@@ -8,18 +8,18 @@ import { PEERING_STATES } from './peering-state.js';
 
 @ApiSchema({ name: 'ClusterRef' })
 export class ClusterRefDoc {
-  @ApiProperty({ example: 'ontap-east' }) cluster: string;
+  @ApiProperty({ example: 'east' }) cluster: string;
 }
 
 @ApiSchema({ name: 'ExternalPeer', description: 'The far side of a one-sided peering; its secret is never shown' })
 export class ExternalPeerViewDoc {
-  @ApiPropertyOptional({ type: [String], description: "ONTAP: the far cluster's intercluster addresses", example: ['10.2.0.11'] })
+  @ApiPropertyOptional({ type: [String], description: "The far cluster's addresses, for products whose secret does not carry them", example: ['10.2.0.11'] })
   addresses?: string[];
 }
 
 @ApiSchema({ name: 'PeeringRemote', description: 'Either `cluster` (a managed cluster: both sides done by the gateway) or `external` (only the local side)' })
 export class PeeringRemoteDoc {
-  @ApiPropertyOptional({ example: 'ontap-west' }) cluster?: string;
+  @ApiPropertyOptional({ example: 'west' }) cluster?: string;
   @ApiPropertyOptional({ type: ExternalPeerViewDoc }) external?: ExternalPeerViewDoc;
 }
 
@@ -28,11 +28,11 @@ export class SideStatusDoc {
   @ApiProperty({
     type: String,
     nullable: true,
-    description: "The product's id of this side (ONTAP peer UUID, Consul peering ID); null until it exists",
+    description: "The product's id of this side (its record's UUID or ID); null until it exists",
     example: null,
   })
   nativeId: string | null;
-  @ApiProperty({ type: String, nullable: true, description: "The product's state of this side (ONTAP availability, Consul State)", example: null })
+  @ApiProperty({ type: String, nullable: true, description: "The product's state of this side, in the product's words", example: null })
   nativeState: string | null;
 }
 
@@ -47,7 +47,7 @@ export class PeeringSidesDoc {
 export class PeeringDoc {
   @ApiProperty({ example: 'pr_01jd0c7v9q4m2x8r6t5y3w1zab' }) id: string;
   @ApiProperty({ example: 'east-west' }) name: string;
-  @ApiProperty({ enum: productIds(), example: 'ontap' }) product: string;
+  @ApiProperty({ enum: productIds(), example: productIds()[0] }) product: string;
   @ApiProperty({ type: ClusterRefDoc }) local: ClusterRefDoc;
   @ApiProperty({ type: PeeringRemoteDoc }) remote: PeeringRemoteDoc;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { team: 'storage' } }) labels: Record<string, string>;

@@ -6,11 +6,11 @@ import { TEAM_RULE, TEAM_SLUG } from '../access/access.js';
 import { PEERING_STATES, type PeeringState } from './peering-state.js';
 import { PageQuery } from '../common/page-query.js';
 import { IsProduct, withProductBlocks } from '../products/product-property.js';
-import { LABEL_RULES, MAX_LABELS, MAX_META_PAIRS, META_RULES } from '../common/labels.js';
-import { IsConsulMeta, IsLabels, IsOptionalNotNull, NestedObject } from '../common/validation.js';
+import { LABEL_RULES, MAX_LABELS } from '../common/labels.js';
+import { IsLabels, IsOptionalNotNull, NestedObject } from '../common/validation.js';
 
 export class ClusterRefDto {
-  @ApiProperty({ example: 'consul-dc1' })
+  @ApiProperty({ example: 'east' })
   @IsString()
   @IsNotEmpty({ message: 'cluster must name a registered cluster' })
   cluster: string;
@@ -19,7 +19,7 @@ export class ClusterRefDto {
 export class ExternalPeerDto {
   @ApiPropertyOptional({
     description:
-      "The far side's secret to accept with: an ONTAP passphrase or a Consul peering token. Omit it to make an offer: the offer's secret is returned once by GET /v1/operations/{id}.",
+      "The far side's secret to accept with (the product's passphrase or token). Omit it to make an offer: the offer's secret is returned once by GET /v1/operations/{id}.",
     writeOnly: true,
   })
   @IsOptional()
@@ -28,7 +28,7 @@ export class ExternalPeerDto {
   @MaxLength(16_384)
   secret?: string;
 
-  @ApiPropertyOptional({ type: [String], description: "ONTAP: the far cluster's intercluster addresses" })
+  @ApiPropertyOptional({ type: [String], description: "The far cluster's addresses, for products whose secret does not carry them" })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
@@ -37,7 +37,7 @@ export class ExternalPeerDto {
 }
 
 export class RemoteDto {
-  @ApiPropertyOptional({ description: 'A managed cluster: the gateway does both sides', example: 'consul-dc2' })
+  @ApiPropertyOptional({ description: 'A managed cluster: the gateway does both sides', example: 'west' })
   @IsOptionalNotNull()
   @IsString()
   @IsNotEmpty({ message: 'cluster must name a registered cluster' })

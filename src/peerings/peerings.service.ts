@@ -273,7 +273,7 @@ function requestedTeam(input: { team?: string; owner?: string }): string | undef
   return input.team ?? input.owner;
 }
 
-/** The body's product option blocks (`ontap`, `consul`...), by registered product id. */
+/** The body's product option blocks, by registered product id. */
 function productOptions(input: object): Record<string, unknown> {
   const body = input as Record<string, unknown>;
   return Object.fromEntries(productIds().flatMap((id) => (body[id] !== undefined ? [[id, body[id]]] : [])));

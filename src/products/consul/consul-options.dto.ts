@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
-import { MAX_META_PAIRS, META_RULES } from '../../common/labels.js';
-import { IsConsulMeta, IsOptionalNotNull, NestedObject } from '../../common/validation.js';
+import { IsOptionalNotNull, NestedObject } from '../../common/validation.js';
+import { IsConsulMeta, MAX_META_PAIRS, META_RULES } from './consul-meta.js';
 
 /* The Consul blocks of the API's bodies (`consul` on a cluster, a create and an update), contributed by the plugin (consul.plugin.ts). */
 
