@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsIP, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsDefined, IsIn, IsIP, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { SLUG, SLUG_RULE } from '../clusters/cluster.dto.js';
 import { TEAM_RULE, TEAM_SLUG } from '../access/access.js';
 import { PEERING_STATES, type PeeringState } from './peering-state.js';

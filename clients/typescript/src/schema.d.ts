@@ -611,11 +611,11 @@ export interface components {
             nextCursor: string | null;
         };
         ClusterAuthDto: {
-            /** @description ONTAP: user for HTTP basic auth */
+            /** @description User for HTTP basic auth (products that take one) */
             username?: string;
-            /** @description ONTAP: password (write-only, never returned) */
+            /** @description Password for HTTP basic auth (write-only, never returned) */
             password?: string;
-            /** @description Consul: ACL token with peering:write (write-only, never returned) */
+            /** @description Token (write-only, never returned), for products that take one; see each product for the permissions it needs */
             token?: string;
         };
         ClusterTlsDto: {
@@ -645,16 +645,16 @@ export interface components {
             serverExternalAddresses?: string[];
         };
         CreateClusterDto: {
-            /** @example ontap-east */
+            /** @example east */
             id: string;
             /** @enum {string} */
             product: "ontap" | "consul";
             /**
-             * @description ONTAP: cluster management address (the adapter adds /api). Consul: HTTP address (the adapter adds /v1).
+             * @description The address of the product's API (the adapter adds its path prefix)
              * @example https://10.1.0.5
              */
             endpoint: string;
-            /** @description ONTAP: {username, password}. Consul: {token}, or {} when the datacenter has no ACLs */
+            /** @description The credentials the product takes: {username, password} or {token} ({} when the product needs none) */
             auth: components["schemas"]["ClusterAuthDto"];
             tls?: components["schemas"]["ClusterTlsDto"];
             /**
@@ -674,18 +674,18 @@ export interface components {
         ClusterAuthView: {
             /** @example admin */
             username?: string;
-            /** @description A password is registered (ONTAP) */
+            /** @description A password is registered (products with basic auth) */
             passwordSet: boolean;
-            /** @description An ACL token is registered (Consul) */
+            /** @description A token is registered (products with token auth) */
             tokenSet: boolean;
         };
         ClusterTlsView: {
             /** @description A CA bundle is registered for the cluster certificate */
             caConfigured: boolean;
         };
-        /** @description A registered cluster: an ONTAP cluster or a Consul datacenter */
+        /** @description A registered cluster of one of the products */
         Cluster: {
-            /** @example ontap-east */
+            /** @example east */
             id: string;
             /**
              * @example ontap
@@ -828,19 +828,19 @@ export interface components {
             exports: components["schemas"]["ConsulExportsPosture"];
         };
         ClusterRefDto: {
-            /** @example consul-dc1 */
+            /** @example east */
             cluster: string;
         };
         ExternalPeerDto: {
-            /** @description The far side's secret to accept with: an ONTAP passphrase or a Consul peering token. Omit it to make an offer: the offer's secret is returned once by GET /v1/operations/{id}. */
+            /** @description The far side's secret to accept with (the product's passphrase or token). Omit it to make an offer: the offer's secret is returned once by GET /v1/operations/{id}. */
             secret?: string;
-            /** @description ONTAP: the far cluster's intercluster addresses */
+            /** @description The far cluster's addresses, for products whose secret does not carry them */
             addresses?: string[];
         };
         RemoteDto: {
             /**
              * @description A managed cluster: the gateway does both sides
-             * @example consul-dc2
+             * @example west
              */
             cluster?: string;
             /** @description An external peer: the gateway does only the local side */
@@ -1000,13 +1000,13 @@ export interface components {
             consul?: components["schemas"]["ConsulOptionsDto"];
         };
         ClusterRef: {
-            /** @example ontap-east */
+            /** @example east */
             cluster: string;
         };
         /** @description The far side of a one-sided peering; its secret is never shown */
         ExternalPeer: {
             /**
-             * @description ONTAP: the far cluster's intercluster addresses
+             * @description The far cluster's addresses, for products whose secret does not carry them
              * @example [
              *       "10.2.0.11"
              *     ]
@@ -1015,7 +1015,7 @@ export interface components {
         };
         /** @description Either `cluster` (a managed cluster: both sides done by the gateway) or `external` (only the local side) */
         PeeringRemote: {
-            /** @example ontap-west */
+            /** @example west */
             cluster?: string;
             external?: components["schemas"]["ExternalPeer"];
         };
@@ -1027,12 +1027,12 @@ export interface components {
         /** @description One side as its cluster names it: the product's own id and state */
         SideStatus: {
             /**
-             * @description The product's id of this side (ONTAP peer UUID, Consul peering ID); null until it exists
+             * @description The product's id of this side (its record's UUID or ID); null until it exists
              * @example null
              */
             nativeId: string | null;
             /**
-             * @description The product's state of this side (ONTAP availability, Consul State)
+             * @description The product's state of this side, in the product's words
              * @example null
              */
             nativeState: string | null;
@@ -1218,7 +1218,7 @@ export interface components {
             name: string;
             /** @enum {string} */
             status: "running" | "succeeded" | "failed" | "skipped";
-            /** @example ontap-east generated a passphrase (expires in P1D) */
+            /** @example east generated a secret (expires in P1D) */
             detail?: string;
             /**
              * Format: date-time
@@ -1233,7 +1233,7 @@ export interface components {
         };
         /** @description The secret of a one-sided offer: in the first read after the offer only */
         OfferSecret: {
-            /** @description ONTAP passphrase or Consul peering token: give it to the far side */
+            /** @description The product's passphrase or token: give it to the far side */
             secret: string;
             /** Format: date-time */
             expiresAt?: string;
