@@ -119,7 +119,10 @@ export class PeeringsService {
     const change: PeeringChange = {};
     if (plan.rotateSecret) change.rotateSecret = true;
     if (plan.remoteAddresses) change.remoteAddresses = plan.remoteAddresses;
-    if (plan.reconcileParts) change.reconcileParts = true;
+    if (plan.reconcileParts) {
+      change.reconcileParts = true;
+      await this.precheckUpdate({ ...current, [current.product]: plan.options });
+    }
 
     const updated = await this.store.update(id, (p) => ({
       ...p,
@@ -216,6 +219,15 @@ export class PeeringsService {
       createdAt: now,
       updatedAt: now,
     };
+  }
+
+  /** The products' checks of changed parts (an SVM that does not exist...), before anything is written. */
+  private async precheckUpdate(next: Peering): Promise<void> {
+    const extensions = this.products.for(next.product).extensions.filter((e) => e.precheckUpdate);
+    if (!extensions.length) return;
+    const [local, remote] = await Promise.all(this.store.managedClusters(next).map((id) => this.clusters.get(id)));
+    if (!local) throw new GatewayError('not_found', `cluster '${next.local.cluster}' is no longer registered`);
+    for (const extension of extensions) await extension.precheckUpdate!(next, { local, remote: remote ?? undefined });
   }
 
   /** A peering may move only to a team that may use both its clusters. */

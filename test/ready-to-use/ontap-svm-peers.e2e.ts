@@ -125,6 +125,17 @@ describe('ONTAP: a peering ready to use (SVM peers)', () => {
     expect(west().peers()).toEqual([]);
   });
 
+  it('refuses a PATCH naming an SVM that does not exist: nothing changes', async () => {
+    const created = await create('patch-svm', { svmPeers: [{ local: 'svm1', remote: 'svm1' }] });
+    await h.waitForState(created.body.id, 'ACTIVE');
+    const refused = await h.api('PATCH', `/v1/peerings/${created.body.id}`, { ontap: { svmPeers: [{ local: 'nope', remote: 'svm1' }] } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors).toEqual([{ field: 'ontap.svmPeers[0].local', message: "ontap-east has no data SVM named 'nope'" }]);
+    const after = (await h.api('GET', `/v1/peerings/${created.body.id}`)).body;
+    expect(after.ontap.svmPeers).toEqual([{ local: 'svm1', remote: 'svm1', applications: ['snapmirror'] }]);
+    expect(after.operationId).toBe(created.body.operationId);
+  });
+
   it('one-sided: the far cluster accepts by itself (SVM peer permissions); the peering is ACTIVE once the pair is peered', async () => {
     await settings(west(), { autoAccept: true });
     // The far side's offer, made on ontap-west by its own administrator.

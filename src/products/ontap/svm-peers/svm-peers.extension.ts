@@ -49,6 +49,12 @@ export class SvmPeersExtension implements HandshakeExtension {
     peering.svmPeers = pairs.map((pair) => newPart(pair));
   }
 
+  /** A PATCH of `ontap.svmPeers`: every pair must name SVMs that exist, as on a create. */
+  async precheckUpdate(next: Peering, clusters: PeeringClusters): Promise<void> {
+    const errors = await this.missingSvms(next.ontap?.svmPeers ?? [], clusters);
+    if (errors.length) throw new GatewayError('precondition_failed', errors.map((e) => e.message).join('; '), { errors });
+  }
+
   /** Each SVM named must be a data SVM of its cluster: told before anything is created. */
   async missingSvms(pairs: SvmPeerOption[], clusters: PeeringClusters): Promise<FieldError[]> {
     try {
