@@ -77,6 +77,17 @@ describe('Consul: a peering ready to use (exported services)', () => {
     expect(await services(dc2())).toEqual({});
   });
 
+  it('sync repairs an export removed outside the gateway', async () => {
+    const created = await create('repair', { local: ['web'] });
+    await h.waitForState(created.body.id, 'ACTIVE');
+    await consulCall(dc1().url, 'DELETE', '/v1/config/exported-services/default');
+    const sync = await h.api('POST', `/v1/peerings/${created.body.id}/sync`);
+    expect((await h.waitForOperation(sync.body.operationId)).status).toBe('succeeded');
+    const repaired = await h.waitForState(created.body.id, 'ACTIVE');
+    expect(repaired.exports.local).toEqual([expect.objectContaining({ service: 'web', state: 'ready', adopted: false })]);
+    expect(await services(dc1())).toEqual({ web: ['repair'] });
+  });
+
   it('adopts a consumer that was already there and leaves it on delete', async () => {
     await consulCall(dc1().url, 'PUT', '/v1/config', {
       Kind: 'exported-services',

@@ -73,6 +73,20 @@ describe('ONTAP: a peering ready to use (SVM peers)', () => {
     expect(east().peers()).toEqual([]);
   });
 
+  it('sync repairs an SVM peer deleted outside the gateway', async () => {
+    const created = await create('repair', { svmPeers: [{ local: 'svm1', remote: 'svm-data' }] });
+    await h.waitForState(created.body.id, 'ACTIVE');
+    const [record] = await svmPeers(east());
+    expect((await ontapCall(east().url, 'DELETE', `/api/svm/peers/${record.uuid}?return_timeout=5`)).status).toBe(200);
+    expect(await svmPeers(west())).toEqual([]);
+    const sync = await h.api('POST', `/v1/peerings/${created.body.id}/sync`);
+    expect((await h.waitForOperation(sync.body.operationId)).status).toBe('succeeded');
+    const repaired = await h.waitForState(created.body.id, 'ACTIVE');
+    expect(repaired.svmPeers[0]).toEqual(expect.objectContaining({ state: 'ready', adopted: false }));
+    expect(repaired.svmPeers[0].nativeIds.local).not.toBe(record.uuid);
+    expect((await svmPeers(west())).map((r) => r.state)).toEqual(['peered']);
+  });
+
   it('the simulated cluster refuses to delete a cluster peer that SVM peers use', async () => {
     const created = await create('order', { svmPeers: [{ local: 'svm1', remote: 'svm1' }] });
     await h.waitForState(created.body.id, 'ACTIVE');
