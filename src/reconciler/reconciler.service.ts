@@ -22,7 +22,7 @@ export interface SweepReport {
 }
 
 const BATCH = 1000;
-/** Clusters read at once in a sweep; each is one bulk read (a few pages for ONTAP). */
+/** Clusters read at once in a sweep; each is one bulk read (or a few pages). */
 const CLUSTERS_IN_FLIGHT = 4;
 
 /**

@@ -249,7 +249,7 @@ export interface paths {
         };
         /**
          * Follow an operation
-         * @description For a one-sided offer, the first read after the offer is made carries `offer.secret` (ONTAP passphrase or Consul token); it is never shown again.
+         * @description For a one-sided offer, the first read after the offer is made carries `offer.secret` (the product passphrase or token); it is never shown again.
          *
          *     Needs the scope `peerings:read` (or `admin`).
          */
@@ -1328,7 +1328,7 @@ export interface components {
             product?: "ontap" | "consul";
             /**
              * @description Only peerings with this cluster on either side
-             * @example consul-dc1
+             * @example east
              */
             cluster?: string;
             /**
