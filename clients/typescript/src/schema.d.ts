@@ -471,18 +471,18 @@ export interface components {
         FieldErrorDoc: {
             /** @example remote.cluster */
             field: string;
-            /** @example cluster 'consul-dc9' is not registered */
+            /** @example cluster 'dc9' is not registered */
             message: string;
         };
         UpstreamDoc: {
-            /** @example ontap */
+            /** @description The product of the cluster (a registered product id) */
             product: string;
-            /** @example ontap-west */
+            /** @example west */
             cluster: string;
             /** @example 400 */
             status: number | null;
             /**
-             * @description ONTAP's error code; null for Consul (plain-text errors)
+             * @description The product's error code; null for products that answer errors in plain text
              * @example 4653365
              */
             code: string | null;
