@@ -47,7 +47,7 @@ export class ProblemDoc {
 /** One example per code: what a client meets, with the fields that code carries. */
 const EXAMPLE_DETAILS: Record<DocumentedCode, { detail: string; extra?: Pick<ProblemDoc, 'errors' | 'upstream'> }> = {
   validation_failed: {
-    detail: "remote.cluster: cluster 'consul-dc9' is not registered",
+    detail: "remote.cluster: cluster 'dc9' is not registered",
     extra: { errors: [{ field: 'remote.cluster', message: "cluster 'dc9' is not registered" }] },
   },
   unauthorized: { detail: 'a valid bearer token is required (Authorization: Bearer <token>)' },
