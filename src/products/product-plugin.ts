@@ -80,6 +80,8 @@ export interface ProductPlugin {
   readonly posture: Type<PostureReader>;
   /** The product's blocks of the API's bodies and answers, named by its id (validated and documented in OpenAPI). */
   readonly blocks?: ProductBlocks;
+  /** Whether every part the peering asked for (SVM peers, exports...) is ready: ACTIVE needs it. Absent: no parts. */
+  partsReady?(peering: Peering): boolean;
 }
 
 /** Where a product's option block goes in the API: each a DTO class, validated and documented as it stands. */

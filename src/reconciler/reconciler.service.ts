@@ -61,6 +61,8 @@ export class Reconciler {
         peering,
         sides.map((s) => ({ cluster: s.cluster, native: s.records!.get(peering.name.toLowerCase()) ?? null })),
       );
+      // ACTIVE also needs the peering's parts ready; a sync (or the running operation) makes them.
+      if (verdict?.to === 'ACTIVE' && this.products.for(peering.product).plugin.partsReady?.(peering) === false) continue;
       if (verdict && (await this.apply(peering, verdict.to, verdict.reason))) changed++;
     }
     const report = {

@@ -22,6 +22,10 @@ export const consulPlugin: ProductPlugin = {
   createRules: consulCreateRules,
   peeringOptions: consulPeeringOptions,
   planUpdate: planConsulUpdate,
+  partsReady: (peering) =>
+    (['local', 'remote'] as const).every((side) =>
+      (peering.consul?.exports?.[side] ?? []).every((service) => peering.exports?.[side].some((p) => p.service === service && p.state === 'ready')),
+    ),
   blocks: {
     posture: ConsulPostureDoc,
     clusterFacts: { type: ConsulFactsDto, description: 'Consul datacenters: the partition, the datacenter and the addresses peers dial' },

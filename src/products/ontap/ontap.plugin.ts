@@ -25,6 +25,8 @@ export const ontapPlugin: ProductPlugin = {
   peeringOptions: ontapPeeringOptions,
   planUpdate: planOntapUpdate,
   extraLocks: ontapExtraLocks,
+  partsReady: (peering) =>
+    (peering.ontap?.svmPeers ?? []).every((pair) => peering.svmPeers?.some((p) => p.local === pair.local && p.remote === pair.remote && p.state === 'ready')),
   blocks: {
     posture: OntapPostureDoc,
     clusterFacts: { type: OntapFactsDto, description: 'ONTAP clusters: the intercluster addresses and the IPspace' },
