@@ -3,10 +3,11 @@ import { benchConsul, consulReport } from './consul.bench.js';
 import { benchMemory, memoryReport } from './memory.bench.js';
 import { benchRouteWindows, routeWindowRatio, routeWindowReport } from './ontap.bench.js';
 import { benchReads, readsRatio, readsReport } from './reads.bench.js';
+import { benchReady, readyReport, readySummary } from './ready.bench.js';
 import { benchReconcile, reconcileReport } from './reconcile.bench.js';
 import { benchScale, scaleReport } from './scale.bench.js';
 
-const SELECTORS = ['reads', 'scale', 'memory', 'reconcile', 'ontap', 'consul'];
+const SELECTORS = ['reads', 'scale', 'memory', 'reconcile', 'ontap', 'consul', 'ready'];
 
 /**
  * `npm run bench`: every benchmark, each comparison side by side in one run, then a summary of
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
       `Consul create      p50 ${r.createP50.toFixed(0)} ms, ${r.perSecond.toFixed(0)} peerings/s with one process; delete detection p50 ${r.deleteOverheadP50.toFixed(0)} ms`,
     );
   }
+  if (wants('ready')) summary.push(readySummary(await timed(() => benchReady(), readyReport)));
   console.log(`Summary (${((performance.now() - started) / 1000).toFixed(0)} s in all)\n  ${summary.join('\n  ')}`);
 }
 

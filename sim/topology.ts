@@ -18,6 +18,8 @@ export interface TopologyOptions {
   consulDeleteDurationMs?: number;
   consulActivateAfterMs?: number;
   consulAclToken?: string;
+  /** Further Consul tokens with only the listed permissions (e.g. a token without `mesh:write`). */
+  consulAclTokens?: Record<string, string[]>;
   /** Stream heartbeat interval of the Consul simulators (default 15000, Consul's). */
   consulHeartbeatIntervalMs?: number;
   ontapRouteWindowMs?: number;
@@ -67,6 +69,7 @@ export async function startTopology(options: TopologyOptions = {}): Promise<SimT
         host: options.host,
         port: port(i),
         aclToken,
+        aclTokens: options.consulAclTokens,
         deleteDurationMs: options.consulDeleteDurationMs,
         activateAfterMs: options.consulActivateAfterMs,
         heartbeatIntervalMs: options.consulHeartbeatIntervalMs,

@@ -83,12 +83,7 @@ describe('architecture', () => {
 
   it("keeps each product's knowledge in its folder: outside src/products/, only the products' shared port and registry are imported", () => {
     const shared = /^src\/products\/(index|port|product-plugin|product-registry|product-property|products\.module|handshake-extension)\.ts$/;
-    // Known, and the one left: the request DTOs still declare the products' option blocks
-    // (`ontap`, `consul`) for validation and the OpenAPI document, and so import the IPsec options.
-    const known = new Set(['src/peerings/peering.dto.ts -> src/products/ontap/security/ipsec-options.dto.ts']);
-    const reaching = imports.filter(
-      (i) => !i.from.startsWith('src/products/') && i.to.startsWith('src/products/') && !shared.test(i.to) && !known.has(`${i.from} -> ${i.to}`),
-    );
+    const reaching = imports.filter((i) => !i.from.startsWith('src/products/') && i.to.startsWith('src/products/') && !shared.test(i.to));
     expect(reaching.map((i) => `${i.from} -> ${i.to}`)).toEqual([]);
   });
 

@@ -14,6 +14,8 @@ export interface NetworkMember {
   acceptSecret(peeringId: string, secret: string, dialer: DialerInfo): void;
   /** The peer deleted its side: mark ours TERMINATED if it is still linked to that peer. */
   terminate(peeringId: string, peerPeeringId: string): void;
+  /** The services this datacenter exports over its peering record `peeringId`, as the stream carries them now. */
+  exportedOver?(peeringId: string, now: number): string[];
 }
 
 /**

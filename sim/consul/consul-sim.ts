@@ -5,7 +5,8 @@ import { ConsulNetwork } from './consul-network.js';
 import { consulFailurePresets, consulFailureText } from './errors.js';
 import { type ConsulPeering } from './peering-store.js';
 import { type ConsulSimSettings, PeeringService } from './peering-service.js';
-import { methodNotAllowed, notFound, registerControlRoutes, registerPeeringRoutes } from './routes.js';
+import { Catalog, ConfigEntryStore, registerConfigRoutes } from './config-entries.js';
+import { answerConsulErrors, methodNotAllowed, notFound, registerControlRoutes, registerPeeringRoutes } from './routes.js';
 
 export { ConsulNetwork };
 
@@ -18,6 +19,12 @@ export interface ConsulSimOptions {
   host?: string;
   /** When set, every /v1 call needs it in X-Consul-Token or Authorization: Bearer, else 403. */
   aclToken?: string;
+  /** Further tokens, each granted only the listed permissions (`peering:write`, `mesh:write`, `service:read`...). */
+  aclTokens?: Record<string, string[]>;
+  /** Services registered in the catalog (GET /v1/catalog/services); default web, api, db. */
+  catalogServices?: string[];
+  /** How long after an export is written the peering stream carries it; default 50. */
+  exportPropagationMs?: number;
   /** How long a deleted peering reads DELETING before it is gone; default 2000. */
   deleteDurationMs?: number;
   /** After establish, how long until the stream opens and both sides read ACTIVE (computed at read time); default 50. */
@@ -50,6 +57,9 @@ export interface ConsulSim {
    * (at `lastHeardAgoMs` before now when given, else where they are). `false` brings it back.
    */
   setStreamQuiet(name: string, quiet: boolean, options?: { lastHeardAgoMs?: number; partition?: string }): void;
+  /** The partition's exported-services entries and the catalog (sim/consul/config-entries.ts). */
+  configEntries: ConfigEntryStore;
+  catalog: Catalog;
   /** Answers held blocking queries, stops timers, leaves the network and stops the server. */
   close(): Promise<void>;
 }
@@ -77,14 +87,19 @@ export async function startConsulSim(options: ConsulSimOptions): Promise<ConsulS
   // Routes come after listening: the port is part of the server address every token carries.
   const host = options.host ?? '127.0.0.1';
   const serverAddress = `${host}:${running.port}`;
+  const configEntries = new ConfigEntryStore(() => options.exportPropagationMs ?? 50);
+  const catalog = new Catalog(options.catalogServices ?? ['web', 'api', 'db']);
   const service = new PeeringService({
     datacenter: options.datacenter,
     serverAddress,
     settings,
     network: options.network,
     enterprise: options.enterprise ?? false,
+    configEntries,
   });
-  registerPeeringRoutes(router, service, options.aclToken);
+  const acl = { aclToken: options.aclToken, aclTokens: options.aclTokens };
+  registerPeeringRoutes(router, service, acl);
+  registerConfigRoutes(router, configEntries, catalog, acl, (handler) => answerConsulErrors(async (req) => handler(req)));
   registerControlRoutes(router, service, settings);
   await joinNetwork(options.network, service, running);
 
@@ -103,6 +118,8 @@ export async function startConsulSim(options: ConsulSimOptions): Promise<ConsulS
     faults,
     settings,
     peerings: (partition) => service.storedPeerings(partition),
+    configEntries,
+    catalog,
     setStreamFailing: (name, failing, partition = 'default') => service.setStreamFailing(name, failing, partition),
     setStreamQuiet: (name, quiet, { lastHeardAgoMs, partition = 'default' } = {}) => service.setStreamQuiet(name, quiet, partition, lastHeardAgoMs),
     close: () => (closing ??= close()),

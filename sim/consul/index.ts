@@ -8,3 +8,5 @@ export { decodeToken, encodeToken } from './token.js';
 export type { PeeringToken } from './token.js';
 export { ConsulHttpError, texts as consulErrorTexts, rpcDescriptions as consulRpcDescriptions, grpcErrorText, consulFailurePresets } from './errors.js';
 export type { GrpcCode } from './errors.js';
+export { Catalog, ConfigEntryStore } from './config-entries.js';
+export type { AclSpec, ExportedService, ExportedServicesEntry, ServiceConsumer } from './config-entries.js';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type ConsulNetwork, type DialerInfo, type NetworkMember } from './consul-network.js';
 import { ConsulHttpError, forbidden, internalError, texts } from './errors.js';
 import { type ConsulPeering, isDialer, type PeeringRemote, type PeeringState, PeeringStore, type PeeringWrite } from './peering-store.js';
+import type { ConfigEntryStore } from './config-entries.js';
 import { goTime, type StreamStatus, StreamTracker } from './stream-tracker.js';
 import { decodeToken, encodeToken, type PeeringToken } from './token.js';
 
@@ -59,6 +60,8 @@ export interface PeeringServiceConfig {
   network: ConsulNetwork;
   /** Enterprise shows the partition ("default" too); CE leaves it out (PartitionOrEmpty). */
   enterprise: boolean;
+  /** The exported-services entries: what the stream carries to each peer (sim/consul/config-entries.ts). */
+  configEntries?: ConfigEntryStore;
 }
 
 /** The ACL check, made by the service after it validated the request (as Consul's does). */
@@ -327,6 +330,22 @@ export class PeeringService implements NetworkMember {
     this.timers.add(timer);
   }
 
+  exportedOver(peeringId: string, now: number): string[] {
+    const peering = this.store.getById(peeringId);
+    if (!peering || !this.config.configEntries) return [];
+    return this.config.configEntries.exportedTo(peering.Partition, peering.Name, now);
+  }
+
+  /** While the stream is up it carries the exports both ways: ours to the peer, and the peer's to us. */
+  private withServices(peering: ConsulPeering, status: StreamStatus, now: number): StreamStatus {
+    const state = this.streams.stateOf(peering, now);
+    if (state !== 'ACTIVE' && state !== 'FAILING') return status;
+    const peerId = peering.PeerID || this.dialerOf.get(peering.ID);
+    const imported = peerId ? (this.config.network.holderOf(peerId)?.exportedOver?.(peerId, now) ?? []) : [];
+    const exported = this.exportedOver(peering.ID, now);
+    return { ...status, ImportedServices: imported.length ? imported : null, ExportedServices: exported.length ? exported : null };
+  }
+
   /** api.Peering in Go's field order, `omitempty` fields left out when empty. */
   private present(peering: ConsulPeering): PeeringView {
     const now = Date.now();
@@ -341,7 +360,7 @@ export class PeeringService implements NetworkMember {
       ...(peering.PeerID ? { PeerID: peering.PeerID } : {}),
       ...(peering.PeerServerName ? { PeerServerName: peering.PeerServerName } : {}),
       ...(peering.PeerServerAddresses.length ? { PeerServerAddresses: [...peering.PeerServerAddresses] } : {}),
-      StreamStatus: this.streams.statusOf(peering.ID, now),
+      StreamStatus: this.withServices(peering, this.streams.statusOf(peering.ID, now), now),
       CreateIndex: peering.CreateIndex,
       ModifyIndex: peering.ModifyIndex,
       Remote: { ...peering.Remote },

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { type SimHandler, type SimRequest, type SimResponse, type SimRouter } from '../shared/http-server.js';
-import { badRequest, ConsulHttpError, forbidden, texts } from './errors.js';
+import { type AclSpec, checkAcl } from './config-entries.js';
+import { badRequest, ConsulHttpError, texts } from './errors.js';
 import { decodeGoStruct, GoJsonError, type GoStruct, parseGoDuration } from './go-compat.js';
 import { type Authorize, type ConsulSimSettings, type PeeringService } from './peering-service.js';
 
@@ -33,11 +33,11 @@ interface EstablishBody {
   Meta?: Record<string, string>;
 }
 
-/** The /v1/peering API. With `aclToken`, each call must present it (peering:read / peering:write). */
-export function registerPeeringRoutes(router: SimRouter, service: PeeringService, aclToken?: string): void {
+/** The /v1/peering API. With ACLs, each call must present a token with peering:read / peering:write. */
+export function registerPeeringRoutes(router: SimRouter, service: PeeringService, acl: AclSpec = {}): void {
   // The ACL check belongs to the RPC: the service calls it once the request is validated.
   const api = (access: Access, handler: (req: SimRequest, authorize: Authorize) => SimResponse | Promise<SimResponse>): SimHandler =>
-    answerConsulErrors((req) => handler(req, () => authorize(req, access, aclToken)));
+    answerConsulErrors((req) => handler(req, () => authorize(req, access, acl)));
   router.add(
     'POST',
     '/v1/peering/token',
@@ -226,7 +226,7 @@ function decodeBody<T>(text: string, struct: GoStruct): T {
 }
 
 /** Consul writes every error as plain text with its status; anything else is a simulator bug. */
-function answerConsulErrors(handler: SimHandler): SimHandler {
+export function answerConsulErrors(handler: SimHandler): SimHandler {
   return async (req) => {
     try {
       return await handler(req);
@@ -237,25 +237,6 @@ function answerConsulErrors(handler: SimHandler): SimHandler {
   };
 }
 
-function authorize(req: SimRequest, access: Access, aclToken: string | undefined): void {
-  if (aclToken === undefined) return;
-  const presented = presentedToken(req);
-  if (presented === aclToken) return;
-  const permission = `peering:${access}`;
-  throw forbidden(presented ? texts.tokenDenied(accessorIdOf(presented), permission) : texts.anonymousDenied(permission));
-}
-
-/** Where Consul looks for the ACL token: X-Consul-Token, Authorization: Bearer, then ?token=. */
-function presentedToken(req: SimRequest): string | undefined {
-  const header = req.headers['x-consul-token'];
-  if (typeof header === 'string' && header !== '') return header;
-  const bearer = /^Bearer\s+(\S+)/i.exec(req.headers.authorization ?? '');
-  if (bearer) return bearer[1];
-  return req.query.get('token') || undefined;
-}
-
-/** A stable made-up AccessorID for a token the simulator does not accept, shaped like Consul's UUIDs. */
-function accessorIdOf(token: string): string {
-  const hex = createHash('sha256').update(token).digest('hex');
-  return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20, 32)].join('-');
+function authorize(req: SimRequest, access: Access, acl: AclSpec): void {
+  checkAcl(req, `peering:${access}`, acl);
 }

@@ -3,6 +3,7 @@ import { ERRORS, type RouteFailureSettings, ontapError } from './errors.js';
 import type { InterclusterLif, OntapNetwork } from './network.js';
 import type { OntapPeerRecord } from './peer-record.js';
 import { SecurityState } from './security/state.js';
+import { defaultSvmPeerSettings, type SvmPeerRecord, type SvmPeerSettings } from './svm-peers.js';
 
 /** Run-time behaviour of one simulated cluster, changeable through `PUT /_sim/settings`. */
 export interface OntapSimSettings extends RouteFailureSettings {
@@ -61,6 +62,9 @@ export class OntapCluster implements ClusterIdentity {
   readonly records = new Map<string, OntapPeerRecord>();
   /** SVMs, certificates, key managers and IPsec policies (sim/ontap/security). */
   readonly security: SecurityState;
+  /** SVM peer records by uuid, and how this cluster answers proposals (sim/ontap/svm-peers.ts). */
+  readonly svmPeers = new Map<string, SvmPeerRecord>();
+  readonly svmPeerSettings: SvmPeerSettings = defaultSvmPeerSettings();
 
   constructor(
     config: ClusterConfig,

@@ -3,6 +3,7 @@ import type { OntapCluster } from './cluster.js';
 import { ERRORS, ontapError, routeFailure } from './errors.js';
 import { type OntapPeerRecord, agreedEncryption, awaitsPeer } from './peer-record.js';
 import type { CreateRequest, PatchRequest, Rotation } from './peer-rules.js';
+import { checkClusterPeerUnused } from './svm-peers.js';
 
 /**
  * Carrying out checked requests: the part of a create, modify or delete that touches the network
@@ -71,8 +72,9 @@ export function requireRecord(cluster: OntapCluster, uuid: string): OntapPeerRec
 }
 
 export function checkDeletable(cluster: OntapCluster, uuid: string): void {
-  requireRecord(cluster, uuid);
+  const record = requireRecord(cluster, uuid);
   if (cluster.settings.vserverMigrationInProgress) throw ontapError(ERRORS.vserverMigration);
+  checkClusterPeerUnused(cluster, record.remoteCluster?.uuid, record.name);
 }
 
 /** Removes this side only: the other cluster keeps its record, which then reads unavailable. */

@@ -83,7 +83,7 @@ export function registerApi(router: SimRouter, ctx: ApiContext): void {
  * Carries out a checked change: at once, or in job mode as a job, answering 202 with its link
  * unless it ends within `return_timeout` seconds (then the answer is what the job produced).
  */
-async function perform(
+export async function perform(
   ctx: ApiContext,
   req: SimRequest,
   description: string,
@@ -103,7 +103,7 @@ function clusterView(cluster: OntapCluster): Record<string, unknown> {
 }
 
 /** HTTP basic auth on every API call; ONTAP answers 401 with its envelope and a challenge. */
-function authenticated(credentials: ApiContext['credentials'], handler: SimHandler): SimHandler {
+export function authenticated(credentials: ApiContext['credentials'], handler: SimHandler): SimHandler {
   const expected = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
   return (req) => {
     if (req.headers.authorization === expected) return handler(req);

@@ -1,25 +1,28 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { TEAM_RULE, TEAM_SLUG } from '../access/access.js';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsDefined, IsIP, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsDefined, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsOptionalNotNull, NestedObject } from '../common/validation.js';
 import type { Product } from './cluster.js';
-import { IsProduct } from '../products/product-property.js';
+import { IsProduct, withProductBlocks } from '../products/product-property.js';
 
 export const SLUG = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 export const SLUG_RULE = 'must be a DNS label: lower-case letters, digits and hyphens, 1-63 characters, starting and ending with a letter or digit';
 
 export class ClusterAuthDto {
-  @ApiPropertyOptional({ description: 'ONTAP: user for HTTP basic auth' })
+  @ApiPropertyOptional({ description: 'User for HTTP basic auth (products that take one)' })
   @IsOptional()
   @IsString()
   username?: string;
 
-  @ApiPropertyOptional({ description: 'ONTAP: password (write-only, never returned)', writeOnly: true })
+  @ApiPropertyOptional({ description: 'Password for HTTP basic auth (write-only, never returned)', writeOnly: true })
   @IsOptional()
   @IsString()
   password?: string;
 
-  @ApiPropertyOptional({ description: 'Consul: ACL token with peering:write (write-only, never returned)', writeOnly: true })
+  @ApiPropertyOptional({
+    description: 'Token (write-only, never returned), for products that take one; see each product for the permissions it needs',
+    writeOnly: true,
+  })
   @IsOptional()
   @IsString()
   token?: string;
@@ -33,41 +36,8 @@ export class ClusterTlsDto {
   caPem?: string;
 }
 
-export class OntapFactsDto {
-  @ApiProperty({ type: [String], description: 'Intercluster LIF addresses of this cluster', example: ['10.1.0.11', '10.1.0.12'] })
-  @IsArray()
-  @ArrayMinSize(1, { message: 'must list at least one intercluster address' })
-  @IsIP(undefined, { each: true, message: 'each address must be an IPv4 or IPv6 address' })
-  interclusterAddresses: string[];
-
-  @ApiPropertyOptional({ default: 'Default' })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  ipspace?: string;
-}
-
-export class ConsulFactsDto {
-  @ApiPropertyOptional({ default: 'default', description: 'Admin partition (Enterprise)' })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  partition?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  datacenter?: string;
-
-  @ApiPropertyOptional({ type: [String], description: 'host:port of the servers as the peer must dial them (peering through mesh gateways or NAT)' })
-  @IsOptional()
-  @IsArray()
-  @Matches(/^[^\s:]+:\d{1,5}$/, { each: true, message: 'each address must be host:port' })
-  serverExternalAddresses?: string[];
-}
-
 export class CreateClusterDto {
-  @ApiProperty({ example: 'ontap-east' })
+  @ApiProperty({ example: 'east' })
   @IsString()
   @Matches(SLUG, { message: `id ${SLUG_RULE}` })
   id: string;
@@ -77,15 +47,15 @@ export class CreateClusterDto {
 
   @ApiProperty({
     example: 'https://10.1.0.5',
-    description: 'ONTAP: cluster management address (the adapter adds /api). Consul: HTTP address (the adapter adds /v1).',
+    description: "The address of the product's API (the adapter adds its path prefix)",
   })
   @IsString()
   @MaxLength(2048)
   @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { message: 'endpoint must be an http or https URL' })
   endpoint: string;
 
-  @ApiProperty({ type: ClusterAuthDto, description: 'ONTAP: {username, password}. Consul: {token}, or {} when the datacenter has no ACLs' })
-  @IsDefined({ message: 'auth is required: {"username", "password"} for ONTAP, {"token"} for Consul ({} without ACLs)' })
+  @ApiProperty({ type: ClusterAuthDto, description: 'The credentials the product takes: {username, password} or {token} ({} when the product needs none)' })
+  @IsDefined({ message: 'auth is required: {"username", "password"} or {"token"}, as the product takes ({} when it needs none)' })
   @NestedObject(() => ClusterAuthDto)
   auth: ClusterAuthDto;
 
@@ -105,14 +75,6 @@ export class CreateClusterDto {
   @ArrayUnique()
   @Matches(TEAM_SLUG, { each: true, message: `each team ${TEAM_RULE}` })
   allowedTeams?: string[];
-
-  @ApiPropertyOptional({ type: OntapFactsDto })
-  @IsOptionalNotNull()
-  @NestedObject(() => OntapFactsDto)
-  ontap?: OntapFactsDto;
-
-  @ApiPropertyOptional({ type: ConsulFactsDto })
-  @IsOptionalNotNull()
-  @NestedObject(() => ConsulFactsDto)
-  consul?: ConsulFactsDto;
 }
+
+withProductBlocks(CreateClusterDto, 'clusterFacts');

@@ -8,7 +8,7 @@ import { CreateClusterDto } from './cluster.dto.js';
 import { ClustersService } from './clusters.service.js';
 import { ClusterListDoc, ClusterViewDoc } from './cluster-response.dto.js';
 
-const CLUSTER_ID = ApiParam({ name: 'id', description: 'The cluster id', example: 'ontap-east' });
+const CLUSTER_ID = ApiParam({ name: 'id', description: 'The cluster id', example: 'east' });
 
 @ApiTags('clusters')
 @ApiBearerAuth()

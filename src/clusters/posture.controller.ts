@@ -4,7 +4,10 @@ import { Scopes } from '../access/route-access.js';
 import { ApiProblems } from '../common/api-docs.js';
 import type { ClusterPosture } from '../products/product-plugin.js';
 import { PostureService } from './posture.service.js';
-import { ConsulPostureDoc, OntapPostureDoc, POSTURE_MODELS } from './posture-response.dto.js';
+import { productPlugins } from '../products/index.js';
+
+/** The posture models and the value of `product` that selects each (the oneOf's discriminator), from the products. */
+const POSTURE_MODELS = Object.fromEntries(productPlugins().flatMap((p) => (p.blocks?.posture ? [[p.id, p.blocks.posture]] : [])));
 
 @ApiTags('clusters')
 @ApiBearerAuth()
@@ -18,11 +21,10 @@ export class PostureController {
   @ApiOperation({
     operationId: 'getClusterPosture',
     summary: "A cluster's security posture, read now",
-    description:
-      'ONTAP: its key managers (type, scope, enabled, status) with the cluster-scope verdict used by `requireKeyManager`, and its IPsec policies (never their keys). Consul: peering traffic is mTLS by design; ACL enforcement as known from the registration.',
+    description: "What the product can tell of the cluster's security now (one shape per product; see each model), never a secret.",
   })
-  @ApiParam({ name: 'id', description: 'The cluster id', example: 'ontap-east' })
-  @ApiExtraModels(OntapPostureDoc, ConsulPostureDoc)
+  @ApiParam({ name: 'id', description: 'The cluster id' })
+  @ApiExtraModels(...Object.values(POSTURE_MODELS))
   @ApiOkResponse({
     description: 'One shape per product, told apart by `product`',
     schema: {

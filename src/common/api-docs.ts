@@ -4,15 +4,20 @@ import { ERROR_CODES, type ErrorCode, problem, PROBLEM_CONTENT_TYPE } from './pr
 
 export class FieldErrorDoc {
   @ApiProperty({ example: 'remote.cluster' }) field: string;
-  @ApiProperty({ example: "cluster 'consul-dc9' is not registered" }) message: string;
+  @ApiProperty({ example: "cluster 'dc9' is not registered" }) message: string;
 }
 
 export class UpstreamDoc {
-  @ApiProperty({ example: 'ontap' }) product: string;
-  @ApiProperty({ example: 'ontap-west' }) cluster: string;
+  @ApiProperty({ description: 'The product of the cluster (a registered product id)' }) product: string;
+  @ApiProperty({ example: 'west' }) cluster: string;
   @ApiProperty({ nullable: true, type: Number, example: 400 }) status: number | null;
-  @ApiProperty({ nullable: true, type: String, description: "ONTAP's error code; null for Consul (plain-text errors)", example: '4653365' }) code:
-    string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "The product's error code; null for products that answer errors in plain text",
+    example: '4653365',
+  })
+  code: string | null;
   @ApiProperty({ example: 'The peer cluster is not reachable on its intercluster addresses' }) message: string;
 }
 
@@ -42,24 +47,24 @@ export class ProblemDoc {
 /** One example per code: what a client meets, with the fields that code carries. */
 const EXAMPLE_DETAILS: Record<DocumentedCode, { detail: string; extra?: Pick<ProblemDoc, 'errors' | 'upstream'> }> = {
   validation_failed: {
-    detail: "remote.cluster: cluster 'consul-dc9' is not registered",
-    extra: { errors: [{ field: 'remote.cluster', message: "cluster 'consul-dc9' is not registered" }] },
+    detail: "remote.cluster: cluster 'dc9' is not registered",
+    extra: { errors: [{ field: 'remote.cluster', message: "cluster 'dc9' is not registered" }] },
   },
   unauthorized: { detail: 'a valid bearer token is required (Authorization: Bearer <token>)' },
   forbidden: { detail: 'this token lacks the scope peerings:write' },
   not_found: { detail: "peering 'pr_01jd0c7v9q4m2x8r6t5y3w1zab' does not exist" },
   method_not_allowed: { detail: 'Method not allowed' },
-  conflict: { detail: "a live peering named 'east-west' already exists between ontap-east and ontap-west" },
+  conflict: { detail: "a live peering named 'east-west' already exists between east and west" },
   idempotency_key_in_use: { detail: 'a request with this Idempotency-Key is still being answered; try again shortly' },
   idempotency_key_reused: { detail: 'this Idempotency-Key was first used with another method, path or body' },
-  precondition_failed: { detail: 'ontap-west has no working key manager at cluster scope (requireKeyManager)' },
+  precondition_failed: { detail: 'west has no working key manager at cluster scope (requireKeyManager)' },
   unsupported_media_type: { detail: 'Unsupported Media Type: text/plain' },
   payload_too_large: { detail: 'Request body is too large' },
   upstream_rejected: {
-    detail: 'ontap-west refused the request',
-    extra: { upstream: { product: 'ontap', cluster: 'ontap-west', status: 400, code: '4653365', message: 'The peer cluster is not reachable' } },
+    detail: 'west refused the request',
+    extra: { upstream: { product: 'storage', cluster: 'west', status: 400, code: '4653365', message: 'The peer cluster is not reachable' } },
   },
-  upstream_unavailable: { detail: 'ontap-west does not answer; the circuit is open for 30 s' },
+  upstream_unavailable: { detail: 'west does not answer; the circuit is open for 30 s' },
   superseded: { detail: 'superseded by operation op_01jd0c7v9q4m2x8r6t5y3w1zac' },
   service_unavailable: { detail: 'the gateway store (Redis) is unreachable; try again shortly' },
   internal_error: { detail: 'an unexpected error occurred; it has been logged' },
@@ -69,8 +74,8 @@ const EXAMPLE_DETAILS: Record<DocumentedCode, { detail: string; extra?: Pick<Pro
   uri_too_long: { detail: 'the request target is longer than 4096 characters' },
   headers_too_large: { detail: 'the request headers are too large' },
   upstream_invalid: {
-    detail: "cluster 'ontap-east': the answer could not be read as ONTAP records",
-    extra: { upstream: { product: 'ontap', cluster: 'ontap-east', status: null, code: null, message: 'the answer could not be read as ONTAP records' } },
+    detail: "cluster 'east': the answer could not be read as the product's records",
+    extra: { upstream: { product: 'storage', cluster: 'east', status: null, code: null, message: "the answer could not be read as the product's records" } },
   },
   not_implemented: { detail: 'method PROPFIND is not implemented' },
 };

@@ -1,5 +1,5 @@
 /**
- * ISO 8601 durations as ONTAP takes them for passphrase expiry: PnDTnHnMnS or PnW (no years or
+ * ISO 8601 durations as products take them for passphrase expiry: PnDTnHnMnS or PnW (no years or
  * months, whose length depends on the calendar). Returns milliseconds, or null when malformed.
  */
 const DURATION = /^P(?:(\d+)W|(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?)$/;

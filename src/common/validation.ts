@@ -1,7 +1,7 @@
 import { applyDecorators, type ValidationError, ValidationPipe } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsObject, ValidateBy, ValidateIf, ValidateNested } from 'class-validator';
-import { consulMetaViolation, labelsViolation } from './labels.js';
+import { labelsViolation } from './labels.js';
 import { type FieldError, GatewayError } from './problem.js';
 
 /** Flattens class-validator's tree into `{field: 'remote.cluster', message}` entries. */
@@ -49,17 +49,6 @@ export function IsLabels(): PropertyDecorator {
     validator: {
       validate: (value: unknown) => labelsViolation(value) === null,
       defaultMessage: (args) => `${args?.property ?? 'labels'} ${labelsViolation(args?.value)}`,
-    },
-  });
-}
-
-/** Consul peering metadata by src/common/labels.ts. */
-export function IsConsulMeta(): PropertyDecorator {
-  return ValidateBy({
-    name: 'isConsulMeta',
-    validator: {
-      validate: (value: unknown) => consulMetaViolation(value) === null,
-      defaultMessage: (args) => `${args?.property ?? 'meta'} ${consulMetaViolation(args?.value)}`,
     },
   });
 }

@@ -23,7 +23,29 @@ export interface OperationFailed {
   error: Problem;
 }
 
-export type DomainEvent = PeeringStateChanged | OperationFailed;
+/** Where one part of a peering stands (an SVM peer, an exported service): ACTIVE needs every part ready. */
+export type PartState = 'pending' | 'ready' | 'failed' | 'removing';
+export const PART_STATES: readonly PartState[] = ['pending', 'ready', 'failed', 'removing'];
+
+/** A part that became ready or failed, as events carry it. */
+export interface PeeringPartChange {
+  /** The product's word for the part (`svmPeer`, `export`). */
+  kind: string;
+  /** Which one: unique among the peering's parts of that kind. */
+  key: string;
+  state: PartState;
+  detail: string | null;
+}
+
+/** A part of a peering (an SVM peer, an exported service) became ready or failed. */
+export interface PeeringPartChanged {
+  kind: 'peering.part_changed';
+  peering: Peering;
+  part: PeeringPartChange;
+  operationId: string;
+}
+
+export type DomainEvent = PeeringStateChanged | OperationFailed | PeeringPartChanged;
 export type DomainEventListener = (event: DomainEvent) => Promise<void> | void;
 
 /**

@@ -4,7 +4,7 @@ import type { Problem } from '../common/problem.js';
 import { nowIso } from '../common/time.js';
 import { type Peering, teamOf, toPeeringView } from '../peerings/peering.js';
 import type { PeeringState } from '../peerings/peering-state.js';
-import type { DomainEvent } from './domain-events.js';
+import type { DomainEvent, PeeringPartChange } from './domain-events.js';
 
 export const GATEWAY_EVENT_TYPES = [
   'peering.state_changed',
@@ -13,6 +13,8 @@ export const GATEWAY_EVENT_TYPES = [
   'peering.failed',
   'peering.deleted',
   'operation.failed',
+  'peering.part_ready',
+  'peering.part_failed',
 ] as const;
 export type GatewayEventType = (typeof GATEWAY_EVENT_TYPES)[number];
 
@@ -24,6 +26,8 @@ export interface GatewayEventData {
   to?: PeeringState;
   reason?: string | null;
   error?: Problem;
+  /** The part that became ready or failed (peering.part_ready, peering.part_failed). */
+  part?: PeeringPartChange;
   /** Who started the change: type, id and team (never a secret); null when the gateway did on its own. */
   actor: Pick<ActorRef, 'type' | 'id' | 'team'> | null;
 }
@@ -71,6 +75,11 @@ function makeGatewayEvents(event: DomainEvent): GatewayEvent[] {
     };
     const team = event.peering ? teamOf(event.peering) : (operation.team ?? DEFAULT_TEAM);
     return [{ id: newId('ev'), type: 'operation.failed', peeringId: operation.peeringId, team, timestamp, data }];
+  }
+  if (event.kind === 'peering.part_changed') {
+    const type = event.part.state === 'ready' ? 'peering.part_ready' : 'peering.part_failed';
+    const data = { peering: toPeeringView(event.peering), operationId: event.operationId, part: event.part, actor: null };
+    return [{ id: newId('ev'), type, peeringId: event.peering.id, team: teamOf(event.peering), timestamp, data }];
   }
   const data: GatewayEventData = {
     peering: toPeeringView(event.peering),

@@ -7,14 +7,14 @@ import { ProblemDoc } from '../common/api-docs.js';
 export class OperationStepDoc {
   @ApiProperty({ example: 'offer', description: 'What the step does (find, offer, accept, confirm, remove...)' }) name: string;
   @ApiProperty({ enum: ['running', 'succeeded', 'failed', 'skipped'] }) status: string;
-  @ApiPropertyOptional({ example: 'ontap-east generated a passphrase (expires in P1D)' }) detail?: string;
+  @ApiPropertyOptional({ example: 'east generated a secret (expires in P1D)' }) detail?: string;
   @ApiProperty({ format: 'date-time', example: '2025-11-24T06:30:00.000Z' }) startedAt: string;
   @ApiPropertyOptional({ format: 'date-time', example: '2025-11-24T06:30:01.000Z' }) finishedAt?: string;
 }
 
 @ApiSchema({ name: 'OfferSecret', description: 'The secret of a one-sided offer: in the first read after the offer only' })
 export class OfferSecretDoc {
-  @ApiProperty({ description: 'ONTAP passphrase or Consul peering token: give it to the far side' }) secret: string;
+  @ApiProperty({ description: "The product's passphrase or token: give it to the far side" }) secret: string;
   @ApiPropertyOptional({ format: 'date-time' }) expiresAt?: string;
 }
 

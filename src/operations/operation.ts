@@ -34,7 +34,7 @@ export interface Operation {
    */
   waits?: Partial<Record<WaitingFor, { attempts: number; since: string }>>;
   /**
-   * When this operation first met ONTAP's route-propagation failure. The window is repeated
+   * When this operation first met a route-propagation failure. The window is repeated
    * through once per operation: a later attempt does not start it again.
    */
   routeWindowStartedAt?: string | null;

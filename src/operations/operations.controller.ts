@@ -25,7 +25,7 @@ export class OperationsController {
     operationId: 'getOperation',
     summary: 'Follow an operation',
     description:
-      'For a one-sided offer, the first read after the offer is made carries `offer.secret` (ONTAP passphrase or Consul token); it is never shown again.',
+      'For a one-sided offer, the first read after the offer is made carries `offer.secret` (the product passphrase or token); it is never shown again.',
   })
   @ApiParam({ name: 'id', description: 'The operation id (operationId of a peering)', example: 'op_01jd0c7v9q4m2x8r6t5y3w1zac' })
   @ApiOkResponse({ type: OperationDoc })

@@ -1,7 +1,9 @@
 /** What an update operation changes on the clusters (kept on the operation; never a secret). */
 export interface PeeringChange {
-  /** Renew the secret: ONTAP passphrase (also for an encryption change), Consul token. */
+  /** Renew the secret (a passphrase or a token, as the product has). */
   rotateSecret?: boolean;
-  /** ONTAP, external peers: the far cluster's new addresses. */
+  /** External peers of products whose secret carries no addresses: the far cluster's new addresses. */
   remoteAddresses?: string[];
+  /** The parts asked for changed (a product's plugin said so): the handshake's extensions make them so. */
+  reconcileParts?: boolean;
 }

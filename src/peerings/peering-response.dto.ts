@@ -1,25 +1,25 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { ProblemDoc } from '../common/api-docs.js';
 import { productIds } from '../products/index.js';
+import { productExamples, withProductViews } from '../products/product-property.js';
 import { PEERING_STATES } from './peering-state.js';
-import { ConsulOptionsDto, type CreatePeeringDto, OntapOptionsDto } from './peering.dto.js';
 
 /* Response documents (OpenAPI): the peering as GET /v1/peerings/{id} shows it (src/peerings/peering.ts, toPeeringView). */
 
 @ApiSchema({ name: 'ClusterRef' })
 export class ClusterRefDoc {
-  @ApiProperty({ example: 'ontap-east' }) cluster: string;
+  @ApiProperty({ example: 'east' }) cluster: string;
 }
 
 @ApiSchema({ name: 'ExternalPeer', description: 'The far side of a one-sided peering; its secret is never shown' })
 export class ExternalPeerViewDoc {
-  @ApiPropertyOptional({ type: [String], description: "ONTAP: the far cluster's intercluster addresses", example: ['10.2.0.11'] })
+  @ApiPropertyOptional({ type: [String], description: "The far cluster's addresses, for products whose secret does not carry them", example: ['10.2.0.11'] })
   addresses?: string[];
 }
 
 @ApiSchema({ name: 'PeeringRemote', description: 'Either `cluster` (a managed cluster: both sides done by the gateway) or `external` (only the local side)' })
 export class PeeringRemoteDoc {
-  @ApiPropertyOptional({ example: 'ontap-west' }) cluster?: string;
+  @ApiPropertyOptional({ example: 'west' }) cluster?: string;
   @ApiPropertyOptional({ type: ExternalPeerViewDoc }) external?: ExternalPeerViewDoc;
 }
 
@@ -28,11 +28,11 @@ export class SideStatusDoc {
   @ApiProperty({
     type: String,
     nullable: true,
-    description: "The product's id of this side (ONTAP peer UUID, Consul peering ID); null until it exists",
+    description: "The product's id of this side (its record's UUID or ID); null until it exists",
     example: null,
   })
   nativeId: string | null;
-  @ApiProperty({ type: String, nullable: true, description: "The product's state of this side (ONTAP availability, Consul State)", example: null })
+  @ApiProperty({ type: String, nullable: true, description: "The product's state of this side, in the product's words", example: null })
   nativeState: string | null;
 }
 
@@ -47,7 +47,7 @@ export class PeeringSidesDoc {
 export class PeeringDoc {
   @ApiProperty({ example: 'pr_01jd0c7v9q4m2x8r6t5y3w1zab' }) id: string;
   @ApiProperty({ example: 'east-west' }) name: string;
-  @ApiProperty({ enum: productIds(), example: 'ontap' }) product: string;
+  @ApiProperty({ enum: productIds(), example: productIds()[0] }) product: string;
   @ApiProperty({ type: ClusterRefDoc }) local: ClusterRefDoc;
   @ApiProperty({ type: PeeringRemoteDoc }) remote: PeeringRemoteDoc;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { team: 'storage' } }) labels: Record<string, string>;
@@ -65,16 +65,10 @@ export class PeeringDoc {
   @ApiProperty({ format: 'date-time', example: '2025-11-24T06:30:00.000Z' }) createdAt: string;
   @ApiProperty({ format: 'date-time', example: '2025-11-24T06:30:02.000Z' }) updatedAt: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'When DELETED was reached' }) deletedAt?: string;
-  @ApiPropertyOptional({ type: OntapOptionsDto, description: 'ONTAP peerings: the options asked for, defaults applied' }) ontap?: OntapOptionsDto;
-  @ApiPropertyOptional({ type: ConsulOptionsDto, description: 'Consul peerings: the options asked for' }) consul?: ConsulOptionsDto;
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: true,
-    description:
-      'ONTAP peerings: what the gateway found and made for security: `encryption` (read from both peer records), `keyManagers` (the requireKeyManager check), `ipsec` (the policies it owns). Never a secret.',
-  })
-  security?: Record<string, unknown>;
 }
+
+// The products' options (under their ids) and what they keep on a peering (its parts...).
+withProductViews(PeeringDoc, 'peeringCreate');
 
 @ApiSchema({ name: 'PeeringList', description: 'A page of peerings, oldest first' })
 export class PeeringListDoc {
@@ -84,52 +78,7 @@ export class PeeringListDoc {
 }
 
 /**
- * Request examples for POST /v1/peerings, one per kind of peering, each accepted as sent by the
- * sandbox (its clusters consul-dc1, consul-dc2, ontap-east, ontap-west): test/typed-client.e2e.ts
- * sends every one of them.
+ * Request examples for POST /v1/peerings, one per kind of peering, contributed by the products
+ * (each accepted as sent by the sandbox): test/typed-client.e2e.ts sends every one of them.
  */
-export const CREATE_PEERING_EXAMPLES = {
-  consul: {
-    summary: 'Consul: two managed datacenters',
-    value: {
-      name: 'dc1-dc2',
-      local: { cluster: 'consul-dc1' },
-      remote: { cluster: 'consul-dc2' },
-      consul: { meta: { env: 'prod' } },
-      labels: { team: 'mesh' },
-    },
-  },
-  ontap: {
-    summary: 'ONTAP: two managed clusters, TLS-PSK',
-    value: {
-      name: 'east-west',
-      local: { cluster: 'ontap-east' },
-      remote: { cluster: 'ontap-west' },
-      ontap: { encryption: 'tls_psk', passphraseExpiry: 'P1D' },
-      labels: { team: 'storage' },
-    },
-  },
-  ontapIpsec: {
-    summary: 'ONTAP: two managed clusters, with IPsec between the data SVMs',
-    value: {
-      name: 'east-west-ipsec',
-      local: { cluster: 'ontap-east' },
-      remote: { cluster: 'ontap-west' },
-      ontap: { encryption: 'tls_psk', ipsec: { svm: 'svm1', localSubnet: '10.1.10.0/24', remoteSubnet: '10.2.10.0/24', protocol: 'tcp' } },
-      labels: { team: 'storage' },
-    },
-  },
-  externalOffer: {
-    summary: 'One-sided offer: the secret is in the first GET of the operation',
-    value: { name: 'dc1-partner', local: { cluster: 'consul-dc1' }, remote: { external: {} }, labels: { partner: 'acme' } },
-  },
-  externalAccept: {
-    summary: "One-sided accept: with the far side's secret",
-    value: {
-      name: 'west-partner',
-      local: { cluster: 'ontap-west' },
-      remote: { external: { secret: 'the passphrase the far cluster generated', addresses: ['10.9.0.11', '10.9.0.12'] } },
-      ontap: { encryption: 'tls_psk' },
-    },
-  },
-} satisfies Record<string, { summary: string; value: CreatePeeringDto }>;
+export const CREATE_PEERING_EXAMPLES = productExamples();

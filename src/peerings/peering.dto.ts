@@ -1,17 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsIP, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsDefined, IsIn, IsIP, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { SLUG, SLUG_RULE } from '../clusters/cluster.dto.js';
 import { TEAM_RULE, TEAM_SLUG } from '../access/access.js';
 import { PEERING_STATES, type PeeringState } from './peering-state.js';
-import { IpsecOptionsDto } from '../products/ontap/security/ipsec-options.dto.js';
 import { PageQuery } from '../common/page-query.js';
-import { IsProduct } from '../products/product-property.js';
-import { LABEL_RULES, MAX_LABELS, MAX_META_PAIRS, META_RULES } from '../common/labels.js';
-import { IsConsulMeta, IsLabels, IsOptionalNotNull, NestedObject } from '../common/validation.js';
+import { IsProduct, withProductBlocks } from '../products/product-property.js';
+import { LABEL_RULES, MAX_LABELS } from '../common/labels.js';
+import { IsLabels, IsOptionalNotNull, NestedObject } from '../common/validation.js';
 
 export class ClusterRefDto {
-  @ApiProperty({ example: 'consul-dc1' })
+  @ApiProperty({ example: 'east' })
   @IsString()
   @IsNotEmpty({ message: 'cluster must name a registered cluster' })
   cluster: string;
@@ -20,7 +18,7 @@ export class ClusterRefDto {
 export class ExternalPeerDto {
   @ApiPropertyOptional({
     description:
-      "The far side's secret to accept with: an ONTAP passphrase or a Consul peering token. Omit it to make an offer: the offer's secret is returned once by GET /v1/operations/{id}.",
+      "The far side's secret to accept with (the product's passphrase or token). Omit it to make an offer: the offer's secret is returned once by GET /v1/operations/{id}.",
     writeOnly: true,
   })
   @IsOptional()
@@ -29,7 +27,7 @@ export class ExternalPeerDto {
   @MaxLength(16_384)
   secret?: string;
 
-  @ApiPropertyOptional({ type: [String], description: "ONTAP: the far cluster's intercluster addresses" })
+  @ApiPropertyOptional({ type: [String], description: "The far cluster's addresses, for products whose secret does not carry them" })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
@@ -38,7 +36,7 @@ export class ExternalPeerDto {
 }
 
 export class RemoteDto {
-  @ApiPropertyOptional({ description: 'A managed cluster: the gateway does both sides', example: 'consul-dc2' })
+  @ApiPropertyOptional({ description: 'A managed cluster: the gateway does both sides', example: 'west' })
   @IsOptionalNotNull()
   @IsString()
   @IsNotEmpty({ message: 'cluster must name a registered cluster' })
@@ -48,96 +46,6 @@ export class RemoteDto {
   @IsOptionalNotNull()
   @NestedObject(() => ExternalPeerDto)
   external?: ExternalPeerDto;
-}
-
-export class LocalNetworkInterfaceDto {
-  @ApiProperty()
-  @IsIP(undefined, { message: 'must be an IPv4 or IPv6 address' })
-  ipAddress: string;
-}
-
-export class LocalNetworkDto {
-  @ApiProperty({ type: [LocalNetworkInterfaceDto] })
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => LocalNetworkInterfaceDto)
-  interfaces: LocalNetworkInterfaceDto[];
-
-  @ApiPropertyOptional({ example: '255.255.255.0' })
-  @IsOptional()
-  @IsString()
-  netmask?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  broadcastDomain?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsIP(undefined, { message: 'must be an IPv4 or IPv6 address' })
-  gateway?: string;
-}
-
-/** ONTAP writes `tls-psk` in prose and `tls_psk` in the API; both are accepted, `tls_psk` is kept. */
-const normaliseEncryption = ({ value }: { value: unknown }) => (value === 'tls-psk' ? 'tls_psk' : value);
-
-export class OntapOptionsDto {
-  @ApiPropertyOptional({ enum: ['none', 'tls_psk'], default: 'tls_psk', description: '`tls-psk` is accepted too' })
-  @IsOptional()
-  @Transform(normaliseEncryption)
-  @IsIn(['none', 'tls_psk'], { message: 'encryption must be none or tls_psk' })
-  encryption?: 'none' | 'tls_psk';
-
-  @ApiPropertyOptional({ example: 'P1D', description: 'ISO 8601 duration, at most 7 days (ONTAP 4655058)' })
-  @IsOptional()
-  @IsString()
-  passphraseExpiry?: string;
-
-  @ApiPropertyOptional({ example: 'Default' })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  ipspace?: string;
-
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray()
-  @IsString({ each: true })
-  initialAllowedSvms?: string[];
-
-  @ApiPropertyOptional({ type: LocalNetworkDto, description: 'Intercluster LIFs to create on the local cluster first' })
-  @IsOptionalNotNull()
-  @NestedObject(() => LocalNetworkDto)
-  localNetwork?: LocalNetworkDto;
-
-  @ApiPropertyOptional({
-    default: false,
-    description: 'Both clusters must have a working key manager at cluster scope (data at rest): checked before anything is created, 422 otherwise',
-  })
-  @IsOptional()
-  @IsBoolean()
-  requireKeyManager?: boolean;
-
-  @ApiPropertyOptional({
-    type: IpsecOptionsDto,
-    description: "An IPsec policy on each cluster's data SVM protecting traffic to the other site, with a pre-shared key the gateway generates and never keeps",
-  })
-  @IsOptionalNotNull()
-  @NestedObject(() => IpsecOptionsDto)
-  ipsec?: IpsecOptionsDto;
-}
-
-export class ConsulOptionsDto {
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: { type: 'string', maxLength: 512 },
-    maxProperties: MAX_META_PAIRS,
-    description: `Peering metadata (Consul's Meta): ${META_RULES}`,
-  })
-  @IsOptionalNotNull()
-  @IsConsulMeta()
-  meta?: Record<string, string>;
 }
 
 export class CreatePeeringDto {
@@ -155,16 +63,6 @@ export class CreatePeeringDto {
   @IsDefined({ message: 'remote is required: { "cluster": "<id>" } or { "external": {...} }' })
   @NestedObject(() => RemoteDto)
   remote: RemoteDto;
-
-  @ApiPropertyOptional({ type: OntapOptionsDto })
-  @IsOptionalNotNull()
-  @NestedObject(() => OntapOptionsDto)
-  ontap?: OntapOptionsDto;
-
-  @ApiPropertyOptional({ type: ConsulOptionsDto })
-  @IsOptionalNotNull()
-  @NestedObject(() => ConsulOptionsDto)
-  consul?: ConsulOptionsDto;
 
   @ApiPropertyOptional({
     type: 'object',
@@ -215,40 +113,6 @@ export class ListPeeringsQuery extends PageQuery {
   cluster?: string;
 }
 
-export class OntapUpdateDto {
-  @ApiPropertyOptional({ description: 'Generate a new passphrase on the local side and set it on the remote side' })
-  @IsOptional()
-  @IsBoolean()
-  rotatePassphrase?: boolean;
-
-  @ApiPropertyOptional({ enum: ['none', 'tls_psk'], description: 'Changing it also rotates the passphrase (ONTAP allows it only with a refresh: 4656073)' })
-  @IsOptional()
-  @Transform(normaliseEncryption)
-  @IsIn(['none', 'tls_psk'], { message: 'encryption must be none or tls_psk' })
-  encryption?: 'none' | 'tls_psk';
-
-  @ApiPropertyOptional({ example: 'P1D', description: 'Expiry of the next generated passphrase, ISO 8601, at most 7 days' })
-  @IsOptional()
-  @IsString()
-  passphraseExpiry?: string;
-
-  @ApiPropertyOptional({ type: [String], description: "External peers only: the far cluster's new intercluster addresses" })
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @IsIP(undefined, { each: true, message: 'each address must be an IPv4 or IPv6 address' })
-  remoteAddresses?: string[];
-}
-
-export class ConsulUpdateDto {
-  @ApiPropertyOptional({
-    description: 'Generate a new peering token on the acceptor (the unused old one stops working); a dialer that is not ACTIVE establishes with it',
-  })
-  @IsOptional()
-  @IsBoolean()
-  rotateToken?: boolean;
-}
-
 export class UpdatePeeringDto {
   @ApiPropertyOptional({
     type: 'object',
@@ -274,14 +138,7 @@ export class UpdatePeeringDto {
   @IsString()
   @Matches(TEAM_SLUG, { message: `owner ${TEAM_RULE}` })
   owner?: string;
-
-  @ApiPropertyOptional({ type: OntapUpdateDto })
-  @IsOptionalNotNull()
-  @NestedObject(() => OntapUpdateDto)
-  ontap?: OntapUpdateDto;
-
-  @ApiPropertyOptional({ type: ConsulUpdateDto })
-  @IsOptionalNotNull()
-  @NestedObject(() => ConsulUpdateDto)
-  consul?: ConsulUpdateDto;
 }
+
+withProductBlocks(CreatePeeringDto, 'peeringCreate');
+withProductBlocks(UpdatePeeringDto, 'peeringUpdate');

@@ -14,7 +14,7 @@ export interface ExternalPeer {
 export type RemoteSpec = { cluster: string; external?: undefined } | { external: ExternalPeer; cluster?: undefined };
 
 /**
- * A peering's product option blocks, by product id (`ontap`, `consul`...): each product adds its
+ * A peering's product option blocks, by product id: each product adds its
  * own block to this interface from its folder under src/products/.
  */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type

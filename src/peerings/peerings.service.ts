@@ -119,6 +119,10 @@ export class PeeringsService {
     const change: PeeringChange = {};
     if (plan.rotateSecret) change.rotateSecret = true;
     if (plan.remoteAddresses) change.remoteAddresses = plan.remoteAddresses;
+    if (plan.reconcileParts) {
+      change.reconcileParts = true;
+      await this.precheckUpdate({ ...current, [current.product]: plan.options });
+    }
 
     const updated = await this.store.update(id, (p) => ({
       ...p,
@@ -129,7 +133,7 @@ export class PeeringsService {
       updatedAt: nowIso(),
     }));
     if (team !== teamOf(current)) await this.store.moveTeam(id, teamOf(current), team);
-    if (!change.rotateSecret && !change.remoteAddresses) return toPeeringView(updated);
+    if (!change.rotateSecret && !change.remoteAddresses && !change.reconcileParts) return toPeeringView(updated);
     return toPeeringView(await this.startOperation(updated, 'update', updated.state === 'FAILED' ? 'ESTABLISHING' : updated.state, change, caller));
   }
 
@@ -217,6 +221,15 @@ export class PeeringsService {
     };
   }
 
+  /** The products' checks of changed parts (an SVM that does not exist...), before anything is written. */
+  private async precheckUpdate(next: Peering): Promise<void> {
+    const extensions = this.products.for(next.product).extensions.filter((e) => e.precheckUpdate);
+    if (!extensions.length) return;
+    const [local, remote] = await Promise.all(this.store.managedClusters(next).map((id) => this.clusters.get(id)));
+    if (!local) throw new GatewayError('not_found', `cluster '${next.local.cluster}' is no longer registered`);
+    for (const extension of extensions) await extension.precheckUpdate!(next, { local, remote: remote ?? undefined });
+  }
+
   /** A peering may move only to a team that may use both its clusters. */
   private async ensureOpenTo(peering: Peering, team: string): Promise<void> {
     for (const id of this.store.managedClusters(peering)) {
@@ -272,7 +285,7 @@ function requestedTeam(input: { team?: string; owner?: string }): string | undef
   return input.team ?? input.owner;
 }
 
-/** The body's product option blocks (`ontap`, `consul`...), by registered product id. */
+/** The body's product option blocks, by registered product id. */
 function productOptions(input: object): Record<string, unknown> {
   const body = input as Record<string, unknown>;
   return Object.fromEntries(productIds().flatMap((id) => (body[id] !== undefined ? [[id, body[id]]] : [])));

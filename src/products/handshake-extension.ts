@@ -21,6 +21,8 @@ export interface PeeringClusters {
 export interface HandshakeExtension {
   /** In the API, before anything is written or sent: throw a GatewayError to refuse the request. */
   precheck?(peering: Peering, clusters: PeeringClusters): Promise<void>;
+  /** In the API, before an update that changes the peering's parts is written: `next` is the peering as it will be. */
+  precheckUpdate?(next: Peering, clusters: PeeringClusters): Promise<void>;
   /**
    * In the worker, once both sides are healthy, before the peering is marked ACTIVE; `sides` are
    * the records just read (local first), so an extension need not read them again.
@@ -29,3 +31,5 @@ export interface HandshakeExtension {
   /** In the worker, before the sides are removed. */
   beforeTeardown?(run: StepRunner, peering: Peering, clusters: PeeringClusters): Promise<void>;
 }
+
+export { PART_STATES, type PartState, type PeeringPartChange } from '../events/domain-events.js';

@@ -5,8 +5,16 @@ import type { ProductPlugin } from './product-plugin.js';
 /** The registration: every product the gateway speaks. A new product adds its plugin here. */
 const registered: ProductPlugin[] = [ontapPlugin, consulPlugin];
 
+const listeners: ((plugin: ProductPlugin) => void)[] = [];
+
 export function productPlugins(): readonly ProductPlugin[] {
   return registered;
+}
+
+/** Applies `apply` to every registered product, now and to those registered later. */
+export function forEachProduct(apply: (plugin: ProductPlugin) => void): void {
+  for (const plugin of registered) apply(plugin);
+  listeners.push(apply);
 }
 
 export function productIds(): string[] {
@@ -24,4 +32,5 @@ export function productPlugin(id: string): ProductPlugin | undefined {
 export function registerProduct(plugin: ProductPlugin): void {
   if (registered.some((p) => p.id === plugin.id)) return;
   registered.push(plugin);
+  for (const apply of listeners) apply(plugin);
 }

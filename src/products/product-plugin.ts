@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import type { ApiPropertyOptions } from '@nestjs/swagger';
 import type { Cluster } from '../clusters/cluster.js';
 import type { FieldError } from '../common/problem.js';
 import type { HandshakeExtension } from './handshake-extension.js';
@@ -35,6 +36,8 @@ export interface UpdatePlan {
   options?: unknown;
   rotateSecret?: boolean;
   remoteAddresses?: string[];
+  /** The peering's parts change (SVM peers, exports...): an update operation makes them so. */
+  reconcileParts?: boolean;
 }
 
 /** A product's view of a cluster's security (key managers, IPsec, ACLs...), read from the cluster now. */
@@ -75,6 +78,31 @@ export interface ProductPlugin {
   extraLocks?(peering: Peering): { name: string; conflict: (holder: string) => string }[];
   /** Reads a cluster's security posture (a Nest provider). */
   readonly posture: Type<PostureReader>;
+  /** The product's blocks of the API's bodies and answers, named by its id (validated and documented in OpenAPI). */
+  readonly blocks?: ProductBlocks;
+  /** Whether every part the peering asked for (SVM peers, exports...) is ready: ACTIVE needs it. Absent: no parts. */
+  partsReady?(peering: Peering): boolean;
+}
+
+/** Where a product's option block goes in the API: each a DTO class, validated and documented as it stands. */
+export interface ProductBlocks {
+  /** `<id>` on POST /v1/clusters (the product's facts), shown on the cluster too. */
+  clusterFacts?: ProductBlock;
+  /** `<id>` on POST /v1/peerings (its options), shown on the peering with defaults applied. */
+  peeringCreate?: ProductBlock;
+  /** `<id>` on PATCH /v1/peerings/{id}. */
+  peeringUpdate?: ProductBlock;
+  /** Further fields the product keeps on a peering (what it found and made), as OpenAPI describes them. */
+  peeringState?: Record<string, ApiPropertyOptions>;
+  /** The OpenAPI model of what the posture reader answers (its `product` tells the shapes apart). */
+  posture?: Type<object>;
+  /** Request examples for POST /v1/peerings, each accepted as sent by the sandbox. */
+  createExamples?: Record<string, { summary: string; value: Record<string, unknown> }>;
+}
+
+export interface ProductBlock {
+  type: Type<object>;
+  description: string;
 }
 
 export interface PostureReader {

@@ -22,7 +22,7 @@ export interface SweepReport {
 }
 
 const BATCH = 1000;
-/** Clusters read at once in a sweep; each is one bulk read (a few pages for ONTAP). */
+/** Clusters read at once in a sweep; each is one bulk read (or a few pages). */
 const CLUSTERS_IN_FLIGHT = 4;
 
 /**
@@ -61,6 +61,8 @@ export class Reconciler {
         peering,
         sides.map((s) => ({ cluster: s.cluster, native: s.records!.get(peering.name.toLowerCase()) ?? null })),
       );
+      // ACTIVE also needs the peering's parts ready; a sync (or the running operation) makes them.
+      if (verdict?.to === 'ACTIVE' && this.products.for(peering.product).plugin.partsReady?.(peering) === false) continue;
       if (verdict && (await this.apply(peering, verdict.to, verdict.reason))) changed++;
     }
     const report = {

@@ -14,7 +14,7 @@ const RENEW_EVERY_MS = 2_000;
 
 /**
  * The bound on calls in flight towards one cluster across every process of the deployment
- * (ONTAP refuses connections when its REST queue is full, whatever the number of our workers).
+ * (a product may refuse connections when its REST queue is full, whatever the number of our workers).
  * A counting semaphore in Redis; each process also bounds itself first, so waiting for a slot
  * rarely means asking Redis more than once.
  */

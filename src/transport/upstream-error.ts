@@ -5,13 +5,13 @@ import { type ErrorCode, problem, type Problem, type UpstreamInfo } from '../com
  * How a failure should be handled:
  * - final: no retry; the peering fails with the upstream's reason.
  * - transient: retry with backoff and jitter (5xx that mean "try later", 429, network errors).
- * - route-propagation: ONTAP's 1-5 s window after intercluster LIFs appear: repeat the same
+ * - route-propagation: a window of a few seconds after new network routes appear: repeat the same
  *   request quickly, through one window per operation, then fail.
  * - secret-rejected: the one-time secret was used, replaced or expired: make a new one.
  * - name-deleting: the name is still being deleted: wait for the delete, then go on.
  * - not-found: the record is not there.
  * - unplaced: the cluster refused with words the gateway cannot place. Most such refusals are
- *   final (docs/product-facts.md, Consul errors), so only a short bounded retry, then fail.
+ *   final (docs/product-facts.md), so only a short bounded retry, then fail.
  */
 export type ErrorKind = 'final' | 'transient' | 'route-propagation' | 'secret-rejected' | 'name-deleting' | 'not-found' | 'unplaced';
 
@@ -39,7 +39,7 @@ export interface RetryBudget {
 export const RETRY_BUDGETS: Partial<Record<ErrorKind, RetryBudget>> = {
   // A cluster away (no leader, 5xx, 429, network): about half an hour, a few calls a minute.
   transient: { waitingFor: 'cluster-unavailable', maxAttempts: 120, withinMs: 30 * 60_000, baseDelayMs: 500, maxDelayMs: 30_000 },
-  // Consul deletes a big catalog at 10 raft applies a second: minutes, rarely more.
+  // An asynchronous delete of a big catalog takes minutes, rarely more (docs/product-facts.md).
   'name-deleting': { waitingFor: 'name-deleting', maxAttempts: 20, withinMs: 20 * 60_000, baseDelayMs: 1_000, maxDelayMs: 60_000 },
   // A few tries within about ten seconds, in case it was a passing state worded oddly.
   unplaced: { waitingFor: 'unplaced-error', maxAttempts: 3, withinMs: 10_000, baseDelayMs: 1_000, maxDelayMs: 4_000 },

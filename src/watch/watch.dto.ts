@@ -32,7 +32,7 @@ export class WatchEventsQuery {
   @IsProduct({ required: false, description: 'Only peerings of this product' })
   product?: Product;
 
-  @ApiPropertyOptional({ example: 'consul-dc1', description: 'Only peerings with this cluster on either side' })
+  @ApiPropertyOptional({ example: 'east', description: 'Only peerings with this cluster on either side' })
   @IsOptional()
   @IsString()
   @IsNotEmpty()

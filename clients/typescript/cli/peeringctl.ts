@@ -12,6 +12,7 @@ import {
   type Peering,
   type PeeringState,
 } from '../src/index.js';
+import { exportsOf, READY_OPTIONS, READY_USAGE, svmPeers } from './ready-options.js';
 
 /*
  * peeringctl: the gateway from a terminal, on the typed client (../src/index.ts).
@@ -41,6 +42,7 @@ Create options:
   --secret SECRET           accept with the far side's passphrase or token
   --remote-address IP       ONTAP external peer: its intercluster address (repeatable)
   --meta k=v                Consul: peering metadata (repeatable)
+${READY_USAGE}
   --file FILE               the request body as JSON (flags given too override its fields)
   --idempotency-key KEY     replay-safe create or delete
 
@@ -79,6 +81,7 @@ const OPTIONS = {
   url: { type: 'string' },
   token: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  ...READY_OPTIONS,
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -157,10 +160,12 @@ function createBody(values: Values): CreatePeering {
     ...(values.encryption ? { encryption: oneOf(values.encryption === 'tls-psk' ? 'tls_psk' : values.encryption, ['none', 'tls_psk'], 'encryption') } : {}),
     ...(values['passphrase-expiry'] ? { passphraseExpiry: values['passphrase-expiry'] } : {}),
     ...(values.ipspace ? { ipspace: values.ipspace } : {}),
+    ...(values['svm-peer'] ? { svmPeers: svmPeers(values['svm-peer'], (message) => new UsageError(message)) } : {}),
   };
   if (Object.keys(ontap).length > 0) body.ontap = ontap;
   const meta = pairs(values.meta, 'meta');
-  if (meta) body.consul = { ...(isRecord(base.consul) ? base.consul : {}), meta };
+  const exports = exportsOf(values.export, values['export-remote']);
+  if (meta || exports) body.consul = { ...(isRecord(base.consul) ? base.consul : {}), ...(meta ? { meta } : {}), ...(exports ? { exports } : {}) };
   const labels = pairs(values.label, 'label');
   if (labels) body.labels = { ...body.labels, ...labels };
   return body;

@@ -133,7 +133,7 @@ export interface paths {
         };
         /**
          * A cluster's security posture, read now
-         * @description ONTAP: its key managers (type, scope, enabled, status) with the cluster-scope verdict used by `requireKeyManager`, and its IPsec policies (never their keys). Consul: peering traffic is mTLS by design; ACL enforcement as known from the registration.
+         * @description What the product can tell of the cluster's security now (one shape per product; see each model), never a secret.
          *
          *     Needs the scope `clusters:read` (or `admin`).
          */
@@ -249,7 +249,7 @@ export interface paths {
         };
         /**
          * Follow an operation
-         * @description For a one-sided offer, the first read after the offer is made carries `offer.secret` (ONTAP passphrase or Consul token); it is never shown again.
+         * @description For a one-sided offer, the first read after the offer is made carries `offer.secret` (the product passphrase or token); it is never shown again.
          *
          *     Needs the scope `peerings:read` (or `admin`).
          */
@@ -429,7 +429,7 @@ export interface paths {
         };
         /**
          * Watch a peering: its state at once, then every change (Server-Sent Events), until it is deleted
-         * @description The first message is `peering.snapshot`: the peering as it stands, with the id of the latest event it includes. Then every event of the peering as it happens; the server ends the stream after `peering.deleted`. Reconnecting with Last-Event-ID sends the events missed since that one (from the peering history) before the live ones; an id no longer in the history gets the snapshot again. text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, operation.failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503.
+         * @description The first message is `peering.snapshot`: the peering as it stands, with the id of the latest event it includes. Then every event of the peering as it happens; the server ends the stream after `peering.deleted`. Reconnecting with Last-Event-ID sends the events missed since that one (from the peering history) before the live ones; an id no longer in the history gets the snapshot again. text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, operation.failed, peering.part_ready, peering.part_failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503.
          *
          *     Needs the scope `peerings:read` (or `admin`).
          */
@@ -451,7 +451,7 @@ export interface paths {
         };
         /**
          * Watch every peering: their events from now on (Server-Sent Events), filtered like a webhook subscription
-         * @description Filters as query parameters: `events` (types, comma-separated), `product`, `cluster` (either side), `label` (key=value, repeatable). Live events only: Last-Event-ID is not replayed here (GET /v1/peerings/{id}/watch resumes a peering). text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, operation.failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503.
+         * @description Filters as query parameters: `events` (types, comma-separated), `product`, `cluster` (either side), `label` (key=value, repeatable). Live events only: Last-Event-ID is not replayed here (GET /v1/peerings/{id}/watch resumes a peering). text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, operation.failed, peering.part_ready, peering.part_failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503.
          *
          *     Needs the scope `peerings:read` (or `admin`).
          */
@@ -471,18 +471,18 @@ export interface components {
         FieldErrorDoc: {
             /** @example remote.cluster */
             field: string;
-            /** @example cluster 'consul-dc9' is not registered */
+            /** @example cluster 'dc9' is not registered */
             message: string;
         };
         UpstreamDoc: {
-            /** @example ontap */
+            /** @description The product of the cluster (a registered product id) */
             product: string;
-            /** @example ontap-west */
+            /** @example west */
             cluster: string;
             /** @example 400 */
             status: number | null;
             /**
-             * @description ONTAP's error code; null for Consul (plain-text errors)
+             * @description The product's error code; null for products that answer errors in plain text
              * @example 4653365
              */
             code: string | null;
@@ -611,11 +611,11 @@ export interface components {
             nextCursor: string | null;
         };
         ClusterAuthDto: {
-            /** @description ONTAP: user for HTTP basic auth */
+            /** @description User for HTTP basic auth (products that take one) */
             username?: string;
-            /** @description ONTAP: password (write-only, never returned) */
+            /** @description Password for HTTP basic auth (write-only, never returned) */
             password?: string;
-            /** @description Consul: ACL token with peering:write (write-only, never returned) */
+            /** @description Token (write-only, never returned), for products that take one; see each product for the permissions it needs */
             token?: string;
         };
         ClusterTlsDto: {
@@ -645,16 +645,16 @@ export interface components {
             serverExternalAddresses?: string[];
         };
         CreateClusterDto: {
-            /** @example ontap-east */
+            /** @example east */
             id: string;
             /** @enum {string} */
             product: "ontap" | "consul";
             /**
-             * @description ONTAP: cluster management address (the adapter adds /api). Consul: HTTP address (the adapter adds /v1).
+             * @description The address of the product's API (the adapter adds its path prefix)
              * @example https://10.1.0.5
              */
             endpoint: string;
-            /** @description ONTAP: {username, password}. Consul: {token}, or {} when the datacenter has no ACLs */
+            /** @description The credentials the product takes: {username, password} or {token} ({} when the product needs none) */
             auth: components["schemas"]["ClusterAuthDto"];
             tls?: components["schemas"]["ClusterTlsDto"];
             /**
@@ -665,25 +665,27 @@ export interface components {
              *     ]
              */
             allowedTeams?: string[];
+            /** @description ONTAP clusters: the intercluster addresses and the IPspace */
             ontap?: components["schemas"]["OntapFactsDto"];
+            /** @description Consul datacenters: the partition, the datacenter and the addresses peers dial */
             consul?: components["schemas"]["ConsulFactsDto"];
         };
         /** @description Which credentials are set, never their values */
         ClusterAuthView: {
             /** @example admin */
             username?: string;
-            /** @description A password is registered (ONTAP) */
+            /** @description A password is registered (products with basic auth) */
             passwordSet: boolean;
-            /** @description An ACL token is registered (Consul) */
+            /** @description A token is registered (products with token auth) */
             tokenSet: boolean;
         };
         ClusterTlsView: {
             /** @description A CA bundle is registered for the cluster certificate */
             caConfigured: boolean;
         };
-        /** @description A registered cluster: an ONTAP cluster or a Consul datacenter */
+        /** @description A registered cluster of one of the products */
         Cluster: {
-            /** @example ontap-east */
+            /** @example east */
             id: string;
             /**
              * @example ontap
@@ -699,10 +701,6 @@ export interface components {
              * @enum {string}
              */
             source: "api" | "file" | "sandbox";
-            /** @description ONTAP clusters */
-            ontap?: components["schemas"]["OntapFactsDto"];
-            /** @description Consul datacenters */
-            consul?: components["schemas"]["ConsulFactsDto"];
             /**
              * Format: date-time
              * @example 2025-11-24T06:00:00.000Z
@@ -713,6 +711,10 @@ export interface components {
              * @example 2025-11-24T06:00:00.000Z
              */
             updatedAt: string;
+            /** @description ONTAP: ONTAP clusters: the intercluster addresses and the IPspace */
+            ontap?: components["schemas"]["OntapFactsDto"];
+            /** @description Consul: Consul datacenters: the partition, the datacenter and the addresses peers dial */
+            consul?: components["schemas"]["ConsulFactsDto"];
         };
         ClusterList: {
             items: components["schemas"]["Cluster"][];
@@ -805,6 +807,11 @@ export interface components {
             enabled: boolean | null;
             detail: string;
         };
+        ConsulExportsPosture: {
+            /** @description Whether the registered token may write the partition's exported-services entry (mesh:write); null when the answer said neither */
+            canWrite: boolean | null;
+            detail: string;
+        };
         ConsulPostureDoc: {
             /** @example consul-dc1 */
             cluster: string;
@@ -818,21 +825,22 @@ export interface components {
             peeringTraffic: components["schemas"]["ConsulPeeringTraffic"];
             acls: components["schemas"]["ConsulAcls"];
             peering: components["schemas"]["ConsulPosture"];
+            exports: components["schemas"]["ConsulExportsPosture"];
         };
         ClusterRefDto: {
-            /** @example consul-dc1 */
+            /** @example east */
             cluster: string;
         };
         ExternalPeerDto: {
-            /** @description The far side's secret to accept with: an ONTAP passphrase or a Consul peering token. Omit it to make an offer: the offer's secret is returned once by GET /v1/operations/{id}. */
+            /** @description The far side's secret to accept with (the product's passphrase or token). Omit it to make an offer: the offer's secret is returned once by GET /v1/operations/{id}. */
             secret?: string;
-            /** @description ONTAP: the far cluster's intercluster addresses */
+            /** @description The far cluster's addresses, for products whose secret does not carry them */
             addresses?: string[];
         };
         RemoteDto: {
             /**
              * @description A managed cluster: the gateway does both sides
-             * @example consul-dc2
+             * @example west
              */
             cluster?: string;
             /** @description An external peer: the gateway does only the local side */
@@ -886,6 +894,24 @@ export interface components {
              */
             remotePort?: number;
         };
+        SvmPeerDto: {
+            /**
+             * @description The data SVM on the local cluster
+             * @example svm_src
+             */
+            local: string;
+            /**
+             * @description The data SVM on the remote cluster
+             * @example svm_dst
+             */
+            remote: string;
+            /**
+             * @default [
+             *       "snapmirror"
+             *     ]
+             */
+            applications?: ("snapmirror" | "file_copy" | "lun_copy" | "flexcache")[];
+        };
         OntapOptionsDto: {
             /**
              * @description `tls-psk` is accepted too
@@ -910,12 +936,34 @@ export interface components {
             requireKeyManager?: boolean;
             /** @description An IPsec policy on each cluster's data SVM protecting traffic to the other site, with a pre-shared key the gateway generates and never keeps */
             ipsec?: components["schemas"]["IpsecOptionsDto"];
+            /** @description SVM peers made on top of the cluster peer (at most 32): proposed on the local cluster, accepted on the remote one; the peering is ACTIVE once every pair is peered */
+            svmPeers?: components["schemas"]["SvmPeerDto"][];
+        };
+        ConsulExportsDto: {
+            /**
+             * @description Services the local datacenter exports to the remote one
+             * @example [
+             *       "web",
+             *       "api"
+             *     ]
+             */
+            local?: string[];
+            /**
+             * @description Services the remote datacenter exports to the local one (only when the gateway drives both sides)
+             * @example [
+             *       "web",
+             *       "api"
+             *     ]
+             */
+            remote?: string[];
         };
         ConsulOptionsDto: {
             /** @description Peering metadata (Consul's Meta): at most 64 pairs; keys of 1-128 characters [A-Za-z0-9_-], not starting "consul-"; string values of at most 512 characters */
             meta?: {
                 [key: string]: string;
             };
+            /** @description Exported services: the gateway adds the peer as a consumer to the partition's exported-services config entry (check-and-set, keeping what others wrote); the peering is ACTIVE once the other side imports them */
+            exports?: components["schemas"]["ConsulExportsDto"];
         };
         CreatePeeringDto: {
             /**
@@ -926,8 +974,6 @@ export interface components {
             local: components["schemas"]["ClusterRefDto"];
             /** @description Exactly one of `cluster` or `external` */
             remote: components["schemas"]["RemoteDto"];
-            ontap?: components["schemas"]["OntapOptionsDto"];
-            consul?: components["schemas"]["ConsulOptionsDto"];
             /**
              * @description Labels (Kubernetes rules): at most 64 labels; a key is a name of 1-63 characters [A-Za-z0-9._-] starting and ending with a letter or digit, optionally after a DNS-subdomain prefix of at most 253 characters and "/"; a value is empty or follows the name rule
              * @example {
@@ -948,15 +994,19 @@ export interface components {
              * @example storage
              */
             owner?: string;
+            /** @description ONTAP peerings: the options asked for, defaults applied */
+            ontap?: components["schemas"]["OntapOptionsDto"];
+            /** @description Consul peerings: the options asked for */
+            consul?: components["schemas"]["ConsulOptionsDto"];
         };
         ClusterRef: {
-            /** @example ontap-east */
+            /** @example east */
             cluster: string;
         };
         /** @description The far side of a one-sided peering; its secret is never shown */
         ExternalPeer: {
             /**
-             * @description ONTAP: the far cluster's intercluster addresses
+             * @description The far cluster's addresses, for products whose secret does not carry them
              * @example [
              *       "10.2.0.11"
              *     ]
@@ -965,7 +1015,7 @@ export interface components {
         };
         /** @description Either `cluster` (a managed cluster: both sides done by the gateway) or `external` (only the local side) */
         PeeringRemote: {
-            /** @example ontap-west */
+            /** @example west */
             cluster?: string;
             external?: components["schemas"]["ExternalPeer"];
         };
@@ -977,12 +1027,12 @@ export interface components {
         /** @description One side as its cluster names it: the product's own id and state */
         SideStatus: {
             /**
-             * @description The product's id of this side (ONTAP peer UUID, Consul peering ID); null until it exists
+             * @description The product's id of this side (its record's UUID or ID); null until it exists
              * @example null
              */
             nativeId: string | null;
             /**
-             * @description The product's state of this side (ONTAP availability, Consul State)
+             * @description The product's state of this side, in the product's words
              * @example null
              */
             nativeState: string | null;
@@ -991,6 +1041,53 @@ export interface components {
             local: components["schemas"]["SideStatus"];
             /** @description null for an external peer: the gateway does not see that side */
             remote: components["schemas"]["SideStatus"] | null;
+        };
+        /**
+         * @description ready once the pair reads peered on both clusters
+         * @enum {string}
+         */
+        PartState: "pending" | "ready" | "failed" | "removing";
+        /** @description The SVM peer's uuid on each cluster (null until it exists there) */
+        SvmPeerNativeIds: {
+            local: string | null;
+            remote: string | null;
+        };
+        /** @description One SVM peer of an ONTAP peering, as made or adopted on the clusters */
+        SvmPeerPart: {
+            /** @example svm_src */
+            local: string;
+            /** @example svm_dst */
+            remote: string;
+            applications: ("snapmirror" | "file_copy" | "lun_copy" | "flexcache")[];
+            /** @description ready once the pair reads peered on both clusters */
+            state: components["schemas"]["PartState"];
+            nativeIds: components["schemas"]["SvmPeerNativeIds"];
+            /** @description ONTAP's state on the local cluster: initiated, pending, initializing, peered, rejected, suspended */
+            nativeState: string | null;
+            /** @description It existed before the gateway asked for it */
+            adopted: boolean;
+            /** @description Why it is not ready */
+            detail?: string;
+        };
+        /** @description One exported service of a Consul peering */
+        ExportPart: {
+            /** @example web */
+            service: string;
+            /** @description ready once the other side lists the service as imported */
+            state: components["schemas"]["PartState"];
+            /** @description The consumer was already in the entry: the gateway never removes it */
+            adopted: boolean;
+            /** @description The gateway added the service to the entry itself */
+            addedService: boolean;
+            /** @description Why it is not ready */
+            detail?: string;
+        };
+        /** @description The exported services of a Consul peering, by exporting side */
+        ExportParts: {
+            /** @description Exported by the local datacenter to the remote one */
+            local: components["schemas"]["ExportPart"][];
+            /** @description Exported by the remote datacenter to the local one */
+            remote: components["schemas"]["ExportPart"][];
         };
         /** @description A peering between two clusters of one product, in one shape for every product */
         Peering: {
@@ -1045,14 +1142,18 @@ export interface components {
              * @description When DELETED was reached
              */
             deletedAt?: string;
-            /** @description ONTAP peerings: the options asked for, defaults applied */
+            /** @description ONTAP: ONTAP peerings: the options asked for, defaults applied */
             ontap?: components["schemas"]["OntapOptionsDto"];
-            /** @description Consul peerings: the options asked for */
-            consul?: components["schemas"]["ConsulOptionsDto"];
             /** @description ONTAP peerings: what the gateway found and made for security: `encryption` (read from both peer records), `keyManagers` (the requireKeyManager check), `ipsec` (the policies it owns). Never a secret. */
             security?: {
                 [key: string]: unknown;
             };
+            /** @description ONTAP peerings with `ontap.svmPeers`: each SVM peer and where it stands; the peering is ACTIVE only when every one is ready */
+            svmPeers?: components["schemas"]["SvmPeerPart"][];
+            /** @description Consul: Consul peerings: the options asked for */
+            consul?: components["schemas"]["ConsulOptionsDto"];
+            /** @description Consul peerings with `consul.exports`: each exported service and where it stands; the peering is ACTIVE only when every one is ready */
+            exports?: components["schemas"]["ExportParts"];
         };
         /** @description A page of peerings, oldest first */
         PeeringList: {
@@ -1078,10 +1179,14 @@ export interface components {
             passphraseExpiry?: string;
             /** @description External peers only: the far cluster's new intercluster addresses */
             remoteAddresses?: string[];
+            /** @description SVM peers made on top of the cluster peer (at most 32): proposed on the local cluster, accepted on the remote one; the peering is ACTIVE once every pair is peered */
+            svmPeers?: components["schemas"]["SvmPeerDto"][];
         };
         ConsulUpdateDto: {
             /** @description Generate a new peering token on the acceptor (the unused old one stops working); a dialer that is not ACTIVE establishes with it */
             rotateToken?: boolean;
+            /** @description Replaces the exports as a whole. Exported services: the gateway adds the peer as a consumer to the partition's exported-services config entry (check-and-set, keeping what others wrote); the peering is ACTIVE once the other side imports them */
+            exports?: components["schemas"]["ConsulExportsDto"];
         };
         UpdatePeeringDto: {
             /** @description Replaces the labels as a whole. at most 64 labels; a key is a name of 1-63 characters [A-Za-z0-9._-] starting and ending with a letter or digit, optionally after a DNS-subdomain prefix of at most 253 characters and "/"; a value is empty or follows the name rule */
@@ -1099,7 +1204,9 @@ export interface components {
              * @example storage
              */
             owner?: string;
+            /** @description ONTAP peerings: rotation, encryption, remote addresses, SVM peers */
             ontap?: components["schemas"]["OntapUpdateDto"];
+            /** @description Consul peerings: token rotation, exported services */
             consul?: components["schemas"]["ConsulUpdateDto"];
         };
         /** @description One step of the handshake, as the worker records it */
@@ -1111,7 +1218,7 @@ export interface components {
             name: string;
             /** @enum {string} */
             status: "running" | "succeeded" | "failed" | "skipped";
-            /** @example ontap-east generated a passphrase (expires in P1D) */
+            /** @example east generated a secret (expires in P1D) */
             detail?: string;
             /**
              * Format: date-time
@@ -1126,7 +1233,7 @@ export interface components {
         };
         /** @description The secret of a one-sided offer: in the first read after the offer only */
         OfferSecret: {
-            /** @description ONTAP passphrase or Consul peering token: give it to the far side */
+            /** @description The product's passphrase or token: give it to the far side */
             secret: string;
             /** Format: date-time */
             expiresAt?: string;
@@ -1205,7 +1312,7 @@ export interface components {
             /** @example ev_01jd0c7v9q4m2x8r6t5y3w1zab */
             id: string;
             /** @enum {string} */
-            type: "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "operation.failed";
+            type: "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "operation.failed" | "peering.part_ready" | "peering.part_failed";
             /** @example 2025-11-24T06:30:00.000Z */
             timestamp: string;
             data: components["schemas"]["EventDataDoc"];
@@ -1221,7 +1328,7 @@ export interface components {
             product?: "ontap" | "consul";
             /**
              * @description Only peerings with this cluster on either side
-             * @example consul-dc1
+             * @example east
              */
             cluster?: string;
             /**
@@ -1246,7 +1353,7 @@ export interface components {
              *       "*"
              *     ]
              */
-            events?: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "operation.failed")[];
+            events?: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "operation.failed" | "peering.part_ready" | "peering.part_failed")[];
             /** @description Only events of peerings that match all of these */
             filters?: components["schemas"]["WebhookFiltersDto"];
             /** @default true */
@@ -1265,7 +1372,7 @@ export interface components {
             /** @example storage */
             team: string;
             url: string;
-            events: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "operation.failed")[];
+            events: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "operation.failed" | "peering.part_ready" | "peering.part_failed")[];
             filters: components["schemas"]["WebhookFiltersDto"];
             enabled: boolean;
             /** @description Why the gateway disabled it (the receiver answered 410) */
@@ -1287,7 +1394,7 @@ export interface components {
             /** @example storage */
             team: string;
             url: string;
-            events: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "operation.failed")[];
+            events: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "operation.failed" | "peering.part_ready" | "peering.part_failed")[];
             filters: components["schemas"]["WebhookFiltersDto"];
             enabled: boolean;
             /** @description Why the gateway disabled it (the receiver answered 410) */
@@ -1315,7 +1422,7 @@ export interface components {
              *       "*"
              *     ]
              */
-            events?: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "operation.failed")[];
+            events?: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "operation.failed" | "peering.part_ready" | "peering.part_failed")[];
             /** @description Only events of peerings that match all of these */
             filters?: components["schemas"]["WebhookFiltersDto"];
             /** @default true */
@@ -1338,7 +1445,7 @@ export interface components {
             /** @description The event in the peering history */
             eventId: string;
             /** @enum {string} */
-            type: "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "operation.failed";
+            type: "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "operation.failed" | "peering.part_ready" | "peering.part_failed";
             peeringId: string;
             /** @enum {string} */
             status: "pending" | "retrying" | "delivered" | "failed";
@@ -3730,7 +3837,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, operation.failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503. */
+            /** @description text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, operation.failed, peering.part_ready, peering.part_failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3788,7 +3895,7 @@ export interface operations {
     WatchController_watchAll: {
         parameters: {
             query?: {
-                /** @description Event types to stream, comma-separated (or repeated); `*` (the default) is all of them: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, operation.failed */
+                /** @description Event types to stream, comma-separated (or repeated); `*` (the default) is all of them: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, operation.failed, peering.part_ready, peering.part_failed */
                 events?: string;
                 /** @description Only peerings of this product */
                 product?: "ontap" | "consul";
@@ -3806,7 +3913,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, operation.failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503. */
+            /** @description text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, operation.failed, peering.part_ready, peering.part_failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];

@@ -1,3 +1,5 @@
+import type { ConsulExports, ExportParts } from './exports/export-model.js';
+
 /** A registered Consul datacenter's facts: its admin partition and the addresses its peers dial. */
 export interface ConsulClusterFacts {
   partition: string;
@@ -8,6 +10,8 @@ export interface ConsulClusterFacts {
 /** `consul` on a peering. */
 export interface ConsulPeeringOptions {
   meta?: Record<string, string>;
+  /** Services each side exports to the other (exports/). */
+  exports?: ConsulExports;
 }
 
 declare module '../../clusters/cluster.js' {
@@ -19,5 +23,9 @@ declare module '../../clusters/cluster.js' {
 declare module '../../peerings/peering.js' {
   interface PeeringProductOptions {
     consul?: ConsulPeeringOptions;
+  }
+  interface PeeringProductState {
+    /** The exported services asked for, with their states and what the gateway added to the entry. */
+    exports?: ExportParts;
   }
 }

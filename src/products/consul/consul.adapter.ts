@@ -45,7 +45,8 @@ export class ConsulAdapter implements PeeringAdapter {
     return toNativeSide(record, this.config.consulStreamStaleMs);
   }
 
-  private async call(cluster: Cluster, call: HttpCall, allowNotFound = false) {
+  /** A call under /v1 with the ACL token; a 404 answers as it is when `allowNotFound`. */
+  async call(cluster: Cluster, call: HttpCall, allowNotFound = false) {
     const token = cluster.auth.token;
     return this.http.call(
       cluster,
@@ -54,7 +55,7 @@ export class ConsulAdapter implements PeeringAdapter {
     );
   }
 
-  private partition(cluster: Cluster): string | undefined {
+  partition(cluster: Cluster): string | undefined {
     const partition = cluster.consul?.partition;
     return partition && partition !== 'default' ? partition : undefined;
   }

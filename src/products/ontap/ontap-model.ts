@@ -1,4 +1,5 @@
 import type { IpsecOptions, PeeringSecurity } from './security/peering-security.js';
+import type { SvmPeerOption, SvmPeerPart } from './svm-peers/svm-peer-model.js';
 
 /** A registered ONTAP cluster's facts: where its intercluster LIFs answer, and in which IPspace. */
 export interface OntapClusterFacts {
@@ -18,6 +19,8 @@ export interface OntapPeeringOptions {
   requireKeyManager?: boolean;
   /** An IPsec policy on each cluster's data SVM protecting traffic to the other site (security/). */
   ipsec?: IpsecOptions;
+  /** SVM peers on top of the cluster peer (svm-peers/), applications defaulted. */
+  svmPeers?: SvmPeerOption[];
 }
 
 declare module '../../clusters/cluster.js' {
@@ -33,5 +36,7 @@ declare module '../../peerings/peering.js' {
   interface PeeringProductState {
     /** Encryption of the peer relationship, the key-manager check and the IPsec policies; never a secret. */
     security?: PeeringSecurity;
+    /** The SVM peers asked for, as made or adopted on the clusters, with their states. */
+    svmPeers?: SvmPeerPart[];
   }
 }

@@ -4,15 +4,36 @@ import type { FieldError } from '../../common/problem.js';
 import type { Peering } from '../../peerings/peering.js';
 import type { ClusterRegistration, CreateRequest, UpdatePlan, UpdateRequest } from '../product-plugin.js';
 import { ipsecOptionRules } from './security/ipsec-plan.js';
+import { type SvmPeerOption, svmPairKey } from './svm-peers/svm-peer-model.js';
 
 /** ONTAP peer names follow cluster-name rules: they also start with a letter, and are shorter. */
 const ONTAP_NAME = /^[a-z][a-z0-9-]{0,43}$/;
 
+/** An SVM pair as sent (validated for shape by the DTOs): applications may be left out. */
+type SvmPeerInput = Omit<SvmPeerOption, 'applications'> & { applications?: SvmPeerOption['applications'] };
+
 /** What a caller may send under `ontap` on a create (validated for shape by the DTOs). */
-type OntapCreateOptions = Partial<OntapPeeringOptions> & { encryption?: string };
+type OntapCreateOptions = Omit<Partial<OntapPeeringOptions>, 'svmPeers'> & { encryption?: string; svmPeers?: SvmPeerInput[] };
+
+/** A pair named twice, or a local (or remote) SVM peered twice with the same SVM, is a mistake worth naming. */
+function svmPeerRules(pairs: SvmPeerInput[]): FieldError[] {
+  const seen = new Set<string>();
+  return pairs.flatMap((pair, i) => {
+    const key = svmPairKey(pair);
+    if (seen.has(key)) return [{ field: `ontap.svmPeers[${i}]`, message: `names the pair ${key} twice` }];
+    seen.add(key);
+    return [];
+  });
+}
+
+/** Applications default to snapmirror, what a cluster peer is most often for. */
+export function withDefaultApplications(pairs: SvmPeerInput[] | undefined): SvmPeerOption[] | undefined {
+  return pairs?.map((pair) => ({ local: pair.local, remote: pair.remote, applications: pair.applications ?? ['snapmirror'] }));
+}
 
 /** What a caller may send under `ontap` on an update. */
 interface OntapUpdateOptions {
+  svmPeers?: SvmPeerInput[];
   rotatePassphrase?: boolean;
   encryption?: 'none' | 'tls_psk';
   passphraseExpiry?: string;
@@ -57,13 +78,19 @@ export function ontapCreateRules({ name, local, remote, external, options }: Cre
     if (!lifs.gateway) errors.push({ field: 'ontap.localNetwork.gateway', message: 'is required to create intercluster LIFs (ONTAP 4656096)' });
   }
   if (ontap?.ipsec) errors.push(...ipsecOptionRules(ontap.ipsec, remote !== null));
+  if (ontap?.svmPeers) errors.push(...svmPeerRules(ontap.svmPeers));
   return errors;
 }
 
 /** The stored options: encryption defaults to tls_psk (ONTAP 9.6+ proposes it). */
 export function ontapPeeringOptions({ options }: CreateRequest): OntapPeeringOptions {
   const ontap = options.ontap as OntapCreateOptions | undefined;
-  return { ...ontap, encryption: (ontap?.encryption as OntapPeeringOptions['encryption'] | undefined) ?? 'tls_psk' };
+  const svmPeers = withDefaultApplications(ontap?.svmPeers);
+  return {
+    ...ontap,
+    encryption: (ontap?.encryption as OntapPeeringOptions['encryption'] | undefined) ?? 'tls_psk',
+    ...(svmPeers?.length ? { svmPeers } : { svmPeers: undefined }),
+  };
 }
 
 /** Rotation, encryption (which needs a passphrase refresh: ONTAP 4656073) and external peers' addresses. */
@@ -72,7 +99,8 @@ export function planOntapUpdate({ peering, options }: UpdateRequest): UpdatePlan
   if (!input) return { errors: [] };
   const current = peering.ontap as OntapPeeringOptions;
   const errors: FieldError[] = [];
-  const { rotatePassphrase, encryption, passphraseExpiry, remoteAddresses } = input;
+  const { rotatePassphrase, encryption, passphraseExpiry, remoteAddresses, svmPeers } = input;
+  if (svmPeers) errors.push(...svmPeerRules(svmPeers));
   if (passphraseExpiry !== undefined) errors.push(...expiryRules(passphraseExpiry, 'ontap.passphraseExpiry'));
   if (remoteAddresses && peering.remote.cluster) {
     errors.push({ field: 'ontap.remoteAddresses', message: "is only for external peers: a managed cluster's addresses come from its registration" });
@@ -81,7 +109,13 @@ export function planOntapUpdate({ peering, options }: UpdateRequest): UpdatePlan
     errors,
     rotateSecret: Boolean(rotatePassphrase || (encryption && encryption !== current.encryption)),
     remoteAddresses,
-    options: { ...current, encryption: encryption ?? current.encryption, passphraseExpiry: passphraseExpiry ?? current.passphraseExpiry },
+    reconcileParts: svmPeers !== undefined,
+    options: {
+      ...current,
+      encryption: encryption ?? current.encryption,
+      passphraseExpiry: passphraseExpiry ?? current.passphraseExpiry,
+      ...(svmPeers ? { svmPeers: withDefaultApplications(svmPeers) } : {}),
+    },
   };
 }
 

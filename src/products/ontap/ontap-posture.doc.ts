@@ -1,9 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 
-/*
- * Response documents (OpenAPI): a cluster's posture, one shape per product (the readers are
- * src/products/ontap/ontap-posture.ts and src/products/consul/consul-posture.ts), told apart by `product`.
- */
+/* Response document (OpenAPI): an ONTAP cluster's posture as ontap-posture.ts reads it, contributed by the plugin. */
 
 @ApiSchema({ name: 'KeyManagerStatus' })
 export class KeyManagerStatusDoc {
@@ -65,37 +62,3 @@ export class OntapPostureDoc {
   @ApiProperty({ type: [KeyManagerPostureDoc] }) keyManagers: KeyManagerPostureDoc[];
   @ApiProperty({ type: [IpsecPolicyPostureDoc] }) ipsecPolicies: IpsecPolicyPostureDoc[];
 }
-
-@ApiSchema({ name: 'ConsulPeeringTraffic' })
-export class ConsulPeeringTrafficDoc {
-  @ApiProperty({ enum: ['mtls'] }) encryption: string;
-  @ApiProperty() detail: string;
-}
-
-@ApiSchema({ name: 'ConsulAcls' })
-export class ConsulAclsDoc {
-  @ApiProperty({ enum: ['presumed', 'unknown'], description: 'Presumed where the registration carries a token; not read from the datacenter' })
-  enforced: string;
-  @ApiProperty() tokenConfigured: boolean;
-  @ApiProperty() detail: string;
-}
-
-@ApiSchema({ name: 'ConsulPosture', description: 'Consul: peering traffic is mTLS by design; ACLs as known from the registration' })
-@ApiSchema({ name: 'ConsulPeeringSwitch' })
-export class ConsulPeeringSwitchDoc {
-  @ApiProperty({ type: Boolean, nullable: true, description: 'Whether cluster peering is enabled on the datacenter; null when its answer said neither' })
-  enabled: boolean | null;
-  @ApiProperty() detail: string;
-}
-
-export class ConsulPostureDoc {
-  @ApiProperty({ example: 'consul-dc1' }) cluster: string;
-  @ApiProperty({ enum: ['consul'] }) product: string;
-  @ApiProperty({ format: 'date-time' }) checkedAt: string;
-  @ApiProperty({ type: ConsulPeeringTrafficDoc }) peeringTraffic: ConsulPeeringTrafficDoc;
-  @ApiProperty({ type: ConsulAclsDoc }) acls: ConsulAclsDoc;
-  @ApiProperty({ type: ConsulPeeringSwitchDoc }) peering: ConsulPeeringSwitchDoc;
-}
-
-/** The posture models and the value of `product` that selects each (the oneOf's discriminator). */
-export const POSTURE_MODELS = { ontap: OntapPostureDoc, consul: ConsulPostureDoc } as const;

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { DomainEvents } from '../events/domain-events.js';
+import type { PartState, PeeringPartChange } from './handshake-extension.js';
+import type { Peering } from '../peerings/peering.js';
+import { PeeringStore } from '../peerings/peering.store.js';
+import { nowIso } from '../common/time.js';
+
+/** A part as a product keeps it on the peering: at least a state, and what names it. */
+export interface RecordedPart {
+  state: PartState;
+  detail?: string;
+}
+
+/**
+ * Writes a product's parts on the peering and tells the gateway's events when one becomes ready
+ * or fails (webhooks and streams follow them like every event). Products call it from their
+ * handshake extensions; it knows no product.
+ */
+@Injectable()
+export class PeeringParts {
+  constructor(
+    private readonly peerings: PeeringStore,
+    private readonly events: DomainEvents,
+  ) {}
+
+  /**
+   * Replaces what `read`/`write` reach on the peering (with `change`, or what it makes of the
+   * current parts), and emits an event for each part whose
+   * state moved to ready or failed. `keyOf` names a part in events (e.g. `svm_src:svm_dst`).
+   */
+  async save<P extends RecordedPart>(
+    peeringId: string,
+    kind: string,
+    read: (p: Peering) => P[],
+    write: (p: Peering, parts: P[]) => Peering,
+    change: P[] | ((current: P[]) => P[]),
+    keyOf: (part: P) => string,
+  ): Promise<Peering> {
+    let before: P[] = [];
+    let parts: P[] = [];
+    const saved = await this.peerings.update(peeringId, (p) => {
+      before = read(p);
+      parts = typeof change === 'function' ? change(before) : change;
+      return { ...write(p, parts), updatedAt: nowIso() };
+    });
+    const was = new Map(before.map((part) => [keyOf(part), part.state]));
+    for (const part of parts) {
+      if (was.get(keyOf(part)) === part.state || (part.state !== 'ready' && part.state !== 'failed')) continue;
+      const change: PeeringPartChange = { kind, key: keyOf(part), state: part.state, detail: part.detail ?? null };
+      await this.events.emit({ kind: 'peering.part_changed', peering: saved, part: change, operationId: saved.operationId });
+    }
+    return saved;
+  }
+}
