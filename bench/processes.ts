@@ -71,8 +71,12 @@ export async function startBareServer(redisUrl: string, prefix: string): Promise
 async function startProcess(entry: string, env: Record<string, string>, ready: (output: string) => string | undefined): Promise<BenchProcess> {
   const child: ChildProcess = spawn(process.execPath, [entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  let started = false;
+  // Until it is up, everything it says (the banner, a start-up failure); then only the tail, since
+  // a process logging every request at `info` writes hundreds of MB in a benchmark.
+  const keep = (c: Buffer) => (output = started ? (output + c.toString()).slice(-8192) : output + c.toString());
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     // Generous: the machine may be busy, and four processes start at once.
@@ -82,6 +86,7 @@ async function startProcess(entry: string, env: Record<string, string>, ready: (
       if (found === undefined) return;
       clearInterval(check);
       clearTimeout(timer);
+      started = true;
       resolve(found);
     }, 20);
     void exited.then(() => {
