@@ -16,10 +16,13 @@ export interface BenchProcess {
   /** CPU time used so far (user + system, /proc/<pid>/stat), in seconds. */
   cpuSeconds(): number;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash or a lost machine would end it; resolves when it is gone. */
+  kill(): Promise<void>;
 }
 
 export interface GatewayProcessOptions {
   role: 'all' | 'api' | 'worker';
+  /** REDIS_URL; empty when `env` names another topology (REDIS_SENTINELS ...). */
   redisUrl: string;
   prefix: string;
   clusters: ClusterRegistration[];
@@ -44,7 +47,7 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
     {
       PORT: '0',
       HOST: '127.0.0.1',
-      REDIS_URL: options.redisUrl,
+      ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
       GATEWAY_REDIS_PREFIX: options.prefix,
       GATEWAY_ADMIN_TOKEN: BENCH_TOKEN,
       GATEWAY_ROLE: options.role,
@@ -69,10 +72,16 @@ export async function startBareServer(redisUrl: string, prefix: string): Promise
 }
 
 async function startProcess(entry: string, env: Record<string, string>, ready: (output: string) => string | undefined): Promise<BenchProcess> {
-  const child: ChildProcess = spawn(process.execPath, [entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_CPU_PROF=<dir>: each gateway process writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
+  const profile = process.env.BENCH_CPU_PROF && entry.endsWith(join('src', 'main.js')) ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  let started = false;
+  // Until it is up, everything it says (the banner, a start-up failure); then only the tail, since
+  // a process logging every request at `info` writes hundreds of MB in a benchmark.
+  const keep = (c: Buffer) => (output = started ? (output + c.toString()).slice(-8192) : output + c.toString());
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     // Generous: the machine may be busy, and four processes start at once.
@@ -82,6 +91,7 @@ async function startProcess(entry: string, env: Record<string, string>, ready: (
       if (found === undefined) return;
       clearInterval(check);
       clearTimeout(timer);
+      started = true;
       resolve(found);
     }, 20);
     void exited.then(() => {
@@ -104,6 +114,11 @@ async function startProcess(entry: string, env: Record<string, string>, ready: (
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       return (Number(fields[11]) + Number(fields[12])) / 100;
+    },
+    kill: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
     },
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;

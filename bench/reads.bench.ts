@@ -1,59 +1,68 @@
-import { mergeLoads, runLoad } from './load.js';
-import { benchRedis, BENCH_TOKEN, startBareServer, startBenchRedis, startGatewayProcess } from './processes.js';
+import { type CannonResult, mergeCannon, runCannon, SATURATED_CORES } from './cannon.js';
+import { type BenchProcess, benchRedis, BENCH_TOKEN, startBareServer, startBenchRedis, startGatewayProcess } from './processes.js';
 import { names, seedPeerings } from './seed.js';
 import { startConsulSimProcess } from './sim-process.js';
 
-export interface ReadTarget {
+export interface ReadTarget extends CannonResult {
   name: string;
-  perSecond: number;
-  p50: number;
-  p99: number;
-  requests: number;
-  errors: number;
+  /** The server's CPU over the measured rounds, in cores (1.0: one core flat out). */
+  cores: number;
 }
 
 export interface ReadsBenchResult {
   connections: number;
-  warmUpMs: number;
-  measuredMs: number;
+  warmUpSeconds: number;
+  roundSeconds: number;
   rounds: number;
   gateway: ReadTarget;
   bare: ReadTarget;
+  /** Whether the load generator drove the bare baseline to about one core: only then is the ratio the servers'. */
+  bareSaturated: boolean;
 }
 
 /**
- * API reads: `GET /v1/peerings/{id}` on one gateway process (api role) against bare Fastify and
- * ioredis (bench/bare-server.ts) reading the same records from the same Redis, with the same
- * bearer-token check. The same load generator drives both: a warm-up each, then interleaved
- * rounds (gateway, bare, gateway, bare, ...) so that a busy spell of the machine falls on both.
+ * API reads: `GET /v1/peerings/{id}` on one gateway process with role `all` (API and workers, as
+ * `npm start` runs it, request logs at `info` included) against bare Fastify and ioredis
+ * (bench/bare-server.ts) reading the same document from the same Redis, with the same bearer
+ * check. autocannon drives both from a process of its own, in alternated rounds (gateway, bare,
+ * gateway, ...) so that a busy spell of the machine falls on both; each server's CPU is read from
+ * /proc over its rounds, and the bare server's tells whether the load saturated it.
  */
-export async function benchReads(connections = 16, warmUpMs = 5_000, measuredMs = 10_000, rounds = 4): Promise<ReadsBenchResult> {
+export async function benchReads(connections = 50, warmUpSeconds = 3, roundSeconds = 5, rounds = 4): Promise<ReadsBenchResult> {
   const redis = await startBenchRedis();
   const sims = await startConsulSimProcess();
   const store = benchRedis(redis.url);
   const prefix = 'reads';
   const stopping: (() => Promise<void>)[] = [() => sims.stop(), () => redis.stop()];
   try {
-    // 1,000 records read in turn, so that the read is not of one hot key.
-    const ids = await seedPeerings(store, prefix, names('read', 0, 1000));
+    const [id] = await seedPeerings(store, prefix, names('read', 0, 1));
     const [gateway, bare] = await Promise.all([
-      startGatewayProcess({ role: 'api', redisUrl: redis.url, prefix, clusters: sims.clusters }),
+      // Request logs as production writes them: one line per request at `info`, to a pipe the benchmark drains.
+      startGatewayProcess({ role: 'all', redisUrl: redis.url, prefix, clusters: sims.clusters, env: { LOG_LEVEL: 'info' } }),
       startBareServer(redis.url, prefix),
     ]);
     stopping.unshift(
       () => gateway.stop(),
       () => bare.stop(),
     );
-    const paths = ids.map((id) => `/v1/peerings/${id}`);
     const headers = { authorization: `Bearer ${BENCH_TOKEN}` };
-    const targets = [gateway.url!, bare.url!];
-    for (const url of targets) await runLoad(url, paths, headers, connections, warmUpMs);
-    const measured = targets.map(() => [] as Awaited<ReturnType<typeof runLoad>>[]);
+    const targets: { name: string; server: BenchProcess; url: string }[] = [
+      { name: 'gateway (role all)', server: gateway, url: `${gateway.url}/v1/peerings/${id}` },
+      { name: 'bare Fastify + ioredis', server: bare, url: `${bare.url}/v1/peerings/${id}` },
+    ];
+    for (const t of targets) await runCannon(t.url, headers, connections, warmUpSeconds);
+    const measured = targets.map(() => ({ runs: [] as CannonResult[], cpu: 0, seconds: 0 }));
     for (let round = 0; round < rounds; round++) {
-      for (const [t, url] of targets.entries()) measured[t].push(await runLoad(url, paths, headers, connections, measuredMs / rounds));
+      for (const [i, t] of targets.entries()) {
+        const cpu0 = t.server.cpuSeconds();
+        const t0 = performance.now();
+        measured[i].runs.push(await runCannon(t.url, headers, connections, roundSeconds));
+        measured[i].cpu += t.server.cpuSeconds() - cpu0;
+        measured[i].seconds += (performance.now() - t0) / 1000;
+      }
     }
-    const [g, b] = measured.map(mergeLoads);
-    return { connections, warmUpMs, measuredMs, rounds, gateway: { name: 'gateway (api role)', ...g }, bare: { name: 'bare Fastify + ioredis', ...b } };
+    const [g, b] = measured.map((m, i) => ({ name: targets[i].name, ...mergeCannon(m.runs), cores: m.cpu / m.seconds }));
+    return { connections, warmUpSeconds, roundSeconds, rounds, gateway: g, bare: b, bareSaturated: b.cores >= SATURATED_CORES };
   } finally {
     store.disconnect();
     for (const stop of stopping) await stop();
@@ -64,14 +73,20 @@ export function readsRatio(r: ReadsBenchResult): number {
   return r.gateway.perSecond / r.bare.perSecond;
 }
 
+export function saturationNote(saturated: boolean, cores: number): string {
+  return saturated
+    ? `bare baseline saturated (${cores.toFixed(2)} cores >= ${SATURATED_CORES})`
+    : `bare baseline NOT saturated (${cores.toFixed(2)} cores < ${SATURATED_CORES}): the load generator or a busy machine set the ceiling`;
+}
+
 export function readsReport(r: ReadsBenchResult): string {
   const row = (t: ReadTarget) =>
-    `  ${t.name.padEnd(24)} ${t.perSecond.toFixed(0).padStart(7)}   ${`${t.p50.toFixed(1)} ms`.padStart(7)}   ${`${t.p99.toFixed(1)} ms`.padStart(7)}   ${String(t.requests).padStart(8)}   ${String(t.errors).padStart(6)}`;
+    `  ${t.name.padEnd(24)} ${t.perSecond.toFixed(0).padStart(7)}   ${`${t.p50.toFixed(1)} ms`.padStart(7)}   ${`${t.p99.toFixed(1)} ms`.padStart(7)}   ${t.cores.toFixed(2).padStart(5)}   ${String(t.requests).padStart(8)}   ${String(t.errors).padStart(6)}`;
   return [
-    `API reads: GET /v1/peerings/{id}, ${r.connections} connections, ${r.warmUpMs / 1000} s warm-up each, then ${r.measuredMs / 1000} s each in ${r.rounds} interleaved rounds`,
-    '  target                     req/s       p50       p99   requests   errors',
+    `API reads: GET /v1/peerings/{id}, autocannon in its own process, ${r.connections} connections, ${r.warmUpSeconds} s warm-up each, then ${r.rounds} alternated rounds of ${r.roundSeconds} s`,
+    '  target                     req/s       p50       p99   cores   requests   errors',
     row(r.gateway),
     row(r.bare),
-    `  ratio gateway/bare (req/s): ${readsRatio(r).toFixed(2)}   (goal >= 0.6: ${readsRatio(r) >= 0.6 ? 'met' : 'NOT met'})`,
+    `  ratio gateway/bare (req/s): ${readsRatio(r).toFixed(2)}   (goal >= 0.8: ${readsRatio(r) >= 0.8 ? 'met' : 'NOT met'}); ${saturationNote(r.bareSaturated, r.bare.cores)}`,
   ].join('\n');
 }

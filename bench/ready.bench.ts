@@ -82,8 +82,3 @@ export function readyReport(rows: ReadyRow[]): string {
     ),
   ].join('\n');
 }
-
-/** The summary line of `npm run bench`. */
-export function readySummary(rows: ReadyRow[]): string {
-  return `Ready to use       ${rows.map((r) => `${r.product} ${ms(r.bareP50)} -> ${ms(r.readyP50)} p50 (${r.parts})`).join('; ')}`;
-}

@@ -7,6 +7,8 @@ export interface SimProcess {
   clusters: ClusterRegistration[];
   /** PUT /_sim/settings on one simulated cluster. */
   settings(clusterId: string, settings: Record<string, unknown>): Promise<void>;
+  /** PUT /_sim/faults on one simulated cluster (latencyMs, failureRate, ...: sim/shared/faults.ts). */
+  faults(clusterId: string, faults: Record<string, unknown>): Promise<void>;
   /** Calls the simulated clusters have answered so far (their /_sim/faults counters), all together. */
   calls(): Promise<number>;
   stop(): Promise<void>;
@@ -56,18 +58,16 @@ async function spawnSims(entry: string, env: Record<string, string>) {
     });
   });
   child.removeAllListeners('exit');
+  const put = async (clusterId: string, what: 'settings' | 'faults', body: Record<string, unknown>) => {
+    const cluster = clusters.find((c) => c.id === clusterId);
+    if (!cluster) throw new Error(`no simulated cluster ${clusterId}`);
+    const res = await fetch(`${cluster.endpoint}/_sim/${what}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`${what} of ${clusterId}: ${res.status} ${await res.text()}`);
+  };
   const sims: SimProcess = {
     clusters,
-    settings: async (clusterId, settings) => {
-      const cluster = clusters.find((c) => c.id === clusterId);
-      if (!cluster) throw new Error(`no simulated cluster ${clusterId}`);
-      const res = await fetch(`${cluster.endpoint}/_sim/settings`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(settings),
-      });
-      if (!res.ok) throw new Error(`settings of ${clusterId}: ${res.status} ${await res.text()}`);
-    },
+    settings: (clusterId, settings) => put(clusterId, 'settings', settings),
+    faults: (clusterId, faults) => put(clusterId, 'faults', faults),
     calls: async () => {
       let total = 0;
       for (const c of clusters) total += ((await (await fetch(`${c.endpoint}/_sim/faults`)).json()) as { calls: number }).calls;

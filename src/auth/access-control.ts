@@ -119,13 +119,17 @@ export class AccessControl {
    * Records the answer of a matched, non-public route in the audit log when it was a write or a
    * refusal (401, 403, 429, or 404 for another team's resource). Awaited before the answer
    * leaves (but for a 5xx), so the entry can be read as soon as the answer is; a failure to
-   * record is logged.
+   * record is logged. Undefined (no promise) when the answer is not recorded: most reads.
    */
-  async record(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<void> {
+  record(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<void> | undefined {
     const status = reply.statusCode;
     const caller = callerOf(request);
     const hidden = status === 404 && caller?.hidden != null;
-    if (!isWrite(request.method) && status !== 401 && status !== 403 && status !== 429 && !hidden) return;
+    if (!isWrite(request.method) && status !== 401 && status !== 403 && status !== 429 && !hidden) return undefined;
+    return this.recorded(request, status, caller, payload);
+  }
+
+  private async recorded(request: FastifyRequest, status: number, caller: Caller | undefined, payload: unknown): Promise<void> {
     const { action, targetType } = actionOf(request.method, request.routeOptions.url ?? request.url.split('?')[0]);
     const params = (request.params ?? {}) as Record<string, string | undefined>;
     let targetId = params.id ?? null;

@@ -16,6 +16,9 @@ import { REQUIRED_SCOPES } from '../access/route-access.js';
  */
 @Injectable()
 export class BearerGuard implements CanActivate {
+  /** What each handler of each controller declares (metadata never changes once the application is built), read once. */
+  private readonly routes = new WeakMap<object, WeakMap<object, { public: boolean; scopes: string[] | undefined }>>();
+
   constructor(
     private readonly access: AccessControl,
     private readonly redis: RedisService,
@@ -23,13 +26,30 @@ export class BearerGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    const route = this.declared(context);
+    if (route.public) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const scopes = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, [context.getHandler(), context.getClass()]);
-    await this.access.require(request, scopes);
+    await this.access.require(request, route.scopes);
     if (!this.redis.isReady()) {
       throw new GatewayError('service_unavailable', 'the gateway store (Redis) is unreachable; try again shortly', { retryAfter: 1 });
     }
     return true;
+  }
+
+  private declared(context: ExecutionContext): { public: boolean; scopes: string[] | undefined } {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let handlers = this.routes.get(controller);
+    if (!handlers) this.routes.set(controller, (handlers = new WeakMap()));
+    let route = handlers.get(handler);
+    if (!route) {
+      const targets = [handler, controller];
+      route = {
+        public: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true,
+        scopes: this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, targets),
+      };
+      handlers.set(handler, route);
+    }
+    return route;
   }
 }

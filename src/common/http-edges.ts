@@ -11,8 +11,8 @@ import { fastifyProblem, invalidFields, type ProblemAnswer, sendProblem, writeCl
 export interface AccessHooks {
   /** Credential, scope and rate limit: the problem to answer with, or null to go on. */
   admit(request: FastifyRequest): Promise<ProblemAnswer | null>;
-  /** Records the answer in the audit log when it was a write or a refusal. */
-  record(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<void>;
+  /** Records the answer in the audit log when it was a write or a refusal; undefined when there is nothing to record. */
+  record(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<void> | undefined;
 }
 
 /** Longest request target accepted (every route's path plus its query fits easily). */
@@ -84,10 +84,12 @@ export function installHttpEdges(app: NestFastifyApplication, config: GatewayCon
     if (refusal) return sendProblem(reply, refusal);
   });
 
-  fastify.addHook('onSend', async (request, reply, payload) => {
-    if (request.is404 || (request.routeOptions.config as GatewayRouteConfig | undefined)?.public === true) return payload;
-    await access.record(request, reply, payload);
-    return payload;
+  // A callback hook: most answers (reads) are not recorded, and pass without a promise of their own.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    if (request.is404 || (request.routeOptions.config as GatewayRouteConfig | undefined)?.public === true) return done(null, payload);
+    const recording = access.record(request, reply, payload);
+    if (!recording) return done(null, payload);
+    recording.then(() => done(null, payload), done);
   });
 
   fastify.removeAllContentTypeParsers();

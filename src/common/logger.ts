@@ -34,6 +34,25 @@ export const REDACTED_PATHS = [
   '*.auth',
 ];
 
+const NO_CONTEXT: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/**
+ * The line's own fields over the context's (fields given in the call win). The context object is
+ * the live one of the request or operation, so it is copied, never written; a line that already
+ * carries every context field (the request line) is written as it is.
+ */
+function withContext(line: object, context: object): object {
+  const fields = line as Record<string, unknown>;
+  let missing = false;
+  for (const key in context) {
+    if (!(key in fields)) {
+      missing = true;
+      break;
+    }
+  }
+  return missing ? { ...context, ...fields } : line;
+}
+
 export interface LoggerFormat {
   /** Human-readable lines (pino-pretty) instead of JSON: for a person at a terminal, never for collectors. */
   pretty?: boolean;
@@ -49,12 +68,24 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     level,
     base: { service: 'peering-gateway' },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    mixin: () => ({ ...currentContext() }),
+    mixin: () => currentContext() ?? NO_CONTEXT,
+    mixinMergeStrategy: withContext,
   };
   if (!destination && format.pretty && prettyAvailable()) {
     return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } } });
   }
-  return pino(options, destination);
+  // Standard output written asynchronously: a request's line must not wait for the pipe or the
+  // terminal (a synchronous write per line costs each request a system call). What is still
+  // buffered is written out when the process exits (pino flushes its destination on exit).
+  return pino(options, destination ?? standardOutput());
+}
+
+let stdout: pino.DestinationStream | undefined;
+
+/** One asynchronous writer of standard output per process, whatever the number of loggers: their lines never interleave. */
+function standardOutput(): pino.DestinationStream {
+  stdout ??= pino.destination({ dest: 1, sync: false });
+  return stdout;
 }
 
 /** pino-pretty is a development dependency: an image built without it logs JSON. */

@@ -1,10 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { type GatewayMetrics, UNMATCHED_ROUTE } from '../common/metrics.js';
-import { REQUEST_ID_HEADER, requestIdFrom, runInContext } from '../common/request-context.js';
+import { currentRequestId, REQUEST_ID_HEADER, requestIdFrom, runInContext } from '../common/request-context.js';
 
 /**
  * Fastify's own request id is the gateway's: the caller's `X-Request-Id` when it is acceptable,
@@ -30,53 +28,66 @@ function loggedQuery(url: string): string | undefined {
 }
 
 /**
+ * The request line's fields, and nothing else: the id, the method, the route pattern, the path
+ * and query (with the queue view's token blanked), the status, the duration and the actor's
+ * reference. None of them can hold a secret, so the line is written by a logger without
+ * redaction (pino's redaction costs several times the line itself, on every request).
+ */
+function requestLine(request: FastifyRequest, status: number | null, durationMs: number | null): Record<string, unknown> {
+  const url = request.raw.url ?? '/';
+  const actor = (request as FastifyRequest & WithActor).actor;
+  const at = url.indexOf('?');
+  return {
+    requestId: request.id,
+    method: request.method,
+    route: request.routeOptions.url ?? null,
+    path: at < 0 ? url : url.slice(0, at),
+    query: loggedQuery(url),
+    status,
+    durationMs,
+    ...(actor !== undefined && { actor }),
+  };
+}
+
+/**
  * Installs, before every other hook (so that requests answered by the authentication hook, the
  * router's 404/405 and the problem filter are covered alike):
  * - the `X-Request-Id` answer header and the request context every log line of the request reads;
- * - one log line per request through pino-http: method, route pattern, status, duration, request
- *   id, and the actor when the authentication layer has set `request.actor`;
+ * - one log line per request, written when the answer has left: method, route pattern, status,
+ *   duration, request id, and the actor when the authentication layer has set `request.actor`;
+ *   `request failed` at `error` for a 5xx, `request answered` at `info` otherwise, and
+ *   `request aborted` when the caller hung up before the answer was finished;
  * - the HTTP request histogram, by route pattern (never the raw path: ids would make series).
  */
 export function installRequestObservability(app: NestFastifyApplication, logger: Logger, metrics: GatewayMetrics): void {
   const fastify = app.getHttpAdapter().getInstance();
-  const requests = new WeakMap<IncomingMessage, FastifyRequest>();
+  // Only the fields of requestLine go through it: see there why it does not redact.
+  const httpLogger = logger.child({ component: 'http' }, { redact: [] });
 
-  const line = (raw: IncomingMessage, res: ServerResponse, responseTime: number): Record<string, unknown> => {
-    const request = requests.get(raw);
-    const url = raw.url ?? '/';
-    const actor = (request as (FastifyRequest & WithActor) | undefined)?.actor;
-    return {
-      requestId: request?.id,
-      method: raw.method,
-      route: request?.routeOptions.url ?? null,
-      path: url.split('?')[0],
-      query: loggedQuery(url),
-      status: res.statusCode,
-      durationMs: responseTime,
-      ...(actor !== undefined && { actor }),
-    };
+  const answered = (request: FastifyRequest, status: number, durationMs: number): void => {
+    if (status >= 500) {
+      if (httpLogger.isLevelEnabled('error'))
+        httpLogger.error({ ...requestLine(request, status, durationMs), err: `failed with status code ${status}` }, 'request failed');
+    } else if (httpLogger.isLevelEnabled('info')) {
+      httpLogger.info(requestLine(request, status, durationMs), 'request answered');
+    }
   };
-  const httpLogger = pinoHttp({
-    logger: logger.child({ component: 'http' }),
-    genReqId: (raw) => requests.get(raw)?.id ?? requestIdFrom(raw.headers[REQUEST_ID_HEADER]),
-    // The line is written once, when the answer is finished, with the fields built above only.
-    quietResLogger: true,
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-    customSuccessMessage: () => 'request answered',
-    customErrorMessage: () => 'request failed',
-    customSuccessObject: (raw, res, value: { responseTime: number }) => line(raw, res, value.responseTime),
-    customErrorObject: (raw, res, err, value: { responseTime: number }) => ({ ...line(raw, res, value.responseTime), err: err.message }),
-  });
 
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     // On the raw answer, so it is there whoever writes it (a hook, the router, a hijacked reply).
     reply.raw.setHeader('X-Request-Id', request.id);
-    requests.set(request.raw, request);
-    httpLogger(request.raw, reply.raw);
+    // On the raw answer's end too, for the same reason: Fastify's onResponse skips hijacked replies (event streams).
+    const started = performance.now();
+    reply.raw.once('close', () => {
+      const durationMs = Math.round(performance.now() - started);
+      if (reply.raw.writableFinished) answered(request, reply.raw.statusCode, durationMs);
+      else if (httpLogger.isLevelEnabled('info')) httpLogger.info(requestLine(request, null, durationMs), 'request aborted');
+    });
     runInContext({ requestId: request.id }, done);
   });
   // The body is read in events of its own; the handler runs after this hook, in the request's context again.
   fastify.addHook('preValidation', (request: FastifyRequest, _reply: FastifyReply, done: () => void) => {
+    if (currentRequestId() === request.id) return done();
     runInContext({ requestId: request.id }, done);
   });
   fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {

@@ -10,6 +10,8 @@ export class OperationStepDoc {
   @ApiPropertyOptional({ example: 'east generated a secret (expires in P1D)' }) detail?: string;
   @ApiProperty({ format: 'date-time', example: '2025-11-24T06:30:00.000Z' }) startedAt: string;
   @ApiPropertyOptional({ format: 'date-time', example: '2025-11-24T06:30:01.000Z' }) finishedAt?: string;
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, example: 42, description: 'How long the step took, in milliseconds (set when it ends)' })
+  durationMs?: number;
 }
 
 @ApiSchema({ name: 'OfferSecret', description: 'The secret of a one-sided offer: in the first read after the offer only' })

@@ -13,6 +13,8 @@ export interface OperationStep {
   detail?: string;
   startedAt: string;
   finishedAt?: string;
+  /** How long the step took, from its start to its end (set when it ends): where an operation's time went. */
+  durationMs?: number;
 }
 
 export interface Operation {

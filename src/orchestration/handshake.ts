@@ -289,10 +289,14 @@ export class Handshake {
   private async awaitHealthy(run: OperationRun, adapter: PeeringAdapter, sides: SideContext[], waitMs: number): Promise<NativeSide[]> {
     const deadline = Date.now() + waitMs;
     let interval = 15;
+    let recorded: string | undefined;
     for (;;) {
       const natives = await Promise.all(sides.map((s) => adapter.find(s)));
       const peeringId = sides[0].peering.id;
-      await this.recordSides(peeringId, natives[0], natives[1]);
+      // Written when they changed since the last read: a poll that finds the same states costs no store round trip.
+      const seen = JSON.stringify(natives.map(status));
+      if (seen !== recorded) await this.recordSides(peeringId, natives[0], natives[1]);
+      recorded = seen;
       const missing = sides.filter((_, i) => !natives[i]).map((s) => s.cluster.id);
       if (missing.length) throw new NotYetError(`the peering disappeared from ${missing.join(', ')} while establishing`);
       const broken = natives.findIndex((n) => n!.health === 'deleting' || n!.health === 'terminated');

@@ -42,22 +42,25 @@ export class OperationRun {
     if (this.signal.aborted) throw new CutOffError();
     this.operation.steps.push({ name, status: 'running', startedAt: nowIso() });
     this.operation = await this.operations.save(this.operation);
+    const started = performance.now();
     try {
       const result = await work();
-      await this.finishStep(name, 'succeeded', describe?.(result));
+      await this.finishStep(name, 'succeeded', started, describe?.(result));
       return result;
     } catch (err) {
-      await this.finishStep(name, 'failed', err instanceof Error ? err.message : String(err));
+      await this.finishStep(name, 'failed', started, err instanceof Error ? err.message : String(err));
       throw err;
     }
   }
 
   /** Only this run writes its operation while it holds the peering's lease, so its copy is current. */
-  private async finishStep(name: string, status: 'succeeded' | 'failed', detail?: string): Promise<void> {
+  private async finishStep(name: string, status: 'succeeded' | 'failed', started: number, detail?: string): Promise<void> {
     const step = [...this.operation.steps].reverse().find((s) => s.name === name && s.status === 'running');
     if (!step) return;
     step.status = status;
     step.finishedAt = nowIso();
+    // From the monotonic clock: a wall-clock step (NTP) cannot make it negative.
+    step.durationMs = Math.round(performance.now() - started);
     if (detail) step.detail = detail;
     this.operation = await this.operations.save(this.operation);
   }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, problem, PROBLEM_CONTENT_TYPE } from '../common/problem.js';
 import { type RedisService } from './redis.service.js';
 
@@ -12,12 +12,18 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 export function confirmWritesBeforeAnswering(fastify: FastifyInstance, redis: RedisService): void {
   const epochs = new WeakMap<FastifyRequest, number>();
-  fastify.addHook('onRequest', async (request) => {
+  // Callback hooks: a read passes through both without a promise of its own.
+  fastify.addHook('onRequest', (request, _reply, done) => {
     if (WRITES.has(request.method)) epochs.set(request, redis.writeEpoch());
+    done();
   });
-  fastify.addHook('onSend', async (request, reply, payload) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     const since = epochs.get(request);
-    if (since === undefined || reply.statusCode < 200 || reply.statusCode >= 300) return payload;
+    if (since === undefined || reply.statusCode < 200 || reply.statusCode >= 300) return done(null, payload);
+    confirmed(reply, since, payload).then((sent) => done(null, sent), done);
+  });
+
+  async function confirmed(reply: FastifyReply, since: number, payload: unknown): Promise<unknown> {
     try {
       await redis.confirmWrites(since);
       return payload;
@@ -31,5 +37,5 @@ export function confirmWritesBeforeAnswering(fastify: FastifyInstance, redis: Re
       void reply.code(503).header('content-type', PROBLEM_CONTENT_TYPE).header('retry-after', '1');
       return JSON.stringify(body);
     }
-  });
+  }
 }
