@@ -97,7 +97,10 @@ export function problemOf(err: unknown): ProblemInfo {
 const BASE = window.location.origin;
 
 /** Untyped calls, for the routes the contract names that the generated document may not have yet. */
-type Untyped = (path: string, init?: { params?: { path?: Record<string, string>; query?: Record<string, unknown> }; body?: unknown }) => Promise<{
+type Untyped = (
+  path: string,
+  init?: { params?: { path?: Record<string, string>; query?: Record<string, unknown> }; body?: unknown },
+) => Promise<{
   data?: unknown;
   error?: unknown;
   response: Response;
@@ -118,7 +121,12 @@ export class Api {
     return must(this.client.GET('/v1/whoami'));
   }
 
-  async peerings(filters: { state?: string; product?: string; cluster?: string; cursor?: string }): Promise<{ items: PeeringView[]; nextCursor: string | null }> {
+  async peerings(filters: {
+    state?: string;
+    product?: string;
+    cluster?: string;
+    cursor?: string;
+  }): Promise<{ items: PeeringView[]; nextCursor: string | null }> {
     const query = Object.fromEntries(Object.entries({ limit: 100, ...filters }).filter(([, v]) => v !== undefined && v !== ''));
     return (await must(this.untyped('GET')('/v1/peerings', { params: { query } }))) as { items: PeeringView[]; nextCursor: string | null };
   }

@@ -33,7 +33,7 @@ describe('the console with an OpenID Connect issuer', () => {
     await page.getByText('team storage · ada@example.com · read-only').waitFor();
     expect(page.url()).toBe(`${h.url}/console`);
     expect(endpoints.exchanges).toEqual([{ clientId: 'peering-console', verified: true }]);
-    expect(await page.evaluate(() => JSON.stringify({ ...localStorage }))).toBe('{}');
+    expect(await page.evaluate('JSON.stringify({ ...localStorage })')).toBe('{}');
     await page.getByRole('heading', { name: 'Peerings' }).waitFor();
     await page.getByText('No peering yet.').waitFor();
   });

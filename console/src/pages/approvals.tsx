@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { type Approval } from '../api.js';
+import { type Approval, type PeeringView } from '../api.js';
 import { Empty, LiveMark, ProblemView, Show, useAction, useLoad, useSession, useWatch, When } from '../ui.js';
 
 /** Approve (with an optional comment) or reject (with a reason) one peering. */
@@ -12,11 +12,22 @@ export function Decision({ peeringId, name, onDone }: { peeringId: string; name:
   return (
     <div class="decision" role="group" aria-label={`Decision on ${name}`}>
       <label for={fieldId}>Reason</label>
-      <input id={fieldId} type="text" maxLength={500} value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} aria-describedby={`${fieldId}-hint`} />
+      <input
+        id={fieldId}
+        type="text"
+        maxLength={500}
+        value={reason}
+        onInput={(e) => setReason((e.target as HTMLInputElement).value)}
+        aria-describedby={`${fieldId}-hint`}
+      />
       <p id={`${fieldId}-hint`} class="muted">
         A comment for an approval (optional); the reason for a rejection (required).
       </p>
-      <button type="button" disabled={action.busy} onClick={async () => (await action.run(() => api.approve(peeringId, reason.trim() || undefined))) && onDone()}>
+      <button
+        type="button"
+        disabled={action.busy}
+        onClick={async () => (await action.run(() => api.approve(peeringId, reason.trim() || undefined))) && onDone()}
+      >
         Approve
       </button>
       <button
@@ -61,7 +72,8 @@ export function ApprovalsPage() {
           ) : (
             <ul class="cards">
               {items.map((a) => {
-                const p = a.peering;
+                // An item is the peering itself, or carries it under `peering`.
+                const p = a.peering ?? ('local' in a ? (a as unknown as PeeringView) : undefined);
                 const id = p?.id ?? a.peeringId ?? a.id ?? '';
                 const name = p?.name ?? a.name ?? id;
                 return (
@@ -73,7 +85,11 @@ export function ApprovalsPage() {
                       {p ? `${p.local.cluster} → ${p.remote.cluster ?? 'external peer'}` : (a.clusters ?? []).join(', ')} — asked by {requester(a)}{' '}
                       <When at={a.requestedAt ?? p?.createdAt} />
                     </p>
-                    {can('approvals:write') ? <Decision peeringId={id} name={name} onDone={reload} /> : <p class="muted">Your credential may not decide (approvals:write).</p>}
+                    {can('approvals:write') ? (
+                      <Decision peeringId={id} name={name} onDone={reload} />
+                    ) : (
+                      <p class="muted">Your credential may not decide (approvals:write).</p>
+                    )}
                   </li>
                 );
               })}

@@ -8,7 +8,8 @@ function postureLines(posture: Posture): [string, string][] {
     .filter(([key]) => !['cluster', 'product', 'checkedAt'].includes(key))
     .map(([key, value]) => {
       if (value && typeof value === 'object' && !Array.isArray(value) && 'detail' in value) return [key, String((value as { detail: unknown }).detail)];
-      if (Array.isArray(value)) return [key, value.length ? value.map((v) => (v && typeof v === 'object' && 'detail' in v ? String(v.detail) : JSON.stringify(v))).join('; ') : 'none'];
+      if (Array.isArray(value))
+        return [key, value.length ? value.map((v) => (v && typeof v === 'object' && 'detail' in v ? String(v.detail) : JSON.stringify(v))).join('; ') : 'none'];
       return [key, typeof value === 'string' ? value : JSON.stringify(value)];
     });
 }

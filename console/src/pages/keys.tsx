@@ -89,7 +89,13 @@ export function KeysPage() {
                     <td>{k.revokedAt ? 'revoked' : k.expiresAt && Date.parse(k.expiresAt) < Date.now() ? 'expired' : 'active'}</td>
                     <td>
                       {k.revokedAt || k.id === caller.id ? null : (
-                        <button type="button" class="danger" aria-label={`Revoke ${k.name}`} disabled={revoke.busy} onClick={() => void revoke.run(() => api.revokeApiKey(k.id)).then(reload)}>
+                        <button
+                          type="button"
+                          class="danger"
+                          aria-label={`Revoke ${k.name}`}
+                          disabled={revoke.busy}
+                          onClick={() => void revoke.run(() => api.revokeApiKey(k.id)).then(reload)}
+                        >
                           Revoke
                         </button>
                       )}

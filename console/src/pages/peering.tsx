@@ -178,7 +178,10 @@ function Conditions({ peering }: { peering: PeeringView }) {
 
 function Parts({ peering }: { peering: PeeringView }) {
   const svmPeers = peering.svmPeers ?? [];
-  const exports = [...(peering.exports?.local ?? []).map((e) => ({ ...e, side: 'local' })), ...(peering.exports?.remote ?? []).map((e) => ({ ...e, side: 'remote' }))];
+  const exports = [
+    ...(peering.exports?.local ?? []).map((e) => ({ ...e, side: 'local' })),
+    ...(peering.exports?.remote ?? []).map((e) => ({ ...e, side: 'remote' })),
+  ];
   if (!svmPeers.length && !exports.length) return null;
   return (
     <>

@@ -59,8 +59,7 @@ export function PeeringsPage() {
         {({ items }) =>
           items.length === 0 ? (
             <Empty>
-              No peering {state || product || cluster ? 'matches these filters' : 'yet'}.
-              {can('peerings:write') ? ' Request one to connect two clusters.' : ''}
+              No peering {state || product || cluster ? 'matches these filters' : 'yet'}.{can('peerings:write') ? ' Request one to connect two clusters.' : ''}
             </Empty>
           ) : (
             <table>

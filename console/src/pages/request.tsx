@@ -31,7 +31,13 @@ function labelsOf(text: string): Record<string, string> {
 export function RequestPage() {
   const { api } = useSession();
   const [clusters] = useLoad(() => api.clusters(), [api]);
-  return <Show loaded={clusters}>{(items) => (items.length < 2 ? <Empty>Two clusters of one product are needed; ask an operator to register them.</Empty> : <RequestForm clusters={items} />)}</Show>;
+  return (
+    <Show loaded={clusters}>
+      {(items) =>
+        items.length < 2 ? <Empty>Two clusters of one product are needed; ask an operator to register them.</Empty> : <RequestForm clusters={items} />
+      }
+    </Show>
+  );
 }
 
 function RequestForm({ clusters }: { clusters: Cluster[] }) {
@@ -66,10 +72,12 @@ function RequestForm({ clusters }: { clusters: Cluster[] }) {
     }
     return request;
   };
-  const changed = <T,>(set: (v: T) => void) => (v: T) => {
-    set(v);
-    setPlan(null);
-  };
+  const changed =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      setPlan(null);
+    };
   const run = async (which: 'plan' | 'create') => {
     setBusy(which);
     setProblem(null);
@@ -141,7 +149,12 @@ function RequestForm({ clusters }: { clusters: Cluster[] }) {
                         onChange={(e) =>
                           changed(setSvmPeers)(
                             svmPeers.map((r, j) =>
-                              j === i ? { ...r, applications: (e.target as HTMLInputElement).checked ? [...r.applications, app] : r.applications.filter((a) => a !== app) } : r,
+                              j === i
+                                ? {
+                                    ...r,
+                                    applications: (e.target as HTMLInputElement).checked ? [...r.applications, app] : r.applications.filter((a) => a !== app),
+                                  }
+                                : r,
                             ),
                           )
                         }
@@ -154,7 +167,11 @@ function RequestForm({ clusters }: { clusters: Cluster[] }) {
                   </button>
                 </div>
               ))}
-              <button type="button" class="secondary" onClick={() => changed(setSvmPeers)([...svmPeers, { local: '', remote: '', applications: ['snapmirror'] }])}>
+              <button
+                type="button"
+                class="secondary"
+                onClick={() => changed(setSvmPeers)([...svmPeers, { local: '', remote: '', applications: ['snapmirror'] }])}
+              >
                 Add an SVM peer
               </button>
             </fieldset>
@@ -170,7 +187,14 @@ function RequestForm({ clusters }: { clusters: Cluster[] }) {
           </fieldset>
         ) : null}
         <label for="rq-labels">Labels</label>
-        <textarea id="rq-labels" rows={3} placeholder="app=billing" value={labels} onInput={(e) => changed(setLabels)((e.target as HTMLTextAreaElement).value)} aria-describedby="rq-labels-hint" />
+        <textarea
+          id="rq-labels"
+          rows={3}
+          placeholder="app=billing"
+          value={labels}
+          onInput={(e) => changed(setLabels)((e.target as HTMLTextAreaElement).value)}
+          aria-describedby="rq-labels-hint"
+        />
         <p id="rq-labels-hint" class="muted">
           One key=value per line.
         </p>
