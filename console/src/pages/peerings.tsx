@@ -2,6 +2,23 @@ import { useState } from 'preact/hooks';
 import { PEERING_STATES } from '../api.js';
 import { Empty, Labels, LiveMark, Show, StateBadge, useLoad, useSession, useWatch, When } from '../ui.js';
 
+/** One filter of the list: `any`, or one of its options ([value, text]). */
+function Filter({ label, value, onChange, options }: { label: string; value: string; onChange: (value: string) => void; options: [string, string][] }) {
+  return (
+    <label>
+      {label}
+      <select value={value} onChange={(e) => onChange((e.target as HTMLSelectElement).value)}>
+        <option value="">any</option>
+        {options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /** The team's peerings, filtered by state, product and cluster, following the event stream. */
 export function PeeringsPage() {
   const { api, can } = useSession();
@@ -24,36 +41,17 @@ export function PeeringsPage() {
         ) : null}
       </header>
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          State
-          <select value={state} onChange={(e) => setState((e.target as HTMLSelectElement).value)}>
-            <option value="">any</option>
-            {PEERING_STATES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Product
-          <select value={product} onChange={(e) => setProduct((e.target as HTMLSelectElement).value)}>
-            <option value="">any</option>
-            <option value="ontap">ONTAP</option>
-            <option value="consul">Consul</option>
-          </select>
-        </label>
-        <label>
-          Cluster
-          <select value={cluster} onChange={(e) => setCluster((e.target as HTMLSelectElement).value)}>
-            <option value="">any</option>
-            {clusterIds.map((id) => (
-              <option key={id} value={id}>
-                {id}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Filter label="State" value={state} onChange={setState} options={PEERING_STATES.map((s) => [s, s])} />
+        <Filter
+          label="Product"
+          value={product}
+          onChange={setProduct}
+          options={[
+            ['ontap', 'ONTAP'],
+            ['consul', 'Consul'],
+          ]}
+        />
+        <Filter label="Cluster" value={cluster} onChange={setCluster} options={clusterIds.map((id) => [id, id])} />
       </form>
       <Show loaded={list} label="Loading peerings…">
         {({ items }) =>
