@@ -86,7 +86,7 @@ function Actions({ peering, onDone }: { peering: PeeringView; onDone: () => void
       {confirming ? (
         <div class="confirm" role="group" aria-label="Confirm the delete">
           <p>Remove this peering on both clusters? Whatever uses it stops working.</p>
-          <button type="button" class="danger" onClick={() => act(() => api.remove(peering.id))}>
+          <button type="button" class="danger" autoFocus onClick={() => act(() => api.remove(peering.id))}>
             Yes, delete
           </button>
           <button type="button" class="secondary" onClick={() => setConfirming(false)}>
