@@ -5,6 +5,8 @@ import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { type GatewayRouteConfig } from '../access/access.js';
+import { GatewayError } from '../common/problem.js';
+import { answerOf, sendProblem } from '../common/problem-reply.js';
 import { type GatewayConfig } from '../config/gateway-config.js';
 
 /** Where the console is served. */
@@ -51,9 +53,10 @@ export function consoleCsp(settings: ConsoleSettings): Record<string, string[]> 
 }
 
 /**
- * `GET /console` and its assets: public (the page holds no token; a person signs in on it),
- * with Helmet's headers and the console's CSP in this scope only, so Swagger UI at /docs and
- * the queue view keep theirs. The console talks to the public /v1 API like any client.
+ * Registered with the prefix CONSOLE_PATH: `GET /console` and its assets, public (the page
+ * holds no token; a person signs in on it), with Helmet's headers and the console's CSP in this
+ * scope only, so Swagger UI at /docs and the queue view keep theirs. The console talks to the
+ * public /v1 API like any client.
  */
 export async function consoleRoutes(scope: FastifyInstance, options: { config: GatewayConfig }): Promise<void> {
   scope.addHook('onRoute', (route) => {
@@ -66,16 +69,20 @@ export async function consoleRoutes(scope: FastifyInstance, options: { config: G
     crossOriginOpenerPolicy: { policy: 'same-origin' },
     referrerPolicy: { policy: 'no-referrer' },
   });
+  // A missing asset is a 404 here (the gateway's own handler would see the wildcard route and say 405).
+  scope.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, answerOf(new GatewayError('not_found', `the console has no file at ${request.url.split('?')[0]}`))),
+  );
   const root = consoleAssetsDir();
-  scope.get(`${CONSOLE_PATH}/settings.json`, async (_request, reply) => reply.header('cache-control', 'no-store').send(settings));
+  scope.get('/settings.json', async (_request, reply) => reply.header('cache-control', 'no-store').send(settings));
   if (!existsSync(join(root, 'index.html'))) {
-    scope.get(CONSOLE_PATH, async (_request, reply) =>
+    scope.get('/', async (_request, reply) =>
       reply.status(503).type('text/plain; charset=utf-8').send('The console is not built: run npm run build (it builds dist/console).'),
     );
     return;
   }
-  await scope.register(fastifyStatic, { root, prefix: `${CONSOLE_PATH}/`, index: ['index.html'], wildcard: true, decorateReply: false });
-  // The page at /console itself (its assets are addressed from /console/, Vite's base).
+  await scope.register(fastifyStatic, { root, prefix: '/', index: false, wildcard: true, decorateReply: false });
+  // The page, at /console and /console/ (its assets are addressed from /console/, Vite's base).
   const page = readFileSync(join(root, 'index.html'));
-  scope.get(CONSOLE_PATH, async (_request, reply) => reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(page));
+  scope.get('/', async (_request, reply) => reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(page));
 }

@@ -2,7 +2,7 @@ import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
-import { consoleRoutes } from './console-routes.js';
+import { CONSOLE_PATH, consoleRoutes } from './console-routes.js';
 
 /** The web console at /console (console/ in the repository, built into dist/console). */
 @Module({})
@@ -15,6 +15,6 @@ export class ConsoleModule implements OnModuleInit {
   onModuleInit(): void {
     const fastify = this.http.httpAdapter?.getInstance<FastifyInstance>();
     // The worker role serves no HTTP; the plugin loads when the server starts listening.
-    if (this.config.role !== 'worker' && fastify) void fastify.register(consoleRoutes, { config: this.config });
+    if (this.config.role !== 'worker' && fastify) void fastify.register(consoleRoutes, { config: this.config, prefix: CONSOLE_PATH });
   }
 }

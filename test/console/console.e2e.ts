@@ -44,6 +44,10 @@ describe('the console', () => {
     const script = await fetch(`${h.url}${asset}`);
     expect(script.status).toBe(200);
     expect(script.headers.get('content-security-policy')).toBe(csp);
+    expect((await fetch(`${h.url}/console/`)).headers.get('content-type')).toMatch(/^text\/html/);
+    const missing = await fetch(`${h.url}/console/assets/missing.js`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     const docs = await fetch(`${h.url}/docs`);
     expect(docs.headers.get('content-security-policy')).toBeNull();
   });
