@@ -68,14 +68,17 @@ export interface Plan {
   steps: { side?: string; action: string; description?: string }[];
 }
 export interface Approval {
-  peering?: PeeringView;
-  id?: string;
-  peeringId?: string;
-  name?: string;
-  requestedBy?: { type?: string; id?: string | null; team?: string | null } | string;
+  peeringId: string;
+  name: string;
+  product?: string;
+  /** The team that asked. */
+  team?: string;
+  requestedBy?: { type?: string; id?: string | null; team?: string | null };
   requestedAt?: string;
-  clusters?: string[];
-  [key: string]: unknown;
+  expiresAt?: string;
+  /** The clusters that need an approval, and whether each has it. */
+  clusters?: { cluster: string; approverTeams: string[]; approved: boolean }[];
+  peering?: PeeringView;
 }
 /** A peering request with the contract's parts (svmPeers, exports) besides the document's options. */
 export type PeeringRequest = Omit<CreatePeering, 'ontap' | 'consul'> & {

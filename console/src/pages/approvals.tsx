@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { type Approval, type PeeringView } from '../api.js';
+import { type Approval } from '../api.js';
 import { Empty, LiveMark, ProblemView, Show, useAction, useLoad, useSession, useWatch, When } from '../ui.js';
 
 /** Approve (with an optional comment) or reject (with a reason) one peering. */
@@ -48,15 +48,13 @@ export function Decision({ peeringId, name, onDone }: { peeringId: string; name:
 }
 
 function requester(a: Approval): string {
-  const by = a.requestedBy ?? (a as { requester?: Approval['requestedBy'] }).requester;
-  if (!by) return 'unknown';
-  if (typeof by === 'string') return by;
-  return [by.team, by.id].filter(Boolean).join(' / ');
+  const by = a.requestedBy;
+  return [a.team ?? by?.team, by?.id].filter(Boolean).join(' / ') || 'unknown';
 }
 
 /** The peerings awaiting an approval the caller's team may give. */
 export function ApprovalsPage() {
-  const { api, can } = useSession();
+  const { api, can, caller } = useSession();
   const [list, reload] = useLoad(() => api.approvals(), [api]);
   const live = useWatch('/v1/events/watch', reload, []);
   return (
@@ -72,18 +70,25 @@ export function ApprovalsPage() {
           ) : (
             <ul class="cards">
               {items.map((a) => {
-                // An item is the peering itself, or carries it under `peering`.
-                const p = a.peering ?? ('local' in a ? (a as unknown as PeeringView) : undefined);
-                const id = p?.id ?? a.peeringId ?? a.id ?? '';
-                const name = p?.name ?? a.name ?? id;
+                const p = a.peering;
+                const id = a.peeringId;
+                const name = a.name;
+                const waiting = (a.clusters ?? []).filter((c) => !c.approved).map((c) => c.cluster);
                 return (
                   <li key={id} class="card">
-                    <h2>
-                      <a href={`#/peerings/${encodeURIComponent(id)}`}>{name}</a>
-                    </h2>
+                    {/* Another team's peering reads as 404 to the approver: only the requester's own team gets a link. */}
+                    <h2>{caller.team === a.team || can('admin') ? <a href={`#/peerings/${encodeURIComponent(id)}`}>{name}</a> : name}</h2>
                     <p>
-                      {p ? `${p.local.cluster} → ${p.remote.cluster ?? 'external peer'}` : (a.clusters ?? []).join(', ')} — asked by {requester(a)}{' '}
-                      <When at={a.requestedAt ?? p?.createdAt} />
+                      {p ? `${p.local.cluster} → ${p.remote.cluster ?? 'external peer'}` : a.product} — asked by {requester(a)} <When at={a.requestedAt} />
+                    </p>
+                    <p class="muted">
+                      {waiting.length ? `Waits for an approval on ${waiting.join(', ')}` : 'Approved on every cluster'}
+                      {a.expiresAt ? (
+                        <>
+                          {' '}
+                          until <When at={a.expiresAt} />
+                        </>
+                      ) : null}
                     </p>
                     {can('approvals:write') ? (
                       <Decision peeringId={id} name={name} onDone={reload} />
