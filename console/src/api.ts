@@ -54,6 +54,14 @@ export type PeeringView = Omit<Peering, 'state'> & {
   conditions?: Condition[];
   svmPeers?: SvmPeerPart[];
   exports?: { local?: ExportPart[]; remote?: ExportPart[] };
+  approval?: {
+    clusters: { cluster: string; approverTeams: string[]; approvedBy?: { id?: string; team?: string | null }; approvedAt?: string; comment?: string }[];
+    requestedAt?: string;
+    expiresAt?: string;
+    outcome?: 'rejected' | 'expired';
+    decidedBy?: { id?: string; team?: string | null };
+    reason?: string;
+  };
 };
 export interface PlanCheck {
   name: string;

@@ -32,6 +32,7 @@ export function PeeringPage({ id }: { id: string }) {
           {can('peerings:write') ? <Actions peering={p} onDone={reload} /> : null}
           {p.state === 'AWAITING_APPROVAL' && can('approvals:write') ? <Decision peeringId={p.id} name={p.name} onDone={reload} /> : null}
           <Summary peering={p} />
+          <ApprovalView peering={p} />
           <Conditions peering={p} />
           <Parts peering={p} />
           <h2>Latest operation</h2>
@@ -138,6 +139,44 @@ function Summary({ peering: p }: { peering: PeeringView }) {
         <code>{p.id}</code>
       </dd>
     </dl>
+  );
+}
+
+function ApprovalView({ peering }: { peering: PeeringView }) {
+  const approval = peering.approval;
+  if (!approval) return null;
+  return (
+    <>
+      <h2>Approval</h2>
+      {approval.outcome ? (
+        <p>
+          {approval.outcome === 'rejected'
+            ? `Rejected by ${approval.decidedBy?.team ?? approval.decidedBy?.id ?? 'an approver'}`
+            : 'Expired without a decision'}
+          {approval.reason ? `: ${approval.reason}` : ''}
+        </p>
+      ) : null}
+      <ul>
+        {approval.clusters.map((c) => (
+          <li key={c.cluster}>
+            {c.cluster}:{' '}
+            {c.approvedAt ? (
+              <>
+                approved by {c.approvedBy?.team ?? c.approvedBy?.id ?? 'an approver'} <When at={c.approvedAt} />
+                {c.comment ? ` — ${c.comment}` : ''}
+              </>
+            ) : (
+              `waits for ${c.approverTeams.join(' or ')}`
+            )}
+          </li>
+        ))}
+      </ul>
+      {approval.expiresAt && !approval.outcome && peering.state === 'AWAITING_APPROVAL' ? (
+        <p class="muted">
+          Fails unless approved by <When at={approval.expiresAt} />
+        </p>
+      ) : null}
+    </>
   );
 }
 
