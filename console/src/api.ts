@@ -43,10 +43,13 @@ export interface SvmPeerPart {
   applications: string[];
   state: PartState;
   nativeIds?: { local?: string | null; remote?: string | null };
+  nativeState?: string | null;
+  detail?: string;
 }
 export interface ExportPart {
   service: string;
   state: PartState;
+  detail?: string;
 }
 export type PeeringView = Omit<Peering, 'state'> & {
   state: Peering['state'] | 'AWAITING_APPROVAL';

@@ -234,6 +234,7 @@ function Parts({ peering }: { peering: PeeringView }) {
               <th scope="col">Remote SVM</th>
               <th scope="col">Applications</th>
               <th scope="col">State</th>
+              <th scope="col">Why</th>
             </tr>
           </thead>
           <tbody>
@@ -243,8 +244,9 @@ function Parts({ peering }: { peering: PeeringView }) {
                 <td>{s.remote}</td>
                 <td>{s.applications.join(', ')}</td>
                 <td>
-                  <StateBadge state={s.state} />
+                  <StateBadge state={s.state} /> {s.nativeState ? <span class="muted">{s.nativeState}</span> : null}
                 </td>
+                <td>{s.detail ?? ''}</td>
               </tr>
             ))}
           </tbody>
@@ -258,6 +260,7 @@ function Parts({ peering }: { peering: PeeringView }) {
               <th scope="col">Service</th>
               <th scope="col">Exported by</th>
               <th scope="col">State</th>
+              <th scope="col">Why</th>
             </tr>
           </thead>
           <tbody>
@@ -268,6 +271,7 @@ function Parts({ peering }: { peering: PeeringView }) {
                 <td>
                   <StateBadge state={e.state} />
                 </td>
+                <td>{e.detail ?? ''}</td>
               </tr>
             ))}
           </tbody>
