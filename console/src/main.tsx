@@ -84,7 +84,7 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void
         </nav>
         <span class="who">
           {caller.team ? `team ${caller.team}` : 'admin'} · {caller.id}
-          {can('peerings:write') ? '' : ' · read-only'}
+          {can('peerings:write') || can('approvals:write') || can('api-keys:write') ? '' : ' · read-only'}
         </span>
         <button type="button" class="secondary" onClick={onSignOut}>
           Sign out

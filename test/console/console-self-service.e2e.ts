@@ -24,6 +24,7 @@ describe('the console: plan, create, approve and reject', () => {
     const dc2 = h.topology.clusters.find((c) => c.id === 'consul-dc2')!;
     const gated = await h.api('POST', '/v1/clusters', { ...dc2, id: 'consul-gated', approval: { required: true, approverTeams: ['net-admins'] } });
     expect(gated.status).toBe(201);
+    await signIn(page, h.url, requester);
   });
   afterAll(async () => {
     await browser?.close();
@@ -31,7 +32,6 @@ describe('the console: plan, create, approve and reject', () => {
   });
 
   it('shows the plan and its checks, writing nothing, then creates the peering and follows it to ACTIVE', async () => {
-    await signIn(page, h.url, requester);
     await page.getByRole('link', { name: 'Request', exact: true }).click();
     await page.getByLabel('Name').fill('planned');
     await page.getByLabel('Local cluster').selectOption('ontap-east');
