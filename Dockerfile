@@ -8,7 +8,10 @@ COPY tsconfig.json tsconfig.build.json tsconfig.production.json ./
 COPY src ./src
 COPY sim ./sim
 COPY bench ./bench
+COPY clients ./clients
+COPY console ./console
 RUN npx tsc -p tsconfig.production.json --outDir /app/out/gateway \
+  && npx vite build --config console/vite.config.js --logLevel warn --outDir /app/out/gateway/console \
   && npx tsc -p tsconfig.build.json --outDir /app/out/all \
   && npm prune --omit=dev
 

@@ -33,6 +33,7 @@ function banner(config: GatewayConfig, gateway: RunningGateway, extra: string[])
     `  role:      ${config.role}`,
     gateway.url ? `  API:       ${gateway.url}` : '  API:       (worker role: no HTTP)',
     gateway.url ? `  docs:      ${gateway.url}/docs   (OpenAPI: ${gateway.url}/openapi.json)` : '',
+    gateway.url ? `  console:   ${gateway.url}/console   (sign in with a team key)` : '',
     config.adminTokenGenerated ? `  token:     ${config.adminToken}` : '  token:     GATEWAY_ADMIN_TOKEN',
     ...(gateway.url ? teamKeyHint(config, gateway.url) : []),
     ...extra,

@@ -10,6 +10,7 @@ import { ApiKeysService } from './api-keys.service.js';
 import { type AuditEntry } from './audit.js';
 import { AuditPageDoc, AuditQuery } from './audit.dto.js';
 import { AuditService } from './audit.service.js';
+import { CallerDoc } from './caller.dto.js';
 
 @ApiTags('access')
 @ApiBearerAuth()
@@ -78,5 +79,23 @@ export class AuditController {
   @ApiProblems('validation_failed')
   list(@Query() query: AuditQuery, @CurrentCaller() caller: Caller): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
     return this.audit.list(query, caller);
+  }
+}
+
+@ApiTags('access')
+@ApiBearerAuth()
+@ApiProblems('unauthorized', 'forbidden', 'service_unavailable')
+@Controller('v1/whoami')
+export class WhoAmIController {
+  @Get()
+  @Scopes('peerings:read')
+  @ApiOperation({
+    summary: 'Who this credential is: its type, id, team and scopes',
+    description: 'For clients that show only what the caller may do (the console hides the writes a read-only key cannot make); the API refuses them anyway.',
+  })
+  @ApiOkResponse({ type: CallerDoc })
+  whoami(@CurrentCaller() caller: Caller): CallerDoc {
+    const { type, id, team, scopes } = caller.actor;
+    return { type, id, team, scopes: [...scopes] };
   }
 }

@@ -102,6 +102,8 @@ export interface GatewayConfig {
   rateLimitWrites: number;
   /** How long audit entries are kept (GATEWAY_AUDIT_RETENTION, ISO 8601). */
   auditRetentionMs: number;
+  /** The console's OpenID Connect client (public, PKCE): with the issuer, the console offers its sign-in. */
+  oidcClientId?: string;
 }
 
 export class ConfigError extends Error {}
@@ -238,6 +240,12 @@ function oidc(env: NodeJS.ProcessEnv): OidcSettings | undefined {
   return { issuer, audience, teamClaim: env.GATEWAY_OIDC_TEAM_CLAIM?.trim() || 'team' };
 }
 
+function oidcClientId(env: NodeJS.ProcessEnv): string | undefined {
+  const clientId = env.GATEWAY_OIDC_CLIENT_ID?.trim() || undefined;
+  if (clientId && !env.GATEWAY_OIDC_ISSUER?.trim()) throw new ConfigError('GATEWAY_OIDC_CLIENT_ID is set without GATEWAY_OIDC_ISSUER');
+  return clientId;
+}
+
 function isoDuration(env: NodeJS.ProcessEnv, name: string, fallback: string): number {
   const raw = env[name]?.trim() || fallback;
   const ms = parseIsoDuration(raw);
@@ -309,6 +317,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     oidc: oidc(env),
     rateLimitWrites: int(env, 'GATEWAY_RATE_LIMIT_WRITES', 120, 1),
     auditRetentionMs: isoDuration(env, 'GATEWAY_AUDIT_RETENTION', 'P90D'),
+    oidcClientId: oidcClientId(env),
   };
 }
 

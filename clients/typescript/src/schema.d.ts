@@ -76,6 +76,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/whoami": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who this credential is: its type, id, team and scopes
+         * @description For clients that show only what the caller may do (the console hides the writes a read-only key cannot make); the API refuses them anyway.
+         *
+         *     Needs the scope `peerings:read` (or `admin`).
+         */
+        get: operations["WhoAmIController_whoami"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/clusters": {
         parameters: {
             query?: never;
@@ -609,6 +631,27 @@ export interface components {
         AuditPageDoc: {
             items: components["schemas"]["AuditEntryDoc"][];
             nextCursor: string | null;
+        };
+        CallerDoc: {
+            /** @enum {string} */
+            type: "admin" | "api-key" | "oidc";
+            /**
+             * @description An API key's id, a token's subject, or `admin`
+             * @example key_01jd0c7v9q4m2x8r6t5y3w1zab
+             */
+            id: string;
+            /**
+             * @description Null only for an admin credential without a team
+             * @example storage
+             */
+            team: string | null;
+            /**
+             * @example [
+             *       "peerings:read",
+             *       "peerings:write"
+             *     ]
+             */
+            scopes: ("peerings:read" | "peerings:write" | "clusters:read" | "clusters:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "api-keys:write" | "admin")[];
         };
         ClusterAuthDto: {
             /** @description User for HTTP basic auth (products that take one) */
@@ -1230,6 +1273,11 @@ export interface components {
              * @example 2025-11-24T06:30:01.000Z
              */
             finishedAt?: string;
+            /**
+             * @description How long the step took, in milliseconds (set when it ends)
+             * @example 42
+             */
+            durationMs?: number;
         };
         /** @description The secret of a one-sided offer: in the first read after the offer only */
         OfferSecret: {
@@ -1812,6 +1860,61 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: service_unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+        };
+    };
+    WhoAmIController_whoami: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (taken as given, or generated): echoed on the answer and kept by the operation it starts */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallerDoc"];
                 };
             };
             /** @description application/problem+json; code: unauthorized */
