@@ -96,7 +96,11 @@ async function main(): Promise<void> {
 }
 
 function figureTable(figures: Figure[], seconds: number): string {
-  const widths = [Math.max(6, ...figures.map((f) => f.name.length)), Math.max(6, ...figures.map((f) => f.value.length)), Math.max(4, ...figures.map((f) => f.goal.length))];
+  const widths = [
+    Math.max(6, ...figures.map((f) => f.name.length)),
+    Math.max(6, ...figures.map((f) => f.value.length)),
+    Math.max(4, ...figures.map((f) => f.goal.length)),
+  ];
   const row = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 3)).join(' | ')} |`;
   return [
     `Figures (${seconds.toFixed(0)} s in all)`,

@@ -1123,6 +1123,11 @@ export interface components {
              * @example 2025-11-24T06:30:01.000Z
              */
             finishedAt?: string;
+            /**
+             * @description How long the step took, in milliseconds (set when it ends)
+             * @example 42
+             */
+            durationMs?: number;
         };
         /** @description The secret of a one-sided offer: in the first read after the offer only */
         OfferSecret: {
