@@ -44,7 +44,13 @@ export async function benchConsul(inFlights = [20, 50], perCaller = 6): Promise<
   const activateAfterMs = 50;
   const redis = await startBenchRedis();
   const sims = await startConsulSimProcess({ SIM_CONSUL_ACTIVATE_MS: String(activateAfterMs), SIM_CONSUL_DELETE_MS: '100' });
-  const gateway = await startGatewayProcess({ role: 'all', redisUrl: redis.url, prefix: 'consul', clusters: sims.clusters, env: { GATEWAY_RECONCILE_INTERVAL_MS: '0' } });
+  const gateway = await startGatewayProcess({
+    role: 'all',
+    redisUrl: redis.url,
+    prefix: 'consul',
+    clusters: sims.clusters,
+    env: { GATEWAY_RECONCILE_INTERVAL_MS: '0' },
+  });
   const events = await openEventStream(gateway.url!, BENCH_TOKEN);
   const api = async (method: string, path: string, body?: unknown) => {
     const res = await request(`${gateway.url}${path}`, {
@@ -138,6 +144,7 @@ export function consulReport(r: ConsulBenchResult): string {
       `  ${String(run.inFlight).padStart(9)}   ${String(run.peerings).padStart(7)}   ${ms(run.p50).padStart(6)}   ${ms(run.p95).padStart(6)}   ${run.perSecond.toFixed(1).padStart(9)}   ${run.cores.toFixed(2).padStart(13)}   ${String(run.failed).padStart(6)}   ${goal ? `< ${goal} ms: ${run.p50 < goal ? 'met' : 'NOT met'}` : ''}`,
     );
   }
-  for (const run of r.runs) lines.push(`  where the time went with ${run.inFlight} in flight (means): ${run.parts.map((p) => `${p.name} ${ms(p.meanMs)}`).join(', ')}`);
+  for (const run of r.runs)
+    lines.push(`  where the time went with ${run.inFlight} in flight (means): ${run.parts.map((p) => `${p.name} ${ms(p.meanMs)}`).join(', ')}`);
   return lines.join('\n');
 }

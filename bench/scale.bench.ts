@@ -42,7 +42,15 @@ const TIGHT_BOUND = 6;
  * workers. Throughput is the steady rate of creates reaching ACTIVE (their ACTIVE times between
  * the 10th and 90th percentile), so that the ramp-up and the last stragglers do not weigh in.
  */
-export async function benchScale(latencyMs = 50, runs: [number, number][] = [[1, WIDE_BOUND], [2, WIDE_BOUND], [4, WIDE_BOUND], [4, TIGHT_BOUND]]): Promise<ScaleBenchResult> {
+export async function benchScale(
+  latencyMs = 50,
+  runs: [number, number][] = [
+    [1, WIDE_BOUND],
+    [2, WIDE_BOUND],
+    [4, WIDE_BOUND],
+    [4, TIGHT_BOUND],
+  ],
+): Promise<ScaleBenchResult> {
   const redis = await startBenchRedis();
   const sims = await startConsulSimProcess({ SIM_CONSUL_ACTIVATE_MS: '10', SIM_CONSUL_DELETE_MS: '200' });
   for (const cluster of sims.clusters) await sims.faults(cluster.id, { latencyMs });
@@ -69,7 +77,16 @@ export async function benchScale(latencyMs = 50, runs: [number, number][] = [[1,
         const count = 80 * workers;
         const run = await createAll(api, redis.url, prefix, `scale${workers}`, count, callers);
         const workerCpu = workerProcesses.map((p, i) => p.cpuSeconds() - cpuBefore[i]);
-        rows.push({ workers, clusterBound, peerings: count, seconds: run.seconds, perSecond: run.steadyPerSecond, perDoubling: NaN, workerCpu, failed: run.failed });
+        rows.push({
+          workers,
+          clusterBound,
+          peerings: count,
+          seconds: run.seconds,
+          perSecond: run.steadyPerSecond,
+          perDoubling: NaN,
+          workerCpu,
+          failed: run.failed,
+        });
       } finally {
         await Promise.all(processes.map((p) => p.stop()));
       }

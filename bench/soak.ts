@@ -145,8 +145,10 @@ async function main(): Promise<void> {
     }
   };
 
-  console.log(`Soak: ${minutes} min, ${WRITERS} writers, ${READERS} readers at ${READS_PER_SECOND_PER_READER}/s each, a worker killed every minute, one Redis failover`);
-  let ok = false;
+  console.log(
+    `Soak: ${minutes} min, ${WRITERS} writers, ${READERS} readers at ${READS_PER_SECOND_PER_READER}/s each, a worker killed every minute, one Redis failover`,
+  );
+  let ok: boolean;
   try {
     await Promise.all([...Array.from({ length: WRITERS }, (_, w) => writer(w)), ...Array.from({ length: READERS }, () => reader()), chaos()]);
     ok = await verdict(call, tracked, sims.clusters, rss, writeRetries, readErrors);
@@ -205,7 +207,14 @@ async function verdict(
   console.log(
     [
       `Soak result: ${tracked.length} creates accepted (${tracked.filter((t) => t.deleteAccepted).length} deleted again), ${writeRetries} write retries, ${readErrors} failed reads`,
-      `  lost: ${lost.length}${lost.length ? ` (${lost.slice(0, 5).map((l) => `${l.name} ${l.id}`).join(', ')})` : ''}   (goal 0)`,
+      `  lost: ${lost.length}${
+        lost.length
+          ? ` (${lost
+              .slice(0, 5)
+              .map((l) => `${l.name} ${l.id}`)
+              .join(', ')})`
+          : ''
+      }   (goal 0)`,
       `  doubled: ${doubled}${doubled ? ` (${[...doubledInGateway, ...doubledOnClusters].slice(0, 5).join(', ')})` : ''}   (goal 0)`,
       `  API RSS after minute one: ${after.map((m) => m.toFixed(0)).join(', ')} MB; spread ${(drift * 100).toFixed(1)}%   (goal within 10%)`,
     ].join('\n'),
