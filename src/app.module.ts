@@ -12,6 +12,7 @@ import { PeeringsModule } from './peerings/peerings.module.js';
 import { ProductsModule } from './products/products.module.js';
 import { WatchModule } from './watch/watch.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
+import { McpModule } from './mcp/mcp.module.js';
 
 /**
  * The module graph, the same for every role: the core (stores, transport, events: global), the
@@ -32,6 +33,7 @@ export class AppModule {
         WebhooksModule,
         WatchModule,
         WorkersModule.forRoot(config.role),
+        McpModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: BearerGuard },

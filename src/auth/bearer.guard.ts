@@ -5,7 +5,7 @@ import { GatewayError } from '../common/problem.js';
 import { RedisService } from '../redis/redis.service.js';
 import { AccessControl } from './access-control.js';
 import { IS_PUBLIC } from './public.decorator.js';
-import { REQUIRED_SCOPES } from '../access/route-access.js';
+import { REQUIRED_SCOPES, SCOPES_PER_CALL } from '../access/route-access.js';
 
 /**
  * Every handler needs a bearer credential unless it is declared `@Public()`, and the scope it
@@ -26,7 +26,8 @@ export class BearerGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const scopes = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, [context.getHandler(), context.getClass()]);
-    await this.access.require(request, scopes);
+    const perCall = this.reflector.getAllAndOverride<boolean>(SCOPES_PER_CALL, [context.getHandler(), context.getClass()]) === true;
+    await this.access.require(request, scopes, perCall);
     if (!this.redis.isReady()) {
       throw new GatewayError('service_unavailable', 'the gateway store (Redis) is unreachable; try again shortly', { retryAfter: 1 });
     }
