@@ -1,5 +1,5 @@
 import { Controller, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -31,7 +31,27 @@ export class McpController {
     description:
       'One JSON-RPC message per request (initialize, tools/list, tools/call ...), answered as JSON-RPC over an event stream or JSON. Any valid credential may connect; each tool needs the scope of the /v1 route it stands for. Tool arguments are the `Mcp*Arguments` schemas. See docs/mcp.md.',
   })
-  @ApiBody({ description: 'A JSON-RPC 2.0 message of the Model Context Protocol', schema: { type: 'object', additionalProperties: true } })
+  @ApiBody({
+    description: 'A JSON-RPC 2.0 message of the Model Context Protocol',
+    schema: {
+      type: 'object',
+      required: ['jsonrpc', 'method'],
+      additionalProperties: true,
+      properties: {
+        jsonrpc: { type: 'string', enum: ['2.0'] },
+        id: { oneOf: [{ type: 'string' }, { type: 'integer' }] },
+        method: { type: 'string', example: 'tools/call' },
+        params: {
+          type: 'object',
+          additionalProperties: true,
+          properties: {
+            name: { type: 'string', description: 'tools/call: the tool', example: 'create_peering' },
+            arguments: { description: "tools/call: the tool's arguments", anyOf: TOOL_ARGUMENT_MODELS.map((model) => ({ $ref: getSchemaPath(model) })) },
+          },
+        },
+      },
+    },
+  })
   @ApiOkResponse({ description: 'The JSON-RPC answer (Content-Type text/event-stream or application/json)' })
   async handle(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @CurrentCaller() caller: Caller): Promise<void> {
     const server = new Server({ name: 'peering-gateway', version: '1' }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
