@@ -13,7 +13,7 @@ export default {
   transform: {
     // CommonJS packages that require() an ESM-only one (Jest's loader has no require(esm) on Node 20):
     // that one is compiled to CommonJS for the tests.
-    '/node_modules/content-disposition/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
+    '/node_modules/(content-disposition|cookie)/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
     '^.+\\.ts$': [
       '@swc/jest',
       {
@@ -28,7 +28,7 @@ export default {
   },
   // One real Redis for the whole run (suites keep apart by key prefix); processes spawned by
   // suites run the compiled build, so `npm test` builds first.
-  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie)/)'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   maxWorkers: 2,

@@ -13,6 +13,7 @@ import { ProductsModule } from './products/products.module.js';
 import { WatchModule } from './watch/watch.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { ConsoleModule } from './console/console.module.js';
+import { McpModule } from './mcp/mcp.module.js';
 
 /**
  * The module graph, the same for every role: the core (stores, transport, events: global), the
@@ -34,6 +35,7 @@ export class AppModule {
         WatchModule,
         WorkersModule.forRoot(config.role),
         ConsoleModule,
+        McpModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: BearerGuard },

@@ -51,7 +51,7 @@ const RULES: [Layer, RegExp][] = [
   ],
   ['stores and transport', /^src\/(redis|transport|events)\/|\.store\.ts$|-queue\.ts$|peering-transitions\.ts$/],
   // observability/: request logs and ids, /metrics, the queue view and the collectors behind them.
-  ['api', /\.controller\.ts$|^src\/(auth|health|jobs|observability)\/|^src\/common\/(problem\.filter|http-edges)\.ts$/],
+  ['api', /\.controller\.ts$|^src\/(auth|health|jobs|observability|mcp)\/|^src\/common\/(problem\.filter|http-edges)\.ts$/],
   ['contracts', /\.dto\.ts$/],
   ['orchestration', /^src\/orchestration\/|^src\/reconciler\//],
   ['use cases', /\.service\.ts$|^src\/(idempotency|webhooks|secrets)\/|^src\/config\/clusters-file\.ts$/],

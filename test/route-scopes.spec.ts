@@ -4,7 +4,7 @@ import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { neededScope, SCOPES } from '../src/access/access.js';
 import { AppModule } from '../src/app.module.js';
 import { IS_PUBLIC } from '../src/auth/public.decorator.js';
-import { REQUIRED_SCOPES } from '../src/access/route-access.js';
+import { REQUIRED_SCOPES, SCOPES_PER_CALL } from '../src/access/route-access.js';
 import { createLogger } from '../src/common/logger.js';
 import { loadConfig } from '../src/config/gateway-config.js';
 
@@ -43,7 +43,9 @@ describe('route scopes', () => {
   it('declares a scope (or @Public) on every route', () => {
     const undeclared = routes.filter(
       ({ handler }) =>
-        Reflect.getMetadata(IS_PUBLIC, handler) !== true && !((Reflect.getMetadata(REQUIRED_SCOPES, handler) as string[] | undefined)?.length ?? 0),
+        Reflect.getMetadata(IS_PUBLIC, handler) !== true &&
+        Reflect.getMetadata(SCOPES_PER_CALL, handler) !== true &&
+        !((Reflect.getMetadata(REQUIRED_SCOPES, handler) as string[] | undefined)?.length ?? 0),
     );
     expect(undeclared.map((r) => r.name)).toEqual([]);
   });

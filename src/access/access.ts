@@ -31,6 +31,8 @@ export interface Actor {
   /** Null only for the admin token and admin credentials without a team. */
   team: string | null;
   scopes: Scope[];
+  /** How it called, when not through /v1: `mcp` for a tool call of the MCP endpoint (src/mcp/). */
+  via?: 'mcp';
 }
 
 /** The actor as kept on operations, events and audit entries (no scopes). */
@@ -38,10 +40,11 @@ export interface ActorRef {
   type: ActorType | 'system' | 'anonymous';
   id: string | null;
   team: string | null;
+  via?: 'mcp';
 }
 
 export function actorRef(actor: Actor): ActorRef {
-  return { type: actor.type, id: actor.id, team: actor.team };
+  return { type: actor.type, id: actor.id, team: actor.team, ...(actor.via && { via: actor.via }) };
 }
 
 export function hasScope(scopes: readonly Scope[], needed: Scope): boolean {
@@ -53,6 +56,8 @@ export interface GatewayRouteConfig {
   public?: boolean;
   /** The scope a route needs; a route that declares none needs `admin` (fails closed). */
   scopes?: Scope[];
+  /** The handler checks a scope (and the write rate limit) for each call it carries: POST /mcp, one route for many tools. */
+  scopesPerCall?: boolean;
 }
 
 /** The scope a route needs: its declared one, or `admin` when it declares none. */

@@ -37,6 +37,7 @@ export class ActorDoc {
   @ApiProperty({ enum: ['admin', 'api-key', 'oidc', 'system', 'anonymous'] }) type: string;
   @ApiProperty({ type: String, nullable: true, description: "An API key's id, a token's subject, `admin`; never a secret" }) id: string | null;
   @ApiProperty({ type: String, nullable: true }) team: string | null;
+  @ApiPropertyOptional({ enum: ['mcp'], description: 'Set when the call came through the MCP endpoint (`POST /mcp`), not /v1' }) via?: 'mcp';
 }
 
 export class ApiKeyDoc {

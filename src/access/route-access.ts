@@ -22,6 +22,17 @@ export function Scopes(scope: Scope): MethodDecorator {
   );
 }
 
+/** Metadata key (Nest) of a handler that checks a scope for each call it carries. */
+export const SCOPES_PER_CALL = 'gateway:scopes-per-call';
+
+/**
+ * Declares that the handler checks a scope, and the write rate limit, for each call it carries
+ * (POST /mcp: one route, many tools; AccessControl.admitCall): the request needs a valid credential.
+ */
+export function ScopesPerCall(): MethodDecorator {
+  return applyDecorators(SetMetadata(SCOPES_PER_CALL, true), RouteConfig({ scopesPerCall: true } satisfies GatewayRouteConfig));
+}
+
 /** The authenticated caller of the request (set by the access check before any handler runs). */
 export const CurrentCaller = createParamDecorator((_data: unknown, context: ExecutionContext) => {
   const caller = callerOf(context.switchToHttp().getRequest<FastifyRequest>());

@@ -1,7 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { type Actor, type ActorRef, actionOf, Caller, callerOf, type GatewayRouteConfig, hasScope, isWrite, neededScope, setCaller } from '../access/access.js';
+import {
+  type Actor,
+  type ActorRef,
+  actionOf,
+  Caller,
+  callerOf,
+  type GatewayRouteConfig,
+  hasScope,
+  isWrite,
+  neededScope,
+  type Scope,
+  setCaller,
+} from '../access/access.js';
 import { API_KEY_PREFIX, apiKeyHash, isUsable } from '../access/api-key.js';
 import { ApiKeyStore } from '../access/api-key.store.js';
 import { outcomeOf } from '../access/audit.js';
@@ -87,29 +99,43 @@ export class AccessControl {
       }
       const caller = new Caller(result.actor, request.id);
       setCaller(request, caller);
-      const scope = neededScope(request.routeOptions.config as GatewayRouteConfig | undefined);
-      if (!hasScope(result.actor.scopes, scope)) return answerOf(missingScope(scope, result.actor));
-      if (isWrite(request.method) && result.actor.type !== 'admin') {
-        const retryAfter = await this.limiter.takeWrite(`${result.actor.type}:${result.actor.id}`);
-        if (retryAfter !== null) {
-          return answerOf(new GatewayError('rate_limited', `more writes than this credential may make per minute; retry in ${retryAfter} s`, { retryAfter }));
-        }
-      }
-      return null;
+      const config = request.routeOptions.config as GatewayRouteConfig | undefined;
+      // The handler checks each call it carries (admitCall).
+      if (config?.scopesPerCall === true) return null;
+      const refusal = await this.refusalOf(result.actor, neededScope(config), isWrite(request.method));
+      return refusal && answerOf(refusal);
     } catch (err) {
       if (!isRedisUnavailable(err)) throw err;
       return answerOf(new GatewayError('service_unavailable', 'the gateway store (Redis) is unreachable; try again shortly', { retryAfter: 1 }));
     }
   }
 
-  /** The guard's check: the caller set by `admit`, holding the handler's declared scope. */
-  async require(request: FastifyRequest, scopes: string[] | undefined): Promise<Caller> {
+  /**
+   * The check of one call inside a route that declares `scopesPerCall` (a tool of POST /mcp):
+   * the scope it needs, then the write rate limit when it writes. Throws the refusal.
+   */
+  async admitCall(caller: Caller, scope: Scope, write: boolean): Promise<void> {
+    const refusal = await this.refusalOf(caller.actor, scope, write);
+    if (refusal) throw refusal;
+  }
+
+  private async refusalOf(actor: Actor, scope: Scope, write: boolean): Promise<GatewayError | null> {
+    if (!hasScope(actor.scopes, scope)) return missingScope(scope, actor);
+    if (!write || actor.type === 'admin') return null;
+    const retryAfter = await this.limiter.takeWrite(`${actor.type}:${actor.id}`);
+    if (retryAfter === null) return null;
+    return new GatewayError('rate_limited', `more writes than this credential may make per minute; retry in ${retryAfter} s`, { retryAfter });
+  }
+
+  /** The guard's check: the caller set by `admit`, holding the handler's declared scope (none for a `scopesPerCall` route). */
+  async require(request: FastifyRequest, scopes: string[] | undefined, perCall = false): Promise<Caller> {
     let caller = callerOf(request);
     if (!caller) {
       const answer = await this.admit(request);
       caller = callerOf(request);
       if (answer || !caller) throw new GatewayError(answer?.body.code ?? 'unauthorized', answer?.body.detail ?? UNAUTHORIZED);
     }
+    if (perCall) return caller;
     const scope = neededScope({ scopes: scopes as GatewayRouteConfig['scopes'] });
     if (!hasScope(caller.actor.scopes, scope)) throw missingScope(scope, caller.actor);
     return caller;
@@ -134,11 +160,25 @@ export class AccessControl {
     const params = (request.params ?? {}) as Record<string, string | undefined>;
     let targetId = params.id ?? null;
     if (targetId === null && status < 300) targetId = createdId(payload);
-    const actor = caller?.ref ?? refused.get(request) ?? anonymous;
-    const entry = { actor, action, target: { type: targetType, id: targetId }, outcome: outcomeOf(status), status, requestId: request.id };
+    await this.write(caller?.ref ?? refused.get(request) ?? anonymous, action, { type: targetType, id: targetId }, status, request.id, caller?.targetTeam);
+  }
+
+  /**
+   * Records one call of a `scopesPerCall` route (a tool of POST /mcp) as the /v1 route it stands
+   * for would be recorded (`method` and `routeUrl`, e.g. POST /v1/peerings): writes and refusals.
+   */
+  async recordCall(caller: Caller, call: { method: string; routeUrl: string; targetId: string | null; status: number }): Promise<void> {
+    const { status } = call;
+    if (!isWrite(call.method) && status !== 403 && status !== 429 && !(status === 404 && caller.hidden != null)) return;
+    const { action, targetType } = actionOf(call.method, call.routeUrl);
+    await this.write(caller.ref, action, { type: targetType, id: call.targetId }, status, caller.requestId ?? 'unknown', caller.targetTeam);
+  }
+
+  private async write(actor: ActorRef, action: string, target: { type: string; id: string | null }, status: number, requestId: string, team?: string | null) {
+    const entry = { actor, action, target, outcome: outcomeOf(status), status, requestId };
     const recorded = this.audit
-      .record(entry, [actor.team, caller?.targetTeam])
-      .catch((err: Error) => this.logger.warn({ action, status, requestId: entry.requestId, err: err.message }, 'audit entry not recorded'));
+      .record(entry, [actor.team, team])
+      .catch((err: Error) => this.logger.warn({ action, status, requestId, err: err.message }, 'audit entry not recorded'));
     // A 5xx is most often the store itself failing: its answer does not wait for the record too.
     if (status < 500) await recorded;
   }

@@ -5,7 +5,7 @@ import { GatewayError } from '../common/problem.js';
 import { RedisService } from '../redis/redis.service.js';
 import { AccessControl } from './access-control.js';
 import { IS_PUBLIC } from './public.decorator.js';
-import { REQUIRED_SCOPES } from '../access/route-access.js';
+import { REQUIRED_SCOPES, SCOPES_PER_CALL } from '../access/route-access.js';
 
 /**
  * Every handler needs a bearer credential unless it is declared `@Public()`, and the scope it
@@ -17,7 +17,7 @@ import { REQUIRED_SCOPES } from '../access/route-access.js';
 @Injectable()
 export class BearerGuard implements CanActivate {
   /** What each handler of each controller declares (metadata never changes once the application is built), read once. */
-  private readonly routes = new WeakMap<object, WeakMap<object, { public: boolean; scopes: string[] | undefined }>>();
+  private readonly routes = new WeakMap<object, WeakMap<object, { public: boolean; scopes: string[] | undefined; perCall: boolean }>>();
 
   constructor(
     private readonly access: AccessControl,
@@ -29,14 +29,14 @@ export class BearerGuard implements CanActivate {
     const route = this.declared(context);
     if (route.public) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    await this.access.require(request, route.scopes);
+    await this.access.require(request, route.scopes, route.perCall);
     if (!this.redis.isReady()) {
       throw new GatewayError('service_unavailable', 'the gateway store (Redis) is unreachable; try again shortly', { retryAfter: 1 });
     }
     return true;
   }
 
-  private declared(context: ExecutionContext): { public: boolean; scopes: string[] | undefined } {
+  private declared(context: ExecutionContext): { public: boolean; scopes: string[] | undefined; perCall: boolean } {
     const handler = context.getHandler();
     const controller = context.getClass();
     let handlers = this.routes.get(controller);
@@ -47,6 +47,7 @@ export class BearerGuard implements CanActivate {
       route = {
         public: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true,
         scopes: this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, targets),
+        perCall: this.reflector.getAllAndOverride<boolean>(SCOPES_PER_CALL, targets) === true,
       };
       handlers.set(handler, route);
     }

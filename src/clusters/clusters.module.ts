@@ -5,5 +5,5 @@ import { PostureController } from './posture.controller.js';
 import { PostureService } from './posture.service.js';
 
 /** The clusters the gateway acts on: registration and posture. */
-@Module({ controllers: [ClustersController, PostureController], providers: [ClustersService, PostureService], exports: [ClustersService] })
+@Module({ controllers: [ClustersController, PostureController], providers: [ClustersService, PostureService], exports: [ClustersService, PostureService] })
 export class ClustersModule {}

@@ -29,7 +29,7 @@ export interface GatewayEventData {
   /** The part that became ready or failed (peering.part_ready, peering.part_failed). */
   part?: PeeringPartChange;
   /** Who started the change: type, id and team (never a secret); null when the gateway did on its own. */
-  actor: Pick<ActorRef, 'type' | 'id' | 'team'> | null;
+  actor: Pick<ActorRef, 'type' | 'id' | 'team' | 'via'> | null;
 }
 
 /** What the gateway publishes: kept as the peering's history and delivered as webhooks. */
@@ -98,5 +98,5 @@ function makeGatewayEvents(event: DomainEvent): GatewayEvent[] {
 
 /** The actor as events carry it: type, id and team only. */
 function actorOf(actor: ActorRef | null | undefined): GatewayEventData['actor'] {
-  return actor ? { type: actor.type, id: actor.id, team: actor.team } : null;
+  return actor ? { type: actor.type, id: actor.id, team: actor.team, ...(actor.via && { via: actor.via }) } : null;
 }

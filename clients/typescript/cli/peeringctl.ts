@@ -13,6 +13,7 @@ import {
   type PeeringState,
 } from '../src/index.js';
 import { exportsOf, READY_OPTIONS, READY_USAGE, svmPeers } from './ready-options.js';
+import { serveMcpOverStdio } from './mcp-stdio.js';
 
 /*
  * peeringctl: the gateway from a terminal, on the typed client (../src/index.ts).
@@ -32,6 +33,7 @@ Usage:
   peeringctl peerings retry ID [--wait]
   peeringctl clusters list
   peeringctl operations get ID
+  peeringctl mcp            an MCP server on stdio for a desktop agent: the gateway's tools (docs/mcp.md)
 
 Create options:
   --label k=v               a label (repeatable)
@@ -315,6 +317,7 @@ async function run(argv: string[]): Promise<number> {
       return values.help ? 0 : 2;
     }
     if (values.output && !['text', 'json'].includes(values.output)) throw new UsageError('--output must be text or json');
+    if (resource === 'mcp') return await serveMcpOverStdio(baseUrl(values), token(values), err);
     const ctx: Context = {
       client: createGatewayClient(baseUrl(values), token(values)),
       values,

@@ -486,6 +486,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/mcp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Model Context Protocol (streamable HTTP): the gateway as tools for agents
+         * @description One JSON-RPC message per request (initialize, tools/list, tools/call ...), answered as JSON-RPC over an event stream or JSON. Any valid credential may connect; each tool needs the scope of the /v1 route it stands for. Tool arguments are the `Mcp*Arguments` schemas. See docs/mcp.md.
+         *
+         *     Needs the scope `admin` (or `admin`).
+         */
+        post: operations["mcp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -573,6 +595,11 @@ export interface components {
             /** @description An API key's id, a token's subject, `admin`; never a secret */
             id: string | null;
             team: string | null;
+            /**
+             * @description Set when the call came through the MCP endpoint (`POST /mcp`), not /v1
+             * @enum {string}
+             */
+            via?: "mcp";
         };
         ApiKeyWithSecretDoc: {
             /** @example key_01jd0c7v9q4m2x8r6t5y3w1zab */
@@ -1510,6 +1537,117 @@ export interface components {
         DeliveryPageDoc: {
             items: components["schemas"]["DeliveryDoc"][];
             nextCursor: string | null;
+        };
+        McpNoArguments: Record<string, never>;
+        McpClusterArguments: {
+            /**
+             * @description The cluster id, as list_clusters shows it
+             * @example ontap-east
+             */
+            cluster: string;
+        };
+        McpPeeringArguments: {
+            /**
+             * @description The peering id (pr_...), as create_peering or list_peerings answered it
+             * @example pr_01jd0c7v9q4m2x8r6t5y3w1zab
+             */
+            id: string;
+        };
+        McpPeeringWriteArguments: {
+            /**
+             * @description The peering id (pr_...), as create_peering or list_peerings answered it
+             * @example pr_01jd0c7v9q4m2x8r6t5y3w1zab
+             */
+            id: string;
+            /** @description Optional, 1-255 printable ASCII characters, new for each new request. Send the same key with the same arguments to retry safely: the first answer comes back (the same peering, the same operation) instead of a second change; the same key with other arguments is refused. */
+            idempotencyKey?: string;
+        };
+        McpWaitArguments: {
+            /**
+             * @description The peering id (pr_...), as create_peering or list_peerings answered it
+             * @example pr_01jd0c7v9q4m2x8r6t5y3w1zab
+             */
+            id: string;
+            /**
+             * @description How long to wait at most, in seconds
+             * @default 30
+             */
+            timeoutSeconds?: number;
+        };
+        McpCreatePeeringArguments: {
+            /**
+             * @description must be a DNS label: lower-case letters, digits and hyphens, 1-63 characters, starting and ending with a letter or digit
+             * @example east-west
+             */
+            name: string;
+            local: components["schemas"]["ClusterRefDto"];
+            /** @description Exactly one of `cluster` or `external` */
+            remote: components["schemas"]["RemoteDto"];
+            /**
+             * @description Labels (Kubernetes rules): at most 64 labels; a key is a name of 1-63 characters [A-Za-z0-9._-] starting and ending with a letter or digit, optionally after a DNS-subdomain prefix of at most 253 characters and "/"; a value is empty or follows the name rule
+             * @example {
+             *       "team": "storage"
+             *     }
+             */
+            labels?: {
+                [key: string]: string;
+            };
+            /**
+             * @description The team it belongs to (must be a team slug: lower-case letters, digits and hyphens, 1-63 characters, starting with a letter or digit). Default: the caller's team; `default` for the admin token. Only an admin may name another team.
+             * @example storage
+             */
+            team?: string;
+            /**
+             * @deprecated
+             * @description Deprecated alias of `team`, accepted and shown for one release
+             * @example storage
+             */
+            owner?: string;
+            /** @description ONTAP peerings: the options asked for, defaults applied */
+            ontap?: components["schemas"]["OntapOptionsDto"];
+            /** @description Consul peerings: the options asked for */
+            consul?: components["schemas"]["ConsulOptionsDto"];
+            /** @description Optional, 1-255 printable ASCII characters, new for each new request. Send the same key with the same arguments to retry safely: the first answer comes back (the same peering, the same operation) instead of a second change; the same key with other arguments is refused. */
+            idempotencyKey?: string;
+        };
+        McpUpdatePeeringArguments: {
+            /** @description Replaces the labels as a whole. at most 64 labels; a key is a name of 1-63 characters [A-Za-z0-9._-] starting and ending with a letter or digit, optionally after a DNS-subdomain prefix of at most 253 characters and "/"; a value is empty or follows the name rule */
+            labels?: {
+                [key: string]: string;
+            };
+            /**
+             * @description Moves the peering to this team (must be a team slug: lower-case letters, digits and hyphens, 1-63 characters, starting with a letter or digit): admins only; its clusters must be open to the team.
+             * @example storage
+             */
+            team?: string;
+            /**
+             * @deprecated
+             * @description Deprecated alias of `team`, accepted and shown for one release
+             * @example storage
+             */
+            owner?: string;
+            /** @description ONTAP peerings: rotation, encryption, remote addresses, SVM peers */
+            ontap?: components["schemas"]["OntapUpdateDto"];
+            /** @description Consul peerings: token rotation, exported services */
+            consul?: components["schemas"]["ConsulUpdateDto"];
+            /**
+             * @description The peering id (pr_...)
+             * @example pr_01jd0c7v9q4m2x8r6t5y3w1zab
+             */
+            id: string;
+        };
+        ListPeeringsQuery: {
+            /** @default 50 */
+            limit?: number;
+            /** @description nextCursor of the previous page */
+            cursor?: string;
+            /** @description Admins only: one team's peerings (a team always lists its own) */
+            team?: string;
+            /** @enum {string} */
+            product?: "ontap" | "consul";
+            /** @enum {string} */
+            state?: "PENDING" | "ESTABLISHING" | "ACTIVE" | "DEGRADED" | "FAILED" | "DELETING" | "DELETED";
+            cluster?: string;
         };
     };
     responses: never;
@@ -4046,6 +4184,74 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDoc"];
                 };
+            };
+            /** @description application/problem+json; code: unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: service_unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+        };
+    };
+    mcp: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (taken as given, or generated): echoed on the answer and kept by the operation it starts */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A JSON-RPC 2.0 message of the Model Context Protocol */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    jsonrpc: "2.0";
+                    id?: string | number;
+                    /** @example tools/call */
+                    method: string;
+                    params?: {
+                        /**
+                         * @description tools/call: the tool
+                         * @example create_peering
+                         */
+                        name?: string;
+                        /** @description tools/call: the tool's arguments */
+                        arguments?: components["schemas"]["McpNoArguments"] | components["schemas"]["McpClusterArguments"] | components["schemas"]["McpPeeringArguments"] | components["schemas"]["McpPeeringWriteArguments"] | components["schemas"]["McpWaitArguments"] | components["schemas"]["McpCreatePeeringArguments"] | components["schemas"]["McpUpdatePeeringArguments"] | components["schemas"]["ListPeeringsQuery"];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description The JSON-RPC answer (Content-Type text/event-stream or application/json) */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description application/problem+json; code: unauthorized */
             401: {

@@ -1,0 +1,303 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { CallToolResult, Tool, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { Caller, isWrite, SCOPES, type Scope } from '../access/access.js';
+import { AccessControl } from '../auth/access-control.js';
+import { ClustersService } from '../clusters/clusters.service.js';
+import { PostureService } from '../clusters/posture.service.js';
+import { LOGGER } from '../common/logger.js';
+import { GatewayError, type Problem, problem } from '../common/problem.js';
+import { createValidationPipe } from '../common/validation.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
+import { idempotent } from '../idempotency/idempotent.js';
+import { ListPeeringsQuery } from '../peerings/peering.dto.js';
+import { type PeeringState } from '../peerings/peering-state.js';
+import { PeeringsService } from '../peerings/peerings.service.js';
+import { isRedisUnavailable, RedisService } from '../redis/redis.service.js';
+import {
+  McpClusterArguments,
+  McpCreatePeeringArguments,
+  McpNoArguments,
+  McpPeeringArguments,
+  McpPeeringWriteArguments,
+  McpUpdatePeeringArguments,
+  McpWaitArguments,
+} from './mcp-arguments.dto.js';
+import { PeeringWait } from './peering-wait.js';
+import { componentSchema, type OpenApiDocument, operationOf } from './tool-schema.js';
+
+/** The argument classes, in the OpenAPI document as extra models (mcp.controller.ts). */
+export const TOOL_ARGUMENT_MODELS = [
+  McpNoArguments,
+  McpClusterArguments,
+  McpPeeringArguments,
+  McpPeeringWriteArguments,
+  McpWaitArguments,
+  McpCreatePeeringArguments,
+  McpUpdatePeeringArguments,
+  ListPeeringsQuery,
+];
+
+/** What the server tells a model about the gateway as a whole (the `instructions` of initialize). */
+export const INSTRUCTIONS = `The peering gateway peers NetApp ONTAP clusters and HashiCorp Consul datacenters for your team, doing both sides or nothing.
+A peering moves PENDING -> ESTABLISHING -> ACTIVE (ready to use); ACTIVE <-> DEGRADED (exists but not healthy: read conditions and stateReason);
+FAILED (stopped until someone acts: read lastError, fix the cause, then retry_peering); DELETING -> DELETED (gone on every cluster).
+AWAITING_APPROVAL means an approver team must approve it first. Every change runs in the background: after create, delete or retry, call wait_for_peering.
+Send an idempotencyKey with every create so that a retry of your call never makes a second peering. Errors name the field and the rule: fix the argument and call again.`;
+
+/** The states wait_for_peering waits for, as the contract names them. */
+const SETTLED_STATES: readonly PeeringState[] = ['ACTIVE', 'FAILED', 'DELETED'];
+
+const STATES =
+  'States: PENDING (accepted, not started), AWAITING_APPROVAL (an approver team must approve it), ESTABLISHING (the handshake is running), ACTIVE (ready to use), DEGRADED (exists but not healthy), FAILED (stopped: read lastError, fix the cause, retry_peering), DELETING, DELETED.';
+
+type Arguments = Record<string, unknown>;
+
+interface ToolContext {
+  caller: Caller;
+  /** The arguments, validated and transformed (an instance of the tool's argument class). */
+  args: Arguments;
+  /** The arguments as sent (what an Idempotency-Key's fingerprint is taken of). */
+  raw: Arguments;
+  progress: (message: string) => void;
+}
+
+interface ToolSpec {
+  name: string;
+  title: string;
+  description: string;
+  annotations: Omit<ToolAnnotations, 'title'>;
+  /** The /v1 route it is the same call as: its scope (`x-scopes`), its audit action and its answer's schema. */
+  route: { method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; path: string };
+  arguments: new () => object;
+  run(context: ToolContext): Promise<object>;
+}
+
+const READ: Omit<ToolAnnotations, 'title'> = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
+
+function without(args: Arguments, ...names: string[]): Arguments {
+  return Object.fromEntries(Object.entries(args).filter(([name]) => !names.includes(name)));
+}
+
+/**
+ * The tools of the MCP endpoint. Each is the same call as one /v1 route: the same use case, the
+ * same scope (read from the route's `x-scopes` in the OpenAPI document), the same validation (the
+ * route's DTO and pipe), idempotency and audit; only the transport differs.
+ */
+@Injectable()
+export class McpTools {
+  private readonly pipe = createValidationPipe();
+  private catalog?: Promise<{ tools: Tool[]; scopes: Map<string, Scope> }>;
+  private readonly specs: ToolSpec[];
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly access: AccessControl,
+    private readonly redis: RedisService,
+    private readonly idempotency: IdempotencyService,
+    private readonly peerings: PeeringsService,
+    private readonly clusters: ClustersService,
+    private readonly posture: PostureService,
+    private readonly wait: PeeringWait,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.specs = this.define();
+  }
+
+  private define(): ToolSpec[] {
+    return [
+      {
+        name: 'list_clusters',
+        title: 'List clusters',
+        description:
+          'Lists the ONTAP clusters and Consul datacenters the gateway can peer (id, product, endpoint, facts). Use it first to find cluster ids for create_peering; both sides of a peering must be of the same product.',
+        annotations: READ,
+        route: { method: 'GET', path: '/v1/clusters' },
+        arguments: McpNoArguments,
+        run: async () => ({ items: await this.clusters.list() }),
+      },
+      {
+        name: 'cluster_posture',
+        title: "Read a cluster's posture",
+        description:
+          "Reads a cluster's security posture now, from the cluster itself: ONTAP key managers and IPsec policies; Consul peering traffic and ACLs, and whether peering is enabled. Use it before asking for an encrypted peering or when a peering failed on a cluster precondition.",
+        annotations: { ...READ, openWorldHint: true },
+        route: { method: 'GET', path: '/v1/clusters/{id}/posture' },
+        arguments: McpClusterArguments,
+        run: async ({ args }) => this.posture.posture(args.cluster as string),
+      },
+      {
+        name: 'list_peerings',
+        title: 'List peerings',
+        description: `Lists your team's peerings, oldest first, a page at a time (pass nextCursor back as cursor), filtered by product, state or cluster. ${STATES}`,
+        annotations: READ,
+        route: { method: 'GET', path: '/v1/peerings' },
+        arguments: ListPeeringsQuery,
+        run: async ({ args, caller }) => this.peerings.list(args as ListPeeringsQuery, caller),
+      },
+      {
+        name: 'get_peering',
+        title: 'Read a peering',
+        description: `Reads one peering: its state, each side's native id and state, conditions, lastError and its latest operationId. A peering of another team reads as not found. ${STATES}`,
+        annotations: READ,
+        route: { method: 'GET', path: '/v1/peerings/{id}' },
+        arguments: McpPeeringArguments,
+        run: async ({ args, caller }) => this.peerings.get(args.id as string, caller),
+      },
+      {
+        name: 'create_peering',
+        title: 'Ask for a peering',
+        description:
+          'Asks for a peering between two clusters of one product (remote: {cluster} for both sides by the gateway, or {external} for only the local side). Answers at once with the peering in PENDING (or AWAITING_APPROVAL when a cluster needs an approval); the work goes on in the background: call wait_for_peering next. Always send an idempotencyKey: calling again with the same key and arguments answers with the same peering instead of a second one. Validation errors name the field.',
+        annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+        route: { method: 'POST', path: '/v1/peerings' },
+        arguments: McpCreatePeeringArguments,
+        run: async ({ args, raw, caller }) => {
+          const key = args.idempotencyKey as string | undefined;
+          const body = without(args, 'idempotencyKey') as unknown as McpCreatePeeringArguments;
+          Object.setPrototypeOf(body, Object.getPrototypeOf(args));
+          const request = { method: 'POST', path: '/v1/peerings', body: without(raw, 'idempotencyKey'), scope: caller.idempotencyScope };
+          const answer = await idempotent(this.idempotency, key, request, async () => {
+            const peering = await this.peerings.create(body, caller, key);
+            return { status: 202, body: peering, location: `/v1/peerings/${peering.id}` };
+          });
+          return answer.body as object;
+        },
+      },
+      {
+        name: 'update_peering',
+        title: 'Change a peering',
+        description:
+          'Changes a peering: labels at once; on the clusters (ONTAP passphrase rotation, encryption, remote addresses, SVM peers; Consul token rotation, exports) through a background operation: call wait_for_peering next. Replacing svmPeers or exports removes the pairs or services left out.',
+        annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+        route: { method: 'PATCH', path: '/v1/peerings/{id}' },
+        arguments: McpUpdatePeeringArguments,
+        run: async ({ args, caller }) => {
+          const body = without(args, 'id');
+          Object.setPrototypeOf(body, Object.getPrototypeOf(args));
+          return this.peerings.update(args.id as string, body, caller);
+        },
+      },
+      {
+        name: 'delete_peering',
+        title: 'Delete a peering',
+        description:
+          'Deletes a peering on every cluster it touches. Answers at once with the peering in DELETING; it reads DELETED once every side is gone: call wait_for_peering next. Deleting a peering already DELETING or DELETED answers as it stands.',
+        annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+        route: { method: 'DELETE', path: '/v1/peerings/{id}' },
+        arguments: McpPeeringWriteArguments,
+        run: async ({ args, caller }) =>
+          this.idempotentOn(args, caller, 'DELETE', `/v1/peerings/${String(args.id)}`, () => this.peerings.remove(args.id as string, caller)),
+      },
+      {
+        name: 'retry_peering',
+        title: 'Retry a FAILED peering',
+        description:
+          'Runs the handshake of a FAILED peering again, adopting whatever already exists on the clusters. Only for FAILED peerings (others answer a conflict); fix the cause named in lastError first. Call wait_for_peering next.',
+        annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+        route: { method: 'POST', path: '/v1/peerings/{id}/retry' },
+        arguments: McpPeeringWriteArguments,
+        run: async ({ args, caller }) =>
+          this.idempotentOn(args, caller, 'POST', `/v1/peerings/${String(args.id)}/retry`, () => this.peerings.retry(args.id as string, caller)),
+      },
+      {
+        name: 'wait_for_peering',
+        title: 'Wait for a peering to settle',
+        description: `Waits until a peering is ACTIVE, FAILED or DELETED, or timeoutSeconds (default 30, at most 600) have passed, following the gateway's live events, and returns the peering. When it returns another state, the work is still going: call it again. FAILED: read lastError. ${STATES}`,
+        annotations: READ,
+        route: { method: 'GET', path: '/v1/peerings/{id}' },
+        arguments: McpWaitArguments,
+        run: async ({ args, caller, progress }) => {
+          const timeoutMs = ((args.timeoutSeconds as number | undefined) ?? 30) * 1000;
+          const { peering } = await this.wait.until(args.id as string, caller, SETTLED_STATES, timeoutMs, (p) => progress(`${p.id} is ${p.state}`));
+          return peering;
+        },
+      },
+    ];
+  }
+
+  private async idempotentOn(args: Arguments, caller: Caller, method: string, path: string, work: () => Promise<object>): Promise<object> {
+    const request = { method, path, body: null, scope: caller.idempotencyScope };
+    const answer = await idempotent(this.idempotency, args.idempotencyKey as string | undefined, request, async () => ({ status: 202, body: await work() }));
+    return answer.body as object;
+  }
+
+  /** The tools, their schemas from the OpenAPI document the gateway serves (built once, on first use). */
+  async list(): Promise<Tool[]> {
+    return (await this.load()).tools;
+  }
+
+  private load(): Promise<{ tools: Tool[]; scopes: Map<string, Scope> }> {
+    this.catalog ??= this.build().catch((err: unknown) => {
+      this.catalog = undefined;
+      throw err;
+    });
+    return this.catalog;
+  }
+
+  private async build(): Promise<{ tools: Tool[]; scopes: Map<string, Scope> }> {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    const answer = await fastify.inject({ method: 'GET', url: '/openapi.json' });
+    const document = JSON.parse(answer.body) as OpenApiDocument;
+    const scopes = new Map<string, Scope>();
+    const tools = this.specs.map((spec): Tool => {
+      const operation = operationOf(document, spec.route.method, spec.route.path);
+      // Fails closed, as a route without a declared scope does.
+      const scope = SCOPES.find((s) => s === operation.scopes[0]) ?? 'admin';
+      scopes.set(spec.name, scope);
+      return {
+        name: spec.name,
+        title: spec.title,
+        description: `${spec.description} Needs the scope ${scope}.`,
+        inputSchema: componentSchema(document, spec.arguments.name),
+        outputSchema: operation.answer,
+        annotations: { title: spec.title, ...spec.annotations },
+      };
+    });
+    return { tools, scopes };
+  }
+
+  /** Runs one tool call for `base` (the request's caller): every failure is a tool error, never a protocol one. */
+  async call(name: string, raw: Arguments | undefined, base: Caller, progress: (message: string) => void): Promise<CallToolResult> {
+    const spec = this.specs.find((s) => s.name === name);
+    if (!spec)
+      return toolError(GatewayError.validation('name', `there is no tool '${name}'; the tools are: ${this.specs.map((s) => s.name).join(', ')}`).problem);
+    const caller = new Caller({ ...base.actor, via: 'mcp' }, base.requestId);
+    const args = raw ?? {};
+    const write = isWrite(spec.route.method);
+    let status = write ? 202 : 200;
+    let targetId = typeof args.id === 'string' ? args.id : null;
+    try {
+      const { scopes } = await this.load();
+      await this.access.admitCall(caller, scopes.get(spec.name) ?? 'admin', write);
+      const valid = (await this.pipe.transform(args, { type: 'body', metatype: spec.arguments })) as Arguments;
+      const epoch = this.redis.writeEpoch();
+      const body = await spec.run({ caller, args: valid, raw: args, progress });
+      // As on /v1: an accepted write is on a Redis replica before its answer leaves.
+      if (write) await this.redis.confirmWrites(epoch);
+      if (write && typeof (body as { id?: unknown }).id === 'string') targetId = (body as { id: string }).id;
+      return { content: [{ type: 'text', text: JSON.stringify(body) }], structuredContent: body as Record<string, unknown> };
+    } catch (err) {
+      const found = this.problemOf(err);
+      status = found.status;
+      return toolError(found);
+    } finally {
+      await this.access.recordCall(caller, { method: spec.route.method, routeUrl: spec.route.path.replace(/\{(\w+)\}/g, ':$1'), targetId, status });
+    }
+  }
+
+  private problemOf(err: unknown): Problem {
+    if (err instanceof GatewayError) return err.problem;
+    if (isRedisUnavailable(err)) return problem('service_unavailable', 'the gateway store (Redis) is unreachable; try again shortly');
+    this.logger.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'MCP tool call failed');
+    return problem('internal_error', 'an unexpected error occurred; it has been logged');
+  }
+}
+
+/** A problem as a tool error: its detail and fields for the model to read, and the problem itself as JSON. */
+function toolError(found: Problem): CallToolResult {
+  const fields = found.errors?.length ? `\nFields: ${found.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}` : '';
+  return { isError: true, content: [{ type: 'text', text: `${found.detail} (${found.code})${fields}\n${JSON.stringify(found)}` }] };
+}
