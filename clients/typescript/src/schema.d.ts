@@ -15,7 +15,7 @@ export interface paths {
          * List API keys (a team's own; every key for an admin), oldest first, never the keys themselves
          * @description Needs the scope `api-keys:write` (or `admin`).
          */
-        get: operations["ApiKeysController_list"];
+        get: operations["listApiKeys"];
         put?: never;
         /**
          * Make an API key for a team (the key is in this answer only)
@@ -23,7 +23,7 @@ export interface paths {
          *
          *     Needs the scope `api-keys:write` (or `admin`).
          */
-        post: operations["ApiKeysController_create"];
+        post: operations["createApiKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -41,14 +41,14 @@ export interface paths {
          * Read an API key record (never the key)
          * @description Needs the scope `api-keys:write` (or `admin`).
          */
-        get: operations["ApiKeysController_get"];
+        get: operations["getApiKey"];
         put?: never;
         post?: never;
         /**
          * Revoke an API key: refused from the next request on, on every replica
          * @description Needs the scope `api-keys:write` (or `admin`).
          */
-        delete: operations["ApiKeysController_revoke"];
+        delete: operations["revokeApiKey"];
         options?: never;
         head?: never;
         patch?: never;
@@ -67,7 +67,7 @@ export interface paths {
          *
          *     Needs the scope `audit:read` (or `admin`).
          */
-        get: operations["AuditController_list"];
+        get: operations["listAuditEntries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -433,7 +433,7 @@ export interface paths {
          *
          *     Needs the scope `peerings:read` (or `admin`).
          */
-        get: operations["WatchController_watchPeering"];
+        get: operations["watchPeering"];
         put?: never;
         post?: never;
         delete?: never;
@@ -455,7 +455,7 @@ export interface paths {
          *
          *     Needs the scope `peerings:read` (or `admin`).
          */
-        get: operations["WatchController_watchAll"];
+        get: operations["watchPeerings"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1371,7 +1371,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    ApiKeysController_list: {
+    listApiKeys: {
         parameters: {
             query?: {
                 limit?: number;
@@ -1440,7 +1440,7 @@ export interface operations {
             };
         };
     };
-    ApiKeysController_create: {
+    createApiKey: {
         parameters: {
             query?: never;
             header?: {
@@ -1521,7 +1521,7 @@ export interface operations {
             };
         };
     };
-    ApiKeysController_get: {
+    getApiKey: {
         parameters: {
             query?: never;
             header?: {
@@ -1588,7 +1588,7 @@ export interface operations {
             };
         };
     };
-    ApiKeysController_revoke: {
+    revokeApiKey: {
         parameters: {
             query?: never;
             header?: {
@@ -1665,7 +1665,7 @@ export interface operations {
             };
         };
     };
-    AuditController_list: {
+    listAuditEntries: {
         parameters: {
             query?: {
                 limit?: number;
@@ -3714,7 +3714,7 @@ export interface operations {
             };
         };
     };
-    WatchController_watchPeering: {
+    watchPeering: {
         parameters: {
             query?: never;
             header?: {
@@ -3785,7 +3785,7 @@ export interface operations {
             };
         };
     };
-    WatchController_watchAll: {
+    watchPeerings: {
         parameters: {
             query?: {
                 /** @description Event types to stream, comma-separated (or repeated); `*` (the default) is all of them: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, operation.failed */
