@@ -230,6 +230,34 @@ export class PeeringStore {
     if (ids.length) await this.redis.client.zrem(index, ...ids);
   }
 
+  /**
+   * Adds every peering whose record names no team (written before teams) to the `default`
+   * team's index; returns how many were not there yet.
+   */
+  async indexPreTeamPeerings(): Promise<number> {
+    const ids = await this.allIds();
+    let added = 0;
+    for (let at = 0; at < ids.length; at += 200) {
+      const batch = ids.slice(at, at + 200);
+      const raws = await this.readMany(batch);
+      const preTeam = batch.filter((_id, i) => raws[i] !== null && (JSON.parse(raws[i]!) as Partial<Peering>).team === undefined);
+      if (preTeam.length) added += await this.redis.client.zadd(this.teamIndexKey(teamOf({})), ...preTeam.flatMap((id) => [0, id]));
+    }
+    return added;
+  }
+
+  private migrationKey(name: string): string {
+    return this.redis.key('migration', name);
+  }
+
+  async isMigrated(name: string): Promise<boolean> {
+    return (await this.redis.client.exists(this.migrationKey(name))) === 1;
+  }
+
+  async markMigrated(name: string): Promise<void> {
+    await this.redis.client.set(this.migrationKey(name), new Date().toISOString());
+  }
+
   /** Moves a peering from one team's index to another's (its record already names the new team). */
   async moveTeam(id: string, from: string, to: string): Promise<void> {
     if (from !== to) await this.redis.client.multi().zrem(this.teamIndexKey(from), id).zadd(this.teamIndexKey(to), 0, id).exec();
