@@ -109,6 +109,8 @@ export class PeeringStore {
       ...locks,
       ...clusters.map((c) => this.clusters.usageKey(c)),
       this.teamIndexKey(teamOf(peering)),
+      // The operations index (OperationStore.indexKey): the create's operation is listed at once.
+      this.redis.key('operations'),
     ];
     const args = [peering.id, this.encode(peering), operation.id, JSON.stringify(operation), String(Date.now()), String(locks.length), String(clusters.length)];
     const [outcome, key, holder] = (await this.redis.runScript(CREATE_PEERING, keys, args)) as string[];
