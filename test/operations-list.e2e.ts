@@ -55,4 +55,15 @@ describe('GET /v1/operations', () => {
     expect(second.body.items.map((op: { peeringId: string }) => op.peeringId)).toEqual([ids.a1]);
     expect(second.body.nextCursor).toBeNull();
   });
+
+  it('a token rotation makes an event, in the history like every change', async () => {
+    const rotated = await h.api('PATCH', `/v1/peerings/${ids.b}`, { consul: { rotateToken: true } });
+    expect(rotated.status).toBe(202);
+    const operation = await h.waitForOperation(rotated.body.operationId);
+    expect(operation.status).toBe('succeeded');
+    const history = await h.api('GET', `/v1/peerings/${ids.b}/events`);
+    const events = history.body.items.filter((e: { type: string }) => e.type === 'peering.secret_rotated');
+    expect(events.map((e: { data: { operationId: string } }) => e.data.operationId)).toEqual([operation.id]);
+    expect(JSON.stringify(events)).not.toMatch(/secret"\s*:\s*"/);
+  });
 });

@@ -23,7 +23,15 @@ export interface OperationFailed {
   error: Problem;
 }
 
-export type DomainEvent = PeeringStateChanged | OperationFailed;
+/** The peering's shared secret (ONTAP passphrase, Consul peering token) was renewed on the clusters. */
+export interface PeeringSecretRotated {
+  kind: 'peering.secret_rotated';
+  peering: Peering;
+  operationId: string;
+  actor?: ActorRef | null;
+}
+
+export type DomainEvent = PeeringStateChanged | OperationFailed | PeeringSecretRotated;
 export type DomainEventListener = (event: DomainEvent) => Promise<void> | void;
 
 /**

@@ -12,6 +12,7 @@ export const GATEWAY_EVENT_TYPES = [
   'peering.degraded',
   'peering.failed',
   'peering.deleted',
+  'peering.secret_rotated',
   'operation.failed',
 ] as const;
 export type GatewayEventType = (typeof GATEWAY_EVENT_TYPES)[number];
@@ -71,6 +72,10 @@ function makeGatewayEvents(event: DomainEvent): GatewayEvent[] {
     };
     const team = event.peering ? teamOf(event.peering) : (operation.team ?? DEFAULT_TEAM);
     return [{ id: newId('ev'), type: 'operation.failed', peeringId: operation.peeringId, team, timestamp, data }];
+  }
+  if (event.kind === 'peering.secret_rotated') {
+    const data = { peering: toPeeringView(event.peering), operationId: event.operationId, actor: actorOf(event.actor) };
+    return [{ id: newId('ev'), type: 'peering.secret_rotated', peeringId: event.peering.id, team: teamOf(event.peering), timestamp, data }];
   }
   const data: GatewayEventData = {
     peering: toPeeringView(event.peering),

@@ -451,7 +451,7 @@ export interface paths {
         };
         /**
          * Watch a peering: its state at once, then every change (Server-Sent Events), until it is deleted
-         * @description The first message is `peering.snapshot`: the peering as it stands, with the id of the latest event it includes. Then every event of the peering as it happens; the server ends the stream after `peering.deleted`. Reconnecting with Last-Event-ID sends the events missed since that one (from the peering history) before the live ones; an id no longer in the history gets the snapshot again. text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, operation.failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503.
+         * @description The first message is `peering.snapshot`: the peering as it stands, with the id of the latest event it includes. Then every event of the peering as it happens; the server ends the stream after `peering.deleted`. Reconnecting with Last-Event-ID sends the events missed since that one (from the peering history) before the live ones; an id no longer in the history gets the snapshot again. text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, peering.secret_rotated, operation.failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503.
          *
          *     Needs the scope `peerings:read` (or `admin`).
          */
@@ -473,7 +473,7 @@ export interface paths {
         };
         /**
          * Watch every peering: their events from now on (Server-Sent Events), filtered like a webhook subscription
-         * @description Filters as query parameters: `events` (types, comma-separated), `product`, `cluster` (either side), `label` (key=value, repeatable). Live events only: Last-Event-ID is not replayed here (GET /v1/peerings/{id}/watch resumes a peering). text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, operation.failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503.
+         * @description Filters as query parameters: `events` (types, comma-separated), `product`, `cluster` (either side), `label` (key=value, repeatable). Live events only: Last-Event-ID is not replayed here (GET /v1/peerings/{id}/watch resumes a peering). text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, peering.secret_rotated, operation.failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503.
          *
          *     Needs the scope `peerings:read` (or `admin`).
          */
@@ -1236,7 +1236,7 @@ export interface components {
             /** @example ev_01jd0c7v9q4m2x8r6t5y3w1zab */
             id: string;
             /** @enum {string} */
-            type: "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "operation.failed";
+            type: "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "peering.secret_rotated" | "operation.failed";
             /** @example 2025-11-24T06:30:00.000Z */
             timestamp: string;
             data: components["schemas"]["EventDataDoc"];
@@ -1277,7 +1277,7 @@ export interface components {
              *       "*"
              *     ]
              */
-            events?: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "operation.failed")[];
+            events?: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "peering.secret_rotated" | "operation.failed")[];
             /** @description Only events of peerings that match all of these */
             filters?: components["schemas"]["WebhookFiltersDto"];
             /** @default true */
@@ -1296,7 +1296,7 @@ export interface components {
             /** @example storage */
             team: string;
             url: string;
-            events: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "operation.failed")[];
+            events: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "peering.secret_rotated" | "operation.failed")[];
             filters: components["schemas"]["WebhookFiltersDto"];
             enabled: boolean;
             /** @description Why the gateway disabled it (the receiver answered 410) */
@@ -1318,7 +1318,7 @@ export interface components {
             /** @example storage */
             team: string;
             url: string;
-            events: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "operation.failed")[];
+            events: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "peering.secret_rotated" | "operation.failed")[];
             filters: components["schemas"]["WebhookFiltersDto"];
             enabled: boolean;
             /** @description Why the gateway disabled it (the receiver answered 410) */
@@ -1346,7 +1346,7 @@ export interface components {
              *       "*"
              *     ]
              */
-            events?: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "operation.failed")[];
+            events?: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "peering.secret_rotated" | "operation.failed")[];
             /** @description Only events of peerings that match all of these */
             filters?: components["schemas"]["WebhookFiltersDto"];
             /** @default true */
@@ -1369,7 +1369,7 @@ export interface components {
             /** @description The event in the peering history */
             eventId: string;
             /** @enum {string} */
-            type: "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "operation.failed";
+            type: "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "peering.secret_rotated" | "operation.failed";
             peeringId: string;
             /** @enum {string} */
             status: "pending" | "retrying" | "delivered" | "failed";
@@ -3823,7 +3823,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, operation.failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503. */
+            /** @description text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, peering.secret_rotated, operation.failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3881,7 +3881,7 @@ export interface operations {
     watchPeerings: {
         parameters: {
             query?: {
-                /** @description Event types to stream, comma-separated (or repeated); `*` (the default) is all of them: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, operation.failed */
+                /** @description Event types to stream, comma-separated (or repeated); `*` (the default) is all of them: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, peering.secret_rotated, operation.failed */
                 events?: string;
                 /** @description Only peerings of this product */
                 product?: "ontap" | "consul";
@@ -3899,7 +3899,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, operation.failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503. */
+            /** @description text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, peering.secret_rotated, operation.failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
