@@ -21,7 +21,7 @@ import { PeeringTransitions } from './peerings/peering-transitions.js';
 import { PeeringStore } from './peerings/peering.store.js';
 import { RedisModule } from './redis/redis.module.js';
 import { SecretReseal } from './secrets/secret-reseal.js';
-import { TeamIndexMigration } from './peerings/team-index-migration.js';
+import { TeamIndexMigration } from './peerings/team-index-migration.service.js';
 import { ClusterHttp } from './transport/cluster-http.js';
 import { ClusterSlots } from './transport/cluster-slots.js';
 import { DeliveryStore } from './webhooks/delivery.store.js';

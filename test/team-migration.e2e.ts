@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { RedisService } from '../src/redis/redis.service.js';
-import { TeamIndexMigration } from '../src/peerings/team-index-migration.js';
+import { TeamIndexMigration } from '../src/peerings/team-index-migration.service.js';
 import { type Harness, startHarness } from './support/harness.js';
 
 /**
