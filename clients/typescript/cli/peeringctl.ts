@@ -22,6 +22,7 @@ import {
 const USAGE = `peeringctl: peerings on NetApp ONTAP clusters and Consul datacenters, through the peering gateway
 
 Usage:
+  peeringctl help [COMMAND]   this text, or one command's (also: peeringctl COMMAND --help)
   peeringctl peerings create --name NAME --local CLUSTER (--remote CLUSTER | --external) [options] [--wait]
   peeringctl peerings create --file body.json [--wait]
   peeringctl peerings list [--product P] [--state S] [--cluster C] [--limit N]
@@ -80,6 +81,31 @@ const OPTIONS = {
   token: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/**
+ * The help of one command (`peeringctl peerings create --help`): its usage lines from USAGE, the
+ * create options when it creates, and the common options. A command added to USAGE has its help.
+ */
+function commandHelp(command: string[]): string | null {
+  const prefix = `  peeringctl ${command.join(' ')}`;
+  const lines = USAGE.split('\n');
+  const usage = lines.filter((line) => line === prefix || line.startsWith(`${prefix} `));
+  if (usage.length === 0) return null;
+  const section = (title: string): string[] => {
+    const start = lines.indexOf(title);
+    const end = lines.findIndex((line, i) => i > start && line === '');
+    return start < 0 ? [] : lines.slice(start, end < 0 ? undefined : end);
+  };
+  const create = command.includes('create') || command.includes('plan') ? ['', ...section('Create options:')] : [];
+  return ['Usage:', ...usage, ...create, '', ...section('Common options:')].join('\n');
+}
+
+/** A request that never reached the gateway: the URL and the cause, not only `fetch failed`. */
+function unreachable(error: unknown, url: string): string | null {
+  if (!(error instanceof TypeError) || !(error.cause instanceof Error)) return null;
+  const cause = error.cause as Error & { code?: string };
+  return `cannot reach the gateway at ${url}: ${cause.code ? `${cause.code} ` : ''}${cause.message} (set GATEWAY_URL or --url)`;
+}
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
@@ -302,16 +328,27 @@ function token(values: Values): string {
 async function run(argv: string[]): Promise<number> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const err = (line: string) => process.stderr.write(`${line}\n`);
+  let url = 'http://localhost:8080';
   try {
     const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
     const [resource, action, ...rest] = positionals;
-    if (values.help || !resource) {
-      out(USAGE);
-      return values.help ? 0 : 2;
+    if (resource === 'help' && positionals.length > 1) positionals.shift();
+    const help = values.help || resource === 'help';
+    const command = positionals.slice(0, 2).filter((word) => word !== 'help');
+    if (help && command.length > 0) {
+      const text = commandHelp(command);
+      if (!text) throw new UsageError(`unknown command: ${command.join(' ')}`);
+      out(text);
+      return 0;
     }
+    if (help || !resource) {
+      out(USAGE);
+      return help ? 0 : 2;
+    }
+    url = baseUrl(values);
     if (values.output && !['text', 'json'].includes(values.output)) throw new UsageError('--output must be text or json');
     const ctx: Context = {
-      client: createGatewayClient(baseUrl(values), token(values)),
+      client: createGatewayClient(url, token(values)),
       values,
       json: values.output === 'json',
       timeoutMs: number(values.timeout, 'timeout', 600) * 1000,
@@ -352,7 +389,7 @@ async function run(argv: string[]): Promise<number> {
       err(`peeringctl: ${error.message}`);
       return 3;
     }
-    err(`peeringctl: ${error instanceof Error ? error.message : String(error)}`);
+    err(`peeringctl: ${unreachable(error, url) ?? (error instanceof Error ? error.message : String(error))}`);
     return 1;
   }
 }
