@@ -121,7 +121,7 @@ describe('peeringctl against a gateway with simulated clusters', () => {
     expect([all.code, all.stdout]).toEqual([0, expect.stringContaining('peeringctl peerings watch ID')]);
     const watch = await peeringctl('peerings', 'watch', '--help');
     expect(watch.code).toBe(0);
-    expect(watch.stdout).toMatch(/^Usage:\n {2}peeringctl peerings watch ID\n/);
+    expect(watch.stdout).toMatch(/^Usage:\n {2}peeringctl peerings watch ID /);
     expect(watch.stdout).not.toContain('peerings create');
     const create = await peeringctl('help', 'peerings', 'create');
     expect([create.code, create.stdout]).toEqual([0, expect.stringContaining('--encryption MODE')]);
@@ -138,5 +138,24 @@ describe('peeringctl against a gateway with simulated clusters', () => {
     const run = await peeringctl('peerings', 'list', '--url', `http://127.0.0.1:${port}`);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`cannot reach the gateway at http://127.0.0.1:${port}: ECONNREFUSED`);
+  });
+
+  it('watch follows the event stream: every event once, updates too, until DELETED', async () => {
+    const created = await h.api('POST', '/v1/peerings', { name: 'ctl-watch', local: { cluster: 'consul-dc1' }, remote: { cluster: 'consul-dc2' } });
+    expect(created.status).toBe(202);
+    await h.waitForState(created.body.id, 'ACTIVE');
+    const watching = peeringctl('peerings', 'watch', created.body.id);
+    // The child process starts and opens its stream (its snapshot comes first, whenever it connects).
+    await new Promise((r) => setTimeout(r, 2_000));
+    const rotated = await h.api('PATCH', `/v1/peerings/${created.body.id}`, { consul: { rotateToken: true } });
+    await h.waitForOperation(rotated.body.operationId);
+    expect((await h.api('DELETE', `/v1/peerings/${created.body.id}`)).status).toBe(202);
+    const run = await watching;
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('DELETED');
+    const events = run.stderr.split('\n').map((line) => line.split(':')[0]);
+    expect(events[0]).toBe('peering.snapshot');
+    expect(events.filter((e) => e === 'peering.secret_rotated')).toHaveLength(1);
+    expect(run.stderr.split('\n').filter((line) => line.endsWith(' DELETED'))).toHaveLength(1);
   });
 });
