@@ -21,6 +21,7 @@ import { PeeringTransitions } from './peerings/peering-transitions.js';
 import { PeeringStore } from './peerings/peering.store.js';
 import { RedisModule } from './redis/redis.module.js';
 import { SecretReseal } from './secrets/secret-reseal.js';
+import { TeamIndexMigration } from './peerings/team-index-migration.service.js';
 import { ClusterHttp } from './transport/cluster-http.js';
 import { ClusterSlots } from './transport/cluster-slots.js';
 import { DeliveryStore } from './webhooks/delivery.store.js';
@@ -70,6 +71,8 @@ export class CoreModule {
         { provide: GatewayMetrics, useValue: new GatewayMetrics() },
         // Seals again, at start, what an older key sealed (after a rotation).
         SecretReseal,
+        // Puts peerings from before teams in the `default` team's index, once.
+        TeamIndexMigration,
       ],
       exports: [GATEWAY_CONFIG, LOGGER, JobsModule, ...SHARED],
     };

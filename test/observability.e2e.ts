@@ -295,6 +295,20 @@ describe('request ids, request logs, metrics and the queue view', () => {
       expect((await rawGet(`${h.url}/admin/queues/api/queues`, { cookie: forged })).status).toBe(401);
     });
 
+    it('takes an API key with the admin scope, like /metrics, and refuses one without it (403)', async () => {
+      const admin = await h.api('POST', '/v1/api-keys', { name: 'operator', team: 'ops', scopes: ['admin'] });
+      const reader = await h.api('POST', '/v1/api-keys', { name: 'reader', team: 'ops', scopes: ['peerings:read'] });
+      expect([admin.status, reader.status]).toEqual([201, 201]);
+      const asAdmin = { authorization: `Bearer ${admin.body.key}` };
+      expect((await rawGet(`${h.url}/metrics`, asAdmin)).status).toBe(200);
+      expect((await rawGet(`${h.url}/admin/queues/api/queues`, asAdmin)).status).toBe(200);
+      expect((await rawGet(`${h.url}/admin/queues?token=${encodeURIComponent(admin.body.key)}`)).status).toBe(303);
+      const asReader = { authorization: `Bearer ${reader.body.key}` };
+      expect((await rawGet(`${h.url}/metrics`, asReader)).status).toBe(403);
+      expect((await rawGet(`${h.url}/admin/queues/api/queues`, asReader)).status).toBe(403);
+      expect((await rawGet(`${h.url}/admin/queues?token=${encodeURIComponent(reader.body.key)}`)).status).toBe(401);
+    });
+
     it('exchanges ?token= once for an HttpOnly, SameSite=Strict cookie scoped to the queue view', async () => {
       const exchange = await rawGet(`${h.url}/admin/queues?token=${encodeURIComponent(h.token)}`);
       expect(exchange.status).toBe(303);

@@ -34,6 +34,10 @@ describe('the OpenAPI document', () => {
     }
     for (const id of ['createCluster', 'getCluster', 'deleteCluster', 'getClusterPosture', 'listPeeringEvents', 'createWebhook']) expect(ids).toContain(id);
     expect(new Set(ids).size).toBe(ids.length);
+    // SDK generators turn ids into method names: a verb and a noun in camelCase, never Nest's `Controller_method`.
+    expect(ids.filter((id) => !/^[a-z]+[A-Z][A-Za-z]*$/.test(id))).toEqual([]);
+    for (const id of ['listApiKeys', 'createApiKey', 'getApiKey', 'revokeApiKey', 'listAuditEntries', 'watchPeering', 'watchPeerings'])
+      expect(ids).toContain(id);
     for (const op of operations) {
       const statuses = Object.keys(op.responses);
       expect(statuses.some((s) => s.startsWith('2'))).toBe(true);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { consulErrorTexts } from '../sim/consul/index.js';
 import { type Harness, startHarness } from './support/harness.js';
@@ -113,5 +114,48 @@ describe('peeringctl against a gateway with simulated clusters', () => {
     const usage = await peeringctl('peerings', 'create', '--local', 'consul-dc1');
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('--name is required');
+  });
+
+  it('has help: peeringctl help, and each command its own --help', async () => {
+    const all = await peeringctl('help');
+    expect([all.code, all.stdout]).toEqual([0, expect.stringContaining('peeringctl peerings watch ID')]);
+    const watch = await peeringctl('peerings', 'watch', '--help');
+    expect(watch.code).toBe(0);
+    expect(watch.stdout).toMatch(/^Usage:\n {2}peeringctl peerings watch ID /);
+    expect(watch.stdout).not.toContain('peerings create');
+    const create = await peeringctl('help', 'peerings', 'create');
+    expect([create.code, create.stdout]).toEqual([0, expect.stringContaining('--encryption MODE')]);
+    const unknown = await peeringctl('peerings', 'frobnicate', '--help');
+    expect(unknown.code).toBe(2);
+  });
+
+  it('names the URL and the cause when the gateway cannot be reached', async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    await new Promise((resolve) => server.close(resolve));
+    const run = await peeringctl('peerings', 'list', '--url', `http://127.0.0.1:${port}`);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`cannot reach the gateway at http://127.0.0.1:${port}: ECONNREFUSED`);
+  });
+
+  it('watch follows the event stream: every event once, updates too, until DELETED', async () => {
+    const created = await h.api('POST', '/v1/peerings', { name: 'ctl-watch', local: { cluster: 'consul-dc1' }, remote: { cluster: 'consul-dc2' } });
+    expect(created.status).toBe(202);
+    await h.waitForState(created.body.id, 'ACTIVE');
+    const watching = peeringctl('peerings', 'watch', created.body.id);
+    // The child process starts and opens its stream (its snapshot comes first, whenever it connects).
+    await new Promise((r) => setTimeout(r, 2_000));
+    const rotated = await h.api('PATCH', `/v1/peerings/${created.body.id}`, { consul: { rotateToken: true } });
+    await h.waitForOperation(rotated.body.operationId);
+    expect((await h.api('DELETE', `/v1/peerings/${created.body.id}`)).status).toBe(202);
+    const run = await watching;
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('DELETED');
+    const events = run.stderr.split('\n').map((line) => line.split(':')[0]);
+    expect(events[0]).toBe('peering.snapshot');
+    expect(events.filter((e) => e === 'peering.secret_rotated')).toHaveLength(1);
+    expect(run.stderr.split('\n').filter((line) => line.endsWith(' DELETED'))).toHaveLength(1);
   });
 });

@@ -22,6 +22,7 @@ export class ApiKeysController {
   @Post()
   @Scopes('api-keys:write')
   @ApiOperation({
+    operationId: 'createApiKey',
     summary: 'Make an API key for a team (the key is in this answer only)',
     description: 'Use it as `Authorization: Bearer gwk_...`. A team may make keys for itself with at most its own scopes; an admin for any team.',
   })
@@ -34,7 +35,7 @@ export class ApiKeysController {
 
   @Get()
   @Scopes('api-keys:write')
-  @ApiOperation({ summary: "List API keys (a team's own; every key for an admin), oldest first, never the keys themselves" })
+  @ApiOperation({ operationId: 'listApiKeys', summary: "List API keys (a team's own; every key for an admin), oldest first, never the keys themselves" })
   @ApiOkResponse({ type: ApiKeyListDoc })
   @ApiProblems('validation_failed')
   list(@Query() query: ListApiKeysQuery, @CurrentCaller() caller: Caller): Promise<{ items: ApiKey[]; nextCursor: string | null }> {
@@ -43,7 +44,7 @@ export class ApiKeysController {
 
   @Get(':id')
   @Scopes('api-keys:write')
-  @ApiOperation({ summary: 'Read an API key record (never the key)' })
+  @ApiOperation({ operationId: 'getApiKey', summary: 'Read an API key record (never the key)' })
   @ApiOkResponse({ type: ApiKeyDoc })
   @ApiProblems('not_found')
   get(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<ApiKey> {
@@ -53,7 +54,7 @@ export class ApiKeysController {
   @Delete(':id')
   @HttpCode(204)
   @Scopes('api-keys:write')
-  @ApiOperation({ summary: 'Revoke an API key: refused from the next request on, on every replica' })
+  @ApiOperation({ operationId: 'revokeApiKey', summary: 'Revoke an API key: refused from the next request on, on every replica' })
   @ApiNoContentResponse()
   @ApiProblems('not_found', 'rate_limited')
   async revoke(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<void> {
@@ -71,6 +72,7 @@ export class AuditController {
   @Get()
   @Scopes('audit:read')
   @ApiOperation({
+    operationId: 'listAuditEntries',
     summary: 'The audit log, newest first: every write and every refused call',
     description:
       'Entries are kept for GATEWAY_AUDIT_RETENTION (default P90D). A team sees the entries of its own callers and of writes on its resources; an admin sees all.',

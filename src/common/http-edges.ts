@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyHttpOptions, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type GatewayRouteConfig } from '../access/access.js';
 import { type GatewayConfig } from '../config/gateway-config.js';
@@ -17,6 +18,49 @@ export interface AccessHooks {
 
 /** Longest request target accepted (every route's path plus its query fits easily). */
 export const MAX_URL_LENGTH = 4096;
+
+/** A lingering close reads and discards at most this much of an unread body, for at most this long. */
+const LINGER_MAX_BYTES = 16 * 1024 * 1024;
+const LINGER_MAX_MS = 5_000;
+
+/**
+ * An answer sent before the request's body was read (a 401 from the access check, a 413 from
+ * the body limit) must reach a client that is still sending: closing the socket with the body
+ * unread makes the kernel reset the connection, and the client sees EPIPE or ECONNRESET instead
+ * of the answer. So the close is a lingering one, as nginx does: the answer goes out, the write
+ * side is shut (FIN), and what the client still sends is read and thrown away until it stops,
+ * up to a bound of bytes and time; only then is the socket destroyed. A connection that stays
+ * open (keep-alive) has its body drained by Node itself, under the same bound.
+ */
+function lingerOnUnreadBody(request: IncomingMessage): void {
+  if (request.complete) return;
+  const socket = request.socket as Socket & { destroySoon?: () => void; gatewayLingering?: boolean };
+  if (socket.gatewayLingering) return;
+  socket.gatewayLingering = true;
+  let read = 0;
+  const stop = (): void => {
+    clearTimeout(timer);
+    socket.destroy();
+  };
+  const timer = setTimeout(stop, LINGER_MAX_MS);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+  request.on('data', (chunk: Buffer) => {
+    read += chunk.length;
+    if (read > LINGER_MAX_BYTES) stop();
+  });
+  request.once('end', () => {
+    clearTimeout(timer);
+    if (socket.writableEnded) socket.destroy();
+  });
+  request.resume();
+  // Node destroys a `Connection: close` socket as soon as the answer is written; shut only
+  // the write side instead and let the reading above end it.
+  socket.destroySoon = () => {
+    if (request.complete) socket.destroy();
+    else socket.end();
+  };
+}
 
 /** Methods a path may answer to, in the order `Allow` lists them. */
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -82,6 +126,12 @@ export function installHttpEdges(app: NestFastifyApplication, config: GatewayCon
     if ((request.routeOptions.config as GatewayRouteConfig | undefined)?.public === true) return;
     const refusal = await access.admit(request);
     if (refusal) return sendProblem(reply, refusal);
+  });
+
+  // A refusal sent before its body was read keeps reading what the client still sends (lingerOnUnreadBody).
+  fastify.addHook('onSend', (request, _reply, payload, done) => {
+    lingerOnUnreadBody(request.raw);
+    done(null, payload);
   });
 
   // A callback hook: most answers (reads) are not recorded, and pass without a promise of their own.

@@ -45,7 +45,17 @@ export interface PeeringPartChanged {
   operationId: string;
 }
 
-export type DomainEvent = PeeringStateChanged | OperationFailed | PeeringPartChanged;
+
+/** The peering's shared secret (ONTAP passphrase, Consul peering token) was renewed on the clusters. */
+export interface PeeringSecretRotated {
+  kind: 'peering.secret_rotated';
+  peering: Peering;
+  operationId: string;
+  actor?: ActorRef | null;
+}
+
+
+export type DomainEvent = PeeringStateChanged | OperationFailed | PeeringPartChanged | PeeringSecretRotated;
 export type DomainEventListener = (event: DomainEvent) => Promise<void> | void;
 
 /**

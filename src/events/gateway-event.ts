@@ -12,6 +12,7 @@ export const GATEWAY_EVENT_TYPES = [
   'peering.degraded',
   'peering.failed',
   'peering.deleted',
+  'peering.secret_rotated',
   'operation.failed',
   'peering.part_ready',
   'peering.part_failed',
@@ -80,6 +81,10 @@ function makeGatewayEvents(event: DomainEvent): GatewayEvent[] {
     const type = event.part.state === 'ready' ? 'peering.part_ready' : 'peering.part_failed';
     const data = { peering: toPeeringView(event.peering), operationId: event.operationId, part: event.part, actor: null };
     return [{ id: newId('ev'), type, peeringId: event.peering.id, team: teamOf(event.peering), timestamp, data }];
+  }
+  if (event.kind === 'peering.secret_rotated') {
+    const data = { peering: toPeeringView(event.peering), operationId: event.operationId, actor: actorOf(event.actor) };
+    return [{ id: newId('ev'), type: 'peering.secret_rotated', peeringId: event.peering.id, team: teamOf(event.peering), timestamp, data }];
   }
   const data: GatewayEventData = {
     peering: toPeeringView(event.peering),

@@ -6,7 +6,8 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter as BullBoardFastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { BearerTokens } from '../auth/bearer-token.js';
+import { hasScope } from '../access/access.js';
+import { AccessControl } from '../auth/access-control.js';
 import { type GatewayRouteConfig } from '../auth/public.decorator.js';
 import { GatewayMetrics, METRICS_CONTENT_TYPE } from '../common/metrics.js';
 import { GatewayError } from '../common/problem.js';
@@ -57,25 +58,44 @@ class QueueViewSession {
 function unauthorized(reply: FastifyReply): FastifyReply {
   return sendProblem(
     reply,
-    answerOf(new GatewayError('unauthorized', `send Authorization: Bearer <token>, or open ${QUEUE_VIEW_PATH}?token=<admin token> once in a browser`)),
+    answerOf(
+      new GatewayError('unauthorized', `send Authorization: Bearer <token> with the admin scope, or open ${QUEUE_VIEW_PATH}?token=<token> once in a browser`),
+    ),
   );
 }
 
 /**
- * Admin only, like every route, but a browser cannot send a bearer header: besides the header,
- * `GET /admin/queues?token=<admin token>` is exchanged once for an HttpOnly, SameSite=Strict
+ * What a bearer credential (admin token, API key or OIDC token) is to the queue view: `admin`
+ * when it holds the `admin` scope, `other` when it is valid without it, `none` otherwise.
+ */
+type AdminCheck = (authorization: string | undefined) => Promise<'admin' | 'other' | 'none'>;
+
+function adminCheck(access: AccessControl): AdminCheck {
+  return async (authorization) => {
+    if (authorization === undefined) return 'none';
+    const { actor } = await access.authenticate(authorization);
+    if (!actor) return 'none';
+    return hasScope(actor.scopes, 'admin') ? 'admin' : 'other';
+  };
+}
+
+/**
+ * Admin scope only (the admin token, or an API key or OIDC token with `admin`, as for /metrics),
+ * but a browser cannot send a bearer header: besides the header,
+ * `GET /admin/queues?token=<token>` is exchanged once for an HttpOnly, SameSite=Strict
  * cookie scoped to the queue view, and the browser is sent on without the token in its address.
  * Runs for the queue view's routes only (they are registered in this scope).
  */
-function queueViewAuthentication(config: GatewayConfig): (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> {
-  const tokens = new BearerTokens(config.adminToken);
+function queueViewAuthentication(config: GatewayConfig, isAdmin: AdminCheck): (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> {
   const sessions = new QueueViewSession(config.adminToken);
   return async (request, reply) => {
-    if (tokens.accepts(request.headers.authorization)) return;
+    const bearer = await isAdmin(request.headers.authorization);
+    if (bearer === 'admin') return;
+    if (bearer === 'other') return sendProblem(reply, answerOf(new GatewayError('forbidden', "the queue view needs the scope 'admin'")));
     if (sessions.accepts(request.headers.cookie)) return;
     const url = new URL(request.url, 'http://gateway.invalid');
     const token = url.searchParams.get('token');
-    if (request.method === 'GET' && token !== null && tokens.accepts(`Bearer ${token}`)) {
+    if (request.method === 'GET' && token !== null && (await isAdmin(`Bearer ${token}`)) === 'admin') {
       url.searchParams.delete('token');
       const https = request.protocol === 'https' || request.headers['x-forwarded-proto'] === 'https';
       const cookie = [
@@ -96,12 +116,12 @@ function queueViewAuthentication(config: GatewayConfig): (request: FastifyReques
  * bull-board over the gateway's three queues, read-only: jobs mirror operation and delivery
  * records, so changes go through the API (retry, sync, redeliver), never by editing jobs.
  */
-async function queueView(scope: FastifyInstance, options: { config: GatewayConfig; queues: Queue[] }): Promise<void> {
+async function queueView(scope: FastifyInstance, options: { config: GatewayConfig; isAdmin: AdminCheck; queues: Queue[] }): Promise<void> {
   // Taken out of the generic bearer check (http-edges.ts): this scope's own hook authenticates.
   scope.addHook('onRoute', (route) => {
     route.config = { ...(route.config as object), public: true } satisfies GatewayRouteConfig as typeof route.config;
   });
-  scope.addHook('onRequest', queueViewAuthentication(options.config));
+  scope.addHook('onRequest', queueViewAuthentication(options.config, options.isAdmin));
   const serverAdapter = new BullBoardFastifyAdapter();
   serverAdapter.setBasePath(QUEUE_VIEW_PATH);
   createBullBoard({
@@ -125,5 +145,5 @@ export function installOperatorRoutes(app: NestFastifyApplication, config: Gatew
     return reply.header('content-type', METRICS_CONTENT_TYPE).header('cache-control', 'no-store').send(text);
   });
   const queues = Object.values(QueueName).map((name) => app.get<Queue>(getQueueToken(name), { strict: false }));
-  void fastify.register(queueView, { config, queues });
+  void fastify.register(queueView, { config, isAdmin: adminCheck(app.get(AccessControl)), queues });
 }

@@ -36,3 +36,10 @@ export class OperationDoc {
   @ApiProperty({ format: 'date-time', example: '2025-11-24T06:30:00.000Z' }) createdAt: string;
   @ApiProperty({ format: 'date-time', example: '2025-11-24T06:30:02.000Z' }) updatedAt: string;
 }
+
+@ApiSchema({ name: 'OperationPage', description: 'A page of operations, newest first' })
+export class OperationPageDoc {
+  @ApiProperty({ type: [OperationDoc] }) items: OperationDoc[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as ?cursor= for the next page; null on the last page', example: null }) nextCursor:
+    string | null;
+}

@@ -30,6 +30,43 @@ export class OperationStore {
     return this.redis.key('outbox');
   }
 
+  /** Every operation id, in id order (ids sort by creation time); entries of expired records are dropped on read. */
+  get indexKey(): string {
+    return this.redis.key('operations');
+  }
+
+  /**
+   * One page, newest first, of the operations that `keep` accepts. A page may be short when many
+   * records do not match; the cursor still moves on.
+   */
+  async list(
+    limit: number,
+    cursor: string | undefined,
+    keep: (op: Operation) => boolean | Promise<boolean>,
+  ): Promise<{ items: Operation[]; nextCursor: string | null }> {
+    const items: Operation[] = [];
+    let from = cursor ? `(${cursor}` : '+';
+    let scanned = 0;
+    while (items.length < limit && scanned < limit * 20 + 1000) {
+      const ids = await this.redis.client.zrevrangebylex(this.indexKey, from, '-', 'LIMIT', 0, Math.max(limit, 50));
+      if (ids.length === 0) return { items, nextCursor: null };
+      scanned += ids.length;
+      const ops = await this.getMany(ids);
+      const gone = ids.filter((_id, i) => ops[i] === null);
+      if (gone.length) await this.redis.client.zrem(this.indexKey, ...gone);
+      for (let i = 0; i < ids.length; i++) {
+        from = `(${ids[i]}`;
+        const op = ops[i];
+        if (op && (await keep(op))) items.push(op);
+        if (items.length === limit) {
+          const more = await this.redis.client.zrevrangebylex(this.indexKey, from, '-', 'LIMIT', 0, 1);
+          return { items, nextCursor: more.length ? ids[i] : null };
+        }
+      }
+    }
+    return { items, nextCursor: from === '+' ? null : from.slice(1) };
+  }
+
   async get(id: string): Promise<Operation | null> {
     const raw = await this.redis.client.get(this.key(id));
     return raw ? (JSON.parse(raw) as Operation) : null;
@@ -51,14 +88,16 @@ export class OperationStore {
     op.updatedAt = nowIso();
     const finished = op.status === 'succeeded' || op.status === 'failed';
     // A finished operation stays readable for a week, then goes: Redis does not grow for ever.
-    if (finished) await this.redis.client.set(this.key(op.id), JSON.stringify(op), 'EX', FINISHED_OPERATION_TTL_SECONDS);
-    else await this.redis.client.set(this.key(op.id), JSON.stringify(op));
+    const multi = this.redis.client.multi();
+    if (finished) multi.set(this.key(op.id), JSON.stringify(op), 'EX', FINISHED_OPERATION_TTL_SECONDS);
+    else multi.set(this.key(op.id), JSON.stringify(op));
+    await multi.zadd(this.indexKey, 0, op.id).exec();
     return op;
   }
 
   /** Records an operation that a job will carry out; the outbox entry is cleared once queued. */
   async createQueued(op: Operation): Promise<void> {
-    await this.redis.client.multi().set(this.key(op.id), JSON.stringify(op)).zadd(this.outboxKey, Date.now(), op.id).exec();
+    await this.redis.client.multi().set(this.key(op.id), JSON.stringify(op)).zadd(this.outboxKey, Date.now(), op.id).zadd(this.indexKey, 0, op.id).exec();
   }
 
   async update(id: string, change: (op: Operation) => void): Promise<Operation> {

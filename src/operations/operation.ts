@@ -5,7 +5,8 @@ import type { Problem } from '../common/problem.js';
 export type WaitingFor = 'cluster-unavailable' | 'route-propagation' | 'name-deleting' | 'peer-unreachable' | 'unplaced-error' | 'establishing' | 'removal';
 
 export type OperationType = 'create' | 'update' | 'delete' | 'sync' | 'retry';
-export type OperationStatus = 'queued' | 'running' | 'retrying' | 'succeeded' | 'failed';
+export const OPERATION_STATUSES = ['queued', 'running', 'retrying', 'succeeded', 'failed'] as const;
+export type OperationStatus = (typeof OPERATION_STATUSES)[number];
 
 export interface OperationStep {
   name: string;

@@ -1,4 +1,4 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { type Caller } from '../access/access.js';
 import { Scopes, CurrentCaller } from '../access/route-access.js';
@@ -7,7 +7,8 @@ import { teamOf } from '../peerings/peering.js';
 import { PeeringStore } from '../peerings/peering.store.js';
 import { type Operation } from './operation.js';
 import { OperationStore } from './operation.store.js';
-import { OperationDoc } from './operation-response.dto.js';
+import { ListOperationsQuery } from './operation.dto.js';
+import { OperationDoc, OperationPageDoc } from './operation-response.dto.js';
 
 @ApiTags('operations')
 @ApiBearerAuth()
@@ -18,6 +19,35 @@ export class OperationsController {
     private readonly operations: OperationStore,
     private readonly peerings: PeeringStore,
   ) {}
+
+  @Get()
+  @Scopes('peerings:read')
+  @ApiOperation({
+    operationId: 'listOperations',
+    summary: "List operations, newest first: the caller's team's (every team's for an admin)",
+    description: "Filtered by `peering` and `status`. Finished operations are kept a week. An offer's secret is shown only by `GET /v1/operations/{id}`.",
+  })
+  @ApiOkResponse({ type: OperationPageDoc })
+  @ApiProblems('validation_failed')
+  async list(@Query() query: ListOperationsQuery, @CurrentCaller() caller: Caller): Promise<{ items: Operation[]; nextCursor: string | null }> {
+    const teams = new Map<string, string>();
+    const teamOfOperation = async (op: Operation): Promise<string> => {
+      if (!teams.has(op.peeringId)) {
+        const peering = await this.peerings.get(op.peeringId);
+        teams.set(op.peeringId, peering ? teamOf(peering) : teamOf(op));
+      }
+      return teams.get(op.peeringId)!;
+    };
+    const page = await this.operations.list(
+      query.limit ?? 50,
+      query.cursor,
+      async (op) =>
+        (query.peering === undefined || op.peeringId === query.peering) &&
+        (query.status === undefined || op.status === query.status) &&
+        (caller.isAdmin || caller.sees(await teamOfOperation(op))),
+    );
+    return { items: page.items.map(({ idempotencyKeyHash: _keyHash, ...op }) => op), nextCursor: page.nextCursor };
+  }
 
   @Get(':id')
   @Scopes('peerings:read')

@@ -99,6 +99,7 @@ export class Handshake {
       if (sides.remote)
         await run.step('confirm-secret', () => this.persist(run, adapter, sides.remote!, () => adapter.confirm(sides.remote!, remote, offer.secret)));
       else await this.operations.keepSecretOnce(run.operation.id, { value: offer.secret, expiresAt: offer.expiresAt }, OFFER_SECRET_TTL_SECONDS);
+      await this.transitions.secretRotated(peering.id, run.operation.id);
     }
     await this.settle(run, adapter, contexts, !sides.remote && Boolean(change.rotateSecret));
   }

@@ -67,6 +67,14 @@ export class PeeringTransitions {
     return next;
   }
 
+  /** Announces a renewed shared secret (history, streams, webhooks); the secret itself is never in the event. */
+  async secretRotated(id: string, operationId: string): Promise<void> {
+    const peering = await this.store.get(id);
+    if (!peering) return;
+    const actor = (await this.operations.get(operationId).catch(() => null))?.startedBy ?? null;
+    await this.events.emit({ kind: 'peering.secret_rotated', peering, operationId, actor });
+  }
+
   /** Records what the clusters say of each side without changing the unified state. */
   async observeSides(id: string, sides: { local?: SideStatus; remote?: SideStatus | null }): Promise<Peering> {
     return this.store.update(id, (current) => {

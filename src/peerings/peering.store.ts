@@ -109,6 +109,8 @@ export class PeeringStore {
       ...locks,
       ...clusters.map((c) => this.clusters.usageKey(c)),
       this.teamIndexKey(teamOf(peering)),
+      // The operations index (OperationStore.indexKey): the create's operation is listed at once.
+      this.redis.key('operations'),
     ];
     const args = [peering.id, this.encode(peering), operation.id, JSON.stringify(operation), String(Date.now()), String(locks.length), String(clusters.length)];
     const [outcome, key, holder] = (await this.redis.runScript(CREATE_PEERING, keys, args)) as string[];
@@ -228,6 +230,34 @@ export class PeeringStore {
   /** Drops index entries whose record expired (tombstones past their time). */
   async forget(ids: string[], index = this.indexKey): Promise<void> {
     if (ids.length) await this.redis.client.zrem(index, ...ids);
+  }
+
+  /**
+   * Adds every peering whose record names no team (written before teams) to the `default`
+   * team's index; returns how many were not there yet.
+   */
+  async indexPreTeamPeerings(): Promise<number> {
+    const ids = await this.allIds();
+    let added = 0;
+    for (let at = 0; at < ids.length; at += 200) {
+      const batch = ids.slice(at, at + 200);
+      const raws = await this.readMany(batch);
+      const preTeam = batch.filter((_id, i) => raws[i] !== null && (JSON.parse(raws[i]!) as Partial<Peering>).team === undefined);
+      if (preTeam.length) added += await this.redis.client.zadd(this.teamIndexKey(teamOf({})), ...preTeam.flatMap((id) => [0, id]));
+    }
+    return added;
+  }
+
+  private migrationKey(name: string): string {
+    return this.redis.key('migration', name);
+  }
+
+  async isMigrated(name: string): Promise<boolean> {
+    return (await this.redis.client.exists(this.migrationKey(name))) === 1;
+  }
+
+  async markMigrated(name: string): Promise<void> {
+    await this.redis.client.set(this.migrationKey(name), new Date().toISOString());
   }
 
   /** Moves a peering from one team's index to another's (its record already names the new team). */

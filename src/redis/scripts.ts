@@ -6,7 +6,7 @@
 /**
  * Creates a peering with its operation, if its clusters exist and its uniqueness locks are free.
  * KEYS: peering, index, operation, outbox, then nClusters cluster keys, nLocks lock keys,
- *       nClusters usage sets, then the team's index.
+ *       nClusters usage sets, then the team's index and the operations index.
  * ARGV: id, peeringJson, operationId, operationJson, nowMs, nLocks, nClusters
  * Returns {'ok'} | {'missing_cluster', key} | {'locked', key, holderId}.
  */
@@ -29,6 +29,7 @@ for i = usageStart, usageStart + nClusters - 1 do redis.call('SADD', KEYS[i], id
 redis.call('HSET', KEYS[1], 'v', 1, 'json', ARGV[2])
 redis.call('ZADD', KEYS[2], 0, id)
 if KEYS[usageStart + nClusters] then redis.call('ZADD', KEYS[usageStart + nClusters], 0, id) end
+if KEYS[usageStart + nClusters + 1] then redis.call('ZADD', KEYS[usageStart + nClusters + 1], 0, ARGV[3]) end
 redis.call('SET', KEYS[3], ARGV[4])
 redis.call('ZADD', KEYS[4], ARGV[5], ARGV[3])
 return {'ok'}

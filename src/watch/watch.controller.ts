@@ -34,6 +34,7 @@ export class WatchController {
   @Get('peerings/:id/watch')
   @Scopes('peerings:read')
   @ApiOperation({
+    operationId: 'watchPeering',
     summary: 'Watch a peering: its state at once, then every change (Server-Sent Events), until it is deleted',
     description:
       `The first message is \`${SNAPSHOT_EVENT}\`: the peering as it stands, with the id of the latest event it includes. ` +
@@ -66,6 +67,7 @@ export class WatchController {
   @Get('events/watch')
   @Scopes('peerings:read')
   @ApiOperation({
+    operationId: 'watchPeerings',
     summary: 'Watch every peering: their events from now on (Server-Sent Events), filtered like a webhook subscription',
     description:
       'Filters as query parameters: `events` (types, comma-separated), `product`, `cluster` (either side), `label` (key=value, repeatable). ' +

@@ -24,11 +24,12 @@ import { serveMcpOverStdio } from './mcp-stdio.js';
 const USAGE = `peeringctl: peerings on NetApp ONTAP clusters and Consul datacenters, through the peering gateway
 
 Usage:
+  peeringctl help [COMMAND]   this text, or one command's (also: peeringctl COMMAND --help)
   peeringctl peerings create --name NAME --local CLUSTER (--remote CLUSTER | --external) [options] [--wait]
   peeringctl peerings create --file body.json [--wait]
   peeringctl peerings list [--product P] [--state S] [--cluster C] [--limit N]
   peeringctl peerings get ID
-  peeringctl peerings watch ID
+  peeringctl peerings watch ID            follow the event stream until DELETED
   peeringctl peerings delete ID [--wait]
   peeringctl peerings retry ID [--wait]
   peeringctl clusters list
@@ -51,7 +52,7 @@ ${READY_USAGE}
 Common options:
   --wait                    follow the operation: its steps as they happen, until the peering settles
   --timeout SECONDS         how long --wait and watch follow (default 600)
-  --interval MS             how often they poll (default 500)
+  --interval MS             how often --wait polls; watch's pause before reconnecting (default 500)
   --output text|json        json prints the final resource as JSON (default text)
   --url URL                 the gateway (default: GATEWAY_URL, or http://localhost:8080)
   --token TOKEN             a bearer token (default: GATEWAY_TOKEN)
@@ -86,6 +87,31 @@ const OPTIONS = {
   ...READY_OPTIONS,
 } as const;
 
+/**
+ * The help of one command (`peeringctl peerings create --help`): its usage lines from USAGE, the
+ * create options when it creates, and the common options. A command added to USAGE has its help.
+ */
+function commandHelp(command: string[]): string | null {
+  const prefix = `  peeringctl ${command.join(' ')}`;
+  const lines = USAGE.split('\n');
+  const usage = lines.filter((line) => line === prefix || line.startsWith(`${prefix} `));
+  if (usage.length === 0) return null;
+  const section = (title: string): string[] => {
+    const start = lines.indexOf(title);
+    const end = lines.findIndex((line, i) => i > start && line === '');
+    return start < 0 ? [] : lines.slice(start, end < 0 ? undefined : end);
+  };
+  const create = command.includes('create') || command.includes('plan') ? ['', ...section('Create options:')] : [];
+  return ['Usage:', ...usage, ...create, '', ...section('Common options:')].join('\n');
+}
+
+/** A request that never reached the gateway: the URL and the cause, not only `fetch failed`. */
+function unreachable(error: unknown, url: string): string | null {
+  if (!(error instanceof TypeError) || !(error.cause instanceof Error)) return null;
+  const cause = error.cause as Error & { code?: string };
+  return `cannot reach the gateway at ${url}: ${cause.code ? `${cause.code} ` : ''}${cause.message} (set GATEWAY_URL or --url)`;
+}
+
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
 class UsageError extends Error {}
@@ -95,6 +121,8 @@ class FailedError extends Error {}
 
 interface Context {
   client: GatewayClient;
+  url: string;
+  token: string;
   values: Values;
   json: boolean;
   timeoutMs: number;
@@ -234,6 +262,60 @@ async function follow(ctx: Context, start: Peering, goals: readonly PeeringState
   }
 }
 
+/**
+ * Follows `GET /v1/peerings/{id}/watch` (Server-Sent Events) until the peering is DELETED: a
+ * line per event on stderr, the final peering returned. A dropped stream is opened again with
+ * `Last-Event-ID`, so nothing is missed and nothing is shown twice.
+ */
+async function watchEvents(ctx: Context, id: string): Promise<Peering> {
+  const deadline = Date.now() + ctx.timeoutMs;
+  let lastEventId: string | undefined;
+  let peering: Peering | undefined;
+  while (Date.now() < deadline) {
+    const headers: Record<string, string> = { authorization: `Bearer ${ctx.token}`, accept: 'text/event-stream' };
+    if (lastEventId) headers['last-event-id'] = lastEventId;
+    const response = await fetch(`${ctx.url}/v1/peerings/${encodeURIComponent(id)}/watch`, {
+      headers,
+      signal: AbortSignal.timeout(deadline - Date.now()),
+    }).catch((error: unknown) => {
+      if (error instanceof DOMException && error.name === 'TimeoutError') return null;
+      throw error;
+    });
+    if (!response) break;
+    if (!response.ok || !response.body) {
+      const problem = (await response.json().catch(() => ({}))) as { detail?: string; code?: string };
+      throw new FailedError(`${problem.detail ?? response.statusText} (${problem.code ?? 'error'}, HTTP ${response.status})`);
+    }
+    let buffer = '';
+    try {
+      for await (const chunk of response.body.pipeThrough(new TextDecoderStream())) {
+        buffer += chunk;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const message = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const field = (name: string) =>
+            message
+              .split('\n')
+              .find((line) => line.startsWith(`${name}:`))
+              ?.slice(name.length + 1)
+              .trim();
+          const data = field('data');
+          if (!data) continue;
+          lastEventId = field('id') ?? lastEventId;
+          const event = JSON.parse(data) as { type: string; data: { peering?: Peering | null } };
+          if (event.data.peering) peering = event.data.peering;
+          ctx.err(`${event.type}: peering ${id}${peering ? ` ${peering.state}${peering.stateReason ? ` (${peering.stateReason})` : ''}` : ''}`);
+          if (peering?.state === 'DELETED') return peering;
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof DOMException && error.name === 'TimeoutError')) await sleep(ctx.intervalMs);
+    }
+  }
+  throw new TimeoutError(`peering ${id} is ${peering?.state ?? 'unknown'} after ${ctx.timeoutMs / 1000} s`);
+}
+
 function peeringLine(p: Peering): string {
   const remote = p.remote.cluster ?? 'external';
   return `${p.id}  ${p.name}  ${p.product}  ${p.local.cluster} -> ${remote}  ${p.state}`;
@@ -276,10 +358,8 @@ async function peerings(ctx: Context, action: string | undefined, positionals: s
     case 'get':
       return printPeering(ctx, await getPeering(ctx, positional(positionals, 0, 'the peering id')));
     case 'watch': {
-      // Polls the peering; a Server-Sent Events route (GET /v1/peerings/{id}/watch) is to replace the polling.
       const id = positional(positionals, 0, 'the peering id');
-      const peering = await follow(ctx, await getPeering(ctx, id), ['DELETED']);
-      return printPeering(ctx, peering);
+      return printPeering(ctx, await watchEvents(ctx, id));
     }
     case 'delete': {
       const id = positional(positionals, 0, 'the peering id');
@@ -309,17 +389,30 @@ function token(values: Values): string {
 async function run(argv: string[]): Promise<number> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const err = (line: string) => process.stderr.write(`${line}\n`);
+  let url = 'http://localhost:8080';
   try {
     const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
     const [resource, action, ...rest] = positionals;
-    if (values.help || !resource) {
-      out(USAGE);
-      return values.help ? 0 : 2;
+    if (resource === 'help' && positionals.length > 1) positionals.shift();
+    const help = values.help || resource === 'help';
+    const command = positionals.slice(0, 2).filter((word) => word !== 'help');
+    if (help && command.length > 0) {
+      const text = commandHelp(command);
+      if (!text) throw new UsageError(`unknown command: ${command.join(' ')}`);
+      out(text);
+      return 0;
     }
+    if (help || !resource) {
+      out(USAGE);
+      return help ? 0 : 2;
+    }
+    url = baseUrl(values);
     if (values.output && !['text', 'json'].includes(values.output)) throw new UsageError('--output must be text or json');
     if (resource === 'mcp') return await serveMcpOverStdio(baseUrl(values), token(values), err);
     const ctx: Context = {
-      client: createGatewayClient(baseUrl(values), token(values)),
+      client: createGatewayClient(url, token(values)),
+      url,
+      token: token(values),
       values,
       json: values.output === 'json',
       timeoutMs: number(values.timeout, 'timeout', 600) * 1000,
@@ -360,7 +453,7 @@ async function run(argv: string[]): Promise<number> {
       err(`peeringctl: ${error.message}`);
       return 3;
     }
-    err(`peeringctl: ${error instanceof Error ? error.message : String(error)}`);
+    err(`peeringctl: ${unreachable(error, url) ?? (error instanceof Error ? error.message : String(error))}`);
     return 1;
   }
 }

@@ -15,7 +15,7 @@ export interface paths {
          * List API keys (a team's own; every key for an admin), oldest first, never the keys themselves
          * @description Needs the scope `api-keys:write` (or `admin`).
          */
-        get: operations["ApiKeysController_list"];
+        get: operations["listApiKeys"];
         put?: never;
         /**
          * Make an API key for a team (the key is in this answer only)
@@ -23,7 +23,7 @@ export interface paths {
          *
          *     Needs the scope `api-keys:write` (or `admin`).
          */
-        post: operations["ApiKeysController_create"];
+        post: operations["createApiKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -41,14 +41,14 @@ export interface paths {
          * Read an API key record (never the key)
          * @description Needs the scope `api-keys:write` (or `admin`).
          */
-        get: operations["ApiKeysController_get"];
+        get: operations["getApiKey"];
         put?: never;
         post?: never;
         /**
          * Revoke an API key: refused from the next request on, on every replica
          * @description Needs the scope `api-keys:write` (or `admin`).
          */
-        delete: operations["ApiKeysController_revoke"];
+        delete: operations["revokeApiKey"];
         options?: never;
         head?: never;
         patch?: never;
@@ -67,7 +67,7 @@ export interface paths {
          *
          *     Needs the scope `audit:read` (or `admin`).
          */
-        get: operations["AuditController_list"];
+        get: operations["listAuditEntries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -256,6 +256,28 @@ export interface paths {
          * @description Needs the scope `peerings:write` (or `admin`).
          */
         post: operations["retryPeering"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List operations, newest first: the caller's team's (every team's for an admin)
+         * @description Filtered by `peering` and `status`. Finished operations are kept a week. An offer's secret is shown only by `GET /v1/operations/{id}`.
+         *
+         *     Needs the scope `peerings:read` (or `admin`).
+         */
+        get: operations["listOperations"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -451,11 +473,11 @@ export interface paths {
         };
         /**
          * Watch a peering: its state at once, then every change (Server-Sent Events), until it is deleted
-         * @description The first message is `peering.snapshot`: the peering as it stands, with the id of the latest event it includes. Then every event of the peering as it happens; the server ends the stream after `peering.deleted`. Reconnecting with Last-Event-ID sends the events missed since that one (from the peering history) before the live ones; an id no longer in the history gets the snapshot again. text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, operation.failed, peering.part_ready, peering.part_failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503.
+         * @description The first message is `peering.snapshot`: the peering as it stands, with the id of the latest event it includes. Then every event of the peering as it happens; the server ends the stream after `peering.deleted`. Reconnecting with Last-Event-ID sends the events missed since that one (from the peering history) before the live ones; an id no longer in the history gets the snapshot again. text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, peering.secret_rotated, operation.failed, peering.part_ready, peering.part_failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503.
          *
          *     Needs the scope `peerings:read` (or `admin`).
          */
-        get: operations["WatchController_watchPeering"];
+        get: operations["watchPeering"];
         put?: never;
         post?: never;
         delete?: never;
@@ -473,11 +495,11 @@ export interface paths {
         };
         /**
          * Watch every peering: their events from now on (Server-Sent Events), filtered like a webhook subscription
-         * @description Filters as query parameters: `events` (types, comma-separated), `product`, `cluster` (either side), `label` (key=value, repeatable). Live events only: Last-Event-ID is not replayed here (GET /v1/peerings/{id}/watch resumes a peering). text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, operation.failed, peering.part_ready, peering.part_failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503.
+         * @description Filters as query parameters: `events` (types, comma-separated), `product`, `cluster` (either side), `label` (key=value, repeatable). Live events only: Last-Event-ID is not replayed here (GET /v1/peerings/{id}/watch resumes a peering). text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, peering.secret_rotated, operation.failed, peering.part_ready, peering.part_failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503.
          *
          *     Needs the scope `peerings:read` (or `admin`).
          */
-        get: operations["WatchController_watchAll"];
+        get: operations["watchPeerings"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1354,6 +1376,15 @@ export interface components {
              */
             updatedAt: string;
         };
+        /** @description A page of operations, newest first */
+        OperationPage: {
+            items: components["schemas"]["Operation"][];
+            /**
+             * @description Pass as ?cursor= for the next page; null on the last page
+             * @example null
+             */
+            nextCursor: string | null;
+        };
         EventDataDoc: {
             /** @description The peering as GET /v1/peerings/{id} showed it then (never a secret); null when it was already gone */
             peering: {
@@ -1387,7 +1418,7 @@ export interface components {
             /** @example ev_01jd0c7v9q4m2x8r6t5y3w1zab */
             id: string;
             /** @enum {string} */
-            type: "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "operation.failed" | "peering.part_ready" | "peering.part_failed";
+            type: "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "peering.secret_rotated" | "operation.failed" | "peering.part_ready" | "peering.part_failed";
             /** @example 2025-11-24T06:30:00.000Z */
             timestamp: string;
             data: components["schemas"]["EventDataDoc"];
@@ -1428,7 +1459,7 @@ export interface components {
              *       "*"
              *     ]
              */
-            events?: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "operation.failed" | "peering.part_ready" | "peering.part_failed")[];
+            events?: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "peering.secret_rotated" | "operation.failed" | "peering.part_ready" | "peering.part_failed")[];
             /** @description Only events of peerings that match all of these */
             filters?: components["schemas"]["WebhookFiltersDto"];
             /** @default true */
@@ -1447,7 +1478,7 @@ export interface components {
             /** @example storage */
             team: string;
             url: string;
-            events: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "operation.failed" | "peering.part_ready" | "peering.part_failed")[];
+            events: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "peering.secret_rotated" | "operation.failed" | "peering.part_ready" | "peering.part_failed")[];
             filters: components["schemas"]["WebhookFiltersDto"];
             enabled: boolean;
             /** @description Why the gateway disabled it (the receiver answered 410) */
@@ -1469,7 +1500,7 @@ export interface components {
             /** @example storage */
             team: string;
             url: string;
-            events: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "operation.failed" | "peering.part_ready" | "peering.part_failed")[];
+            events: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "peering.secret_rotated" | "operation.failed" | "peering.part_ready" | "peering.part_failed")[];
             filters: components["schemas"]["WebhookFiltersDto"];
             enabled: boolean;
             /** @description Why the gateway disabled it (the receiver answered 410) */
@@ -1497,7 +1528,7 @@ export interface components {
              *       "*"
              *     ]
              */
-            events?: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "operation.failed" | "peering.part_ready" | "peering.part_failed")[];
+            events?: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "peering.secret_rotated" | "operation.failed" | "peering.part_ready" | "peering.part_failed")[];
             /** @description Only events of peerings that match all of these */
             filters?: components["schemas"]["WebhookFiltersDto"];
             /** @default true */
@@ -1520,7 +1551,7 @@ export interface components {
             /** @description The event in the peering history */
             eventId: string;
             /** @enum {string} */
-            type: "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "operation.failed" | "peering.part_ready" | "peering.part_failed";
+            type: "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "peering.secret_rotated" | "operation.failed" | "peering.part_ready" | "peering.part_failed";
             peeringId: string;
             /** @enum {string} */
             status: "pending" | "retrying" | "delivered" | "failed";
@@ -1664,7 +1695,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    ApiKeysController_list: {
+    listApiKeys: {
         parameters: {
             query?: {
                 limit?: number;
@@ -1733,7 +1764,7 @@ export interface operations {
             };
         };
     };
-    ApiKeysController_create: {
+    createApiKey: {
         parameters: {
             query?: never;
             header?: {
@@ -1814,7 +1845,7 @@ export interface operations {
             };
         };
     };
-    ApiKeysController_get: {
+    getApiKey: {
         parameters: {
             query?: never;
             header?: {
@@ -1881,7 +1912,7 @@ export interface operations {
             };
         };
     };
-    ApiKeysController_revoke: {
+    revokeApiKey: {
         parameters: {
             query?: never;
             header?: {
@@ -1958,7 +1989,7 @@ export interface operations {
             };
         };
     };
-    AuditController_list: {
+    listAuditEntries: {
         parameters: {
             query?: {
                 limit?: number;
@@ -3212,6 +3243,68 @@ export interface operations {
             };
         };
     };
+    listOperations: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description Only this peering's operations */
+                peering?: string;
+                status?: "queued" | "running" | "retrying" | "succeeded" | "failed";
+            };
+            header?: {
+                /** @description Your id for this request (taken as given, or generated): echoed on the answer and kept by the operation it starts */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationPage"];
+                };
+            };
+            /** @description application/problem+json; code: validation_failed */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: service_unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+        };
+    };
     getOperation: {
         parameters: {
             query?: never;
@@ -4062,7 +4155,7 @@ export interface operations {
             };
         };
     };
-    WatchController_watchPeering: {
+    watchPeering: {
         parameters: {
             query?: never;
             header?: {
@@ -4078,7 +4171,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, operation.failed, peering.part_ready, peering.part_failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503. */
+            /** @description text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, peering.secret_rotated, operation.failed, peering.part_ready, peering.part_failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4133,10 +4226,10 @@ export interface operations {
             };
         };
     };
-    WatchController_watchAll: {
+    watchPeerings: {
         parameters: {
             query?: {
-                /** @description Event types to stream, comma-separated (or repeated); `*` (the default) is all of them: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, operation.failed, peering.part_ready, peering.part_failed */
+                /** @description Event types to stream, comma-separated (or repeated); `*` (the default) is all of them: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, peering.secret_rotated, operation.failed, peering.part_ready, peering.part_failed */
                 events?: string;
                 /** @description Only peerings of this product */
                 product?: "ontap" | "consul";
@@ -4154,7 +4247,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, operation.failed, peering.part_ready, peering.part_failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503. */
+            /** @description text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, peering.secret_rotated, operation.failed, peering.part_ready, peering.part_failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
