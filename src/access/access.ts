@@ -11,6 +11,7 @@ export const SCOPES = [
   'webhooks:write',
   'audit:read',
   'api-keys:write',
+  'approvals:write',
   'admin',
 ] as const;
 export type Scope = (typeof SCOPES)[number];

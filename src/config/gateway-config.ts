@@ -102,6 +102,8 @@ export interface GatewayConfig {
   rateLimitWrites: number;
   /** How long audit entries are kept (GATEWAY_AUDIT_RETENTION, ISO 8601). */
   auditRetentionMs: number;
+  /** How long a peering may wait for its approval (GATEWAY_APPROVAL_TTL, ISO 8601). */
+  approvalTtlMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -309,6 +311,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     oidc: oidc(env),
     rateLimitWrites: int(env, 'GATEWAY_RATE_LIMIT_WRITES', 120, 1),
     auditRetentionMs: isoDuration(env, 'GATEWAY_AUDIT_RETENTION', 'P90D'),
+    approvalTtlMs: isoDuration(env, 'GATEWAY_APPROVAL_TTL', 'P7D'),
   };
 }
 

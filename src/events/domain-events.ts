@@ -23,7 +23,18 @@ export interface OperationFailed {
   error: Problem;
 }
 
-export type DomainEvent = PeeringStateChanged | OperationFailed;
+/** An approval asked for, given or refused (src/approvals/). */
+export interface PeeringApprovalDecided {
+  kind: 'peering.approval';
+  decision: 'requested' | 'approved' | 'rejected';
+  peering: Peering;
+  operationId: string;
+  actor: ActorRef | null;
+  /** The approver's comment or the rejection's reason, as written. */
+  reason?: string | null;
+}
+
+export type DomainEvent = PeeringStateChanged | OperationFailed | PeeringApprovalDecided;
 export type DomainEventListener = (event: DomainEvent) => Promise<void> | void;
 
 /**

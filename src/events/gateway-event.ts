@@ -13,6 +13,9 @@ export const GATEWAY_EVENT_TYPES = [
   'peering.failed',
   'peering.deleted',
   'operation.failed',
+  'peering.approval_requested',
+  'peering.approved',
+  'peering.rejected',
 ] as const;
 export type GatewayEventType = (typeof GATEWAY_EVENT_TYPES)[number];
 
@@ -47,6 +50,8 @@ const ARRIVALS: Partial<Record<PeeringState, GatewayEventType>> = {
   DELETED: 'peering.deleted',
 };
 
+const APPROVAL_EVENTS = { requested: 'peering.approval_requested', approved: 'peering.approved', rejected: 'peering.rejected' } as const;
+
 const published = new WeakMap<DomainEvent, GatewayEvent[]>();
 
 /**
@@ -71,6 +76,11 @@ function makeGatewayEvents(event: DomainEvent): GatewayEvent[] {
     };
     const team = event.peering ? teamOf(event.peering) : (operation.team ?? DEFAULT_TEAM);
     return [{ id: newId('ev'), type: 'operation.failed', peeringId: operation.peeringId, team, timestamp, data }];
+  }
+  if (event.kind === 'peering.approval') {
+    const type = APPROVAL_EVENTS[event.decision];
+    const data = { peering: toPeeringView(event.peering), operationId: event.operationId, reason: event.reason ?? null, actor: actorOf(event.actor) };
+    return [{ id: newId('ev'), type, peeringId: event.peering.id, team: teamOf(event.peering), timestamp, data }];
   }
   const data: GatewayEventData = {
     peering: toPeeringView(event.peering),

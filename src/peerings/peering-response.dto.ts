@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { ProblemDoc } from '../common/api-docs.js';
 import { productIds } from '../products/index.js';
 import { PEERING_STATES } from './peering-state.js';
+import { CONDITION_TYPES } from './condition.js';
 import { ConsulOptionsDto, type CreatePeeringDto, OntapOptionsDto } from './peering.dto.js';
 
 /* Response documents (OpenAPI): the peering as GET /v1/peerings/{id} shows it (src/peerings/peering.ts, toPeeringView). */
@@ -43,6 +44,35 @@ export class PeeringSidesDoc {
   remote: SideStatusDoc | null;
 }
 
+@ApiSchema({ name: 'Condition', description: 'One thing that must be true for the peering to work (Kubernetes-style)' })
+export class ConditionDoc {
+  @ApiProperty({ enum: CONDITION_TYPES, example: 'Healthy' }) type: string;
+  @ApiProperty({ enum: ['True', 'False', 'Unknown'], example: 'False' }) status: string;
+  @ApiProperty({ description: 'One CamelCase word', example: 'StreamStale' }) reason: string;
+  @ApiProperty({ description: 'A sentence for a person', example: 'consul-dc2 reads ACTIVE: the peering stream has been quiet for 40 s' }) message: string;
+  @ApiProperty({ format: 'date-time', description: 'When its status last changed' }) lastTransitionTime: string;
+}
+
+@ApiSchema({ name: 'PeeringApprovalCluster' })
+export class PeeringApprovalClusterDoc {
+  @ApiProperty({ example: 'ontap-vault' }) cluster: string;
+  @ApiProperty({ type: [String], example: ['storage-admins'] }) approverTeams: string[];
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Who approved: {type, id, team}' }) approvedBy?: Record<string, unknown>;
+  @ApiPropertyOptional({ format: 'date-time' }) approvedAt?: string;
+  @ApiPropertyOptional() comment?: string;
+}
+
+@ApiSchema({ name: 'PeeringApproval', description: 'What an approval-required peering waits for' })
+export class PeeringApprovalDoc {
+  @ApiProperty({ type: [PeeringApprovalClusterDoc] }) clusters: PeeringApprovalClusterDoc[];
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Who asked: {type, id, team}' }) requestedBy: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time' }) requestedAt: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt: string;
+  @ApiPropertyOptional({ enum: ['rejected', 'expired'] }) outcome?: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) decidedBy?: Record<string, unknown>;
+  @ApiPropertyOptional() reason?: string;
+}
+
 @ApiSchema({ name: 'Peering', description: 'A peering between two clusters of one product, in one shape for every product' })
 export class PeeringDoc {
   @ApiProperty({ example: 'pr_01jd0c7v9q4m2x8r6t5y3w1zab' }) id: string;
@@ -55,7 +85,7 @@ export class PeeringDoc {
   @ApiProperty({
     enum: PEERING_STATES,
     enumName: 'PeeringState',
-    description: 'PENDING -> ESTABLISHING -> ACTIVE; ACTIVE <-> DEGRADED; any -> FAILED (terminal until someone acts); any -> DELETING -> DELETED',
+    description: 'PENDING -> ESTABLISHING -> ACTIVE (AWAITING_APPROVAL first when a cluster needs an approval); ACTIVE <-> DEGRADED; any -> FAILED (terminal until someone acts); any -> DELETING -> DELETED',
   })
   state: string;
   @ApiProperty({ type: String, nullable: true, description: 'Why the state last changed', example: null }) stateReason: string | null;
@@ -74,6 +104,9 @@ export class PeeringDoc {
       'ONTAP peerings: what the gateway found and made for security: `encryption` (read from both peer records), `keyManagers` (the requireKeyManager check), `ipsec` (the policies it owns). Never a secret.',
   })
   security?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: [ConditionDoc], description: 'Ready, Approved, Established, Authenticated, Healthy...: whenever the state is not ACTIVE, one is False or Unknown and says why' })
+  conditions?: ConditionDoc[];
+  @ApiPropertyOptional({ type: PeeringApprovalDoc, description: 'When a cluster of the peering needs an approval' }) approval?: PeeringApprovalDoc;
 }
 
 @ApiSchema({ name: 'PeeringList', description: 'A page of peerings, oldest first' })

@@ -11,6 +11,8 @@ import { type Peering } from '../peerings/peering.js';
 import { PeeringTransitions } from '../peerings/peering-transitions.js';
 import { PeeringStore } from '../peerings/peering.store.js';
 import { assessDrift, WATCHED_STATES } from './drift.js';
+import { conditionsOf } from '../orchestration/observation.js';
+import type { ReportedCondition } from '../peerings/condition.js';
 
 export interface SweepReport {
   peerings: number;
@@ -61,7 +63,12 @@ export class Reconciler {
         peering,
         sides.map((s) => ({ cluster: s.cluster, native: s.records!.get(peering.name.toLowerCase()) ?? null })),
       );
-      if (verdict && (await this.apply(peering, verdict.to, verdict.reason))) changed++;
+      const clusters = sides.map((s) => s.cluster);
+      const observed = conditionsOf(
+        clusters,
+        sides.map((s) => s.records!.get(peering.name.toLowerCase()) ?? null),
+      );
+      if (verdict && (await this.apply(peering, verdict.to, verdict.reason, observed))) changed++;
     }
     const report = {
       peerings: ids.length,
@@ -95,12 +102,13 @@ export class Reconciler {
     }
   }
 
-  private async apply(peering: Peering, to: Peering['state'], reason: string | null): Promise<boolean> {
+  private async apply(peering: Peering, to: Peering['state'], reason: string | null, observed: ReportedCondition[]): Promise<boolean> {
     const moved = await this.transitions.move(peering.id, to, {
       reason,
+      observed,
       // Nothing changed under us: same state, and no operation started since the read.
       onlyIf: (current) => current.state === peering.state && current.operationId === peering.operationId,
     });
-    return moved.state === to && moved.stateReason === reason;
+    return moved.state === to && moved.updatedAt !== peering.updatedAt;
   }
 }
