@@ -5,6 +5,7 @@ import { ConsulNetwork } from './consul-network.js';
 import { consulFailurePresets, consulFailureText } from './errors.js';
 import { type ConsulPeering } from './peering-store.js';
 import { type ConsulSimSettings, PeeringService } from './peering-service.js';
+import { registerCatalogRoutes } from './catalog.js';
 import { methodNotAllowed, notFound, registerControlRoutes, registerPeeringRoutes } from './routes.js';
 
 export { ConsulNetwork };
@@ -86,6 +87,7 @@ export async function startConsulSim(options: ConsulSimOptions): Promise<ConsulS
   });
   registerPeeringRoutes(router, service, options.aclToken);
   registerControlRoutes(router, service, settings);
+  registerCatalogRoutes(router, options.aclToken);
   await joinNetwork(options.network, service, running);
 
   let closing: Promise<void> | undefined;

@@ -7,6 +7,7 @@ import { JobRunner } from './jobs.js';
 import type { OntapNetwork } from './network.js';
 import { type OntapPeerRecord, observeStatus } from './peer-record.js';
 import { registerApi } from './routes.js';
+import { registerInterfacesApi } from './interfaces.js';
 import { registerSecurityApi, registerSecurityControl, type SecuritySpec, type SecurityState } from './security/index.js';
 
 export interface OntapClusterSpec {
@@ -104,6 +105,7 @@ export async function startOntapCluster(spec: OntapClusterSpec, network: OntapNe
   registerControl(router, { cluster, faults, addInterclusterLifs, peers });
   registerSecurityApi(router, { cluster, credentials: { username: spec.username ?? 'admin', password: spec.password ?? 'netapp123' } });
   registerSecurityControl(router, cluster);
+  registerInterfacesApi(router, cluster, { username: spec.username ?? 'admin', password: spec.password ?? 'netapp123' });
 
   const server = await startSimServer({
     port: spec.port,

@@ -67,6 +67,11 @@ export function isWrite(method: string): boolean {
   return WRITE_METHODS.has(method.toUpperCase());
 }
 
+/** A dry run (`?dryRun=true`) changes nothing: it is a read, for the rate limit and the audit log alike. */
+export function isWriteRequest(request: Pick<FastifyRequest, 'method' | 'query'>): boolean {
+  return isWrite(request.method) && (request.query as Record<string, unknown> | undefined)?.dryRun !== 'true';
+}
+
 /** `peerings` -> `peering`, `api-keys` -> `api-key`, `audit` -> `audit`. */
 function singular(resource: string): string {
   return resource.endsWith('s') ? resource.slice(0, -1) : resource;

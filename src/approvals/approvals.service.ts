@@ -63,12 +63,21 @@ export class ApprovalsService {
     const approved = await this.store.update(id, (p) => {
       if (p.state !== 'AWAITING_APPROVAL' || !p.approval) return null;
       const clusters = p.approval.clusters.map((c) =>
-        mine.has(c.cluster) && !c.approvedBy ? { ...c, approvedBy: caller.ref, approvedAt: now, ...(input.comment !== undefined && { comment: input.comment }) } : c,
+        mine.has(c.cluster) && !c.approvedBy
+          ? { ...c, approvedBy: caller.ref, approvedAt: now, ...(input.comment !== undefined && { comment: input.comment }) }
+          : c,
       );
       return { ...p, approval: { ...p.approval, clusters }, updatedAt: now };
     });
     caller.targetTeam = teamOf(approved);
-    await this.events.emit({ kind: 'peering.approval', decision: 'approved', peering: approved, operationId: approved.operationId, actor: caller.ref, reason: input.comment ?? null });
+    await this.events.emit({
+      kind: 'peering.approval',
+      decision: 'approved',
+      peering: approved,
+      operationId: approved.operationId,
+      actor: caller.ref,
+      reason: input.comment ?? null,
+    });
     if (approved.approval!.clusters.some((c) => !c.approvedBy)) return toPeeringView(await this.transitions.observeSides(id, {}));
     await this.endWait(approved.operationId, problem('superseded', 'approved: a new operation does the work'));
     return toPeeringView(await this.peerings.startOperation(approved, 'create', 'ESTABLISHING', undefined, caller));
@@ -86,7 +95,14 @@ export class ApprovalsService {
       change: (p) => ({ approval: { ...p.approval!, outcome: 'rejected', decidedBy: caller.ref, reason: input.reason } }),
     });
     await this.endWait(current.operationId, reason);
-    await this.events.emit({ kind: 'peering.approval', decision: 'rejected', peering: failed, operationId: failed.operationId, actor: caller.ref, reason: input.reason });
+    await this.events.emit({
+      kind: 'peering.approval',
+      decision: 'rejected',
+      peering: failed,
+      operationId: failed.operationId,
+      actor: caller.ref,
+      reason: input.reason,
+    });
     return toPeeringView(failed);
   }
 
@@ -125,7 +141,8 @@ export class ApprovalsService {
    */
   private async awaiting(id: string, caller: Caller): Promise<Peering> {
     const peering = await this.store.require(id);
-    const approver = this.approvableBy(peering, caller).length > 0 || (peering.approval?.clusters ?? []).some((c) => mayApprove(c, caller.actor.team, caller.isAdmin));
+    const approver =
+      this.approvableBy(peering, caller).length > 0 || (peering.approval?.clusters ?? []).some((c) => mayApprove(c, caller.actor.team, caller.isAdmin));
     if (!approver && !caller.sees(teamOf(peering))) throw caller.notFound('peering', id);
     if (peering.state !== 'AWAITING_APPROVAL')
       throw new GatewayError('conflict', `peering ${id} is ${peering.state}: only a peering in AWAITING_APPROVAL can be approved or rejected`);

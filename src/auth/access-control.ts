@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { type Actor, type ActorRef, actionOf, Caller, callerOf, type GatewayRouteConfig, hasScope, isWrite, neededScope, setCaller } from '../access/access.js';
+import { type Actor, type ActorRef, actionOf, Caller, callerOf, type GatewayRouteConfig, hasScope, isWriteRequest, neededScope, setCaller } from '../access/access.js';
 import { API_KEY_PREFIX, apiKeyHash, isUsable } from '../access/api-key.js';
 import { ApiKeyStore } from '../access/api-key.store.js';
 import { outcomeOf } from '../access/audit.js';
@@ -89,7 +89,7 @@ export class AccessControl {
       setCaller(request, caller);
       const scope = neededScope(request.routeOptions.config as GatewayRouteConfig | undefined);
       if (!hasScope(result.actor.scopes, scope)) return answerOf(missingScope(scope, result.actor));
-      if (isWrite(request.method) && result.actor.type !== 'admin') {
+      if (isWriteRequest(request) && result.actor.type !== 'admin') {
         const retryAfter = await this.limiter.takeWrite(`${result.actor.type}:${result.actor.id}`);
         if (retryAfter !== null) {
           return answerOf(new GatewayError('rate_limited', `more writes than this credential may make per minute; retry in ${retryAfter} s`, { retryAfter }));
@@ -125,7 +125,7 @@ export class AccessControl {
     const status = reply.statusCode;
     const caller = callerOf(request);
     const hidden = status === 404 && caller?.hidden != null;
-    if (!isWrite(request.method) && status !== 401 && status !== 403 && status !== 429 && !hidden) return;
+    if (!isWriteRequest(request) && status !== 401 && status !== 403 && status !== 429 && !hidden) return;
     const { action, targetType } = actionOf(request.method, request.routeOptions.url ?? request.url.split('?')[0]);
     const params = (request.params ?? {}) as Record<string, string | undefined>;
     let targetId = params.id ?? null;

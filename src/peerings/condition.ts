@@ -110,7 +110,12 @@ export function approvalCondition(peering: Peering): ReportedCondition | null {
   const approval = peering.approval;
   if (!approval) return null;
   if (approval.outcome === 'rejected')
-    return { type: 'Approved', status: 'False', reason: 'Rejected', message: `rejected by ${approval.decidedBy?.id ?? 'an approver'}: ${approval.reason ?? ''}`.trim() };
+    return {
+      type: 'Approved',
+      status: 'False',
+      reason: 'Rejected',
+      message: `rejected by ${approval.decidedBy?.id ?? 'an approver'}: ${approval.reason ?? ''}`.trim(),
+    };
   if (approval.outcome === 'expired')
     return { type: 'Approved', status: 'False', reason: 'Expired', message: `no approval was given before ${approval.expiresAt}; POST .../retry asks again` };
   const waiting = approval.clusters.filter((c) => !c.approvedBy);
@@ -126,7 +131,8 @@ export function approvalCondition(peering: Peering): ReportedCondition | null {
  */
 export function computeConditions(peering: Peering, observed: ReportedCondition[] | undefined, now: string): Condition[] {
   const previous = peering.conditions ?? [];
-  const fromClusters = observed ?? (previous.some((c) => c.type === 'Established') ? previous.filter((c) => !['Ready', 'Approved'].includes(c.type)) : NOT_OBSERVED);
+  const fromClusters =
+    observed ?? (previous.some((c) => c.type === 'Established') ? previous.filter((c) => !['Ready', 'Approved'].includes(c.type)) : NOT_OBSERVED);
   const approved = approvalCondition(peering);
   const parts = [...(approved ? [approved] : []), ...fromClusters.map(({ type, status, reason, message }) => ({ type, status, reason, message }))];
   parts.sort((a, b) => rank(a.type) - rank(b.type));

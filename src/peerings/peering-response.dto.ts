@@ -85,7 +85,8 @@ export class PeeringDoc {
   @ApiProperty({
     enum: PEERING_STATES,
     enumName: 'PeeringState',
-    description: 'PENDING -> ESTABLISHING -> ACTIVE (AWAITING_APPROVAL first when a cluster needs an approval); ACTIVE <-> DEGRADED; any -> FAILED (terminal until someone acts); any -> DELETING -> DELETED',
+    description:
+      'PENDING -> ESTABLISHING -> ACTIVE (AWAITING_APPROVAL first when a cluster needs an approval); ACTIVE <-> DEGRADED; any -> FAILED (terminal until someone acts); any -> DELETING -> DELETED',
   })
   state: string;
   @ApiProperty({ type: String, nullable: true, description: 'Why the state last changed', example: null }) stateReason: string | null;
@@ -104,7 +105,10 @@ export class PeeringDoc {
       'ONTAP peerings: what the gateway found and made for security: `encryption` (read from both peer records), `keyManagers` (the requireKeyManager check), `ipsec` (the policies it owns). Never a secret.',
   })
   security?: Record<string, unknown>;
-  @ApiPropertyOptional({ type: [ConditionDoc], description: 'Ready, Approved, Established, Authenticated, Healthy...: whenever the state is not ACTIVE, one is False or Unknown and says why' })
+  @ApiPropertyOptional({
+    type: [ConditionDoc],
+    description: 'Ready, Approved, Established, Authenticated, Healthy...: whenever the state is not ACTIVE, one is False or Unknown and says why',
+  })
   conditions?: ConditionDoc[];
   @ApiPropertyOptional({ type: PeeringApprovalDoc, description: 'When a cluster of the peering needs an approval' }) approval?: PeeringApprovalDoc;
 }
@@ -166,3 +170,26 @@ export const CREATE_PEERING_EXAMPLES = {
     },
   },
 } satisfies Record<string, { summary: string; value: CreatePeeringDto }>;
+
+@ApiSchema({ name: 'PlanCheck', description: 'One check of a dry run' })
+export class PlanCheckDoc {
+  @ApiProperty({ example: 'intercluster-lifs' }) name: string;
+  @ApiProperty({ enum: ['local', 'remote'] }) side: string;
+  @ApiProperty({ enum: ['pass', 'warn', 'fail'] }) status: string;
+  @ApiProperty({ example: 'no intercluster LIF in IPspace Default on ontap-west' }) message: string;
+  @ApiPropertyOptional({ example: 'create an intercluster LIF on each node of ontap-west' }) fix?: string;
+}
+
+@ApiSchema({ name: 'PlanStep', description: 'One step the real call would take' })
+export class PlanStepDoc {
+  @ApiProperty({ enum: ['local', 'remote', 'gateway'] }) side: string;
+  @ApiProperty({ example: 'offer' }) action: string;
+  @ApiProperty() description: string;
+}
+
+@ApiSchema({ name: 'Plan', description: 'A dry run: what the call would find and do; nothing was changed anywhere' })
+export class PlanDoc {
+  @ApiProperty({ description: 'True when no check fails' }) ready: boolean;
+  @ApiProperty({ type: [PlanCheckDoc] }) checks: PlanCheckDoc[];
+  @ApiProperty({ type: [PlanStepDoc] }) steps: PlanStepDoc[];
+}

@@ -44,46 +44,16 @@ export class PeeringsService {
 
   /** Checks everything that can be checked before any write or call, then records and enqueues. */
   async create(input: CreatePeeringDto, caller = Caller.system(), idempotencyKey?: string): Promise<Peering> {
-    const team = caller.teamFor(requestedTeam(input));
-    const { local, remote } = await this.resolveClusters(input);
-    for (const cluster of [local, remote]) {
-      if (cluster?.allowedTeams && !cluster.allowedTeams.includes(team)) {
-        throw new GatewayError('forbidden', `cluster '${cluster.id}' is not open to team '${team}' (allowedTeams: ${cluster.allowedTeams.join(', ')})`);
-      }
-    }
-    const { plugin, extensions } = this.products.for(local.product);
-    const request: CreateRequest = { name: input.name, local, remote, external: input.remote.external, options: productOptions(input) };
-    const errors = [...this.otherProductsOptions(request.options, local.product), ...plugin.createRules(request)];
-    if (errors.length) throw invalid(errors);
-
     const now = nowIso();
     const id = newId('pr');
+    const team = caller.teamFor(requestedTeam(input));
     const idempotencyKeyHash =
       idempotencyKey === undefined ? undefined : createHash('sha256').update(`${caller.idempotencyScope}\n${idempotencyKey}`).digest('hex');
     const operation = { ...this.newOperation('create', id, now, team, caller), ...(idempotencyKeyHash && { idempotencyKeyHash }) };
-    const peering: Peering = {
-      id,
-      name: input.name,
-      product: local.product,
-      local: { cluster: local.id },
-      remote: input.remote.cluster ? { cluster: input.remote.cluster } : { external: { ...input.remote.external } },
-      [local.product]: plugin.peeringOptions(request),
-      labels: input.labels ?? {},
-      team,
-      state: 'PENDING',
-      stateReason: null,
-      sides: { local: { nativeId: null, nativeState: null }, remote: input.remote.cluster ? { nativeId: null, nativeState: null } : null },
-      lastError: null,
-      operationId: operation.id,
-      createdAt: now,
-      updatedAt: now,
-    };
+    const { peering, local, remote, extensions, plugin } = await this.draft(input, caller, id, now, operation.id);
     for (const extension of extensions) await extension.precheck?.(peering, { local, remote: remote ?? undefined });
-    // Nothing goes to a cluster before the approval: the operation waits, delayed to the approval's expiry (src/approvals/).
-    const approval = approvalFor([local, remote], team, caller.ref, new Date(now), this.config.approvalTtlMs);
-    if (approval) Object.assign(peering, { state: 'AWAITING_APPROVAL', approval });
+    const approval = peering.approval;
     if (approval) operation.nextAttemptAt = approval.expiresAt;
-    dateConditions(peering, now);
     try {
       await this.store.create(peering, operation, plugin.extraLocks?.(peering) ?? []);
     } catch (err) {
@@ -97,6 +67,47 @@ export class PeeringsService {
       await this.queue.enqueue(operation.id, Date.parse(approval.expiresAt) - Date.now());
     } else await this.queue.enqueue(operation.id);
     return toPeeringView(peering);
+  }
+
+  /**
+   * The peering a create would record, after every check that needs no cluster call (the same for a
+   * dry run): clusters, teams, the product's rules and its approval. Nothing is written.
+   */
+  async draft(input: CreatePeeringDto, caller: Caller, id: string, now: string, operationId: string) {
+    const team = caller.teamFor(requestedTeam(input));
+    const { local, remote } = await this.resolveClusters(input);
+    for (const cluster of [local, remote]) {
+      if (cluster?.allowedTeams && !cluster.allowedTeams.includes(team)) {
+        throw new GatewayError('forbidden', `cluster '${cluster.id}' is not open to team '${team}' (allowedTeams: ${cluster.allowedTeams.join(', ')})`);
+      }
+    }
+    const { plugin, extensions } = this.products.for(local.product);
+    const request: CreateRequest = { name: input.name, local, remote, external: input.remote.external, options: productOptions(input) };
+    const errors = [...this.otherProductsOptions(request.options, local.product), ...plugin.createRules(request)];
+    if (errors.length) throw invalid(errors);
+
+    const peering: Peering = {
+      id,
+      name: input.name,
+      product: local.product,
+      local: { cluster: local.id },
+      remote: input.remote.cluster ? { cluster: input.remote.cluster } : { external: { ...input.remote.external } },
+      [local.product]: plugin.peeringOptions(request),
+      labels: input.labels ?? {},
+      team,
+      state: 'PENDING',
+      stateReason: null,
+      sides: { local: { nativeId: null, nativeState: null }, remote: input.remote.cluster ? { nativeId: null, nativeState: null } : null },
+      lastError: null,
+      operationId,
+      createdAt: now,
+      updatedAt: now,
+    };
+    // Nothing goes to a cluster before the approval: the operation waits, delayed to the approval's expiry (src/approvals/).
+    const approval = approvalFor([local, remote], team, caller.ref, new Date(now), this.config.approvalTtlMs);
+    if (approval) Object.assign(peering, { state: 'AWAITING_APPROVAL', approval });
+    dateConditions(peering, now);
+    return { peering, local, remote, plugin, extensions, approval };
   }
 
   async get(id: string, caller = Caller.system()): Promise<Peering> {
@@ -122,18 +133,7 @@ export class PeeringsService {
    * become an update operation. Everything is checked before anything is written.
    */
   async update(id: string, input: UpdatePeeringDto, caller = Caller.system()): Promise<Peering> {
-    const current = await this.require(id, caller);
-    ensureMutable(current.state, id);
-    const asked = requestedTeam(input);
-    const team = asked === undefined ? teamOf(current) : caller.teamFor(asked);
-    if (team !== teamOf(current)) await this.ensureOpenTo(current, team);
-    const options = productOptions(input);
-    const plan = this.products.for(current.product).plugin.planUpdate({ peering: current, options });
-    const errors = [...this.otherProductsOptions(options, current.product), ...plan.errors];
-    if (errors.length) throw invalid(errors);
-    const change: PeeringChange = {};
-    if (plan.rotateSecret) change.rotateSecret = true;
-    if (plan.remoteAddresses) change.remoteAddresses = plan.remoteAddresses;
+    const { current, team, plan, change } = await this.checkUpdate(id, input, caller);
 
     const updated = await this.store.update(id, (p) => ({
       ...p,
@@ -146,6 +146,28 @@ export class PeeringsService {
     if (team !== teamOf(current)) await this.store.moveTeam(id, teamOf(current), team);
     if (!change.rotateSecret && !change.remoteAddresses) return toPeeringView(updated);
     return toPeeringView(await this.startOperation(updated, 'update', updated.state === 'FAILED' ? 'ESTABLISHING' : updated.state, change, caller));
+  }
+
+  /** Every check of an update that needs no cluster call (the same for a dry run): nothing is written. */
+  async checkUpdate(id: string, input: UpdatePeeringDto, caller: Caller) {
+    const current = await this.require(id, caller);
+    ensureMutable(current.state, id);
+    const asked = requestedTeam(input);
+    const team = asked === undefined ? teamOf(current) : caller.teamFor(asked);
+    if (team !== teamOf(current)) await this.ensureOpenTo(current, team);
+    const options = productOptions(input);
+    const plan = this.products.for(current.product).plugin.planUpdate({ peering: current, options });
+    const errors = [...this.otherProductsOptions(options, current.product), ...plan.errors];
+    if (errors.length) throw invalid(errors);
+    const change: PeeringChange = {};
+    if (plan.rotateSecret) change.rotateSecret = true;
+    if (plan.remoteAddresses) change.remoteAddresses = plan.remoteAddresses;
+    return { current, team, plan, change };
+  }
+
+  /** The peering of a delete (the same for a dry run): 404 for another team's. */
+  async checkRemove(id: string, caller: Caller): Promise<Peering> {
+    return this.require(id, caller);
   }
 
   /** Reads the clusters now and repairs what drifted (a side deleted by hand, a terminated peer). */
@@ -236,13 +258,7 @@ export class PeeringsService {
   }
 
   /** Records a new operation, makes it the peering's latest (older ones stop), and enqueues it. */
-  async startOperation(
-    current: Peering,
-    type: OperationType,
-    state: Peering['state'],
-    input: PeeringChange | undefined,
-    caller: Caller,
-  ): Promise<Peering> {
+  async startOperation(current: Peering, type: OperationType, state: Peering['state'], input: PeeringChange | undefined, caller: Caller): Promise<Peering> {
     const operation = { ...this.newOperation(type, current.id, nowIso(), teamOf(current), caller), input: input as Record<string, unknown> | undefined };
     await this.operations.createQueued(operation);
     const moved = await this.transitions.move(current.id, state, { operationId: operation.id, reason: `${type} requested` });

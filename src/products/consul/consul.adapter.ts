@@ -109,6 +109,12 @@ export class ConsulAdapter implements PeeringAdapter {
     }
   }
 
+  /** The names of the services registered in the datacenter's catalog (`GET /v1/catalog/services`). */
+  async catalogServices(cluster: Cluster): Promise<Set<string>> {
+    const answer = await this.call(cluster, { method: 'GET', path: '/catalog/services', query: { partition: this.partition(cluster) } });
+    return new Set(Object.keys((JSON.parse(answer.text) as Record<string, unknown> | null) ?? {}));
+  }
+
   async accept(side: SideContext, secret: string): Promise<void> {
     // A secret that is not a peering token fails the same way every time: refuse it before any call.
     const problem = peeringTokenProblem(secret);

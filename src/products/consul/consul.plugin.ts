@@ -1,3 +1,4 @@
+import { ConsulPlanChecks } from './consul-plan-checks.js';
 import type { ProductPlugin } from '../product-plugin.js';
 import './consul-model.js';
 import { ConsulPosture } from './consul-posture.js';
@@ -9,6 +10,7 @@ export const consulPlugin: ProductPlugin = {
   id: 'consul',
   title: 'Consul',
   adapter: ConsulAdapter,
+  planChecks: ConsulPlanChecks,
   posture: ConsulPosture,
   registerCluster: registerConsulCluster,
   createRules: consulCreateRules,

@@ -1,3 +1,4 @@
+import { OntapPlanChecks } from './ontap-plan-checks.js';
 import type { ProductPlugin } from '../product-plugin.js';
 import './ontap-model.js';
 import { OntapPosture } from './ontap-posture.js';
@@ -13,6 +14,7 @@ export const ontapPlugin: ProductPlugin = {
   adapter: OntapAdapter,
   providers: [OntapSecurityClient],
   extensions: [OntapSecurityExtension],
+  planChecks: OntapPlanChecks,
   posture: OntapPosture,
   registerCluster: registerOntapCluster,
   createRules: ontapCreateRules,
