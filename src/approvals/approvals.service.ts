@@ -135,15 +135,12 @@ export class ApprovalsService {
   }
 
   /**
-   * The peering, when it awaits an approval the caller may give. 404 when it is neither the
-   * caller's team's nor awaiting the caller; 409 when it does not await an approval; 403 for a
-   * team that may not approve (the requesting team among them).
+   * The peering, when it awaits an approval the caller may give: 409 when it does not await an
+   * approval; 403 for any team that may not approve (the requesting team among them), as the
+   * contract says.
    */
   private async awaiting(id: string, caller: Caller): Promise<Peering> {
     const peering = await this.store.require(id);
-    const approver =
-      this.approvableBy(peering, caller).length > 0 || (peering.approval?.clusters ?? []).some((c) => mayApprove(c, caller.actor.team, caller.isAdmin));
-    if (!approver && !caller.sees(teamOf(peering))) throw caller.notFound('peering', id);
     if (peering.state !== 'AWAITING_APPROVAL')
       throw new GatewayError('conflict', `peering ${id} is ${peering.state}: only a peering in AWAITING_APPROVAL can be approved or rejected`);
     if (!this.approvableBy(peering, caller).length) {

@@ -107,7 +107,7 @@ describe('self-service: plans, conditions, approvals', () => {
       ontap: { ipspace: 'Cluster' },
     });
     expect(lifs.status).toBe(200);
-    const lif = lifs.body.checks.find((c: { name: string }) => c.name === 'intercluster-lifs' && c.status === 'fail');
+    const lif = lifs.body.checks.find((c: { name: string; status: string }) => c.name === 'intercluster-lifs' && c.status === 'fail');
     expect(lif?.message).toMatch(/no intercluster LIF in IPspace Cluster on ontap-/);
     expect(lif?.fix).toMatch(/create an intercluster LIF on each node/);
     expect(lifs.body.ready).toBe(false);
@@ -141,6 +141,8 @@ describe('self-service: plans, conditions, approvals', () => {
     expect(active.conditions.find((c: { type: string }) => c.type === 'Ready')).toMatchObject({ status: 'True' });
     expect(active.conditions.find((c: { type: string }) => c.type === 'Healthy')).toMatchObject({ status: 'True' });
 
+    await h.waitForOperation(active.operationId);
+    await new Promise((r) => setTimeout(r, 100));
     const before = await keys(redis, h);
     const mark = marks(h);
     const del = await h.api('DELETE', `/v1/peerings/${created.body.id}?dryRun=true`);
@@ -200,7 +202,11 @@ describe('self-service: plans, conditions, approvals', () => {
     const again = await as(h, admins, 'POST', `/v1/peerings/${created.body.id}/approve`, {});
     expect(again.status).toBe(409);
     const audit = await h.api('GET', `/v1/audit?action=peering.approve`);
-    expect(audit.body.items[0]).toMatchObject({ actor: { type: 'api-key', team: 'mesh-admins' }, target: { id: created.body.id }, status: 202 });
+    expect(audit.body.items.find((e: { status: number }) => e.status === 202)).toMatchObject({
+      actor: { type: 'api-key', team: 'mesh-admins' },
+      target: { id: created.body.id },
+      status: 202,
+    });
     const events = await h.api('GET', `/v1/peerings/${created.body.id}/events`);
     if (events.status === 200) {
       const types = (events.body.items ?? events.body).map((e: { type: string }) => e.type);
