@@ -1,7 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { type Actor, type ActorRef, actionOf, Caller, callerOf, type GatewayRouteConfig, hasScope, isWriteRequest, neededScope, setCaller } from '../access/access.js';
+import {
+  type Actor,
+  type ActorRef,
+  actionOf,
+  Caller,
+  callerOf,
+  type GatewayRouteConfig,
+  hasScope,
+  isWriteRequest,
+  neededScope,
+  setCaller,
+} from '../access/access.js';
 import { API_KEY_PREFIX, apiKeyHash, isUsable } from '../access/api-key.js';
 import { ApiKeyStore } from '../access/api-key.store.js';
 import { outcomeOf } from '../access/audit.js';

@@ -322,7 +322,15 @@ export class Handshake {
     for (;;) {
       const natives = await Promise.all(sides.map((s) => adapter.find(s)));
       const peeringId = sides[0].peering.id;
-      await this.recordSides(peeringId, natives[0], natives[1], conditionsOf(sides.map((s) => s.cluster.id), natives));
+      await this.recordSides(
+        peeringId,
+        natives[0],
+        natives[1],
+        conditionsOf(
+          sides.map((s) => s.cluster.id),
+          natives,
+        ),
+      );
       const missing = sides.filter((_, i) => !natives[i]).map((s) => s.cluster.id);
       if (missing.length) throw new NotYetError(`the peering disappeared from ${missing.join(', ')} while establishing`);
       const broken = natives.findIndex((n) => n!.health === 'deleting' || n!.health === 'terminated');

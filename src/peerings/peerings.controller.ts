@@ -1,5 +1,16 @@
 import { Body, Controller, Delete, Get, Headers, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiExtraModels,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems, HEADERS, WRITE_LIMIT_PROBLEMS } from '../common/api-docs.js';
 import { type Caller } from '../access/access.js';
@@ -17,9 +28,8 @@ const DRY_RUN = ApiQuery({
   name: 'dryRun',
   required: false,
   schema: { type: 'string', enum: ['true', 'false'] },
-  description: 'true: the same validation, then only reads; 200 with the plan (ready, checks, steps); nothing is changed anywhere',
+  description: 'true: the same validation, then only reads; 200 with a Plan (ready, checks, steps: the Plan schema); nothing is changed anywhere',
 });
-const PLAN = ApiOkResponse({ type: PlanDoc, description: 'With dryRun=true: the plan; nothing was changed' });
 
 /** `?dryRun=`: true, false or absent. */
 function isDryRun(value: string | undefined): boolean {
@@ -45,6 +55,8 @@ function send(reply: FastifyReply, answer: StoredAnswer): unknown {
 }
 
 @ApiTags('peerings')
+// The dry run's answer (?dryRun=true): its schema is published without making it a 2xx of the real calls.
+@ApiExtraModels(PlanDoc)
 @ApiBearerAuth()
 @ApiProblems('unauthorized', 'forbidden', 'service_unavailable')
 @Controller('v1/peerings')
@@ -67,7 +79,6 @@ export class PeeringsController {
   @ApiBody({ type: CreatePeeringDto, examples: CREATE_PEERING_EXAMPLES })
   @ACCEPTED('Accepted: the peering in state PENDING; Location names it')
   @DRY_RUN
-  @PLAN
   @ApiProblems('validation_failed', 'conflict', 'idempotency_key_reused', 'idempotency_key_in_use', ...WRITE_LIMIT_PROBLEMS)
   async create(
     @Body() body: CreatePeeringDto,
@@ -115,7 +126,6 @@ export class PeeringsController {
   @PEERING_ID
   @ACCEPTED('Accepted: the peering; operationId names the update operation when the clusters change')
   @DRY_RUN
-  @PLAN
   @ApiProblems('validation_failed', 'not_found', 'conflict', ...WRITE_LIMIT_PROBLEMS)
   async update(
     @Param('id') id: string,
@@ -171,7 +181,6 @@ export class PeeringsController {
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ACCEPTED('Accepted: the peering in state DELETING; operationId names the delete operation')
   @DRY_RUN
-  @PLAN
   @ApiProblems('validation_failed', 'not_found', 'idempotency_key_reused', 'idempotency_key_in_use', 'rate_limited')
   async remove(
     @Param('id') id: string,
