@@ -161,9 +161,13 @@ export function computeConditions(peering: Peering, observed: ReportedCondition[
  */
 export function summaryReason(state: PeeringState, conditions: Condition[], given: string | null): string | null {
   if (state !== 'ESTABLISHING' && state !== 'DEGRADED' && state !== 'AWAITING_APPROVAL') return given;
+  // A reason that says something of its own (a drift verdict, an offer waiting for the far side) stays.
+  if (given !== null && !/^operation \w+$|^\w+ requested$/.test(given) && !SUMMARY.test(given)) return given;
   const failing = conditions.find((c) => c.type !== 'Ready' && c.status === 'False') ?? conditions.find((c) => c.type !== 'Ready' && c.status === 'Unknown');
   return failing ? `${failing.type} ${failing.status} (${failing.reason}): ${failing.message}` : given;
 }
+
+const SUMMARY = new RegExp(`^(${CONDITION_TYPES.join('|')}) (False|Unknown) \\(`);
 
 function rank(type: string): number {
   const i = ORDER.indexOf(type);
