@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AccessModule } from './access/access.module.js';
+import { ApprovalsModule } from './approvals/approvals.module.js';
 import { BearerGuard } from './auth/bearer.guard.js';
 import { ClustersModule } from './clusters/clusters.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
@@ -31,6 +32,7 @@ export class AppModule {
         AccessModule,
         ClustersModule,
         PeeringsModule,
+        ApprovalsModule,
         WebhooksModule,
         WatchModule,
         WorkersModule.forRoot(config.role),

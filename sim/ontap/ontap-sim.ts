@@ -8,6 +8,7 @@ import type { OntapNetwork } from './network.js';
 import { type OntapPeerRecord, observeStatus } from './peer-record.js';
 import { registerApi } from './routes.js';
 import { registerSvmPeerApi } from './svm-peers.js';
+import { registerInterfacesApi } from './interfaces.js';
 import { registerSecurityApi, registerSecurityControl, type SecuritySpec, type SecurityState } from './security/index.js';
 
 export interface OntapClusterSpec {
@@ -106,6 +107,7 @@ export async function startOntapCluster(spec: OntapClusterSpec, network: OntapNe
   registerSecurityApi(router, { cluster, credentials: { username: spec.username ?? 'admin', password: spec.password ?? 'netapp123' } });
   registerSecurityControl(router, cluster);
   registerSvmPeerApi(router, { cluster, jobs, credentials: { username: spec.username ?? 'admin', password: spec.password ?? 'netapp123' } });
+  registerInterfacesApi(router, cluster, { username: spec.username ?? 'admin', password: spec.password ?? 'netapp123' });
 
   const server = await startSimServer({
     port: spec.port,

@@ -11,6 +11,7 @@ export const SCOPES = [
   'webhooks:write',
   'audit:read',
   'api-keys:write',
+  'approvals:write',
   'admin',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -69,6 +70,11 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export function isWrite(method: string): boolean {
   return WRITE_METHODS.has(method.toUpperCase());
+}
+
+/** A dry run (`?dryRun=true`) changes nothing: it is a read, for the rate limit and the audit log alike. */
+export function isWriteRequest(request: Pick<FastifyRequest, 'method' | 'query'>): boolean {
+  return isWrite(request.method) && (request.query as Record<string, unknown> | undefined)?.dryRun !== 'true';
 }
 
 /** `peerings` -> `peering`, `api-keys` -> `api-key`, `audit` -> `audit`. */

@@ -10,6 +10,7 @@ import {
   type GatewayRouteConfig,
   hasScope,
   isWrite,
+  isWriteRequest,
   neededScope,
   type Scope,
   setCaller,
@@ -102,7 +103,7 @@ export class AccessControl {
       const config = request.routeOptions.config as GatewayRouteConfig | undefined;
       // The handler checks each call it carries (admitCall).
       if (config?.scopesPerCall === true) return null;
-      const refusal = await this.refusalOf(result.actor, neededScope(config), isWrite(request.method));
+      const refusal = await this.refusalOf(result.actor, neededScope(config), isWriteRequest(request));
       return refusal && answerOf(refusal);
     } catch (err) {
       if (!isRedisUnavailable(err)) throw err;
@@ -151,7 +152,7 @@ export class AccessControl {
     const status = reply.statusCode;
     const caller = callerOf(request);
     const hidden = status === 404 && caller?.hidden != null;
-    if (!isWrite(request.method) && status !== 401 && status !== 403 && status !== 429 && !hidden) return undefined;
+    if (!isWriteRequest(request) && status !== 401 && status !== 403 && status !== 429 && !hidden) return undefined;
     return this.recorded(request, status, caller, payload);
   }
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { productIds } from '../products/index.js';
 import { withProductViews } from '../products/product-property.js';
+import { ClusterApprovalDto } from './cluster.dto.js';
 
 /* Response documents (OpenAPI): a cluster as callers see it (src/clusters/cluster.ts, toClusterView): secrets never. */
 
@@ -24,6 +25,8 @@ export class ClusterViewDoc {
   @ApiProperty({ type: ClusterAuthViewDoc }) auth: ClusterAuthViewDoc;
   @ApiProperty({ type: ClusterTlsViewDoc }) tls: ClusterTlsViewDoc;
   @ApiProperty({ enum: ['api', 'file', 'sandbox'], description: 'How it was registered' }) source: string;
+  @ApiPropertyOptional({ type: [String], description: 'The teams whose peerings may use it; absent: every team' }) allowedTeams?: string[];
+  @ApiPropertyOptional({ type: ClusterApprovalDto, description: 'Approvals for peerings on this cluster' }) approval?: ClusterApprovalDto;
   @ApiProperty({ format: 'date-time', example: '2025-11-24T06:00:00.000Z' }) createdAt: string;
   @ApiProperty({ format: 'date-time', example: '2025-11-24T06:00:00.000Z' }) updatedAt: string;
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { TEAM_RULE, TEAM_SLUG } from '../access/access.js';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsDefined, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDefined, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsOptionalNotNull, NestedObject } from '../common/validation.js';
 import type { Product } from './cluster.js';
 import { IsProduct, withProductBlocks } from '../products/product-property.js';
@@ -34,6 +34,21 @@ export class ClusterTlsDto {
   @IsString()
   @Matches(/-----BEGIN CERTIFICATE-----/, { message: 'must be a PEM certificate bundle' })
   caPem?: string;
+}
+
+export class ClusterApprovalDto {
+  @ApiProperty({ description: 'Peerings on this cluster wait for an approval unless asked for by one of the approver teams' })
+  @IsDefined({ message: 'approval.required is required (true or false)' })
+  @IsBoolean({ message: 'must be true or false' })
+  required: boolean;
+
+  @ApiProperty({ type: [String], example: ['storage-admins'], description: 'The teams that may approve (and whose own requests need no approval)' })
+  @IsArray()
+  @ArrayMinSize(1, { message: 'must name at least one team' })
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @Matches(TEAM_SLUG, { each: true, message: `each team ${TEAM_RULE}` })
+  approverTeams: string[];
 }
 
 export class CreateClusterDto {
@@ -75,6 +90,11 @@ export class CreateClusterDto {
   @ArrayUnique()
   @Matches(TEAM_SLUG, { each: true, message: `each team ${TEAM_RULE}` })
   allowedTeams?: string[];
+
+  @ApiPropertyOptional({ type: ClusterApprovalDto, description: 'Approvals for peerings on this cluster (docs/self-service.md)' })
+  @IsOptionalNotNull()
+  @NestedObject(() => ClusterApprovalDto)
+  approval?: ClusterApprovalDto;
 }
 
 withProductBlocks(CreateClusterDto, 'clusterFacts');

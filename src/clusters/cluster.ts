@@ -11,6 +11,11 @@ export interface ClusterAuth {
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface ClusterProductFacts {}
 
+export interface ClusterApprovalRule {
+  required: boolean;
+  approverTeams: string[];
+}
+
 /** A cluster as stored: secrets included. Only `toClusterView` leaves the service. */
 export interface Cluster extends ClusterProductFacts {
   id: string;
@@ -20,6 +25,8 @@ export interface Cluster extends ClusterProductFacts {
   tls?: { caPem?: string };
   /** The teams whose peerings may use it; absent: every team. */
   allowedTeams?: string[];
+  /** Peerings on it asked for by a team outside `approverTeams` wait for an approval (src/approvals/). */
+  approval?: ClusterApprovalRule;
   source: 'api' | 'file' | 'sandbox';
   createdAt: string;
   updatedAt: string;

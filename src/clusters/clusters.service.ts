@@ -40,6 +40,7 @@ export class ClustersService {
       auth: { username: input.auth.username, password: input.auth.password, token: input.auth.token },
       tls: input.tls?.caPem ? { caPem: input.tls.caPem } : undefined,
       ...(input.allowedTeams ? { allowedTeams: [...input.allowedTeams] } : {}),
+      ...(input.approval ? { approval: { required: input.approval.required, approverTeams: [...input.approval.approverTeams] } } : {}),
       ...(facts !== undefined ? { [input.product]: facts } : {}),
       source,
       createdAt: existing?.createdAt ?? now,

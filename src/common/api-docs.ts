@@ -66,6 +66,8 @@ const EXAMPLE_DETAILS: Record<DocumentedCode, { detail: string; extra?: Pick<Pro
   },
   upstream_unavailable: { detail: 'west does not answer; the circuit is open for 30 s' },
   superseded: { detail: 'superseded by operation op_01jd0c7v9q4m2x8r6t5y3w1zac' },
+  approval_rejected: { detail: 'rejected by storage-admins: no SnapMirror to this site' },
+  approval_expired: { detail: 'no approval was given within P7D (GATEWAY_APPROVAL_TTL)' },
   service_unavailable: { detail: 'the gateway store (Redis) is unreachable; try again shortly' },
   internal_error: { detail: 'an unexpected error occurred; it has been logged' },
   rate_limited: { detail: 'more than 120 writes in a minute for this key; try again in 12 s' },

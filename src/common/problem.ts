@@ -23,6 +23,8 @@ export const ERROR_CODES = {
   upstream_unavailable: { status: 503, title: 'The cluster is unavailable' },
   upstream_invalid: { status: 502, title: 'The cluster answered with something the gateway cannot read' },
   superseded: { status: 409, title: 'The operation was superseded by a later one' },
+  approval_rejected: { status: 409, title: 'An approver rejected the peering' },
+  approval_expired: { status: 409, title: 'No approval was given in time' },
   service_unavailable: { status: 503, title: 'The gateway cannot reach its store' },
   internal_error: { status: 500, title: 'Internal error' },
   not_implemented: { status: 501, title: 'Method not implemented' },

@@ -104,6 +104,8 @@ export interface GatewayConfig {
   auditRetentionMs: number;
   /** The console's OpenID Connect client (public, PKCE): with the issuer, the console offers its sign-in. */
   oidcClientId?: string;
+  /** How long a peering may wait for its approval (GATEWAY_APPROVAL_TTL, ISO 8601). */
+  approvalTtlMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -318,6 +320,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     rateLimitWrites: int(env, 'GATEWAY_RATE_LIMIT_WRITES', 120, 1),
     auditRetentionMs: isoDuration(env, 'GATEWAY_AUDIT_RETENTION', 'P90D'),
     oidcClientId: oidcClientId(env),
+    approvalTtlMs: isoDuration(env, 'GATEWAY_APPROVAL_TTL', 'P7D'),
   };
 }
 

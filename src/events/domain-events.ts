@@ -45,7 +45,6 @@ export interface PeeringPartChanged {
   operationId: string;
 }
 
-
 /** The peering's shared secret (ONTAP passphrase, Consul peering token) was renewed on the clusters. */
 export interface PeeringSecretRotated {
   kind: 'peering.secret_rotated';
@@ -54,8 +53,18 @@ export interface PeeringSecretRotated {
   actor?: ActorRef | null;
 }
 
+/** An approval asked for, given or refused (src/approvals/). */
+export interface PeeringApprovalDecided {
+  kind: 'peering.approval';
+  decision: 'requested' | 'approved' | 'rejected';
+  peering: Peering;
+  operationId: string;
+  actor: ActorRef | null;
+  /** The approver's comment or the rejection's reason, as written. */
+  reason?: string | null;
+}
 
-export type DomainEvent = PeeringStateChanged | OperationFailed | PeeringPartChanged | PeeringSecretRotated;
+export type DomainEvent = PeeringStateChanged | OperationFailed | PeeringPartChanged | PeeringSecretRotated | PeeringApprovalDecided;
 export type DomainEventListener = (event: DomainEvent) => Promise<void> | void;
 
 /**

@@ -16,6 +16,9 @@ export const GATEWAY_EVENT_TYPES = [
   'operation.failed',
   'peering.part_ready',
   'peering.part_failed',
+  'peering.approval_requested',
+  'peering.approved',
+  'peering.rejected',
 ] as const;
 export type GatewayEventType = (typeof GATEWAY_EVENT_TYPES)[number];
 
@@ -52,6 +55,8 @@ const ARRIVALS: Partial<Record<PeeringState, GatewayEventType>> = {
   DELETED: 'peering.deleted',
 };
 
+const APPROVAL_EVENTS = { requested: 'peering.approval_requested', approved: 'peering.approved', rejected: 'peering.rejected' } as const;
+
 const published = new WeakMap<DomainEvent, GatewayEvent[]>();
 
 /**
@@ -85,6 +90,11 @@ function makeGatewayEvents(event: DomainEvent): GatewayEvent[] {
   if (event.kind === 'peering.secret_rotated') {
     const data = { peering: toPeeringView(event.peering), operationId: event.operationId, actor: actorOf(event.actor) };
     return [{ id: newId('ev'), type: 'peering.secret_rotated', peeringId: event.peering.id, team: teamOf(event.peering), timestamp, data }];
+  }
+  if (event.kind === 'peering.approval') {
+    const type = APPROVAL_EVENTS[event.decision];
+    const data = { peering: toPeeringView(event.peering), operationId: event.operationId, reason: event.reason ?? null, actor: actorOf(event.actor) };
+    return [{ id: newId('ev'), type, peeringId: event.peering.id, team: teamOf(event.peering), timestamp, data }];
   }
   const data: GatewayEventData = {
     peering: toPeeringView(event.peering),

@@ -22,9 +22,9 @@ export class OperationQueue {
    * Enqueues the operation's job; if Redis fails here, the outbox sweep enqueues it later, so
    * an accepted operation is never lost.
    */
-  async enqueue(operationId: string): Promise<void> {
+  async enqueue(operationId: string, delayMs?: number): Promise<void> {
     try {
-      await this.queue.add('operation', { operationId }, { jobId: operationId });
+      await this.queue.add('operation', { operationId }, { jobId: operationId, ...(delayMs !== undefined && { delay: delayMs }) });
       await this.operations.clearOutbox(operationId);
     } catch (err) {
       this.logger.warn({ operationId, err: (err as Error).message }, 'enqueue failed; the outbox sweep will retry');

@@ -17,6 +17,7 @@ import { PeeringTransitions } from '../peerings/peering-transitions.js';
 import { PeeringStore } from '../peerings/peering.store.js';
 import { RedisService } from '../redis/redis.service.js';
 import { PeeringLease } from './peering-lease.js';
+import { ApprovalsService } from '../approvals/approvals.service.js';
 import { withRetryDelay } from './backoff.js';
 import { OPERATION_ATTEMPTS, type OperationJobData } from './queues.js';
 
@@ -35,6 +36,7 @@ export class OperationRunner {
     private readonly transitions: PeeringTransitions,
     private readonly handshake: Handshake,
     private readonly events: DomainEvents,
+    private readonly approvals: ApprovalsService,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -56,10 +58,23 @@ export class OperationRunner {
       throw new DelayedError();
     }
     try {
+      if (await this.awaitsApproval(job, op, token)) return;
       await this.run(job, op, signal);
     } finally {
       await lease.release();
     }
+  }
+
+  /**
+   * An operation whose peering awaits its approval sends nothing: its job waits (delayed) until
+   * the approval's expiry, and then ends the peering with approval_expired. True when it held.
+   */
+  private async awaitsApproval(job: Job<OperationJobData>, op: Operation, token: string | undefined): Promise<boolean> {
+    const peering = await this.peerings.get(op.peeringId);
+    if (!peering || peering.state !== 'AWAITING_APPROVAL' || peering.operationId !== op.id) return false;
+    if (await this.approvals.expire(peering, op)) return true;
+    await job.moveToDelayed(Date.parse(peering.approval!.expiresAt), token);
+    throw new DelayedError();
   }
 
   private async run(job: Job<OperationJobData>, op: Operation, signal: AbortSignal): Promise<void> {

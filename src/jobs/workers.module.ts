@@ -5,6 +5,7 @@ import { QueueAndStateMetrics } from '../observability/queue-and-state-metrics.j
 import { Handshake } from '../orchestration/handshake.js';
 import { Reconciler } from '../reconciler/reconciler.service.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
+import { ApprovalsModule } from '../approvals/approvals.module.js';
 import { JobRunner } from './job-runner.js';
 import { jobProcessors } from './jobs.module.js';
 import { OperationRunner } from './operation-runner.js';
@@ -18,7 +19,7 @@ export class WorkersModule {
   static forRoot(role: GatewayRole): DynamicModule {
     return {
       module: WorkersModule,
-      imports: [WebhooksModule],
+      imports: [WebhooksModule, ApprovalsModule],
       controllers: [HealthController],
       providers: [Handshake, OperationRunner, Reconciler, JobRunner, QueueAndStateMetrics, ...jobProcessors(role)],
       exports: [QueueAndStateMetrics],

@@ -16,6 +16,8 @@ import { PeeringStore } from '../peerings/peering.store.js';
 import type { PeeringClusters } from '../products/handshake-extension.js';
 import { OPERATION_ATTEMPTS } from '../jobs/queues.js';
 import { OperationRun } from './operation-run.js';
+import { conditionsOf } from './observation.js';
+import type { ReportedCondition } from '../peerings/condition.js';
 import { EXPONENTIAL_ROUTE_RETRY, isKind, NotYetError, retryThroughRouteWindow, ROUTE_RETRY, type RouteRetrySchedule, type RouteWindow } from './retry.js';
 
 interface Sides {
@@ -49,6 +51,7 @@ export class Handshake {
 
   async establish(run: OperationRun): Promise<void> {
     const peering = await run.peering();
+    if (run.operation.type === 'sync' && (await this.judgeAsItStands(run, peering))) return;
     if (peering.state !== 'ESTABLISHING') await this.transitions.move(peering.id, 'ESTABLISHING', { reason: `operation ${run.operation.type}` });
     const sides = await this.sides(peering);
     const adapter = this.products.adapter(peering.product);
@@ -74,6 +77,33 @@ export class Handshake {
       );
 
     await this.settle(run, adapter, [sides.local, remoteSide], false);
+  }
+
+  /**
+   * A sync of a settled peering reads before it acts: a pair whose records all stand is judged
+   * where it is (ACTIVE, or DEGRADED with its conditions at once); only a record that is missing,
+   * being deleted or terminated makes it establish again (false).
+   */
+  private async judgeAsItStands(run: OperationRun, peering: Peering): Promise<boolean> {
+    if (peering.state !== 'ACTIVE' && peering.state !== 'DEGRADED') return false;
+    const sides = await this.sides(peering);
+    const adapter = this.products.adapter(peering.product);
+    const contexts = sides.remote ? [sides.local, sides.remote] : [sides.local];
+    const natives = await run.step('inspect', () => Promise.all(contexts.map((s) => adapter.find(s))), describeSides);
+    if (natives.some((n) => !n || n.health === 'deleting' || n.health === 'terminated')) return false;
+    if (natives.every((n) => n!.health === 'active')) {
+      await this.settle(run, adapter, contexts, false);
+      return true;
+    }
+    const [local, remote] = natives;
+    await this.transitions.move(peering.id, 'DEGRADED', {
+      sides: { local: status(local), ...(sides.remote ? { remote: status(remote ?? null) } : {}) },
+      observed: conditionsOf(
+        contexts.map((s) => s.cluster.id),
+        natives,
+      ),
+    });
+    return true;
   }
 
   /**
@@ -294,9 +324,13 @@ export class Handshake {
     for (;;) {
       const natives = await Promise.all(sides.map((s) => adapter.find(s)));
       const peeringId = sides[0].peering.id;
+      const observed = conditionsOf(
+        sides.map((s) => s.cluster.id),
+        natives,
+      );
       // Written when they changed since the last read: a poll that finds the same states costs no store round trip.
-      const seen = JSON.stringify(natives.map(status));
-      if (seen !== recorded) await this.recordSides(peeringId, natives[0], natives[1]);
+      const seen = JSON.stringify([natives.map(status), observed]);
+      if (seen !== recorded) await this.recordSides(peeringId, natives[0], natives[1], observed);
       recorded = seen;
       const missing = sides.filter((_, i) => !natives[i]).map((s) => s.cluster.id);
       if (missing.length) throw new NotYetError(`the peering disappeared from ${missing.join(', ')} while establishing`);
@@ -313,11 +347,11 @@ export class Handshake {
     }
   }
 
-  private async recordSides(id: string, local: NativeSide | null | undefined, remote?: NativeSide | null): Promise<void> {
+  private async recordSides(id: string, local: NativeSide | null | undefined, remote?: NativeSide | null, observed?: ReportedCondition[]): Promise<void> {
     const sides: { local?: SideStatus; remote?: SideStatus } = {};
     if (local !== undefined) sides.local = status(local);
     if (remote !== undefined) sides.remote = status(remote);
-    await this.transitions.observeSides(id, sides);
+    await this.transitions.observeSides(id, sides, observed);
   }
 
   private async forgetExternalSecret(id: string): Promise<void> {

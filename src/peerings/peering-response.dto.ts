@@ -3,6 +3,7 @@ import { ProblemDoc } from '../common/api-docs.js';
 import { productIds } from '../products/index.js';
 import { productExamples, withProductViews } from '../products/product-property.js';
 import { PEERING_STATES } from './peering-state.js';
+import { CONDITION_TYPES } from './condition.js';
 
 /* Response documents (OpenAPI): the peering as GET /v1/peerings/{id} shows it (src/peerings/peering.ts, toPeeringView). */
 
@@ -43,6 +44,35 @@ export class PeeringSidesDoc {
   remote: SideStatusDoc | null;
 }
 
+@ApiSchema({ name: 'Condition', description: 'One thing that must be true for the peering to work (Kubernetes-style)' })
+export class ConditionDoc {
+  @ApiProperty({ enum: CONDITION_TYPES, example: 'Healthy' }) type: string;
+  @ApiProperty({ enum: ['True', 'False', 'Unknown'], example: 'False' }) status: string;
+  @ApiProperty({ description: 'One CamelCase word', example: 'StreamStale' }) reason: string;
+  @ApiProperty({ description: 'A sentence for a person', example: 'consul-dc2 reads ACTIVE: the peering stream has been quiet for 40 s' }) message: string;
+  @ApiProperty({ format: 'date-time', description: 'When its status last changed' }) lastTransitionTime: string;
+}
+
+@ApiSchema({ name: 'PeeringApprovalCluster' })
+export class PeeringApprovalClusterDoc {
+  @ApiProperty({ example: 'ontap-vault' }) cluster: string;
+  @ApiProperty({ type: [String], example: ['storage-admins'] }) approverTeams: string[];
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Who approved: {type, id, team}' }) approvedBy?: Record<string, unknown>;
+  @ApiPropertyOptional({ format: 'date-time' }) approvedAt?: string;
+  @ApiPropertyOptional() comment?: string;
+}
+
+@ApiSchema({ name: 'PeeringApproval', description: 'What an approval-required peering waits for' })
+export class PeeringApprovalDoc {
+  @ApiProperty({ type: [PeeringApprovalClusterDoc] }) clusters: PeeringApprovalClusterDoc[];
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Who asked: {type, id, team}' }) requestedBy: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time' }) requestedAt: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt: string;
+  @ApiPropertyOptional({ enum: ['rejected', 'expired'] }) outcome?: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) decidedBy?: Record<string, unknown>;
+  @ApiPropertyOptional() reason?: string;
+}
+
 @ApiSchema({ name: 'Peering', description: 'A peering between two clusters of one product, in one shape for every product' })
 export class PeeringDoc {
   @ApiProperty({ example: 'pr_01jd0c7v9q4m2x8r6t5y3w1zab' }) id: string;
@@ -55,7 +85,8 @@ export class PeeringDoc {
   @ApiProperty({
     enum: PEERING_STATES,
     enumName: 'PeeringState',
-    description: 'PENDING -> ESTABLISHING -> ACTIVE; ACTIVE <-> DEGRADED; any -> FAILED (terminal until someone acts); any -> DELETING -> DELETED',
+    description:
+      'PENDING -> ESTABLISHING -> ACTIVE (AWAITING_APPROVAL first when a cluster needs an approval); ACTIVE <-> DEGRADED; any -> FAILED (terminal until someone acts); any -> DELETING -> DELETED',
   })
   state: string;
   @ApiProperty({ type: String, nullable: true, description: 'Why the state last changed', example: null }) stateReason: string | null;
@@ -65,6 +96,12 @@ export class PeeringDoc {
   @ApiProperty({ format: 'date-time', example: '2025-11-24T06:30:00.000Z' }) createdAt: string;
   @ApiProperty({ format: 'date-time', example: '2025-11-24T06:30:02.000Z' }) updatedAt: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'When DELETED was reached' }) deletedAt?: string;
+  @ApiPropertyOptional({
+    type: [ConditionDoc],
+    description: 'Ready, Approved, Established, Authenticated, Healthy...: whenever the state is not ACTIVE, one is False or Unknown and says why',
+  })
+  conditions?: ConditionDoc[];
+  @ApiPropertyOptional({ type: PeeringApprovalDoc, description: 'When a cluster of the peering needs an approval' }) approval?: PeeringApprovalDoc;
 }
 
 // The products' options (under their ids) and what they keep on a peering (its parts...).
@@ -82,3 +119,26 @@ export class PeeringListDoc {
  * (each accepted as sent by the sandbox): test/typed-client.e2e.ts sends every one of them.
  */
 export const CREATE_PEERING_EXAMPLES = productExamples();
+
+@ApiSchema({ name: 'PlanCheck', description: 'One check of a dry run' })
+export class PlanCheckDoc {
+  @ApiProperty({ example: 'intercluster-lifs' }) name: string;
+  @ApiProperty({ enum: ['local', 'remote'] }) side: string;
+  @ApiProperty({ enum: ['pass', 'warn', 'fail'] }) status: string;
+  @ApiProperty({ example: 'no intercluster LIF in IPspace Default on ontap-west' }) message: string;
+  @ApiPropertyOptional({ example: 'create an intercluster LIF on each node of ontap-west' }) fix?: string;
+}
+
+@ApiSchema({ name: 'PlanStep', description: 'One step the real call would take' })
+export class PlanStepDoc {
+  @ApiProperty({ enum: ['local', 'remote', 'gateway'] }) side: string;
+  @ApiProperty({ example: 'offer' }) action: string;
+  @ApiProperty() description: string;
+}
+
+@ApiSchema({ name: 'Plan', description: 'A dry run: what the call would find and do; nothing was changed anywhere' })
+export class PlanDoc {
+  @ApiProperty({ description: 'True when no check fails' }) ready: boolean;
+  @ApiProperty({ type: [PlanCheckDoc] }) checks: PlanCheckDoc[];
+  @ApiProperty({ type: [PlanStepDoc] }) steps: PlanStepDoc[];
+}

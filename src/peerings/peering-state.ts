@@ -1,6 +1,6 @@
 import { GatewayError } from '../common/problem.js';
 
-export const PEERING_STATES = ['PENDING', 'ESTABLISHING', 'ACTIVE', 'DEGRADED', 'FAILED', 'DELETING', 'DELETED'] as const;
+export const PEERING_STATES = ['PENDING', 'AWAITING_APPROVAL', 'ESTABLISHING', 'ACTIVE', 'DEGRADED', 'FAILED', 'DELETING', 'DELETED'] as const;
 export type PeeringState = (typeof PEERING_STATES)[number];
 
 /**
@@ -9,10 +9,12 @@ export type PeeringState = (typeof PEERING_STATES)[number];
  */
 const TRANSITIONS: Record<PeeringState, readonly PeeringState[]> = {
   PENDING: ['ESTABLISHING', 'ACTIVE', 'FAILED', 'DELETING'],
+  // Nothing has been sent to a cluster yet: approved, it establishes; rejected or expired, it fails; deleted, it ends at once.
+  AWAITING_APPROVAL: ['ESTABLISHING', 'FAILED', 'DELETING'],
   ESTABLISHING: ['ACTIVE', 'DEGRADED', 'FAILED', 'DELETING'],
   ACTIVE: ['DEGRADED', 'ESTABLISHING', 'FAILED', 'DELETING'],
   DEGRADED: ['ACTIVE', 'ESTABLISHING', 'FAILED', 'DELETING'],
-  FAILED: ['ESTABLISHING', 'DELETING'],
+  FAILED: ['ESTABLISHING', 'AWAITING_APPROVAL', 'DELETING'],
   DELETING: ['DELETED', 'FAILED'],
   DELETED: [],
 };

@@ -3,6 +3,7 @@ import { type Problem } from '../common/problem.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { OperationStore } from '../operations/operation.store.js';
 import { nowIso } from '../common/time.js';
+import { computeConditions, type ReportedCondition, summaryReason } from './condition.js';
 import { type Peering, type SideStatus } from './peering.js';
 import { assertTransition, type PeeringState } from './peering-state.js';
 import { PeeringCountsStore } from './peering-counts.store.js';
@@ -13,6 +14,10 @@ export interface TransitionPatch {
   lastError?: Problem | null;
   reason?: string | null;
   operationId?: string;
+  /** What was read from the clusters just now, as conditions (src/orchestration/observation.ts); absent: nothing new was read. */
+  observed?: ReportedCondition[];
+  /** Changes to the record made with the move (e.g. its approval). */
+  change?: (current: Peering) => Partial<Peering>;
   /** Move only if the record still satisfies this (e.g. no operation started meanwhile); otherwise leave it. */
   onlyIf?: (current: Peering) => boolean;
 }
@@ -52,8 +57,10 @@ export class PeeringTransitions {
         stateReason: patch.reason !== undefined ? patch.reason : from === to ? current.stateReason : null,
         lastError: patch.lastError !== undefined ? patch.lastError : current.lastError,
         operationId: patch.operationId ?? current.operationId,
+        ...patch.change?.(current),
       };
       if (to === 'DELETED') updated.deletedAt = nowIso();
+      withConditions(updated, patch.observed);
       if (JSON.stringify(updated) === JSON.stringify(current)) return null;
       updated.updatedAt = nowIso();
       return updated;
@@ -76,11 +83,25 @@ export class PeeringTransitions {
   }
 
   /** Records what the clusters say of each side without changing the unified state. */
-  async observeSides(id: string, sides: { local?: SideStatus; remote?: SideStatus | null }): Promise<Peering> {
+  async observeSides(id: string, sides: { local?: SideStatus; remote?: SideStatus | null }, observed?: ReportedCondition[]): Promise<Peering> {
     return this.store.update(id, (current) => {
       const merged = { ...current.sides, ...sides };
-      if (JSON.stringify(merged) === JSON.stringify(current.sides)) return null;
-      return { ...current, sides: merged, updatedAt: nowIso() };
+      const next = withConditions({ ...current, sides: merged }, observed);
+      if (JSON.stringify(next) === JSON.stringify(current)) return null;
+      return { ...next, updatedAt: nowIso() };
     });
   }
+}
+
+/**
+ * Dates the conditions anew and keeps the state's reason as the summary of the one that is not
+ * true. Only a real change of a condition's status moves its lastTransitionTime, so a peering read
+ * again and again is not rewritten.
+ */
+function withConditions(peering: Peering, observed: ReportedCondition[] | undefined): Peering {
+  const now = nowIso();
+  const draft = computeConditions(peering, observed, now);
+  peering.stateReason = summaryReason(peering.state, draft, peering.stateReason);
+  peering.conditions = computeConditions({ ...peering, conditions: peering.conditions }, observed, now);
+  return peering;
 }

@@ -89,6 +89,12 @@ export class PeeringStore {
     return [...keys, ...extraLocks.map((name) => this.redis.key('lock', name))];
   }
 
+  /** Who holds each of these locks (a peering id), or null: a read, for a dry run. */
+  async lockHolders(peering: Peering, extraLocks: string[]): Promise<(string | null)[]> {
+    const keys = this.lockKeys(peering, extraLocks);
+    return keys.length ? this.redis.client.mget(...keys) : [];
+  }
+
   managedClusters(peering: Peering): string[] {
     return peering.remote.cluster ? [peering.local.cluster, peering.remote.cluster] : [peering.local.cluster];
   }

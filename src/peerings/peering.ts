@@ -1,6 +1,7 @@
 import type { Product } from '../clusters/cluster.js';
-import { DEFAULT_TEAM } from '../access/access.js';
+import { type ActorRef, DEFAULT_TEAM } from '../access/access.js';
 import type { Problem } from '../common/problem.js';
+import type { Condition } from './condition.js';
 import type { PeeringState } from './peering-state.js';
 
 /** The far side when the gateway manages only the local cluster. */
@@ -29,6 +30,27 @@ export interface SideStatus {
   nativeState: string | null;
 }
 
+/** A cluster of the peering that needs an approval, and who gave it. */
+export interface ClusterApproval {
+  cluster: string;
+  approverTeams: string[];
+  approvedBy?: ActorRef;
+  approvedAt?: string;
+  comment?: string;
+}
+
+/** What an approval-required peering waits for (src/approvals/). */
+export interface PeeringApproval {
+  clusters: ClusterApproval[];
+  requestedBy: ActorRef;
+  requestedAt: string;
+  expiresAt: string;
+  /** Set once it ended without the work starting. */
+  outcome?: 'rejected' | 'expired';
+  decidedBy?: ActorRef;
+  reason?: string;
+}
+
 export interface Peering extends PeeringProductOptions, PeeringProductState {
   id: string;
   name: string;
@@ -49,6 +71,10 @@ export interface Peering extends PeeringProductOptions, PeeringProductState {
   createdAt: string;
   updatedAt: string;
   deletedAt?: string;
+  /** Kubernetes-style conditions (src/peerings/condition.ts); absent on records from before conditions. */
+  conditions?: Condition[];
+  /** Present when a cluster of the peering needs an approval. */
+  approval?: PeeringApproval;
 }
 
 export function isTwoSided(peering: Pick<Peering, 'remote'>): peering is Peering & { remote: { cluster: string } } {

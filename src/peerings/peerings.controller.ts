@@ -1,5 +1,16 @@
 import { Body, Controller, Delete, Get, Headers, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiExtraModels,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems, HEADERS, WRITE_LIMIT_PROBLEMS } from '../common/api-docs.js';
 import { type Caller } from '../access/access.js';
@@ -9,7 +20,23 @@ import { idempotent } from '../idempotency/idempotent.js';
 import { type Peering } from './peering.js';
 import { CreatePeeringDto, ListPeeringsQuery, UpdatePeeringDto } from './peering.dto.js';
 import { PeeringsService } from './peerings.service.js';
-import { CREATE_PEERING_EXAMPLES, PeeringDoc, PeeringListDoc } from './peering-response.dto.js';
+import { CREATE_PEERING_EXAMPLES, PeeringDoc, PeeringListDoc, PlanDoc } from './peering-response.dto.js';
+import { PeeringPlanner } from './peering-plan.service.js';
+import { GatewayError } from '../common/problem.js';
+
+const DRY_RUN = ApiQuery({
+  name: 'dryRun',
+  required: false,
+  schema: { type: 'string', enum: ['true', 'false'] },
+  description: 'true: the same validation, then only reads; 200 with a Plan (ready, checks, steps: the Plan schema); nothing is changed anywhere',
+});
+
+/** `?dryRun=`: true, false or absent. */
+function isDryRun(value: string | undefined): boolean {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  throw GatewayError.validation('dryRun', 'must be true or false');
+}
 
 const IDEMPOTENCY_HEADER = {
   schema: { type: 'string', maxLength: 255 },
@@ -28,6 +55,8 @@ function send(reply: FastifyReply, answer: StoredAnswer): unknown {
 }
 
 @ApiTags('peerings')
+// The dry run's answer (?dryRun=true): its schema is published without making it a 2xx of the real calls.
+@ApiExtraModels(PlanDoc)
 @ApiBearerAuth()
 @ApiProblems('unauthorized', 'forbidden', 'service_unavailable')
 @Controller('v1/peerings')
@@ -35,6 +64,7 @@ export class PeeringsController {
   constructor(
     private readonly peerings: PeeringsService,
     private readonly idempotency: IdempotencyService,
+    private readonly planner: PeeringPlanner,
   ) {}
 
   @Post()
@@ -48,6 +78,7 @@ export class PeeringsController {
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiBody({ type: CreatePeeringDto, examples: CREATE_PEERING_EXAMPLES })
   @ACCEPTED('Accepted: the peering in state PENDING; Location names it')
+  @DRY_RUN
   @ApiProblems('validation_failed', 'conflict', 'idempotency_key_reused', 'idempotency_key_in_use', ...WRITE_LIMIT_PROBLEMS)
   async create(
     @Body() body: CreatePeeringDto,
@@ -55,7 +86,10 @@ export class PeeringsController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
     @CurrentCaller() caller: Caller,
+    @Query('dryRun') dryRun?: string,
   ): Promise<unknown> {
+    // A dry run keeps no idempotency record: it writes nothing, anywhere.
+    if (isDryRun(dryRun)) return reply.status(200).send(await this.planner.planCreate(body, caller));
     const request = { method: 'POST', path: '/v1/peerings', body: req.body, scope: caller.idempotencyScope };
     const answer = await idempotent(this.idempotency, key, request, async () => {
       const peering = await this.peerings.create(body, caller, key);
@@ -91,8 +125,16 @@ export class PeeringsController {
   })
   @PEERING_ID
   @ACCEPTED('Accepted: the peering; operationId names the update operation when the clusters change')
+  @DRY_RUN
   @ApiProblems('validation_failed', 'not_found', 'conflict', ...WRITE_LIMIT_PROBLEMS)
-  async update(@Param('id') id: string, @Body() body: UpdatePeeringDto, @Res() reply: FastifyReply, @CurrentCaller() caller: Caller): Promise<unknown> {
+  async update(
+    @Param('id') id: string,
+    @Body() body: UpdatePeeringDto,
+    @Res() reply: FastifyReply,
+    @CurrentCaller() caller: Caller,
+    @Query('dryRun') dryRun?: string,
+  ): Promise<unknown> {
+    if (isDryRun(dryRun)) return reply.status(200).send(await this.planner.planUpdate(id, body, caller));
     return send(reply, { status: 202, body: await this.peerings.update(id, body, caller), location: `/v1/peerings/${id}` });
   }
 
@@ -138,13 +180,16 @@ export class PeeringsController {
   @PEERING_ID
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ACCEPTED('Accepted: the peering in state DELETING; operationId names the delete operation')
-  @ApiProblems('not_found', 'idempotency_key_reused', 'idempotency_key_in_use', 'rate_limited')
+  @DRY_RUN
+  @ApiProblems('validation_failed', 'not_found', 'idempotency_key_reused', 'idempotency_key_in_use', 'rate_limited')
   async remove(
     @Param('id') id: string,
     @Headers('idempotency-key') key: string | undefined,
     @Res() reply: FastifyReply,
     @CurrentCaller() caller: Caller,
+    @Query('dryRun') dryRun?: string,
   ): Promise<unknown> {
+    if (isDryRun(dryRun)) return reply.status(200).send(await this.planner.planRemove(id, caller));
     const request = { method: 'DELETE', path: `/v1/peerings/${id}`, body: null, scope: caller.idempotencyScope };
     const answer = await idempotent(this.idempotency, key, request, async () => {
       return { status: 202, body: await this.peerings.remove(id, caller), location: `/v1/peerings/${id}` };

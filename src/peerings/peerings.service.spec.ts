@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import type { DomainEvents } from '../events/domain-events.js';
+import { loadConfig } from '../config/gateway-config.js';
 import type { Cluster } from '../clusters/cluster.js';
 import type { ClusterStore } from '../clusters/cluster.store.js';
 import { GatewayError } from '../common/problem.js';
@@ -65,7 +67,8 @@ function setUp(clusters: Cluster[]) {
       extensions: [{ precheck: async (p: Peering) => void prechecks.push(p.name) }],
     }),
   } as unknown as ProductRegistry;
-  const service = new PeeringsService(store, clusterStore, operations, transitions, queue, products);
+  const events = { emit: async () => undefined } as unknown as DomainEvents;
+  const service = new PeeringsService(store, clusterStore, operations, transitions, queue, products, events, loadConfig({ GATEWAY_SANDBOX: 'true' }));
   return { service, peerings, created, released, enqueued, moves, prechecks };
 }
 

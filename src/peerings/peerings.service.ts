@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { Caller } from '../access/access.js';
 import type { CreateRequest } from '../products/product-plugin.js';
@@ -13,12 +13,17 @@ import { nowIso } from '../common/time.js';
 import { type Operation, type OperationType } from '../operations/operation.js';
 import { OperationStore } from '../operations/operation.store.js';
 import { OperationQueue } from '../jobs/operation-queue.js';
-import { type Peering, teamOf, toPeeringView } from './peering.js';
+import { isTwoSided, type Peering, teamOf, toPeeringView } from './peering.js';
 import { type PeeringChange } from './peering-change.js';
 import { ensureMutable } from './peering-state.js';
 import { PeeringTransitions } from './peering-transitions.js';
 import { CreatePeeringDto, ListPeeringsQuery, UpdatePeeringDto } from './peering.dto.js';
 import { LockedError, PeeringStore } from './peering.store.js';
+import { computeConditions, summaryReason } from './condition.js';
+import { APPROVAL_CODES, approvalFor } from '../approvals/approval-policy.js';
+import { DomainEvents } from '../events/domain-events.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
+import { problem } from '../common/problem.js';
 
 function invalid(errors: FieldError[]): GatewayError {
   return new GatewayError('validation_failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
@@ -33,10 +38,42 @@ export class PeeringsService {
     private readonly transitions: PeeringTransitions,
     private readonly queue: OperationQueue,
     private readonly products: ProductRegistry,
+    private readonly events: DomainEvents,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   /** Checks everything that can be checked before any write or call, then records and enqueues. */
   async create(input: CreatePeeringDto, caller = Caller.system(), idempotencyKey?: string): Promise<Peering> {
+    const now = nowIso();
+    const id = newId('pr');
+    const team = caller.teamFor(requestedTeam(input));
+    const idempotencyKeyHash =
+      idempotencyKey === undefined ? undefined : createHash('sha256').update(`${caller.idempotencyScope}\n${idempotencyKey}`).digest('hex');
+    const operation = { ...this.newOperation('create', id, now, team, caller), ...(idempotencyKeyHash && { idempotencyKeyHash }) };
+    const { peering, local, remote, extensions, plugin } = await this.draft(input, caller, id, now, operation.id);
+    for (const extension of extensions) await extension.precheck?.(peering, { local, remote: remote ?? undefined });
+    const approval = peering.approval;
+    if (approval) operation.nextAttemptAt = approval.expiresAt;
+    try {
+      await this.store.create(peering, operation, plugin.extraLocks?.(peering) ?? []);
+    } catch (err) {
+      const earlier = err instanceof LockedError && idempotencyKeyHash ? await this.createdWith(err.holder, idempotencyKeyHash) : null;
+      if (earlier) return toPeeringView(earlier);
+      throw err;
+    }
+    await this.transitions.created(peering);
+    if (approval) {
+      await this.events.emit({ kind: 'peering.approval', decision: 'requested', peering, operationId: operation.id, actor: caller.ref });
+      await this.queue.enqueue(operation.id, Date.parse(approval.expiresAt) - Date.now());
+    } else await this.queue.enqueue(operation.id);
+    return toPeeringView(peering);
+  }
+
+  /**
+   * The peering a create would record, after every check that needs no cluster call (the same for a
+   * dry run): clusters, teams, the product's rules and its approval. Nothing is written.
+   */
+  async draft(input: CreatePeeringDto, caller: Caller, id: string, now: string, operationId: string) {
     const team = caller.teamFor(requestedTeam(input));
     const { local, remote } = await this.resolveClusters(input);
     for (const cluster of [local, remote]) {
@@ -49,11 +86,6 @@ export class PeeringsService {
     const errors = [...this.otherProductsOptions(request.options, local.product), ...plugin.createRules(request)];
     if (errors.length) throw invalid(errors);
 
-    const now = nowIso();
-    const id = newId('pr');
-    const idempotencyKeyHash =
-      idempotencyKey === undefined ? undefined : createHash('sha256').update(`${caller.idempotencyScope}\n${idempotencyKey}`).digest('hex');
-    const operation = { ...this.newOperation('create', id, now, team, caller), ...(idempotencyKeyHash && { idempotencyKeyHash }) };
     const peering: Peering = {
       id,
       name: input.name,
@@ -67,21 +99,15 @@ export class PeeringsService {
       stateReason: null,
       sides: { local: { nativeId: null, nativeState: null }, remote: input.remote.cluster ? { nativeId: null, nativeState: null } : null },
       lastError: null,
-      operationId: operation.id,
+      operationId,
       createdAt: now,
       updatedAt: now,
     };
-    for (const extension of extensions) await extension.precheck?.(peering, { local, remote: remote ?? undefined });
-    try {
-      await this.store.create(peering, operation, plugin.extraLocks?.(peering) ?? []);
-    } catch (err) {
-      const earlier = err instanceof LockedError && idempotencyKeyHash ? await this.createdWith(err.holder, idempotencyKeyHash) : null;
-      if (earlier) return toPeeringView(earlier);
-      throw err;
-    }
-    await this.transitions.created(peering);
-    await this.queue.enqueue(operation.id);
-    return toPeeringView(peering);
+    // Nothing goes to a cluster before the approval: the operation waits, delayed to the approval's expiry (src/approvals/).
+    const approval = approvalFor([local, remote], team, caller.ref, new Date(now), this.config.approvalTtlMs);
+    if (approval) Object.assign(peering, { state: 'AWAITING_APPROVAL', approval });
+    dateConditions(peering, now);
+    return { peering, local, remote, plugin, extensions, approval };
   }
 
   async get(id: string, caller = Caller.system()): Promise<Peering> {
@@ -107,6 +133,23 @@ export class PeeringsService {
    * become an update operation. Everything is checked before anything is written.
    */
   async update(id: string, input: UpdatePeeringDto, caller = Caller.system()): Promise<Peering> {
+    const { current, team, plan, change } = await this.checkUpdate(id, input, caller);
+
+    const updated = await this.store.update(id, (p) => ({
+      ...p,
+      labels: input.labels ?? p.labels,
+      team,
+      ...(plan.options !== undefined ? { [p.product]: plan.options } : {}),
+      remote: change.remoteAddresses && p.remote.external ? { external: { ...p.remote.external, addresses: change.remoteAddresses } } : p.remote,
+      updatedAt: nowIso(),
+    }));
+    if (team !== teamOf(current)) await this.store.moveTeam(id, teamOf(current), team);
+    if (!change.rotateSecret && !change.remoteAddresses && !change.reconcileParts) return toPeeringView(updated);
+    return toPeeringView(await this.startOperation(updated, 'update', updated.state === 'FAILED' ? 'ESTABLISHING' : updated.state, change, caller));
+  }
+
+  /** Every check of an update, the same for a dry run: reads only (the parts' pre-checks read the clusters), nothing is written. */
+  async checkUpdate(id: string, input: UpdatePeeringDto, caller: Caller) {
     const current = await this.require(id, caller);
     ensureMutable(current.state, id);
     const asked = requestedTeam(input);
@@ -123,18 +166,12 @@ export class PeeringsService {
       change.reconcileParts = true;
       await this.precheckUpdate({ ...current, [current.product]: plan.options });
     }
+    return { current, team, plan, change };
+  }
 
-    const updated = await this.store.update(id, (p) => ({
-      ...p,
-      labels: input.labels ?? p.labels,
-      team,
-      ...(plan.options !== undefined ? { [p.product]: plan.options } : {}),
-      remote: change.remoteAddresses && p.remote.external ? { external: { ...p.remote.external, addresses: change.remoteAddresses } } : p.remote,
-      updatedAt: nowIso(),
-    }));
-    if (team !== teamOf(current)) await this.store.moveTeam(id, teamOf(current), team);
-    if (!change.rotateSecret && !change.remoteAddresses && !change.reconcileParts) return toPeeringView(updated);
-    return toPeeringView(await this.startOperation(updated, 'update', updated.state === 'FAILED' ? 'ESTABLISHING' : updated.state, change, caller));
+  /** The peering of a delete (the same for a dry run): 404 for another team's. */
+  async checkRemove(id: string, caller: Caller): Promise<Peering> {
+    return this.require(id, caller);
   }
 
   /** Reads the clusters now and repairs what drifted (a side deleted by hand, a terminated peer). */
@@ -155,7 +192,21 @@ export class PeeringsService {
       throw new GatewayError('conflict', `peering ${id} is ${current.state}: only a FAILED peering can be retried (POST .../sync repairs a live one)`);
     }
     await this.ensureNotSpentAccept(current);
+    if (current.approval && APPROVAL_CODES.some((code) => current.lastError?.code === code)) return toPeeringView(await this.askAgain(current, caller));
     return toPeeringView(await this.startOperation(current, 'retry', 'ESTABLISHING', undefined, caller));
+  }
+
+  /** A rejected or expired request asks for its approvals again, from whoever retries it. */
+  private async askAgain(current: Peering, caller: Caller): Promise<Peering> {
+    const clusters = await Promise.all(this.store.managedClusters(current).map((id) => this.clusters.get(id)));
+    const approval = approvalFor(clusters, teamOf(current), caller.ref, new Date(), this.config.approvalTtlMs);
+    if (!approval) return this.startOperation(current, 'retry', 'ESTABLISHING', undefined, caller);
+    const operation = { ...this.newOperation('retry', current.id, nowIso(), teamOf(current), caller), nextAttemptAt: approval.expiresAt };
+    await this.operations.createQueued(operation);
+    const moved = await this.transitions.move(current.id, 'AWAITING_APPROVAL', { operationId: operation.id, lastError: null, change: () => ({ approval }) });
+    await this.events.emit({ kind: 'peering.approval', decision: 'requested', peering: moved, operationId: operation.id, actor: caller.ref });
+    await this.queue.enqueue(operation.id, Date.parse(approval.expiresAt) - Date.now());
+    return moved;
   }
 
   /**
@@ -179,17 +230,39 @@ export class PeeringsService {
   async remove(id: string, caller = Caller.system()): Promise<Peering> {
     const current = await this.require(id, caller);
     if (current.state === 'DELETING' || current.state === 'DELETED') return toPeeringView(current);
+    if (current.state === 'AWAITING_APPROVAL') return toPeeringView(await this.endUnapproved(current, caller));
     return toPeeringView(await this.startOperation(current, 'delete', 'DELETING', undefined, caller));
   }
 
+  /** Nothing was sent to any cluster: the delete ends at once, with no cluster call. */
+  private async endUnapproved(current: Peering, caller: Caller): Promise<Peering> {
+    const now = nowIso();
+    const operation: Operation = {
+      ...this.newOperation('delete', current.id, now, teamOf(current), caller),
+      status: 'succeeded',
+      steps: [{ name: 'cancel-approval', status: 'succeeded', startedAt: now, finishedAt: now, detail: 'nothing was sent to any cluster' }],
+    };
+    await this.operations.createQueued(operation);
+    await this.operations.update(current.operationId, (o) => {
+      if (o.status === 'succeeded' || o.status === 'failed') return;
+      o.status = 'failed';
+      o.nextAttemptAt = null;
+      o.lastError = problem('superseded', `the peering was deleted before its approval (operation ${operation.id})`);
+    });
+    await this.operations.clearOutbox(operation.id);
+    const deleting = await this.transitions.move(current.id, 'DELETING', { operationId: operation.id, reason: 'deleted while awaiting approval' });
+    await this.store.releaseLocks(
+      deleting,
+      (this.products.for(deleting.product).plugin.extraLocks?.(deleting) ?? []).map((l) => l.name),
+    );
+    const gone = { nativeId: null, nativeState: null };
+    const deleted = await this.transitions.move(current.id, 'DELETED', { sides: { local: gone, remote: isTwoSided(current) ? gone : null } });
+    await this.store.retire(deleted, this.config.tombstoneTtlSeconds);
+    return deleted;
+  }
+
   /** Records a new operation, makes it the peering's latest (older ones stop), and enqueues it. */
-  private async startOperation(
-    current: Peering,
-    type: OperationType,
-    state: Peering['state'],
-    input: PeeringChange | undefined,
-    caller: Caller,
-  ): Promise<Peering> {
+  async startOperation(current: Peering, type: OperationType, state: Peering['state'], input: PeeringChange | undefined, caller: Caller): Promise<Peering> {
     const operation = { ...this.newOperation(type, current.id, nowIso(), teamOf(current), caller), input: input as Record<string, unknown> | undefined };
     await this.operations.createQueued(operation);
     const moved = await this.transitions.move(current.id, state, { operationId: operation.id, reason: `${type} requested` });
@@ -275,6 +348,12 @@ export class PeeringsService {
       .filter((id) => id !== product)
       .map((id) => ({ field: id, message: `is only for ${this.products.for(id).plugin.title} peerings` }));
   }
+}
+
+/** A new record's first conditions, and its reason as their summary. */
+function dateConditions(peering: Peering, now: string): void {
+  peering.stateReason = summaryReason(peering.state, computeConditions(peering, undefined, now), peering.stateReason);
+  peering.conditions = computeConditions(peering, undefined, now);
 }
 
 /** `team`, or `owner` (its deprecated alias); both must agree when both are sent. */

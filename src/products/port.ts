@@ -1,5 +1,6 @@
 import type { Cluster, Product } from '../clusters/cluster.js';
 import type { Peering } from '../peerings/peering.js';
+import type { ReportedCondition } from '../peerings/condition.js';
 
 /**
  * The port each product adapter implements. Both products are one handshake (docs/architecture.md):
@@ -18,6 +19,12 @@ export interface NativeSide {
   detail?: string;
   /** The relationship's own encryption, where the product has one (ONTAP: none or tls_psk). */
   encryption?: { proposed: string | null; state: string | null };
+  /** Why it is not healthy, as one CamelCase word (a condition's reason), when the product says. */
+  healthReason?: string;
+  /** The records exist and know each other, even when not healthy; default: active or degraded. */
+  paired?: boolean;
+  /** Conditions only this product knows (ONTAP: Authenticated), Kubernetes-style. */
+  conditions?: ReportedCondition[];
 }
 
 /** One side of a peering, as an adapter needs to see it. */

@@ -78,6 +78,8 @@ export interface ProductPlugin {
   extraLocks?(peering: Peering): { name: string; conflict: (holder: string) => string }[];
   /** Reads a cluster's security posture (a Nest provider). */
   readonly posture: Type<PostureReader>;
+  /** The product's checks of a dry run (a Nest provider): reads only, never a write (docs/self-service.md). */
+  readonly planChecks?: Type<PlanChecks>;
   /** The product's blocks of the API's bodies and answers, named by its id (validated and documented in OpenAPI). */
   readonly blocks?: ProductBlocks;
   /** Whether every part the peering asked for (SVM peers, exports...) is ready: ACTIVE needs it. Absent: no parts. */
@@ -103,6 +105,30 @@ export interface ProductBlocks {
 export interface ProductBlock {
   type: Type<object>;
   description: string;
+}
+
+/** One check of a dry run: what was found on one side, and what a person can do about it. */
+export interface PlanCheck {
+  name: string;
+  side: 'local' | 'remote';
+  status: 'pass' | 'warn' | 'fail';
+  message: string;
+  /** What to do about a warn or a fail. */
+  fix?: string;
+}
+
+/** What a dry run asks a product to check: the peering as the real call would make or leave it, and its clusters. */
+export interface PlanRequest {
+  action: 'create' | 'update' | 'delete';
+  peering: Peering;
+  local: Cluster;
+  /** Null for an external peer. */
+  remote: Cluster | null;
+}
+
+export interface PlanChecks {
+  /** The product's checks, from reads on the clusters only. */
+  checks(request: PlanRequest): Promise<PlanCheck[]>;
 }
 
 export interface PostureReader {

@@ -3,7 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { GatewayError } from '../common/problem.js';
 import type { HandshakeExtension } from './handshake-extension.js';
 import { productPlugins } from './index.js';
-import type { PostureReader, ProductPlugin } from './product-plugin.js';
+import type { PlanChecks, PostureReader, ProductPlugin } from './product-plugin.js';
 import type { PeeringAdapter } from './port.js';
 
 /** A product's plugin with its Nest providers resolved. */
@@ -12,6 +12,7 @@ export interface RegisteredProduct {
   adapter: PeeringAdapter;
   extensions: HandshakeExtension[];
   posture: PostureReader;
+  planChecks?: PlanChecks;
 }
 
 /**
@@ -32,6 +33,7 @@ export class ProductRegistry implements OnModuleInit {
         adapter: get(plugin.adapter),
         extensions: (plugin.extensions ?? []).map(get),
         posture: get(plugin.posture),
+        ...(plugin.planChecks && { planChecks: get(plugin.planChecks) }),
       });
     }
   }

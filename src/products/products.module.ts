@@ -9,6 +9,7 @@ export class ProductsModule {
     const providers = new Set<Provider>();
     for (const plugin of productPlugins()) {
       for (const type of [plugin.adapter, ...(plugin.providers ?? []), ...(plugin.extensions ?? []), plugin.posture]) providers.add(type);
+      if (plugin.planChecks) providers.add(plugin.planChecks);
     }
     // Global: the use cases, the handshake and the drift sweep all ask the registry.
     return { module: ProductsModule, global: true, providers: [...providers, ProductRegistry], exports: [ProductRegistry] };

@@ -11,6 +11,8 @@ import { type Peering } from '../peerings/peering.js';
 import { PeeringTransitions } from '../peerings/peering-transitions.js';
 import { PeeringStore } from '../peerings/peering.store.js';
 import { assessDrift, WATCHED_STATES } from './drift.js';
+import { conditionsOf } from '../orchestration/observation.js';
+import type { ReportedCondition } from '../peerings/condition.js';
 
 export interface SweepReport {
   peerings: number;
@@ -63,7 +65,12 @@ export class Reconciler {
       );
       // ACTIVE also needs the peering's parts ready; a sync (or the running operation) makes them.
       if (verdict?.to === 'ACTIVE' && this.products.for(peering.product).plugin.partsReady?.(peering) === false) continue;
-      if (verdict && (await this.apply(peering, verdict.to, verdict.reason))) changed++;
+      const clusters = sides.map((s) => s.cluster);
+      const observed = conditionsOf(
+        clusters,
+        sides.map((s) => s.records!.get(peering.name.toLowerCase()) ?? null),
+      );
+      if (verdict && (await this.apply(peering, verdict.to, verdict.reason, observed))) changed++;
     }
     const report = {
       peerings: ids.length,
@@ -97,12 +104,13 @@ export class Reconciler {
     }
   }
 
-  private async apply(peering: Peering, to: Peering['state'], reason: string | null): Promise<boolean> {
+  private async apply(peering: Peering, to: Peering['state'], reason: string | null, observed: ReportedCondition[]): Promise<boolean> {
     const moved = await this.transitions.move(peering.id, to, {
       reason,
+      observed,
       // Nothing changed under us: same state, and no operation started since the read.
       onlyIf: (current) => current.state === peering.state && current.operationId === peering.operationId,
     });
-    return moved.state === to && moved.stateReason === reason;
+    return moved.state === to && moved.updatedAt !== peering.updatedAt;
   }
 }

@@ -35,6 +35,12 @@ async function main(): Promise<void> {
     const topology = await startTopology({ host: '127.0.0.1' });
     cleanups.unshift(topology.close);
     for (const input of await validateClusterInputs(topology.clusters, 'sandbox')) clusters.push({ input, source: 'sandbox' });
+    // consul-dc2 once more as a cluster whose peerings need an approval by the platform-admins team (docs/self-service.md).
+    const dc2 = topology.clusters.find((c) => c.id === 'consul-dc2');
+    if (dc2) {
+      const gated = { ...dc2, id: 'consul-dc2-approval', approval: { required: true, approverTeams: ['platform-admins'] } };
+      for (const input of await validateClusterInputs([gated], 'sandbox')) clusters.push({ input, source: 'sandbox' });
+    }
   }
   const banner = clusters.length ? [`  sandbox:   simulated clusters ${clusters.map((c) => c.input.id).join(', ')}`] : [];
   await runGateway(config, { logger, clusters, cleanups, banner });

@@ -14,6 +14,7 @@ import {
 } from '../src/index.js';
 import { exportsOf, READY_OPTIONS, READY_USAGE, svmPeers } from './ready-options.js';
 import { serveMcpOverStdio } from './mcp-stdio.js';
+import { approve, listApprovals, NotReadyError, plan, reject } from './self-service.js';
 
 /*
  * peeringctl: the gateway from a terminal, on the typed client (../src/index.ts).
@@ -32,6 +33,10 @@ Usage:
   peeringctl peerings watch ID            follow the event stream until DELETED
   peeringctl peerings delete ID [--wait]
   peeringctl peerings retry ID [--wait]
+  peeringctl peerings plan (the create options)   a dry run: the checks as a table; exit 1 when not ready
+  peeringctl peerings approve ID [--comment TEXT]
+  peeringctl peerings reject ID --reason TEXT
+  peeringctl approvals list
   peeringctl clusters list
   peeringctl operations get ID
   peeringctl mcp            an MCP server on stdio for a desktop agent: the gateway's tools (docs/mcp.md)
@@ -73,6 +78,8 @@ const OPTIONS = {
   ipspace: { type: 'string' },
   file: { type: 'string' },
   'idempotency-key': { type: 'string' },
+  comment: { type: 'string' },
+  reason: { type: 'string' },
   product: { type: 'string' },
   state: { type: 'string' },
   cluster: { type: 'string' },
@@ -366,6 +373,13 @@ async function peerings(ctx: Context, action: string | undefined, positionals: s
       const peering = await must(client.DELETE('/v1/peerings/{id}', { params: { path: { id }, header: idempotency } }));
       return printPeering(ctx, values.wait ? await follow(ctx, peering, ['DELETED']) : peering);
     }
+    case 'plan':
+      return plan(ctx, createBody(values));
+    case 'approve':
+      return approve(ctx, positional(positionals, 0, 'the peering id'), values.comment);
+    case 'reject':
+      if (!values.reason) throw new UsageError('--reason is required: say why the peering is rejected');
+      return reject(ctx, positional(positionals, 0, 'the peering id'), values.reason);
     case 'retry': {
       const id = positional(positionals, 0, 'the peering id');
       const peering = await must(client.POST('/v1/peerings/{id}/retry', { params: { path: { id }, header: idempotency } }));
@@ -421,6 +435,7 @@ async function run(argv: string[]): Promise<number> {
       err,
     };
     if (resource === 'peerings') await peerings(ctx, action, rest);
+    else if (resource === 'approvals' && action === 'list') await listApprovals(ctx);
     else if (resource === 'clusters' && action === 'list') {
       const { items } = await must(ctx.client.GET('/v1/clusters'));
       if (ctx.json) out(JSON.stringify(items, null, 2));
@@ -443,6 +458,10 @@ async function run(argv: string[]): Promise<number> {
     }
     if (error instanceof GatewayProblemError) {
       err(`peeringctl: ${error.message}${error.problem.code ? ` (${error.problem.code}, HTTP ${error.status})` : ` (HTTP ${error.status})`}`);
+      return 1;
+    }
+    if (error instanceof NotReadyError) {
+      err(`peeringctl: ${error.message}`);
       return 1;
     }
     if (error instanceof FailedError) {

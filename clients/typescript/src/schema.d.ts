@@ -328,6 +328,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The peerings awaiting an approval that the caller's team may give, whatever their team, with who asked and when
+         * @description Needs the scope `peerings:read` (or `admin`).
+         */
+        get: operations["listApprovals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/peerings/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a peering on the clusters whose approverTeams include the caller's team: 202; the work starts once every cluster approved
+         * @description Needs the scope `approvals:write` (or `admin`).
+         */
+        post: operations["approvePeering"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/peerings/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a peering awaiting approval: it is FAILED with lastError.code approval_rejected
+         * @description Needs the scope `approvals:write` (or `admin`).
+         */
+        post: operations["rejectPeering"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks": {
         parameters: {
             query?: never;
@@ -473,7 +533,7 @@ export interface paths {
         };
         /**
          * Watch a peering: its state at once, then every change (Server-Sent Events), until it is deleted
-         * @description The first message is `peering.snapshot`: the peering as it stands, with the id of the latest event it includes. Then every event of the peering as it happens; the server ends the stream after `peering.deleted`. Reconnecting with Last-Event-ID sends the events missed since that one (from the peering history) before the live ones; an id no longer in the history gets the snapshot again. text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, peering.secret_rotated, operation.failed, peering.part_ready, peering.part_failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503.
+         * @description The first message is `peering.snapshot`: the peering as it stands, with the id of the latest event it includes. Then every event of the peering as it happens; the server ends the stream after `peering.deleted`. Reconnecting with Last-Event-ID sends the events missed since that one (from the peering history) before the live ones; an id no longer in the history gets the snapshot again. text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, peering.secret_rotated, operation.failed, peering.part_ready, peering.part_failed, peering.approval_requested, peering.approved, peering.rejected. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503.
          *
          *     Needs the scope `peerings:read` (or `admin`).
          */
@@ -495,7 +555,7 @@ export interface paths {
         };
         /**
          * Watch every peering: their events from now on (Server-Sent Events), filtered like a webhook subscription
-         * @description Filters as query parameters: `events` (types, comma-separated), `product`, `cluster` (either side), `label` (key=value, repeatable). Live events only: Last-Event-ID is not replayed here (GET /v1/peerings/{id}/watch resumes a peering). text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, peering.secret_rotated, operation.failed, peering.part_ready, peering.part_failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503.
+         * @description Filters as query parameters: `events` (types, comma-separated), `product`, `cluster` (either side), `label` (key=value, repeatable). Live events only: Last-Event-ID is not replayed here (GET /v1/peerings/{id}/watch resumes a peering). text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, peering.secret_rotated, operation.failed, peering.part_ready, peering.part_failed, peering.approval_requested, peering.approved, peering.rejected. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503.
          *
          *     Needs the scope `peerings:read` (or `admin`).
          */
@@ -580,7 +640,7 @@ export interface components {
              * @description A stable gateway error code, for programs
              * @enum {string}
              */
-            code: "rate_limited" | "validation_failed" | "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "request_timeout" | "conflict" | "idempotency_key_in_use" | "idempotency_key_reused" | "precondition_failed" | "unsupported_media_type" | "payload_too_large" | "uri_too_long" | "headers_too_large" | "upstream_rejected" | "upstream_unavailable" | "upstream_invalid" | "superseded" | "service_unavailable" | "internal_error" | "not_implemented";
+            code: "rate_limited" | "validation_failed" | "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "request_timeout" | "conflict" | "idempotency_key_in_use" | "idempotency_key_reused" | "precondition_failed" | "unsupported_media_type" | "payload_too_large" | "uri_too_long" | "headers_too_large" | "upstream_rejected" | "upstream_unavailable" | "upstream_invalid" | "superseded" | "approval_rejected" | "approval_expired" | "service_unavailable" | "internal_error" | "not_implemented";
             /** @description validation_failed: one entry per field */
             errors?: components["schemas"]["FieldErrorDoc"][];
             /** @description Where a cluster said no: what it answered */
@@ -604,7 +664,7 @@ export interface components {
              *       "peerings:write"
              *     ]
              */
-            scopes: ("peerings:read" | "peerings:write" | "clusters:read" | "clusters:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "api-keys:write" | "admin")[];
+            scopes: ("peerings:read" | "peerings:write" | "clusters:read" | "clusters:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "api-keys:write" | "approvals:write" | "admin")[];
             /**
              * @description When the key stops working (ISO 8601, in the future); none: it works until revoked
              * @example 2026-12-31T00:00:00Z
@@ -628,7 +688,7 @@ export interface components {
             id: string;
             name: string;
             team: string;
-            scopes: ("peerings:read" | "peerings:write" | "clusters:read" | "clusters:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "api-keys:write" | "admin")[];
+            scopes: ("peerings:read" | "peerings:write" | "clusters:read" | "clusters:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "api-keys:write" | "approvals:write" | "admin")[];
             createdAt: string;
             expiresAt: string | null;
             /** @description Last use, to the minute */
@@ -646,7 +706,7 @@ export interface components {
             id: string;
             name: string;
             team: string;
-            scopes: ("peerings:read" | "peerings:write" | "clusters:read" | "clusters:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "api-keys:write" | "admin")[];
+            scopes: ("peerings:read" | "peerings:write" | "clusters:read" | "clusters:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "api-keys:write" | "approvals:write" | "admin")[];
             createdAt: string;
             expiresAt: string | null;
             /** @description Last use, to the minute */
@@ -700,7 +760,7 @@ export interface components {
              *       "peerings:write"
              *     ]
              */
-            scopes: ("peerings:read" | "peerings:write" | "clusters:read" | "clusters:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "api-keys:write" | "admin")[];
+            scopes: ("peerings:read" | "peerings:write" | "clusters:read" | "clusters:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "api-keys:write" | "approvals:write" | "admin")[];
         };
         ClusterAuthDto: {
             /** @description User for HTTP basic auth (products that take one) */
@@ -713,6 +773,17 @@ export interface components {
         ClusterTlsDto: {
             /** @description PEM bundle of the CAs that sign the cluster certificate (self-signed management certificates are the norm) */
             caPem?: string;
+        };
+        ClusterApprovalDto: {
+            /** @description Peerings on this cluster wait for an approval unless asked for by one of the approver teams */
+            required: boolean;
+            /**
+             * @description The teams that may approve (and whose own requests need no approval)
+             * @example [
+             *       "storage-admins"
+             *     ]
+             */
+            approverTeams: string[];
         };
         OntapFactsDto: {
             /**
@@ -757,6 +828,8 @@ export interface components {
              *     ]
              */
             allowedTeams?: string[];
+            /** @description Approvals for peerings on this cluster (docs/self-service.md) */
+            approval?: components["schemas"]["ClusterApprovalDto"];
             /** @description ONTAP clusters: the intercluster addresses and the IPspace */
             ontap?: components["schemas"]["OntapFactsDto"];
             /** @description Consul datacenters: the partition, the datacenter and the addresses peers dial */
@@ -793,6 +866,10 @@ export interface components {
              * @enum {string}
              */
             source: "api" | "file" | "sandbox";
+            /** @description The teams whose peerings may use it; absent: every team */
+            allowedTeams?: string[];
+            /** @description Approvals for peerings on this cluster */
+            approval?: components["schemas"]["ClusterApprovalDto"];
             /**
              * Format: date-time
              * @example 2025-11-24T06:00:00.000Z
@@ -918,6 +995,34 @@ export interface components {
             acls: components["schemas"]["ConsulAcls"];
             peering: components["schemas"]["ConsulPosture"];
             exports: components["schemas"]["ConsulExportsPosture"];
+        };
+        /** @description One check of a dry run */
+        PlanCheck: {
+            /** @example intercluster-lifs */
+            name: string;
+            /** @enum {string} */
+            side: "local" | "remote";
+            /** @enum {string} */
+            status: "pass" | "warn" | "fail";
+            /** @example no intercluster LIF in IPspace Default on ontap-west */
+            message: string;
+            /** @example create an intercluster LIF on each node of ontap-west */
+            fix?: string;
+        };
+        /** @description One step the real call would take */
+        PlanStep: {
+            /** @enum {string} */
+            side: "local" | "remote" | "gateway";
+            /** @example offer */
+            action: string;
+            description: string;
+        };
+        /** @description A dry run: what the call would find and do; nothing was changed anywhere */
+        Plan: {
+            /** @description True when no check fails */
+            ready: boolean;
+            checks: components["schemas"]["PlanCheck"][];
+            steps: components["schemas"]["PlanStep"][];
         };
         ClusterRefDto: {
             /** @example east */
@@ -1112,10 +1217,10 @@ export interface components {
             external?: components["schemas"]["ExternalPeer"];
         };
         /**
-         * @description PENDING -> ESTABLISHING -> ACTIVE; ACTIVE <-> DEGRADED; any -> FAILED (terminal until someone acts); any -> DELETING -> DELETED
+         * @description PENDING -> ESTABLISHING -> ACTIVE (AWAITING_APPROVAL first when a cluster needs an approval); ACTIVE <-> DEGRADED; any -> FAILED (terminal until someone acts); any -> DELETING -> DELETED
          * @enum {string}
          */
-        PeeringState: "PENDING" | "ESTABLISHING" | "ACTIVE" | "DEGRADED" | "FAILED" | "DELETING" | "DELETED";
+        PeeringState: "PENDING" | "AWAITING_APPROVAL" | "ESTABLISHING" | "ACTIVE" | "DEGRADED" | "FAILED" | "DELETING" | "DELETED";
         /** @description One side as its cluster names it: the product's own id and state */
         SideStatus: {
             /**
@@ -1133,6 +1238,69 @@ export interface components {
             local: components["schemas"]["SideStatus"];
             /** @description null for an external peer: the gateway does not see that side */
             remote: components["schemas"]["SideStatus"] | null;
+        };
+        /** @description One thing that must be true for the peering to work (Kubernetes-style) */
+        Condition: {
+            /**
+             * @example Healthy
+             * @enum {string}
+             */
+            type: "Ready" | "Approved" | "Established" | "Authenticated" | "Healthy" | "SvmPeersReady" | "ServicesExported";
+            /**
+             * @example False
+             * @enum {string}
+             */
+            status: "True" | "False" | "Unknown";
+            /**
+             * @description One CamelCase word
+             * @example StreamStale
+             */
+            reason: string;
+            /**
+             * @description A sentence for a person
+             * @example consul-dc2 reads ACTIVE: the peering stream has been quiet for 40 s
+             */
+            message: string;
+            /**
+             * Format: date-time
+             * @description When its status last changed
+             */
+            lastTransitionTime: string;
+        };
+        PeeringApprovalCluster: {
+            /** @example ontap-vault */
+            cluster: string;
+            /**
+             * @example [
+             *       "storage-admins"
+             *     ]
+             */
+            approverTeams: string[];
+            /** @description Who approved: {type, id, team} */
+            approvedBy?: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            approvedAt?: string;
+            comment?: string;
+        };
+        /** @description What an approval-required peering waits for */
+        PeeringApproval: {
+            clusters: components["schemas"]["PeeringApprovalCluster"][];
+            /** @description Who asked: {type, id, team} */
+            requestedBy: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            requestedAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** @enum {string} */
+            outcome?: "rejected" | "expired";
+            decidedBy?: {
+                [key: string]: unknown;
+            };
+            reason?: string;
         };
         /**
          * @description ready once the pair reads peered on both clusters
@@ -1204,7 +1372,7 @@ export interface components {
             };
             /** @example team-storage */
             owner?: string;
-            /** @description PENDING -> ESTABLISHING -> ACTIVE; ACTIVE <-> DEGRADED; any -> FAILED (terminal until someone acts); any -> DELETING -> DELETED */
+            /** @description PENDING -> ESTABLISHING -> ACTIVE (AWAITING_APPROVAL first when a cluster needs an approval); ACTIVE <-> DEGRADED; any -> FAILED (terminal until someone acts); any -> DELETING -> DELETED */
             state: components["schemas"]["PeeringState"];
             /**
              * @description Why the state last changed
@@ -1234,6 +1402,10 @@ export interface components {
              * @description When DELETED was reached
              */
             deletedAt?: string;
+            /** @description Ready, Approved, Established, Authenticated, Healthy...: whenever the state is not ACTIVE, one is False or Unknown and says why */
+            conditions?: components["schemas"]["Condition"][];
+            /** @description When a cluster of the peering needs an approval */
+            approval?: components["schemas"]["PeeringApproval"];
             /** @description ONTAP: ONTAP peerings: the options asked for, defaults applied */
             ontap?: components["schemas"]["OntapOptionsDto"];
             /** @description ONTAP peerings: what the gateway found and made for security: `encryption` (read from both peer records), `keyManagers` (the requireKeyManager check), `ipsec` (the policies it owns). Never a secret. */
@@ -1396,12 +1568,12 @@ export interface components {
              * @description peering.* events: the state before
              * @enum {string}
              */
-            from?: "PENDING" | "ESTABLISHING" | "ACTIVE" | "DEGRADED" | "FAILED" | "DELETING" | "DELETED";
+            from?: "PENDING" | "AWAITING_APPROVAL" | "ESTABLISHING" | "ACTIVE" | "DEGRADED" | "FAILED" | "DELETING" | "DELETED";
             /**
              * @description peering.* events: the state after
              * @enum {string}
              */
-            to?: "PENDING" | "ESTABLISHING" | "ACTIVE" | "DEGRADED" | "FAILED" | "DELETING" | "DELETED";
+            to?: "PENDING" | "AWAITING_APPROVAL" | "ESTABLISHING" | "ACTIVE" | "DEGRADED" | "FAILED" | "DELETING" | "DELETED";
             /** @description peering.* events: why the state changed */
             reason?: string | null;
             /** @description operation.failed: why the operation failed */
@@ -1418,13 +1590,75 @@ export interface components {
             /** @example ev_01jd0c7v9q4m2x8r6t5y3w1zab */
             id: string;
             /** @enum {string} */
-            type: "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "peering.secret_rotated" | "operation.failed" | "peering.part_ready" | "peering.part_failed";
+            type: "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "peering.secret_rotated" | "operation.failed" | "peering.part_ready" | "peering.part_failed" | "peering.approval_requested" | "peering.approved" | "peering.rejected";
             /** @example 2025-11-24T06:30:00.000Z */
             timestamp: string;
             data: components["schemas"]["EventDataDoc"];
         };
         EventListDoc: {
             items: components["schemas"]["EventDoc"][];
+        };
+        ApprovalActor: {
+            /** @enum {string} */
+            type: "admin" | "api-key" | "oidc" | "system" | "anonymous";
+            id: string | null;
+            team: string | null;
+        };
+        /** @description One cluster that needs an approval */
+        ClusterApproval: {
+            /** @example ontap-vault */
+            cluster: string;
+            /**
+             * @example [
+             *       "storage-admins"
+             *     ]
+             */
+            approverTeams: string[];
+            /** @description Already approved */
+            approved: boolean;
+        };
+        /** @description A peering awaiting an approval that the caller may give */
+        Approval: {
+            /** @example pr_01jd0c7v9q4m2x8r6t5y3w1zab */
+            peeringId: string;
+            /** @example east-vault */
+            name: string;
+            /** @example ontap */
+            product: string;
+            /**
+             * @description The team that asked
+             * @example hybrid-infra
+             */
+            team: string;
+            /** @description Who asked */
+            requestedBy: components["schemas"]["ApprovalActor"];
+            /** Format: date-time */
+            requestedAt: string;
+            /**
+             * Format: date-time
+             * @description Past this (GATEWAY_APPROVAL_TTL) the peering fails with approval_expired
+             */
+            expiresAt: string;
+            clusters: components["schemas"]["ClusterApproval"][];
+            peering: components["schemas"]["Peering"];
+        };
+        ApprovalList: {
+            items: components["schemas"]["Approval"][];
+            nextCursor: string | null;
+        };
+        ApproveDto: {
+            /**
+             * @description Why it is approved, for the record (shown as text)
+             * @example capacity checked
+             */
+            comment?: string;
+        };
+        RejectDto: {
+            /**
+             * @description Why it is rejected: the requester reads it in lastError
+             * @example no SnapMirror to this site
+             */
+            reason: string;
         };
         WebhookFiltersDto: {
             /**
@@ -1459,7 +1693,7 @@ export interface components {
              *       "*"
              *     ]
              */
-            events?: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "peering.secret_rotated" | "operation.failed" | "peering.part_ready" | "peering.part_failed")[];
+            events?: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "peering.secret_rotated" | "operation.failed" | "peering.part_ready" | "peering.part_failed" | "peering.approval_requested" | "peering.approved" | "peering.rejected")[];
             /** @description Only events of peerings that match all of these */
             filters?: components["schemas"]["WebhookFiltersDto"];
             /** @default true */
@@ -1478,7 +1712,7 @@ export interface components {
             /** @example storage */
             team: string;
             url: string;
-            events: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "peering.secret_rotated" | "operation.failed" | "peering.part_ready" | "peering.part_failed")[];
+            events: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "peering.secret_rotated" | "operation.failed" | "peering.part_ready" | "peering.part_failed" | "peering.approval_requested" | "peering.approved" | "peering.rejected")[];
             filters: components["schemas"]["WebhookFiltersDto"];
             enabled: boolean;
             /** @description Why the gateway disabled it (the receiver answered 410) */
@@ -1500,7 +1734,7 @@ export interface components {
             /** @example storage */
             team: string;
             url: string;
-            events: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "peering.secret_rotated" | "operation.failed" | "peering.part_ready" | "peering.part_failed")[];
+            events: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "peering.secret_rotated" | "operation.failed" | "peering.part_ready" | "peering.part_failed" | "peering.approval_requested" | "peering.approved" | "peering.rejected")[];
             filters: components["schemas"]["WebhookFiltersDto"];
             enabled: boolean;
             /** @description Why the gateway disabled it (the receiver answered 410) */
@@ -1528,7 +1762,7 @@ export interface components {
              *       "*"
              *     ]
              */
-            events?: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "peering.secret_rotated" | "operation.failed" | "peering.part_ready" | "peering.part_failed")[];
+            events?: ("*" | "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "peering.secret_rotated" | "operation.failed" | "peering.part_ready" | "peering.part_failed" | "peering.approval_requested" | "peering.approved" | "peering.rejected")[];
             /** @description Only events of peerings that match all of these */
             filters?: components["schemas"]["WebhookFiltersDto"];
             /** @default true */
@@ -1551,7 +1785,7 @@ export interface components {
             /** @description The event in the peering history */
             eventId: string;
             /** @enum {string} */
-            type: "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "peering.secret_rotated" | "operation.failed" | "peering.part_ready" | "peering.part_failed";
+            type: "peering.state_changed" | "peering.active" | "peering.degraded" | "peering.failed" | "peering.deleted" | "peering.secret_rotated" | "operation.failed" | "peering.part_ready" | "peering.part_failed" | "peering.approval_requested" | "peering.approved" | "peering.rejected";
             peeringId: string;
             /** @enum {string} */
             status: "pending" | "retrying" | "delivered" | "failed";
@@ -1677,7 +1911,7 @@ export interface components {
             /** @enum {string} */
             product?: "ontap" | "consul";
             /** @enum {string} */
-            state?: "PENDING" | "ESTABLISHING" | "ACTIVE" | "DEGRADED" | "FAILED" | "DELETING" | "DELETED";
+            state?: "PENDING" | "AWAITING_APPROVAL" | "ESTABLISHING" | "ACTIVE" | "DEGRADED" | "FAILED" | "DELETING" | "DELETED";
             cluster?: string;
         };
     };
@@ -2534,7 +2768,7 @@ export interface operations {
                 /** @description Admins only: one team's peerings (a team always lists its own) */
                 team?: string;
                 product?: "ontap" | "consul";
-                state?: "PENDING" | "ESTABLISHING" | "ACTIVE" | "DEGRADED" | "FAILED" | "DELETING" | "DELETED";
+                state?: "PENDING" | "AWAITING_APPROVAL" | "ESTABLISHING" | "ACTIVE" | "DEGRADED" | "FAILED" | "DELETING" | "DELETED";
                 cluster?: string;
             };
             header?: {
@@ -2601,7 +2835,10 @@ export interface operations {
     };
     createPeering: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true: the same validation, then only reads; 200 with a Plan (ready, checks, steps: the Plan schema); nothing is changed anywhere */
+                dryRun?: "true" | "false";
+            };
             header?: {
                 /** @description Replays the first answer for a repeat (kept 24 h); 422 if reused with another body; 409 while the first is in flight */
                 "Idempotency-Key"?: string;
@@ -2795,7 +3032,10 @@ export interface operations {
     };
     deletePeering: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true: the same validation, then only reads; 200 with a Plan (ready, checks, steps: the Plan schema); nothing is changed anywhere */
+                dryRun?: "true" | "false";
+            };
             header?: {
                 /** @description Replays the first answer for a repeat (kept 24 h); 422 if reused with another body; 409 while the first is in flight */
                 "Idempotency-Key"?: string;
@@ -2820,6 +3060,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Peering"];
+                };
+            };
+            /** @description application/problem+json; code: validation_failed */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
                 };
             };
             /** @description application/problem+json; code: unauthorized */
@@ -2900,7 +3150,10 @@ export interface operations {
     };
     updatePeering: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true: the same validation, then only reads; 200 with a Plan (ready, checks, steps: the Plan schema); nothing is changed anywhere */
+                dryRun?: "true" | "false";
+            };
             header?: {
                 /** @description Your id for this request (taken as given, or generated): echoed on the answer and kept by the operation it starts */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
@@ -3399,6 +3652,325 @@ export interface operations {
             /** @description application/problem+json; code: not_found */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: service_unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+        };
+    };
+    listApprovals: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: {
+                /** @description Your id for this request (taken as given, or generated): echoed on the answer and kept by the operation it starts */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalList"];
+                };
+            };
+            /** @description application/problem+json; code: validation_failed */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: service_unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+        };
+    };
+    approvePeering: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (taken as given, or generated): echoed on the answer and kept by the operation it starts */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The peering id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApproveDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    /** @description Where the resource can be read (a path under this server) */
+                    Location?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Peering"];
+                };
+            };
+            /** @description application/problem+json; code: validation_failed */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: not_found */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: conflict */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: payload_too_large */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: unsupported_media_type */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: rate_limited */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: service_unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+        };
+    };
+    rejectPeering: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (taken as given, or generated): echoed on the answer and kept by the operation it starts */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The peering id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Peering"];
+                };
+            };
+            /** @description application/problem+json; code: validation_failed */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: not_found */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: conflict */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: payload_too_large */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: unsupported_media_type */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: rate_limited */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -4171,7 +4743,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, peering.secret_rotated, operation.failed, peering.part_ready, peering.part_failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503. */
+            /** @description text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, peering.secret_rotated, operation.failed, peering.part_ready, peering.part_failed, peering.approval_requested, peering.approved, peering.rejected. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4229,7 +4801,7 @@ export interface operations {
     watchPeerings: {
         parameters: {
             query?: {
-                /** @description Event types to stream, comma-separated (or repeated); `*` (the default) is all of them: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, peering.secret_rotated, operation.failed, peering.part_ready, peering.part_failed */
+                /** @description Event types to stream, comma-separated (or repeated); `*` (the default) is all of them: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, peering.secret_rotated, operation.failed, peering.part_ready, peering.part_failed, peering.approval_requested, peering.approved, peering.rejected */
                 events?: string;
                 /** @description Only peerings of this product */
                 product?: "ontap" | "consul";
@@ -4247,7 +4819,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, peering.secret_rotated, operation.failed, peering.part_ready, peering.part_failed. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503. */
+            /** @description text/event-stream: one message per event, `event:` its type, `data:` the event as JSON (the entries of GET /v1/peerings/{id}/events, with peeringId), `id:` its id for Last-Event-ID. Event types: peering.state_changed, peering.active, peering.degraded, peering.failed, peering.deleted, peering.secret_rotated, operation.failed, peering.part_ready, peering.part_failed, peering.approval_requested, peering.approved, peering.rejected. A `: ping` comment comes every 15 s (GATEWAY_WATCH_HEARTBEAT_MS) when nothing else does. Beyond the streams one replica keeps open (GATEWAY_WATCH_MAX_STREAMS), or while the store is unreachable, the answer is 503. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];

@@ -110,6 +110,12 @@ export class ConsulAdapter implements PeeringAdapter {
     }
   }
 
+  /** The names of the services registered in the datacenter's catalog (`GET /v1/catalog/services`). */
+  async catalogServices(cluster: Cluster): Promise<Set<string>> {
+    const answer = await this.call(cluster, { method: 'GET', path: '/catalog/services', query: { partition: this.partition(cluster) } });
+    return new Set(Object.keys((JSON.parse(answer.text) as Record<string, unknown> | null) ?? {}));
+  }
+
   async accept(side: SideContext, secret: string): Promise<void> {
     // A secret that is not a peering token fails the same way every time: refuse it before any call.
     const problem = peeringTokenProblem(secret);
@@ -176,14 +182,17 @@ export class ConsulAdapter implements PeeringAdapter {
 export function toNativeSide(record: ConsulPeeringRecord, staleMs: number, now = Date.now()): NativeSide {
   let health = HEALTH[record.State] ?? 'pending';
   let detail = record.State === 'TERMINATED' ? 'the peer datacenter deleted the peering' : undefined;
+  let healthReason = record.State === 'FAILING' ? 'StreamInterrupted' : undefined;
   if (record.State === 'ACTIVE') {
     const heard = lastHeard(record);
     if (heard !== null && now - heard > staleMs) {
       health = 'degraded';
+      healthReason = 'StreamStale';
       detail = `the peering stream has been quiet for ${Math.round((now - heard) / 1000)} s (no heartbeat or data from the peer; Consul sends a heartbeat about every 15 s): reads ACTIVE but is not replicating`;
     }
   }
-  return { nativeId: record.ID, nativeState: record.State, health, detail };
+  const paired = record.State === 'ACTIVE' || record.State === 'FAILING';
+  return { nativeId: record.ID, nativeState: record.State, health, detail, paired, ...(healthReason && { healthReason }) };
 }
 
 /** The latest time the stream heard from the peer (epoch ms), or null when the record says nothing. */

@@ -1,3 +1,4 @@
+import { ConsulPlanChecks } from './consul-plan-checks.js';
 import type { ProductPlugin } from '../product-plugin.js';
 import { PeeringParts } from '../parts.js';
 import './consul-model.js';
@@ -17,6 +18,7 @@ export const consulPlugin: ProductPlugin = {
   adapter: ConsulAdapter,
   providers: [ExportedServicesClient, PeeringParts],
   extensions: [ConsulExportsExtension],
+  planChecks: ConsulPlanChecks,
   posture: ConsulPosture,
   registerCluster: registerConsulCluster,
   createRules: consulCreateRules,

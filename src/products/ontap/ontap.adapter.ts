@@ -248,5 +248,19 @@ export function toNativeSide(record: OntapPeerRecord): NativeSide {
     health,
     detail,
     encryption: { proposed: record.encryption?.proposed ?? null, state: record.encryption?.state ?? null },
+    ...authenticationFacts(state, auth, detail),
+  };
+}
+
+/** The Authenticated condition (`authentication.state` is `ok`), and what it says of the pair's health. */
+function authenticationFacts(state: string, auth: string | undefined, detail: string | undefined): Pick<NativeSide, 'conditions' | 'paired' | 'healthReason'> {
+  const paired = state === 'available' || state === 'partial' || state === 'unavailable';
+  if (!auth) return { paired };
+  const reason = auth === 'ok' ? 'Ok' : `Authentication${auth[0].toUpperCase()}${auth.slice(1)}`;
+  const message = auth === 'ok' ? 'authentication is ok' : (detail ?? `authentication is ${auth}`);
+  return {
+    paired,
+    conditions: [{ type: 'Authenticated', status: auth === 'ok' ? 'True' : 'False', reason, message }],
+    ...(auth !== 'ok' && state === 'available' ? { healthReason: reason } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { OntapPlanChecks } from './ontap-plan-checks.js';
 import type { ProductPlugin } from '../product-plugin.js';
 import { PeeringParts } from '../parts.js';
 import './ontap-model.js';
@@ -19,6 +20,7 @@ export const ontapPlugin: ProductPlugin = {
   adapter: OntapAdapter,
   providers: [OntapSecurityClient, SvmPeersClient, PeeringParts],
   extensions: [OntapSecurityExtension, SvmPeersExtension],
+  planChecks: OntapPlanChecks,
   posture: OntapPosture,
   registerCluster: registerOntapCluster,
   createRules: ontapCreateRules,
