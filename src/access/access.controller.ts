@@ -92,6 +92,7 @@ export class WhoAmIController {
   @Get()
   @Scopes('peerings:read')
   @ApiOperation({
+    operationId: 'whoAmI',
     summary: 'Who this credential is: its type, id, team and scopes',
     description: 'For clients that show only what the caller may do (the console hides the writes a read-only key cannot make); the API refuses them anyway.',
   })

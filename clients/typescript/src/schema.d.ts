@@ -89,7 +89,7 @@ export interface paths {
          *
          *     Needs the scope `peerings:read` (or `admin`).
          */
-        get: operations["WhoAmIController_whoami"];
+        get: operations["whoAmI"];
         put?: never;
         post?: never;
         delete?: never;
@@ -583,7 +583,7 @@ export interface paths {
          *
          *     Needs the scope `admin` (or `admin`).
          */
-        post: operations["mcp"];
+        post: operations["callMcp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2299,7 +2299,7 @@ export interface operations {
             };
         };
     };
-    WhoAmIController_whoami: {
+    whoAmI: {
         parameters: {
             query?: never;
             header?: {
@@ -4874,7 +4874,7 @@ export interface operations {
             };
         };
     };
-    mcp: {
+    callMcp: {
         parameters: {
             query?: never;
             header?: {
