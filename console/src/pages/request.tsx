@@ -2,12 +2,13 @@ import { useState } from 'preact/hooks';
 import { type Cluster, type Plan, type PeeringRequest, type ProblemInfo, problemOf } from '../api.js';
 import { Empty, navigate, ProblemView, Show, Spinner, StateBadge, useLoad, useSession } from '../ui.js';
 
-const APPLICATIONS = ['snapmirror', 'file_copy', 'lun_copy', 'flexcache'];
+const APPLICATIONS = ['snapmirror', 'file_copy', 'lun_copy', 'flexcache'] as const;
+type Application = (typeof APPLICATIONS)[number];
 
 interface SvmRow {
   local: string;
   remote: string;
-  applications: string[];
+  applications: Application[];
 }
 
 const list = (text: string): string[] =>
