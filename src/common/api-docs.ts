@@ -54,6 +54,7 @@ const EXAMPLE_DETAILS: Record<DocumentedCode, { detail: string; extra?: Pick<Pro
   forbidden: { detail: 'this token lacks the scope peerings:write' },
   not_found: { detail: "peering 'pr_01jd0c7v9q4m2x8r6t5y3w1zab' does not exist" },
   method_not_allowed: { detail: 'Method not allowed' },
+  not_acceptable: { detail: 'POST /mcp answers JSON or an event stream: send Accept: application/json, text/event-stream' },
   conflict: { detail: "a live peering named 'east-west' already exists between east and west" },
   idempotency_key_in_use: { detail: 'a request with this Idempotency-Key is still being answered; try again shortly' },
   idempotency_key_reused: { detail: 'this Idempotency-Key was first used with another method, path or body' },

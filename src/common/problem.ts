@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   forbidden: { status: 403, title: 'The token does not allow this' },
   not_found: { status: 404, title: 'Not found' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
+  not_acceptable: { status: 406, title: 'None of the accepted media types can be answered' },
   request_timeout: { status: 408, title: 'The request was not received in time' },
   conflict: { status: 409, title: 'Conflict with the current state' },
   rate_limited: { status: 429, title: 'Too many writes: slow down' },

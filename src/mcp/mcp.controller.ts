@@ -7,6 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Caller } from '../access/access.js';
 import { CurrentCaller, ScopesPerCall } from '../access/route-access.js';
 import { ApiProblems } from '../common/api-docs.js';
+import { mcpRequestRefusal } from './mcp-request.js';
 import { INSTRUCTIONS, McpTools, TOOL_ARGUMENT_MODELS } from './mcp-tools.js';
 
 /**
@@ -18,7 +19,7 @@ import { INSTRUCTIONS, McpTools, TOOL_ARGUMENT_MODELS } from './mcp-tools.js';
 @ApiTags('agents')
 @ApiBearerAuth()
 @ApiExtraModels(...TOOL_ARGUMENT_MODELS)
-@ApiProblems('unauthorized', 'service_unavailable')
+@ApiProblems('validation_failed', 'unauthorized', 'not_acceptable', 'service_unavailable')
 @Controller('mcp')
 export class McpController {
   constructor(private readonly tools: McpTools) {}
@@ -54,6 +55,8 @@ export class McpController {
   })
   @ApiOkResponse({ description: 'The JSON-RPC answer (Content-Type text/event-stream or application/json)' })
   async handle(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @CurrentCaller() caller: Caller): Promise<void> {
+    const refusal = mcpRequestRefusal(request);
+    if (refusal) throw refusal;
     const server = new Server({ name: 'peering-gateway', version: '1' }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
     server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: await this.tools.list() }));
     server.setRequestHandler(CallToolRequestSchema, async (call, extra) => {

@@ -39,6 +39,6 @@ describe('the unified state machine', () => {
   });
 
   it('counts DELETING and DELETED as no longer live (the name is free again)', () => {
-    expect(PEERING_STATES.filter(isLive)).toEqual(['PENDING', 'ESTABLISHING', 'ACTIVE', 'DEGRADED', 'FAILED']);
+    expect(PEERING_STATES.filter(isLive)).toEqual(['PENDING', 'AWAITING_APPROVAL', 'ESTABLISHING', 'ACTIVE', 'DEGRADED', 'FAILED']);
   });
 });

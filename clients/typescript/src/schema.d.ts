@@ -640,7 +640,7 @@ export interface components {
              * @description A stable gateway error code, for programs
              * @enum {string}
              */
-            code: "rate_limited" | "validation_failed" | "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "request_timeout" | "conflict" | "idempotency_key_in_use" | "idempotency_key_reused" | "precondition_failed" | "unsupported_media_type" | "payload_too_large" | "uri_too_long" | "headers_too_large" | "upstream_rejected" | "upstream_unavailable" | "upstream_invalid" | "superseded" | "approval_rejected" | "approval_expired" | "service_unavailable" | "internal_error" | "not_implemented";
+            code: "rate_limited" | "validation_failed" | "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "idempotency_key_in_use" | "idempotency_key_reused" | "precondition_failed" | "unsupported_media_type" | "payload_too_large" | "uri_too_long" | "headers_too_large" | "upstream_rejected" | "upstream_unavailable" | "upstream_invalid" | "superseded" | "approval_rejected" | "approval_expired" | "service_unavailable" | "internal_error" | "not_implemented";
             /** @description validation_failed: one entry per field */
             errors?: components["schemas"]["FieldErrorDoc"][];
             /** @description Where a cluster said no: what it answered */
@@ -4918,8 +4918,28 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description application/problem+json; code: validation_failed */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
             /** @description application/problem+json; code: unauthorized */
             401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDoc"];
+                };
+            };
+            /** @description application/problem+json; code: not_acceptable */
+            406: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
