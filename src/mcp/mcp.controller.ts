@@ -26,7 +26,7 @@ export class McpController {
   @Post()
   @ScopesPerCall()
   @ApiOperation({
-    operationId: 'mcp',
+    operationId: 'callMcp',
     summary: 'Model Context Protocol (streamable HTTP): the gateway as tools for agents',
     description:
       'One JSON-RPC message per request (initialize, tools/list, tools/call ...), answered as JSON-RPC over an event stream or JSON. Any valid credential may connect; each tool needs the scope of the /v1 route it stands for. Tool arguments are the `Mcp*Arguments` schemas. See docs/mcp.md.',
