@@ -168,9 +168,10 @@ export class AccessControl {
    * Records one call of a `scopesPerCall` route (a tool of POST /mcp) as the /v1 route it stands
    * for would be recorded (`method` and `routeUrl`, e.g. POST /v1/peerings): writes and refusals.
    */
-  async recordCall(caller: Caller, call: { method: string; routeUrl: string; targetId: string | null; status: number }): Promise<void> {
+  async recordCall(caller: Caller, call: { method: string; routeUrl: string; targetId: string | null; status: number; write?: boolean }): Promise<void> {
     const { status } = call;
-    if (!isWrite(call.method) && status !== 403 && status !== 429 && !(status === 404 && caller.hidden != null)) return;
+    // `write: false`: a dry run, a read whatever its method (as isWriteRequest says of ?dryRun=true).
+    if (!(call.write ?? isWrite(call.method)) && status !== 403 && status !== 429 && !(status === 404 && caller.hidden != null)) return;
     const { action, targetType } = actionOf(call.method, call.routeUrl);
     await this.write(caller.ref, action, { type: targetType, id: call.targetId }, status, caller.requestId ?? 'unknown', caller.targetTeam);
   }

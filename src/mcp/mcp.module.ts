@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ApprovalsModule } from '../approvals/approvals.module.js';
 import { ClustersModule } from '../clusters/clusters.module.js';
 import { PeeringsModule } from '../peerings/peerings.module.js';
 import { WatchModule } from '../watch/watch.module.js';
@@ -7,5 +8,5 @@ import { McpTools } from './mcp-tools.js';
 import { PeeringWait } from './peering-wait.js';
 
 /** The gateway as an MCP server for agents (POST /mcp): the same use cases as /v1, as tools. */
-@Module({ imports: [PeeringsModule, ClustersModule, WatchModule], controllers: [McpController], providers: [McpTools, PeeringWait] })
+@Module({ imports: [PeeringsModule, ApprovalsModule, ClustersModule, WatchModule], controllers: [McpController], providers: [McpTools, PeeringWait] })
 export class McpModule {}

@@ -58,12 +58,12 @@ export function componentSchema(document: OpenApiDocument, name: string): ToolSc
 }
 
 /** The operation at `method path`, and the schema of its successful JSON answer. */
-export function operationOf(document: OpenApiDocument, method: string, path: string): { scopes: string[]; answer: ToolSchema } {
+export function operationOf(document: OpenApiDocument, method: string, path: string): { scopes: string[]; status: number; answer: ToolSchema } {
   const operation = document.paths[path]?.[method.toLowerCase()] as Json | undefined;
   if (!operation) throw new Error(`the OpenAPI document has no ${method} ${path}`);
   const responses = (operation.responses ?? {}) as Record<string, Json>;
-  const success = Object.entries(responses).find(([status]) => /^2\d\d$/.test(status))?.[1];
+  const [status, success] = Object.entries(responses).find(([code]) => /^2\d\d$/.test(code)) ?? ['200', undefined];
   const schema = (success?.content as Record<string, Json> | undefined)?.['application/json']?.schema;
   if (!schema) throw new Error(`${method} ${path} answers no JSON schema`);
-  return { scopes: (operation['x-scopes'] as string[] | undefined) ?? [], answer: toJsonSchema(document, schema) };
+  return { scopes: (operation['x-scopes'] as string[] | undefined) ?? [], status: Number(status), answer: toJsonSchema(document, schema) };
 }

@@ -1914,6 +1914,52 @@ export interface components {
             state?: "PENDING" | "AWAITING_APPROVAL" | "ESTABLISHING" | "ACTIVE" | "DEGRADED" | "FAILED" | "DELETING" | "DELETED";
             cluster?: string;
         };
+        McpPlanPeeringArguments: {
+            /**
+             * @description What to plan: create (give peering), update (give id and change) or delete (give id)
+             * @default create
+             * @enum {string}
+             */
+            action?: "create" | "update" | "delete";
+            /**
+             * @description update and delete: the peering id (pr_...)
+             * @example pr_01jd0c7v9q4m2x8r6t5y3w1zab
+             */
+            id?: string;
+            /** @description create: the arguments create_peering would get (without idempotencyKey) */
+            peering?: components["schemas"]["CreatePeeringDto"];
+            /** @description update: the arguments update_peering would get (without id) */
+            change?: components["schemas"]["UpdatePeeringDto"];
+        };
+        ListApprovalsQuery: {
+            /** @default 50 */
+            limit?: number;
+            /** @description nextCursor of the previous page */
+            cursor?: string;
+        };
+        McpApprovePeeringArguments: {
+            /**
+             * @description The peering id (pr_...), as create_peering or list_peerings answered it
+             * @example pr_01jd0c7v9q4m2x8r6t5y3w1zab
+             */
+            id: string;
+            /**
+             * @description approve (the default) or reject (the peering is then FAILED with approval_rejected)
+             * @default approve
+             * @enum {string}
+             */
+            decision?: "approve" | "reject";
+            /**
+             * @description approve: why it is approved, for the record
+             * @example capacity checked
+             */
+            comment?: string;
+            /**
+             * @description reject (required there): why it is rejected; the requester reads it in lastError
+             * @example no SnapMirror to this site
+             */
+            reason?: string;
+        };
     };
     responses: never;
     parameters: {
@@ -4900,7 +4946,7 @@ export interface operations {
                          */
                         name?: string;
                         /** @description tools/call: the tool's arguments */
-                        arguments?: components["schemas"]["McpNoArguments"] | components["schemas"]["McpClusterArguments"] | components["schemas"]["McpPeeringArguments"] | components["schemas"]["McpPeeringWriteArguments"] | components["schemas"]["McpWaitArguments"] | components["schemas"]["McpCreatePeeringArguments"] | components["schemas"]["McpUpdatePeeringArguments"] | components["schemas"]["ListPeeringsQuery"];
+                        arguments?: components["schemas"]["McpNoArguments"] | components["schemas"]["McpClusterArguments"] | components["schemas"]["McpPeeringArguments"] | components["schemas"]["McpPeeringWriteArguments"] | components["schemas"]["McpWaitArguments"] | components["schemas"]["McpCreatePeeringArguments"] | components["schemas"]["McpUpdatePeeringArguments"] | components["schemas"]["ListPeeringsQuery"] | components["schemas"]["McpPlanPeeringArguments"] | components["schemas"]["ListApprovalsQuery"] | components["schemas"]["McpApprovePeeringArguments"];
                     } & {
                         [key: string]: unknown;
                     };
