@@ -47,11 +47,11 @@ const RULES: [Layer, RegExp][] = [
   // Models and pure rules that sit in feature folders.
   [
     'kernel',
-    /^src\/common\/(?!problem\.filter|http-edges)|^src\/config\/gateway-config\.ts$|^src\/jobs\/(queues|backoff|worker-role)\.ts$|^src\/(webhooks\/webhook|events\/gateway-event|events\/domain-events)\.ts$/,
+    /^src\/common\/(?!problem\.filter|http-edges|openapi)|^src\/config\/gateway-config\.ts$|^src\/jobs\/(queues|backoff|worker-role)\.ts$|^src\/(webhooks\/webhook|events\/gateway-event|events\/domain-events)\.ts$/,
   ],
   ['stores and transport', /^src\/(redis|transport|events)\/|\.store\.ts$|-queue\.ts$|peering-transitions\.ts$/],
   // observability/: request logs and ids, /metrics, the queue view and the collectors behind them.
-  ['api', /\.controller\.ts$|^src\/(auth|health|jobs|observability|mcp)\/|^src\/common\/(problem\.filter|http-edges)\.ts$/],
+  ['api', /\.controller\.ts$|^src\/(auth|health|jobs|observability|mcp)\/|^src\/common\/(problem\.filter|http-edges|openapi)\.ts$/],
   ['contracts', /\.dto\.ts$/],
   ['orchestration', /^src\/orchestration\/|^src\/reconciler\//],
   ['use cases', /\.service\.ts$|^src\/(idempotency|webhooks|secrets)\/|^src\/config\/clusters-file\.ts$/],

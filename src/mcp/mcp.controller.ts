@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Caller } from '../access/access.js';
 import { CurrentCaller, ScopesPerCall } from '../access/route-access.js';
 import { ApiProblems } from '../common/api-docs.js';
-import { INSTRUCTIONS, McpTools, TOOL_ARGUMENT_MODELS } from './mcp-tools.js';
+import { instructions, McpTools, TOOL_ARGUMENT_MODELS } from './mcp-tools.js';
 
 /**
  * `POST /mcp`: the Model Context Protocol over the streamable HTTP transport, stateless (a server
@@ -54,7 +54,7 @@ export class McpController {
   })
   @ApiOkResponse({ description: 'The JSON-RPC answer (Content-Type text/event-stream or application/json)' })
   async handle(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @CurrentCaller() caller: Caller): Promise<void> {
-    const server = new Server({ name: 'peering-gateway', version: '1' }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
+    const server = new Server({ name: 'peering-gateway', version: '1' }, { capabilities: { tools: {} }, instructions: instructions() });
     server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: await this.tools.list() }));
     server.setRequestHandler(CallToolRequestSchema, async (call, extra) => {
       const token = call.params._meta?.progressToken;
