@@ -104,3 +104,29 @@ describe('architecture', () => {
     expect(simulators.map((i) => `${i.from} -> ${i.to}`)).toEqual([]);
   });
 });
+
+describe('product names', () => {
+  /** Every .ts file under src/ (specs too) outside the products' folder and the sandbox entry, which registers the simulated clusters. */
+  function neutralFiles(dir: string): string[] {
+    return readdirSync(dir).flatMap((name) => {
+      const path = join(dir, name);
+      const file = relative(root, path);
+      if (/^src\/(products|sandbox)(\/|$)/.test(file)) return [];
+      if (statSync(path).isDirectory()) return neutralFiles(path);
+      return name.endsWith('.ts') ? [file] : [];
+    });
+  }
+
+  it('are written only in src/products/ (and the sandbox registration): the rest of src/ names no product', () => {
+    // The products are their folders' names (ontap, consul...): a new product is checked without a change here.
+    const ids = readdirSync(join(root, 'src', 'products')).filter((name) => statSync(join(root, 'src', 'products', name)).isDirectory());
+    expect(ids).toEqual(expect.arrayContaining(['ontap', 'consul']));
+    const named = new RegExp(ids.join('|'), 'i');
+    const hits = neutralFiles(join(root, 'src')).flatMap((file) =>
+      readFileSync(join(root, file), 'utf8')
+        .split('\n')
+        .flatMap((line, i) => (named.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])),
+    );
+    expect(hits).toEqual([]);
+  });
+});
