@@ -45,7 +45,6 @@ export interface PeeringPartChanged {
   operationId: string;
 }
 
-
 /** The peering's shared secret (a passphrase or a peering token, as the product calls it) was renewed on the clusters. */
 export interface PeeringSecretRotated {
   kind: 'peering.secret_rotated';
@@ -53,7 +52,6 @@ export interface PeeringSecretRotated {
   operationId: string;
   actor?: ActorRef | null;
 }
-
 
 export type DomainEvent = PeeringStateChanged | OperationFailed | PeeringPartChanged | PeeringSecretRotated;
 export type DomainEventListener = (event: DomainEvent) => Promise<void> | void;

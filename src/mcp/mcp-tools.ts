@@ -112,8 +112,7 @@ export class McpTools {
       {
         name: 'list_clusters',
         title: 'List clusters',
-        description:
-          `Lists the ${clustersInWords()} the gateway can peer (id, product, endpoint, facts). Use it first to find cluster ids for create_peering; both sides of a peering must be of the same product.`,
+        description: `Lists the ${clustersInWords()} the gateway can peer (id, product, endpoint, facts). Use it first to find cluster ids for create_peering; both sides of a peering must be of the same product.`,
         annotations: READ,
         route: { method: 'GET', path: '/v1/clusters' },
         arguments: McpNoArguments,
