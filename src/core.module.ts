@@ -6,7 +6,7 @@ import { AuditStore } from './access/audit.store.js';
 import { RateLimiter } from './access/rate-limiter.store.js';
 import { ClusterStore } from './clusters/cluster.store.js';
 import { ClusterEndpointPolicy } from './clusters/endpoint-policy.js';
-import { LOGGER } from './common/logger.js';
+import { LOGGER, withSecretHeaders } from './common/logger.js';
 import { GatewayMetrics } from './common/metrics.js';
 import { SecretCipher } from './common/secret-cipher.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway-config.js';
@@ -19,6 +19,7 @@ import { OperationStore } from './operations/operation.store.js';
 import { PeeringCountsStore } from './peerings/peering-counts.store.js';
 import { PeeringTransitions } from './peerings/peering-transitions.js';
 import { PeeringStore } from './peerings/peering.store.js';
+import { secretHeaders } from './products/index.js';
 import { RedisModule } from './redis/redis.module.js';
 import { SecretReseal } from './secrets/secret-reseal.js';
 import { TeamIndexMigration } from './peerings/team-index-migration.service.js';
@@ -66,7 +67,7 @@ export class CoreModule {
       imports: [RedisModule, JobsModule],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
-        { provide: LOGGER, useValue: logger },
+        { provide: LOGGER, useValue: withSecretHeaders(logger, secretHeaders()) },
         ...SHARED.filter((p) => p !== GatewayMetrics),
         { provide: GatewayMetrics, useValue: new GatewayMetrics() },
         // Seals again, at start, what an older key sealed (after a rotation).

@@ -47,11 +47,11 @@ const RULES: [Layer, RegExp][] = [
   // Models and pure rules that sit in feature folders.
   [
     'kernel',
-    /^src\/common\/(?!problem\.filter|http-edges)|^src\/config\/gateway-config\.ts$|^src\/jobs\/(queues|backoff|worker-role)\.ts$|^src\/(webhooks\/webhook|events\/gateway-event|events\/domain-events)\.ts$/,
+    /^src\/common\/(?!problem\.filter|http-edges|openapi)|^src\/config\/gateway-config\.ts$|^src\/jobs\/(queues|backoff|worker-role)\.ts$|^src\/(webhooks\/webhook|events\/gateway-event|events\/domain-events)\.ts$/,
   ],
   ['stores and transport', /^src\/(redis|transport|events)\/|\.store\.ts$|-queue\.ts$|peering-transitions\.ts$/],
   // observability/: request logs and ids, /metrics, the queue view and the collectors behind them.
-  ['api', /\.controller\.ts$|^src\/(auth|health|jobs|observability|mcp)\/|^src\/common\/(problem\.filter|http-edges)\.ts$/],
+  ['api', /\.controller\.ts$|^src\/(auth|health|jobs|observability|mcp)\/|^src\/common\/(problem\.filter|http-edges|openapi)\.ts$/],
   ['contracts', /\.dto\.ts$/],
   ['orchestration', /^src\/orchestration\/|^src\/reconciler\//],
   ['use cases', /\.service\.ts$|^src\/(idempotency|webhooks|secrets)\/|^src\/config\/clusters-file\.ts$/],
@@ -102,5 +102,31 @@ describe('architecture', () => {
     const all = source.flatMap(importsOf);
     const simulators = all.filter((i) => i.to.startsWith('sim/') && !i.from.startsWith('src/sandbox/'));
     expect(simulators.map((i) => `${i.from} -> ${i.to}`)).toEqual([]);
+  });
+});
+
+describe('product names', () => {
+  /** Every .ts file under src/ (specs too) outside the products' folder and the sandbox entry, which registers the simulated clusters. */
+  function neutralFiles(dir: string): string[] {
+    return readdirSync(dir).flatMap((name) => {
+      const path = join(dir, name);
+      const file = relative(root, path);
+      if (/^src\/(products|sandbox)(\/|$)/.test(file)) return [];
+      if (statSync(path).isDirectory()) return neutralFiles(path);
+      return name.endsWith('.ts') ? [file] : [];
+    });
+  }
+
+  it('are written only in src/products/ (and the sandbox registration): the rest of src/ names no product', () => {
+    // The products are their folders' names (ontap, consul...): a new product is checked without a change here.
+    const ids = readdirSync(join(root, 'src', 'products')).filter((name) => statSync(join(root, 'src', 'products', name)).isDirectory());
+    expect(ids).toEqual(expect.arrayContaining(['ontap', 'consul']));
+    const named = new RegExp(ids.join('|'), 'i');
+    const hits = neutralFiles(join(root, 'src')).flatMap((file) =>
+      readFileSync(join(root, file), 'utf8')
+        .split('\n')
+        .flatMap((line, i) => (named.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])),
+    );
+    expect(hits).toEqual([]);
   });
 });

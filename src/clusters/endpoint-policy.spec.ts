@@ -19,7 +19,7 @@ const connectLookup = (p: ClusterEndpointPolicy, host: string) =>
 
 describe('cluster endpoint policy', () => {
   it('accepts http and https endpoints on loopback, private and public addresses, and names', () => {
-    for (const url of ['http://127.0.0.1:18500', 'https://10.1.0.5', 'https://192.168.4.2:8443/', 'http://[::1]:8500', 'https://ontap-east.example.com']) {
+    for (const url of ['http://127.0.0.1:18500', 'https://10.1.0.5', 'https://192.168.4.2:8443/', 'http://[::1]:8500', 'https://east-1.example.com']) {
       expect(policy().parse(url).href).toBe(new URL(url).href);
     }
   });

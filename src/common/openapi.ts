@@ -2,14 +2,16 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { HEADERS } from './api-docs.js';
 import { documentAccess } from './api-security.js';
+import { clustersInWords } from '../products/index.js';
 
 type Operation = NonNullable<OpenAPIObject['paths'][string]['get']>;
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
-const TAGS: [string, string][] = [
+/** The tags, with the registered products' clusters named where the tag is about them. */
+const tags = (): [string, string][] => [
   ['peerings', 'Peerings between two clusters of one product: ask, read, change, repair, delete; every change answers 202 and runs in the background'],
   ['operations', 'The asynchronous changes of peerings, with their steps, attempts and last error'],
-  ['clusters', 'The ONTAP clusters and Consul datacenters the gateway acts on; credentials are write-only'],
+  ['clusters', `The ${clustersInWords()} the gateway acts on; credentials are write-only`],
   ['webhooks', 'Subscriptions that receive peering events, signed as Standard Webhooks, with their delivery log'],
 ];
 
@@ -22,7 +24,7 @@ export function buildOpenApiDocument(app: INestApplication, oidcIssuer?: string)
   const builder = new DocumentBuilder()
     .setTitle('Peering gateway')
     .setDescription(
-      'One API to create, watch, change and delete peerings on NetApp ONTAP clusters and HashiCorp Consul datacenters. ' +
+      `One API to create, watch, change and delete peerings on ${clustersInWords()}. ` +
         'Every write answers 202 with an operation to follow; every error is application/problem+json (RFC 9457) with a stable `code`.',
     )
     .setVersion('1')
@@ -33,7 +35,7 @@ export function buildOpenApiDocument(app: INestApplication, oidcIssuer?: string)
       'bearer',
     )
     .addSecurityRequirements('bearer');
-  for (const [name, description] of TAGS) builder.addTag(name, description);
+  for (const [name, description] of tags()) builder.addTag(name, description);
   const document = SwaggerModule.createDocument(app, builder.build(), {
     operationIdFactory: (controller, method) => `${controller}_${method}`,
   });

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { issuerProblem, type OidcSettings } from '../access/oidc.js';
 import { parseIsoDuration } from '../common/iso-duration.js';
+import type { Setting } from './setting.js';
 
 export type GatewayRole = 'all' | 'api' | 'worker';
 
@@ -50,13 +51,14 @@ export interface GatewayConfig {
   establishTimeoutMs: number;
   /** How long one delete follows an asynchronous removal before handing back to the queue. */
   removalTimeoutMs: number;
-  /** How ONTAP's route-propagation failures are repeated: `steady` (the default) or `exponential` (for comparison). */
+  /** How route-propagation failures are repeated: `steady` (the default) or `exponential` (for comparison). */
   routeRetry: 'steady' | 'exponential';
   /**
-   * A Consul peering whose stream has heard nothing from the peer for this long reads DEGRADED,
-   * even when Consul says ACTIVE (Consul heartbeats about every 15 s: default, four of them).
+   * The value of a setting declared by a product plugin (src/config/setting.ts), read from the
+   * environment the configuration was loaded from; the products module reads each at start, so a
+   * bad value fails then.
    */
-  consulStreamStaleMs: number;
+  setting<T>(setting: Setting<T>): T;
   /** Base of the exponential backoff (full jitter) between attempts of an operation. */
   retryBaseMs: number;
   /** Interval of the drift sweep over every settled peering; 0 turns it off. */
@@ -261,6 +263,19 @@ function routeRetry(raw: string | undefined): 'steady' | 'exponential' {
   throw new ConfigError(`GATEWAY_ROUTE_RETRY must be steady or exponential, got '${raw}'`);
 }
 
+/** Reads declared settings from a copy of the environment, each once. */
+function declaredSettings(env: NodeJS.ProcessEnv): GatewayConfig['setting'] {
+  const copy = { ...env };
+  const values = new Map<string, unknown>();
+  return <T>(setting: Setting<T>): T => {
+    if (!values.has(setting.name)) {
+      const raw = copy[setting.name];
+      values.set(setting.name, raw === undefined || raw === '' ? setting.default : setting.parse(raw, setting.name));
+    }
+    return values.get(setting.name) as T;
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const role = (env.GATEWAY_ROLE ?? 'all') as GatewayRole;
   if (!['all', 'api', 'worker'].includes(role)) throw new ConfigError(`GATEWAY_ROLE must be all, api or worker, got '${role}'`);
@@ -296,7 +311,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     establishTimeoutMs: int(env, 'GATEWAY_ESTABLISH_TIMEOUT_MS', 60_000, 1),
     removalTimeoutMs: int(env, 'GATEWAY_REMOVAL_TIMEOUT_MS', 120_000, 1),
     retryBaseMs: int(env, 'GATEWAY_RETRY_BASE_MS', 500, 1),
-    consulStreamStaleMs: int(env, 'GATEWAY_CONSUL_STREAM_STALE_MS', 60_000, 1_000),
+    setting: declaredSettings(env),
     routeRetry: routeRetry(env.GATEWAY_ROUTE_RETRY),
     reconcileIntervalMs: int(env, 'GATEWAY_RECONCILE_INTERVAL_MS', 60_000, 0),
     outboxSweepMs: int(env, 'GATEWAY_OUTBOX_SWEEP_MS', 5_000, 100),

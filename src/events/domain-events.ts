@@ -45,7 +45,7 @@ export interface PeeringPartChanged {
   operationId: string;
 }
 
-/** The peering's shared secret (ONTAP passphrase, Consul peering token) was renewed on the clusters. */
+/** The peering's shared secret (a passphrase or a peering token, as the product calls it) was renewed on the clusters. */
 export interface PeeringSecretRotated {
   kind: 'peering.secret_rotated';
   peering: Peering;

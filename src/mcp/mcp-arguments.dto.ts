@@ -19,7 +19,7 @@ const IDEMPOTENCY_KEY = {
 export class McpNoArguments {}
 
 export class McpClusterArguments {
-  @ApiProperty({ description: 'The cluster id, as list_clusters shows it', example: 'ontap-east' })
+  @ApiProperty({ description: 'The cluster id, as list_clusters shows it', example: 'east-1' })
   @IsString()
   @IsNotEmpty()
   cluster!: string;

@@ -18,6 +18,7 @@ import { CreatePeeringDto, ListPeeringsQuery, UpdatePeeringDto } from '../peerin
 import { PeeringPlanner } from '../peerings/peering-plan.service.js';
 import { type PeeringState } from '../peerings/peering-state.js';
 import { PeeringsService } from '../peerings/peerings.service.js';
+import { clustersInWords } from '../products/index.js';
 import { isRedisUnavailable, RedisService } from '../redis/redis.service.js';
 import {
   McpApprovePeeringArguments,
@@ -49,8 +50,8 @@ export const TOOL_ARGUMENT_MODELS = [
   McpApprovePeeringArguments,
 ];
 
-/** What the server tells a model about the gateway as a whole (the `instructions` of initialize). */
-export const INSTRUCTIONS = `The peering gateway peers NetApp ONTAP clusters and HashiCorp Consul datacenters for your team, doing both sides or nothing.
+/** What the server tells a model about the gateway as a whole (the `instructions` of initialize), naming the registered products. */
+export const instructions = () => `The peering gateway peers ${clustersInWords()} for your team, doing both sides or nothing.
 A peering moves PENDING -> ESTABLISHING -> ACTIVE (ready to use); ACTIVE <-> DEGRADED (exists but not healthy: read conditions and stateReason);
 FAILED (stopped until someone acts: read lastError, fix the cause, then retry_peering); DELETING -> DELETED (gone on every cluster).
 Call plan_peering before create_peering (or a change or delete): it checks everything and changes nothing.
@@ -167,8 +168,7 @@ export class McpTools {
       {
         name: 'list_clusters',
         title: 'List clusters',
-        description:
-          'Lists the ONTAP clusters and Consul datacenters the gateway can peer (id, product, endpoint, facts). Use it first to find cluster ids for create_peering; both sides of a peering must be of the same product.',
+        description: `Lists the ${clustersInWords()} the gateway can peer (id, product, endpoint, facts). Use it first to find cluster ids for create_peering; both sides of a peering must be of the same product.`,
         annotations: READ,
         route: { method: 'GET', path: '/v1/clusters' },
         arguments: McpNoArguments,
@@ -178,7 +178,7 @@ export class McpTools {
         name: 'cluster_posture',
         title: "Read a cluster's posture",
         description:
-          "Reads a cluster's security posture now, from the cluster itself: ONTAP key managers and IPsec policies; Consul peering traffic and ACLs, and whether peering is enabled. Use it before asking for an encrypted peering or when a peering failed on a cluster precondition.",
+          "Reads a cluster's security posture now, from the cluster itself, in its product's words (see the posture models in the schema): what encrypts peering traffic, the access controls, whether peering is enabled. Use it before asking for an encrypted peering or when a peering failed on a cluster precondition.",
         annotations: { ...READ, openWorldHint: true },
         route: { method: 'GET', path: '/v1/clusters/{id}/posture' },
         arguments: McpClusterArguments,
@@ -250,7 +250,7 @@ export class McpTools {
         name: 'update_peering',
         title: 'Change a peering',
         description:
-          'Changes a peering: labels at once; on the clusters (ONTAP passphrase rotation, encryption, remote addresses, SVM peers; Consul token rotation, exports) through a background operation: call wait_for_peering next. Replacing svmPeers or exports removes the pairs or services left out.',
+          "Changes a peering: labels at once; on the clusters, the product's option block (see the plugins' blocks in the schema: secret rotation, encryption, remote addresses, parts such as SVM peers or exported services) through a background operation: call wait_for_peering next. Replacing a list of parts removes the parts left out.",
         annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
         route: { method: 'PATCH', path: '/v1/peerings/{id}' },
         arguments: McpUpdatePeeringArguments,

@@ -8,7 +8,7 @@ import { type Caller } from '../access/access.js';
 import { CurrentCaller, ScopesPerCall } from '../access/route-access.js';
 import { ApiProblems } from '../common/api-docs.js';
 import { mcpRequestRefusal } from './mcp-request.js';
-import { INSTRUCTIONS, McpTools, TOOL_ARGUMENT_MODELS } from './mcp-tools.js';
+import { instructions, McpTools, TOOL_ARGUMENT_MODELS } from './mcp-tools.js';
 
 /**
  * `POST /mcp`: the Model Context Protocol over the streamable HTTP transport, stateless (a server
@@ -57,7 +57,7 @@ export class McpController {
   async handle(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @CurrentCaller() caller: Caller): Promise<void> {
     const refusal = mcpRequestRefusal(request);
     if (refusal) throw refusal;
-    const server = new Server({ name: 'peering-gateway', version: '1' }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
+    const server = new Server({ name: 'peering-gateway', version: '1' }, { capabilities: { tools: {} }, instructions: instructions() });
     server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: await this.tools.list() }));
     server.setRequestHandler(CallToolRequestSchema, async (call, extra) => {
       const token = call.params._meta?.progressToken;

@@ -272,7 +272,7 @@ export class Handshake {
     run.operation = await this.operations.save({ ...run.operation, ...extra, waitingFor });
   }
 
-  /** A name still being deleted on the cluster is waited out (Consul's asynchronous delete). */
+  /** A name still being deleted on the cluster is waited out (a product whose delete is asynchronous). */
   private async whileNameDeleting<T>(run: OperationRun, adapter: PeeringAdapter, side: SideContext, work: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {

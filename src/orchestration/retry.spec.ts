@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { UpstreamError } from '../products/port.js';
 import { NotYetError, planRetry, retryThroughRouteWindow, type RouteWindow } from './retry.js';
 
-const upstream = { product: 'ontap' as const, cluster: 'ontap-east', status: 400, code: '9999001', message: 'Cannot reach the remote cluster' };
+const upstream = { product: 'example' as const, cluster: 'east-1', status: 400, code: '9999001', message: 'Cannot reach the remote cluster' };
 const routeFailure = () => Object.assign(new UpstreamError('route-propagation', upstream), { remoteAddresses: ['10.9.0.1'] });
 const schedule = { kind: 'steady' as const, firstDelayMs: 20, windowMs: 300 };
 
@@ -76,10 +76,10 @@ describe('the route window: once per operation', () => {
 });
 
 describe('retry budgets per kind of failure', () => {
-  const consul = { product: 'consul' as const, cluster: 'consul-dc1', status: 500, code: null, message: 'x' };
+  const failure = { product: 'example' as const, cluster: 'dc-1', status: 500, code: null, message: 'x' };
 
   it('an unplaced refusal gets a few tries within ~10 s, then stops with the reason', () => {
-    const err = new UpstreamError('unplaced', consul);
+    const err = new UpstreamError('unplaced', failure);
     const now = Date.now();
     let op: { waits?: Record<string, { attempts: number; since: string }> } = {};
     const plans = [];
@@ -96,19 +96,19 @@ describe('retry budgets per kind of failure', () => {
   });
 
   it('stops when the time is over, whatever the count', () => {
-    const err = new UpstreamError('unplaced', consul);
+    const err = new UpstreamError('unplaced', failure);
     const plan = planRetry(err, { waits: { 'unplaced-error': { attempts: 1, since: new Date(Date.now() - 11_000).toISOString() } } });
     expect(plan.retry).toBe(false);
   });
 
   it('final and route-propagation failures are not retried by the queue', () => {
-    expect(planRetry(new UpstreamError('final', consul), {}).retry).toBe(false);
+    expect(planRetry(new UpstreamError('final', failure), {}).retry).toBe(false);
     expect(planRetry(routeFailure(), {}).retry).toBe(false);
-    expect(planRetry(new UpstreamError('secret-rejected', consul), {}).retry).toBe(false);
+    expect(planRetry(new UpstreamError('secret-rejected', failure), {}).retry).toBe(false);
   });
 
   it('a cluster away keeps its long budget and honours Retry-After; kinds count apart', () => {
-    const err = new UpstreamError('transient', consul, 'upstream_unavailable', undefined, 4_000);
+    const err = new UpstreamError('transient', failure, 'upstream_unavailable', undefined, 4_000);
     const plan = planRetry(err, { waits: { 'unplaced-error': { attempts: 2, since: new Date().toISOString() } } });
     expect(plan).toMatchObject({ retry: true, waitingFor: 'cluster-unavailable' });
     expect((plan as { delayMs: number }).delayMs).toBeGreaterThanOrEqual(4_000);

@@ -27,7 +27,7 @@ export interface RouteRetrySchedule {
 }
 
 /**
- * ONTAP's route-propagation window (NetApp's cluster-peers reference): right after intercluster LIFs appear, routes take
+ * The route-propagation window (docs/product-facts.md): right after a cluster's intercluster addresses appear, routes take
  * 1-5 s to be visible and a peer create can fail; "this error disappears with a retry of the same
  * request". So the same request is repeated at a short, steady interval for a little longer than
  * the documented window, apart from (and before) the generic backoff of the queue. 200 ms keeps

@@ -34,3 +34,14 @@ export function registerProduct(plugin: ProductPlugin): void {
   registered.push(plugin);
   for (const apply of listeners) apply(plugin);
 }
+
+/** The registered products' clusters in words, for descriptions: 'A clusters, B datacenters and C clusters'. */
+export function clustersInWords(): string {
+  const names = registered.map((p) => p.clustersName ?? `${p.title} clusters`);
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? 'clusters');
+}
+
+/** Every registered product's credential headers, for the logger's redaction. */
+export function secretHeaders(): string[] {
+  return [...new Set(registered.flatMap((p) => p.secretHeaders ?? []))];
+}

@@ -2,6 +2,7 @@ import type { Type } from '@nestjs/common';
 import type { ApiPropertyOptions } from '@nestjs/swagger';
 import type { Cluster } from '../clusters/cluster.js';
 import type { FieldError } from '../common/problem.js';
+import type { Setting } from '../config/setting.js';
 import type { HandshakeExtension } from './handshake-extension.js';
 import type { Peering } from '../peerings/peering.js';
 import type { PeeringAdapter } from './port.js';
@@ -84,6 +85,12 @@ export interface ProductPlugin {
   readonly blocks?: ProductBlocks;
   /** Whether every part the peering asked for (SVM peers, exports...) is ready: ACTIVE needs it. Absent: no parts. */
   partsReady?(peering: Peering): boolean;
+  /** What its clusters are called, for people, in the API's descriptions (`<title> clusters` when absent). */
+  readonly clustersName?: string;
+  /** Its settings, read from the environment through the configuration (`config.setting(...)`) and checked at start. */
+  readonly settings?: Setting<unknown>[];
+  /** Request headers that carry its credentials (lower case): blanked wherever a logged object holds them. */
+  readonly secretHeaders?: string[];
 }
 
 /** Where a product's option block goes in the API: each a DTO class, validated and documented as it stands. */

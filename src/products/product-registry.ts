@@ -1,6 +1,7 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { GatewayError } from '../common/problem.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
 import type { HandshakeExtension } from './handshake-extension.js';
 import { productPlugins } from './index.js';
 import type { PlanChecks, PostureReader, ProductPlugin } from './product-plugin.js';
@@ -23,10 +24,15 @@ export interface RegisteredProduct {
 export class ProductRegistry implements OnModuleInit {
   private readonly products = new Map<string, RegisteredProduct>();
 
-  constructor(private readonly moduleRef: ModuleRef) {}
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
 
   onModuleInit(): void {
     for (const plugin of productPlugins()) {
+      // Each setting once now, so that a bad value stops the start rather than the first call that reads it.
+      for (const setting of plugin.settings ?? []) this.config.setting(setting);
       const get = <T>(type: new (...args: never[]) => T): T => this.moduleRef.get(type, { strict: false });
       this.products.set(plugin.id, {
         plugin,

@@ -37,7 +37,7 @@ describe('drift: what the clusters say a settled peering is', () => {
     expect(verdict?.reason).toMatch(/east is gone \(deleted outside the gateway\); POST .*sync/);
   });
 
-  it("notices Consul's TERMINATED (the other side deleted it)", () => {
+  it('notices a side that reads TERMINATED (the other side deleted it)', () => {
     expect(
       assessDrift(peering('ACTIVE'), [
         { cluster: 'dc1', native: terminated },

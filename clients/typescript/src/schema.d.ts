@@ -1807,7 +1807,7 @@ export interface components {
         McpClusterArguments: {
             /**
              * @description The cluster id, as list_clusters shows it
-             * @example ontap-east
+             * @example east-1
              */
             cluster: string;
         };

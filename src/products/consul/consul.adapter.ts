@@ -4,6 +4,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../../config/gateway-config.
 import { ClusterHttp, type HttpCall } from '../../transport/cluster-http.js';
 import { type NativeSide, type Offer, type PeeringAdapter, type SideContext, type SideHealth, UpstreamError } from '../port.js';
 import { classifyConsulAnswer, peeringTokenProblem } from './consul-errors.js';
+import { STREAM_STALE_MS } from './consul-settings.js';
 
 /** The fields of Consul's peering record the gateway reads. */
 interface ConsulPeeringRecord {
@@ -42,7 +43,7 @@ export class ConsulAdapter implements PeeringAdapter {
   ) {}
 
   private native(record: ConsulPeeringRecord): NativeSide {
-    return toNativeSide(record, this.config.consulStreamStaleMs);
+    return toNativeSide(record, this.config.setting(STREAM_STALE_MS));
   }
 
   /** A call under /v1 with the ACL token; a 404 answers as it is when `allowNotFound`. */

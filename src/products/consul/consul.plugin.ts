@@ -7,6 +7,7 @@ import { ConsulFactsDto, ConsulOptionsDto, ConsulUpdateDto } from './consul-opti
 import { ConsulPosture } from './consul-posture.js';
 import { consulCreateRules, consulPeeringOptions, planConsulUpdate, registerConsulCluster } from './consul-rules.js';
 import { ConsulAdapter } from './consul.adapter.js';
+import { CONSUL_SETTINGS } from './consul-settings.js';
 import { EXPORT_PARTS_DOC } from './exports/export-part.doc.js';
 import { ExportedServicesClient } from './exports/exported-services.client.js';
 import { ConsulExportsExtension } from './exports/exports.extension.js';
@@ -15,6 +16,9 @@ import { ConsulExportsExtension } from './exports/exports.extension.js';
 export const consulPlugin: ProductPlugin = {
   id: 'consul',
   title: 'Consul',
+  clustersName: 'HashiCorp Consul datacenters',
+  settings: CONSUL_SETTINGS,
+  secretHeaders: ['x-consul-token'],
   adapter: ConsulAdapter,
   providers: [ExportedServicesClient, PeeringParts],
   extensions: [ConsulExportsExtension],

@@ -17,6 +17,7 @@ import { SvmPeersExtension } from './svm-peers/svm-peers.extension.js';
 export const ontapPlugin: ProductPlugin = {
   id: 'ontap',
   title: 'ONTAP',
+  clustersName: 'NetApp ONTAP clusters',
   adapter: OntapAdapter,
   providers: [OntapSecurityClient, SvmPeersClient, PeeringParts],
   extensions: [OntapSecurityExtension, SvmPeersExtension],

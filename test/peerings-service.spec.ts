@@ -1,20 +1,20 @@
 import { describe, expect, it } from '@jest/globals';
-import type { DomainEvents } from '../events/domain-events.js';
-import { loadConfig } from '../config/gateway-config.js';
-import type { Cluster } from '../clusters/cluster.js';
-import type { ClusterStore } from '../clusters/cluster.store.js';
-import { GatewayError } from '../common/problem.js';
-import type { Operation } from '../operations/operation.js';
-import type { OperationStore } from '../operations/operation.store.js';
-import { productPlugin } from '../products/index.js';
-import type { ProductRegistry, RegisteredProduct } from '../products/product-registry.js';
-import type { OperationQueue } from '../jobs/operation-queue.js';
-import type { Peering } from './peering.js';
-import type { CreatePeeringDto, UpdatePeeringDto } from './peering.dto.js';
-import type { PeeringState } from './peering-state.js';
-import type { PeeringTransitions } from './peering-transitions.js';
-import { type ExtraLock, LockedError, type PeeringStore } from './peering.store.js';
-import { PeeringsService } from './peerings.service.js';
+import type { DomainEvents } from '../src/events/domain-events.js';
+import { loadConfig } from '../src/config/gateway-config.js';
+import type { Cluster } from '../src/clusters/cluster.js';
+import type { ClusterStore } from '../src/clusters/cluster.store.js';
+import { GatewayError } from '../src/common/problem.js';
+import type { Operation } from '../src/operations/operation.js';
+import type { OperationStore } from '../src/operations/operation.store.js';
+import { productPlugin } from '../src/products/index.js';
+import type { ProductRegistry, RegisteredProduct } from '../src/products/product-registry.js';
+import type { OperationQueue } from '../src/jobs/operation-queue.js';
+import type { Peering } from '../src/peerings/peering.js';
+import type { CreatePeeringDto, UpdatePeeringDto } from '../src/peerings/peering.dto.js';
+import type { PeeringState } from '../src/peerings/peering-state.js';
+import type { PeeringTransitions } from '../src/peerings/peering-transitions.js';
+import { type ExtraLock, LockedError, type PeeringStore } from '../src/peerings/peering.store.js';
+import { PeeringsService } from '../src/peerings/peerings.service.js';
 
 /** The use cases with their edges replaced: stores in memory, the queue and the products' hooks recorded. */
 function setUp(clusters: Cluster[]) {

@@ -2,8 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadClustersFile } from './clusters-file.js';
+import { loadClustersFile } from '../src/config/clusters-file.js';
 
+/** The shipped compose file's clusters (deploy/), read as the gateway reads a clusters file. */
 describe('the clusters file', () => {
   it('reads YAML with secrets named by environment variable', async () => {
     const clusters = await loadClustersFile(join(process.cwd(), 'deploy', 'clusters.compose.yaml'), {
