@@ -84,6 +84,8 @@ export interface ProductPlugin {
   readonly blocks?: ProductBlocks;
   /** Whether every part the peering asked for (SVM peers, exports...) is ready: ACTIVE needs it. Absent: no parts. */
   partsReady?(peering: Peering): boolean;
+  /** Each kind of part the product keeps (as named to PeeringParts.save): the condition that shows it and what one is called. */
+  readonly partKinds?: Record<string, { conditionType: string; noun: string }>;
 }
 
 /** Where a product's option block goes in the API: each a DTO class, validated and documented as it stands. */
