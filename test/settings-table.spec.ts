@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { SETTINGS, withSettingsTable } from '../src/config/settings.js';
+import { pluginSettingRow, renderSettingsTable, SETTINGS, withSettingsTable } from '../src/config/settings.js';
+import { productPlugins } from '../src/products/index.js';
 
 /** The loaders that read the environment; each setting they read must be in SETTINGS, with its default. */
 const LOADERS = ['src/config/gateway-config.ts', 'src/watch/watch-settings.ts'];
@@ -35,6 +36,8 @@ describe('the settings table', () => {
 
   it('is what docs/configuration.md shows (npm run docs:settings writes it)', () => {
     const doc = readFileSync('docs/configuration.md', 'utf8');
-    expect(doc).toEqual(withSettingsTable(doc));
+    const plugins = productPlugins().flatMap((plugin) => (plugin.settings ?? []).map(pluginSettingRow));
+    expect(plugins.length).toBeGreaterThan(0);
+    expect(doc).toEqual(withSettingsTable(doc, renderSettingsTable([...SETTINGS, ...plugins])));
   });
 });

@@ -30,7 +30,7 @@ export class ApprovalActorDoc {
 
 @ApiSchema({ name: 'ClusterApproval', description: 'One cluster that needs an approval' })
 export class ClusterApprovalDoc {
-  @ApiProperty({ example: 'ontap-vault' }) cluster: string;
+  @ApiProperty({ example: 'vault' }) cluster: string;
   @ApiProperty({ type: [String], example: ['storage-admins'] }) approverTeams: string[];
   @ApiProperty({ description: 'Already approved' }) approved: boolean;
 }
@@ -39,7 +39,7 @@ export class ClusterApprovalDoc {
 export class ApprovalDoc {
   @ApiProperty({ example: 'pr_01jd0c7v9q4m2x8r6t5y3w1zab' }) peeringId: string;
   @ApiProperty({ example: 'east-vault' }) name: string;
-  @ApiProperty({ example: 'ontap' }) product: string;
+  @ApiProperty({ description: 'The product of the peering (a registered product id)' }) product: string;
   @ApiProperty({ description: 'The team that asked', example: 'hybrid-infra' }) team: string;
   @ApiProperty({ type: ApprovalActorDoc, description: 'Who asked' }) requestedBy: ApprovalActorDoc;
   @ApiProperty({ format: 'date-time' }) requestedAt: string;

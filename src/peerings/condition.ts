@@ -99,6 +99,50 @@ export function observedConditions(sides: (ObservedSide | null)[], clusters: str
   return conditions;
 }
 
+/** The reasons a part condition gives: how the neutral code tells it from what the clusters report. */
+const PART_REASONS = ['PartsReady', 'PartFailed', 'PartsPending', 'PartsRemoving'];
+
+/** One part of a peering (an SVM peer, an exported service...) as its product keeps it. */
+export interface PartStatus {
+  key: string;
+  state: string;
+  detail?: string;
+}
+
+/**
+ * The condition of one kind of part: all ready, True; any failed, False with its detail; otherwise
+ * False while they are made or removed, naming those not ready yet.
+ */
+export function partCondition(type: string, noun: string, parts: PartStatus[]): ReportedCondition {
+  const failed = parts.find((p) => p.state === 'failed');
+  if (failed) return { type, status: 'False', reason: 'PartFailed', message: `${noun} ${failed.key} failed${failed.detail ? `: ${failed.detail}` : ''}` };
+  const removing = parts.filter((p) => p.state === 'removing');
+  if (removing.length) return { type, status: 'False', reason: 'PartsRemoving', message: `removing ${noun} ${removing.map((p) => p.key).join(', ')}` };
+  const waiting = parts.filter((p) => p.state !== 'ready');
+  if (waiting.length)
+    return {
+      type,
+      status: 'False',
+      reason: 'PartsPending',
+      message: `waiting for ${noun} ${waiting.map((p) => `${p.key}${p.detail ? ` (${p.detail})` : ''}`).join(', ')}`,
+    };
+  return { type, status: 'True', reason: 'PartsReady', message: `every ${noun} asked for is ready (${parts.map((p) => p.key).join(', ')})` };
+}
+
+/**
+ * The peering with one part condition set anew (or dropped, when null): the other conditions as
+ * they were, Ready and the state's reason as their summary again.
+ */
+export function withPartCondition(peering: Peering, type: string, condition: ReportedCondition | null, now: string): Peering {
+  const kept = (peering.conditions ?? []).filter((c) => c.type !== 'Ready' && c.type !== 'Approved' && c.type !== type);
+  const observed = [...kept, ...(condition ? [condition] : [])];
+  // A dropped part condition must not be kept from before.
+  const next = { ...peering, conditions: condition ? peering.conditions : (peering.conditions ?? []).filter((c) => c.type !== type) };
+  next.stateReason = summaryReason(next.state, computeConditions(next, observed, now), next.stateReason);
+  next.conditions = computeConditions(next, observed, now);
+  return next;
+}
+
 /** Conditions before anything was read from the clusters. */
 const NOT_OBSERVED: ReportedCondition[] = [
   { type: 'Established', status: 'Unknown', reason: 'NotObserved', message: 'nothing has been read from the clusters yet' },
@@ -131,8 +175,13 @@ export function approvalCondition(peering: Peering): ReportedCondition | null {
  */
 export function computeConditions(peering: Peering, observed: ReportedCondition[] | undefined, now: string): Condition[] {
   const previous = peering.conditions ?? [];
-  const fromClusters =
-    observed ?? (previous.some((c) => c.type === 'Established') ? previous.filter((c) => !['Ready', 'Approved'].includes(c.type)) : NOT_OBSERVED);
+  // What the clusters said now replaces what they said before; the parts' conditions stay until their parts change.
+  const keptParts = previous.filter((c) => PART_REASONS.includes(c.reason) && !(observed ?? []).some((o) => o.type === c.type));
+  const fromClusters = observed
+    ? [...observed, ...keptParts]
+    : previous.some((c) => c.type === 'Established')
+      ? previous.filter((c) => !['Ready', 'Approved'].includes(c.type))
+      : [...NOT_OBSERVED, ...keptParts];
   const approved = approvalCondition(peering);
   const parts = [...(approved ? [approved] : []), ...fromClusters.map(({ type, status, reason, message }) => ({ type, status, reason, message }))];
   parts.sort((a, b) => rank(a.type) - rank(b.type));

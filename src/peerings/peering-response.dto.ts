@@ -49,13 +49,13 @@ export class ConditionDoc {
   @ApiProperty({ enum: CONDITION_TYPES, example: 'Healthy' }) type: string;
   @ApiProperty({ enum: ['True', 'False', 'Unknown'], example: 'False' }) status: string;
   @ApiProperty({ description: 'One CamelCase word', example: 'StreamStale' }) reason: string;
-  @ApiProperty({ description: 'A sentence for a person', example: 'consul-dc2 reads ACTIVE: the peering stream has been quiet for 40 s' }) message: string;
+  @ApiProperty({ description: 'A sentence for a person', example: 'west reads ACTIVE: the peering stream has been quiet for 40 s' }) message: string;
   @ApiProperty({ format: 'date-time', description: 'When its status last changed' }) lastTransitionTime: string;
 }
 
 @ApiSchema({ name: 'PeeringApprovalCluster' })
 export class PeeringApprovalClusterDoc {
-  @ApiProperty({ example: 'ontap-vault' }) cluster: string;
+  @ApiProperty({ example: 'vault' }) cluster: string;
   @ApiProperty({ type: [String], example: ['storage-admins'] }) approverTeams: string[];
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Who approved: {type, id, team}' }) approvedBy?: Record<string, unknown>;
   @ApiPropertyOptional({ format: 'date-time' }) approvedAt?: string;
@@ -125,8 +125,8 @@ export class PlanCheckDoc {
   @ApiProperty({ example: 'intercluster-lifs' }) name: string;
   @ApiProperty({ enum: ['local', 'remote'] }) side: string;
   @ApiProperty({ enum: ['pass', 'warn', 'fail'] }) status: string;
-  @ApiProperty({ example: 'no intercluster LIF in IPspace Default on ontap-west' }) message: string;
-  @ApiPropertyOptional({ example: 'create an intercluster LIF on each node of ontap-west' }) fix?: string;
+  @ApiProperty({ example: 'no intercluster LIF in IPspace Default on west' }) message: string;
+  @ApiPropertyOptional({ example: 'create an intercluster LIF on each node of west' }) fix?: string;
 }
 
 @ApiSchema({ name: 'PlanStep', description: 'One step the real call would take' })

@@ -4,6 +4,8 @@ import type { PartState, PeeringPartChange } from './handshake-extension.js';
 import type { Peering } from '../peerings/peering.js';
 import { PeeringStore } from '../peerings/peering.store.js';
 import { nowIso } from '../common/time.js';
+import { partCondition, withPartCondition } from '../peerings/condition.js';
+import { ProductRegistry } from './product-registry.js';
 
 /** A part as a product keeps it on the peering: at least a state, and what names it. */
 export interface RecordedPart {
@@ -21,6 +23,7 @@ export class PeeringParts {
   constructor(
     private readonly peerings: PeeringStore,
     private readonly events: DomainEvents,
+    private readonly products: ProductRegistry,
   ) {}
 
   /**
@@ -41,7 +44,19 @@ export class PeeringParts {
     const saved = await this.peerings.update(peeringId, (p) => {
       before = read(p);
       parts = typeof change === 'function' ? change(before) : change;
-      return { ...write(p, parts), updatedAt: nowIso() };
+      const now = nowIso();
+      const next = { ...write(p, parts), updatedAt: now };
+      // The plugin names the condition of this kind of part; the parts' states make it.
+      const shown = this.products.for(p.product).plugin.partKinds?.[kind];
+      if (!shown) return next;
+      const condition = parts.length
+        ? partCondition(
+            shown.conditionType,
+            shown.noun,
+            parts.map((part) => ({ key: keyOf(part), state: part.state, detail: part.detail })),
+          )
+        : null;
+      return withPartCondition(next, shown.conditionType, condition, now);
     });
     const was = new Map(before.map((part) => [keyOf(part), part.state]));
     for (const part of parts) {

@@ -91,6 +91,8 @@ export interface ProductPlugin {
   readonly settings?: Setting<unknown>[];
   /** Request headers that carry its credentials (lower case): blanked wherever a logged object holds them. */
   readonly secretHeaders?: string[];
+  /** Each kind of part the product keeps (as named to PeeringParts.save): the condition that shows it and what one is called. */
+  readonly partKinds?: Record<string, { conditionType: string; noun: string }>;
 }
 
 /** Where a product's option block goes in the API: each a DTO class, validated and documented as it stands. */

@@ -1004,9 +1004,9 @@ export interface components {
             side: "local" | "remote";
             /** @enum {string} */
             status: "pass" | "warn" | "fail";
-            /** @example no intercluster LIF in IPspace Default on ontap-west */
+            /** @example no intercluster LIF in IPspace Default on west */
             message: string;
-            /** @example create an intercluster LIF on each node of ontap-west */
+            /** @example create an intercluster LIF on each node of west */
             fix?: string;
         };
         /** @description One step the real call would take */
@@ -1258,7 +1258,7 @@ export interface components {
             reason: string;
             /**
              * @description A sentence for a person
-             * @example consul-dc2 reads ACTIVE: the peering stream has been quiet for 40 s
+             * @example west reads ACTIVE: the peering stream has been quiet for 40 s
              */
             message: string;
             /**
@@ -1268,7 +1268,7 @@ export interface components {
             lastTransitionTime: string;
         };
         PeeringApprovalCluster: {
-            /** @example ontap-vault */
+            /** @example vault */
             cluster: string;
             /**
              * @example [
@@ -1606,7 +1606,7 @@ export interface components {
         };
         /** @description One cluster that needs an approval */
         ClusterApproval: {
-            /** @example ontap-vault */
+            /** @example vault */
             cluster: string;
             /**
              * @example [
@@ -1623,7 +1623,7 @@ export interface components {
             peeringId: string;
             /** @example east-vault */
             name: string;
-            /** @example ontap */
+            /** @description The product of the peering (a registered product id) */
             product: string;
             /**
              * @description The team that asked

@@ -4,12 +4,6 @@ import type { PlanCheck, PlanChecks, PlanRequest } from '../product-plugin.js';
 import { UpstreamError } from '../port.js';
 import { ConsulAdapter } from './consul.adapter.js';
 
-/** `consul.exports` as the contract shapes it (issue 19 adds it to the options block). */
-interface ExportsAsk {
-  local?: string[];
-  remote?: string[];
-}
-
 type Side = 'local' | 'remote';
 
 /**
@@ -29,7 +23,7 @@ export class ConsulPlanChecks implements PlanChecks {
       checks.push(await this.peeringEnabled(side, cluster));
       // The acceptor's token carries the addresses the dialer uses: the local side generates it.
       if (side === 'local') checks.push(serverExternalAddresses(cluster));
-      const exports = (request.peering.consul as { exports?: ExportsAsk } | undefined)?.exports;
+      const exports = request.peering.consul?.exports;
       const asked = side === 'local' ? exports?.local : exports?.remote;
       if (asked?.length) checks.push(...(await this.services(side, cluster, asked)));
     }

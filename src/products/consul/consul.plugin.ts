@@ -28,6 +28,7 @@ export const consulPlugin: ProductPlugin = {
   createRules: consulCreateRules,
   peeringOptions: consulPeeringOptions,
   planUpdate: planConsulUpdate,
+  partKinds: { export: { conditionType: 'ServicesExported', noun: 'exported service' } },
   partsReady: (peering) =>
     (['local', 'remote'] as const).every((side) =>
       (peering.consul?.exports?.[side] ?? []).every((service) => peering.exports?.[side].some((p) => p.service === service && p.state === 'ready')),

@@ -3,12 +3,7 @@ import type { Cluster } from '../../clusters/cluster.js';
 import type { PlanCheck, PlanChecks, PlanRequest } from '../product-plugin.js';
 import { UpstreamError } from '../port.js';
 import { OntapAdapter } from './ontap.adapter.js';
-
-/** `ontap.svmPeers` as the contract shapes it (issue 19 adds it to the options block). */
-interface SvmPeerAsk {
-  local: string;
-  remote: string;
-}
+import { SvmPeersClient } from './svm-peers/svm-peers.client.js';
 
 interface LifRecord {
   ip?: { address?: string };
@@ -24,7 +19,10 @@ type Side = 'local' | 'remote';
  */
 @Injectable()
 export class OntapPlanChecks implements PlanChecks {
-  constructor(private readonly adapter: OntapAdapter) {}
+  constructor(
+    private readonly adapter: OntapAdapter,
+    private readonly svmPeers: SvmPeersClient,
+  ) {}
 
   async checks(request: PlanRequest): Promise<PlanCheck[]> {
     if (request.action === 'delete') return [];
@@ -112,15 +110,18 @@ export class OntapPlanChecks implements PlanChecks {
     return { name, side, status: 'pass', message: `${cluster.id} has no cluster peer with ${other?.id ?? 'the remote cluster'} yet` };
   }
 
+  /** The same lookup as the SVM peers' precheck (SvmPeersClient.svmExists), one read per named SVM. */
   private async svms(request: PlanRequest, side: Side, cluster: Cluster): Promise<PlanCheck[]> {
-    const asked = ((request.peering.ontap as { svmPeers?: SvmPeerAsk[] } | undefined)?.svmPeers ?? []).map((p, i) => ({
-      i,
-      svm: side === 'local' ? p.local : p.remote,
-    }));
+    const asked = (request.peering.ontap?.svmPeers ?? []).map((p, i) => ({ i, svm: side === 'local' ? p.local : p.remote }));
     if (asked.length === 0) return [];
-    const read = await this.read<{ records?: { name?: string }[] }>(cluster, '/svm/svms', { fields: 'name' });
-    if ('error' in read) return [{ name: 'svms', side, status: 'warn', message: `could not list the SVMs of ${cluster.id}: ${read.error}` }];
-    return svmChecks(side, cluster.id, asked, new Set((read.value.records ?? []).map((r) => r.name ?? '')));
+    const existing = new Set<string>();
+    try {
+      for (const name of new Set(asked.map((a) => a.svm))) if (await this.svmPeers.svmExists(cluster, name)) existing.add(name);
+    } catch (err) {
+      const why = err instanceof UpstreamError ? err.upstream.message : (err as Error).message;
+      return [{ name: 'svms', side, status: 'warn', message: `could not list the SVMs of ${cluster.id}: ${why}` }];
+    }
+    return svmChecks(side, cluster.id, asked, existing);
   }
 
   private async keyManager(side: Side, cluster: Cluster): Promise<PlanCheck> {

@@ -28,6 +28,7 @@ export const ontapPlugin: ProductPlugin = {
   peeringOptions: ontapPeeringOptions,
   planUpdate: planOntapUpdate,
   extraLocks: ontapExtraLocks,
+  partKinds: { svmPeer: { conditionType: 'SvmPeersReady', noun: 'SVM peer' } },
   partsReady: (peering) =>
     (peering.ontap?.svmPeers ?? []).every((pair) => peering.svmPeers?.some((p) => p.local === pair.local && p.remote === pair.remote && p.state === 'ready')),
   blocks: {
