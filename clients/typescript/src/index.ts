@@ -50,7 +50,7 @@ export type ExactBody<Shape, Value> = 0 extends 1 & Value
 
 type BodyMethod = 'post' | 'put' | 'patch';
 type BodyOf<Init> = Init extends { body?: infer Body } ? Body : never;
-type RequiredKeys<T> = keyof { [K in keyof T as {} extends Pick<T, K> ? never : K]: K };
+type RequiredKeys<T> = keyof { [K in keyof T as Record<never, never> extends Pick<T, K> ? never : K]: K };
 /** As openapi-fetch's own: the options are optional when nothing in them is required; other fetch options pass. */
 type InitArgument<Init> = [RequiredKeys<Init>] extends [never] ? [(Init & { [key: string]: unknown })?] : [Init & { [key: string]: unknown }];
 
