@@ -31,7 +31,7 @@ const read = (...parts: string[]) => readFileSync(at(...parts), 'utf8');
 
 // ---------------------------------------------------------------------------------------------
 // The settings the gateway knows: read by src/config/gateway-config.ts (and the watch settings
-// beside it), and listed in the README's configuration table.
+// beside it), and listed in the settings table of docs/configuration.md.
 
 function tableNames(markdown: string, heading: RegExp): Set<string> {
   const names = new Set<string>();
@@ -48,8 +48,8 @@ function tableNames(markdown: string, heading: RegExp): Set<string> {
 
 const configSource = read('src', 'config', 'gateway-config.ts');
 const readByConfig = new Set([...configSource.matchAll(/env\.([A-Z][A-Z0-9_]+)|\(env, '([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1] ?? m[2]));
-const inReadme = tableNames(read('README.md'), /^## Configuration/m);
-const settings = new Set([...readByConfig, ...inReadme]);
+const inDocs = tableNames(read('docs', 'configuration.md'), /^## Settings/m);
+const settings = new Set([...readByConfig, ...inDocs]);
 
 /** Names a clusters file gives in passwordFromEnv / tokenFromEnv: cluster secrets, set by the deployment. */
 function clusterSecretNames(path: string): Set<string> {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { forwardRef, Inject, Injectable } from '@nestjs/common';
 import { DomainEvents } from '../events/domain-events.js';
 import type { PartState, PeeringPartChange } from './handshake-extension.js';
 import type { Peering } from '../peerings/peering.js';
@@ -6,6 +6,7 @@ import { PeeringStore } from '../peerings/peering.store.js';
 import { nowIso } from '../common/time.js';
 import { partCondition, withPartCondition } from '../peerings/condition.js';
 import { ProductRegistry } from './product-registry.js';
+import type { ProductRegistry as Registry } from './product-registry.js';
 
 /** A part as a product keeps it on the peering: at least a state, and what names it. */
 export interface RecordedPart {
@@ -23,7 +24,8 @@ export class PeeringParts {
   constructor(
     private readonly peerings: PeeringStore,
     private readonly events: DomainEvents,
-    private readonly products: ProductRegistry,
+    // The registry's module imports the plugins, whose providers include this class: resolved lazily.
+    @Inject(forwardRef(() => ProductRegistry)) private readonly products: Registry,
   ) {}
 
   /**
