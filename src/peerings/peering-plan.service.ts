@@ -4,7 +4,7 @@ import { type Cluster } from '../clusters/cluster.js';
 import { ClusterStore } from '../clusters/cluster.store.js';
 import { GatewayError } from '../common/problem.js';
 import { nowIso } from '../common/time.js';
-import type { PlanCheck, PlanRequest } from '../products/product-plugin.js';
+import type { PlanCheck, PlanRequest, PlanStep } from '../products/product-plugin.js';
 import { ProductRegistry } from '../products/product-registry.js';
 import { type NativeSide, type SideContext, UpstreamError } from '../products/port.js';
 import { isTwoSided, type Peering } from './peering.js';
@@ -13,12 +13,6 @@ import { PeeringStore } from './peering.store.js';
 import { PeeringsService } from './peerings.service.js';
 
 /** One step the real call would take. */
-export interface PlanStep {
-  side: 'local' | 'remote' | 'gateway';
-  action: string;
-  description: string;
-}
-
 /** A dry run's answer: `ready` is true when no check fails. */
 export interface Plan {
   ready: boolean;
@@ -53,7 +47,8 @@ export class PeeringPlanner {
     const { peering, local, remote, plugin, approval } = await this.peerings.draft(input, caller, 'pr_dry_run', now, 'op_dry_run');
     const sides = await this.read(peering, local, remote);
     const checks = [...sides.map(credentials), ...(await this.nameChecks(peering, sides, plugin.extraLocks?.(peering) ?? []))];
-    checks.push(...(await this.productChecks({ action: 'create', peering, local, remote })));
+    const request: PlanRequest = { action: 'create', peering, local, remote };
+    checks.push(...(await this.productChecks(request)));
     const steps: PlanStep[] = [];
     if (approval) {
       const who = approval.clusters.map((c) => `${c.cluster} (teams ${c.approverTeams.join(', ')})`).join(', ');
@@ -85,6 +80,7 @@ export class PeeringPlanner {
           description: 'return the offer secret once (GET /v1/operations/{id}) for the far side to accept',
         });
     }
+    steps.push(...(this.products.for(peering.product).planChecks?.partSteps?.(request) ?? []));
     steps.push({ side: 'gateway', action: 'await-active', description: `read every side until ${title} says it carries traffic; then ACTIVE` });
     return plan(checks, steps);
   }

@@ -135,9 +135,18 @@ export interface PlanRequest {
   remote: Cluster | null;
 }
 
+/** One step the real call would take, in the order it takes them. */
+export interface PlanStep {
+  side: 'local' | 'remote' | 'gateway';
+  action: string;
+  description: string;
+}
+
 export interface PlanChecks {
   /** The product's checks, from reads on the clusters only. */
   checks(request: PlanRequest): Promise<PlanCheck[]>;
+  /** The steps of the product's parts (e.g. SVM peers, exports) that a create takes once the pair is made. */
+  partSteps?(request: PlanRequest): PlanStep[];
 }
 
 export interface PostureReader {

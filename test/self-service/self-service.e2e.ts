@@ -92,6 +92,44 @@ describe('self-service: plans, conditions, approvals', () => {
     expect((await h.api('GET', '/v1/peerings')).body.items).toEqual([]);
   });
 
+  it('plans the parts too: a missing SVM fails and a service not in the catalog warns, each with a fix, and their steps; nothing written', async () => {
+    const before = await keys(redis, h);
+    const mark = marks(h);
+    const ontap = await h.api('POST', '/v1/peerings?dryRun=true', {
+      name: 'plan-svm',
+      local: { cluster: 'ontap-east' },
+      remote: { cluster: 'ontap-west' },
+      ontap: { svmPeers: [{ local: 'svm1', remote: 'svm-missing' }] },
+    });
+    expect(ontap.status).toBe(200);
+    expect(ontap.body.ready).toBe(false);
+    const svms = ontap.body.checks.filter((c: { name: string }) => c.name === 'svms');
+    expect(svms.find((c: { side: string }) => c.side === 'local')).toMatchObject({ status: 'pass' });
+    const missing = svms.find((c: { side: string }) => c.side === 'remote');
+    expect(missing).toMatchObject({ status: 'fail' });
+    expect(missing.message).toMatch(/svm-missing/);
+    expect(missing.fix).toMatch(/create the SVM svm-missing on ontap-west/);
+    expect(ontap.body.steps.map((s: { action: string }) => s.action)).toEqual(['offer', 'accept', 'create-svm-peer', 'accept-svm-peer', 'await-active']);
+
+    const consul = await h.api('POST', '/v1/peerings?dryRun=true', {
+      name: 'plan-exports',
+      local: { cluster: 'consul-dc1' },
+      remote: { cluster: 'consul-dc2' },
+      consul: { exports: { local: ['web', 'not-registered'], remote: [] } },
+    });
+    expect(consul.status).toBe(200);
+    const services = consul.body.checks.filter((c: { name: string }) => c.name === 'services');
+    expect(services.find((c: { message: string }) => /service web /.test(c.message))).toMatchObject({ status: 'pass' });
+    const absent = services.find((c: { message: string }) => /not-registered/.test(c.message));
+    expect(absent).toMatchObject({ status: 'warn', side: 'local' });
+    expect(absent.fix).toMatch(/register not-registered on consul-dc1/);
+    expect(consul.body.steps.map((s: { action: string }) => s.action)).toEqual(['offer', 'accept', 'export-services', 'await-active']);
+
+    expect(callsSince(h, mark).filter((c) => c.method !== 'GET')).toEqual([]);
+    expect(await keys(redis, h)).toEqual(before);
+    expect((await h.api('GET', '/v1/audit')).body.items.filter((e: { action?: string }) => /peering/.test(e.action ?? ''))).toEqual([]);
+  });
+
   it('finds bad credentials, a missing intercluster LIF and peering switched off, each with a fix', async () => {
     const bad = await h.api('POST', '/v1/peerings?dryRun=true', { name: 'bad', local: { cluster: 'ontap-east' }, remote: { cluster: 'ontap-wrong-password' } });
     expect(bad.status).toBe(200);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Cluster } from '../../clusters/cluster.js';
-import type { PlanCheck, PlanChecks, PlanRequest } from '../product-plugin.js';
+import type { PlanCheck, PlanChecks, PlanRequest, PlanStep } from '../product-plugin.js';
 import { UpstreamError } from '../port.js';
 import { ConsulAdapter } from './consul.adapter.js';
 
@@ -28,6 +28,25 @@ export class ConsulPlanChecks implements PlanChecks {
       if (asked?.length) checks.push(...(await this.services(side, cluster, asked)));
     }
     return checks;
+  }
+
+  partSteps(request: PlanRequest): PlanStep[] {
+    const exports = request.peering.consul?.exports;
+    const steps: PlanStep[] = [];
+    const name = request.peering.name;
+    if (exports?.local.length)
+      steps.push({
+        side: 'local',
+        action: 'export-services',
+        description: `add ${exports.local.join(', ')} for the peer '${name}' to the exported-services config entry of ${request.local.id}`,
+      });
+    if (exports?.remote.length && request.remote)
+      steps.push({
+        side: 'remote',
+        action: 'export-services',
+        description: `add ${exports.remote.join(', ')} for the peer '${name}' to the exported-services config entry of ${request.remote.id}`,
+      });
+    return steps;
   }
 
   private async peeringEnabled(side: Side, cluster: Cluster): Promise<PlanCheck> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Cluster } from '../../clusters/cluster.js';
-import type { PlanCheck, PlanChecks, PlanRequest } from '../product-plugin.js';
+import type { PlanCheck, PlanChecks, PlanRequest, PlanStep } from '../product-plugin.js';
 import { UpstreamError } from '../port.js';
 import { OntapAdapter } from './ontap.adapter.js';
 import { SvmPeersClient } from './svm-peers/svm-peers.client.js';
@@ -36,6 +36,20 @@ export class OntapPlanChecks implements PlanChecks {
       if (request.peering.ontap?.requireKeyManager) checks.push(await this.keyManager(side, cluster));
     }
     return checks;
+  }
+
+  partSteps(request: PlanRequest): PlanStep[] {
+    const remote = request.remote?.id ?? 'the remote cluster';
+    return (request.peering.ontap?.svmPeers ?? []).flatMap((pair): PlanStep[] => [
+      {
+        side: 'local',
+        action: 'create-svm-peer',
+        description: `once the cluster peer is available, peer SVM ${pair.local} on ${request.local.id} with ${pair.remote} on ${remote} (${pair.applications.join(', ')})`,
+      },
+      ...(request.remote
+        ? [{ side: 'remote' as const, action: 'accept-svm-peer', description: `accept the SVM peer ${pair.remote} <- ${pair.local} on ${remote}` }]
+        : []),
+    ]);
   }
 
   private async interclusterLifs(request: PlanRequest, side: Side, cluster: Cluster): Promise<PlanCheck> {
