@@ -60,16 +60,27 @@ export class ApprovalsService {
     const current = await this.awaiting(id, caller);
     const mine = new Set(this.approvableBy(current, caller).map((c) => c.cluster));
     const now = nowIso();
+    // The store writes by compare-and-set: of concurrent approvals, only the one whose write gave
+    // an approval still missing counts, and only the one that gave the last starts the work.
+    let gave = false;
+    let completed = false;
     const approved = await this.store.update(id, (p) => {
+      gave = completed = false;
       if (p.state !== 'AWAITING_APPROVAL' || !p.approval) return null;
       const clusters = p.approval.clusters.map((c) =>
         mine.has(c.cluster) && !c.approvedBy
           ? { ...c, approvedBy: caller.ref, approvedAt: now, ...(input.comment !== undefined && { comment: input.comment }) }
           : c,
       );
+      gave = clusters.some((c, i) => c !== p.approval!.clusters[i]);
+      if (!gave) return null;
+      completed = clusters.every((c) => c.approvedBy);
       return { ...p, approval: { ...p.approval, clusters }, updatedAt: now };
     });
     caller.targetTeam = teamOf(approved);
+    // Nothing left for this caller to give: an approval given at the same moment took it (the
+    // peering as it stands, still awaiting), or the request was decided meanwhile (409).
+    if (!gave) return toPeeringView(notDecided(approved));
     await this.events.emit({
       kind: 'peering.approval',
       decision: 'approved',
@@ -78,7 +89,7 @@ export class ApprovalsService {
       actor: caller.ref,
       reason: input.comment ?? null,
     });
-    if (approved.approval!.clusters.some((c) => !c.approvedBy)) return toPeeringView(await this.transitions.observeSides(id, {}));
+    if (!completed) return toPeeringView(await this.transitions.observeSides(id, {}));
     await this.endWait(approved.operationId, problem('superseded', 'approved: a new operation does the work'));
     return toPeeringView(await this.peerings.startOperation(approved, 'create', 'ESTABLISHING', undefined, caller));
   }
@@ -92,8 +103,12 @@ export class ApprovalsService {
     const failed = await this.transitions.move(id, 'FAILED', {
       lastError: reason,
       reason: reason.detail,
+      // An approval that completed at the same moment started the work: the reject is too late.
+      onlyIf: (p) => p.state === 'AWAITING_APPROVAL',
       change: (p) => ({ approval: { ...p.approval!, outcome: 'rejected', decidedBy: caller.ref, reason: input.reason } }),
     });
+    if (failed.approval?.outcome !== 'rejected')
+      throw new GatewayError('conflict', `peering ${id} is ${failed.state}: it was decided meanwhile, and only a peering in AWAITING_APPROVAL can be rejected`);
     await this.endWait(current.operationId, reason);
     await this.events.emit({
       kind: 'peering.approval',
@@ -140,9 +155,7 @@ export class ApprovalsService {
    * contract says.
    */
   private async awaiting(id: string, caller: Caller): Promise<Peering> {
-    const peering = await this.store.require(id);
-    if (peering.state !== 'AWAITING_APPROVAL')
-      throw new GatewayError('conflict', `peering ${id} is ${peering.state}: only a peering in AWAITING_APPROVAL can be approved or rejected`);
+    const peering = notDecided(await this.store.require(id));
     if (!this.approvableBy(peering, caller).length) {
       const teams = [...new Set(peering.approval!.clusters.filter((c) => !c.approvedBy).flatMap((c) => c.approverTeams))];
       const own = caller.actor.team === teamOf(peering) ? ': a team cannot approve its own request' : '';
@@ -169,4 +182,11 @@ function toApprovalView(peering: Peering): ApprovalView {
     clusters: approval.clusters.map((c) => ({ cluster: c.cluster, approverTeams: c.approverTeams, approved: Boolean(c.approvedBy) })),
     peering: toPeeringView(peering),
   };
+}
+
+/** The peering, when it still awaits an approval; otherwise a 409. */
+function notDecided(peering: Peering): Peering {
+  if (peering.state !== 'AWAITING_APPROVAL')
+    throw new GatewayError('conflict', `peering ${peering.id} is ${peering.state}: only a peering in AWAITING_APPROVAL can be approved or rejected`);
+  return peering;
 }

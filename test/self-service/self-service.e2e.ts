@@ -246,10 +246,9 @@ describe('self-service: plans, conditions, approvals', () => {
       status: 202,
     });
     const events = await h.api('GET', `/v1/peerings/${created.body.id}/events`);
-    if (events.status === 200) {
-      const types = (events.body.items ?? events.body).map((e: { type: string }) => e.type);
-      expect(types).toEqual(expect.arrayContaining(['peering.approval_requested', 'peering.approved']));
-    }
+    expect(events.status).toBe(200);
+    const types = (events.body.items ?? events.body).map((e: { type: string }) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['peering.approval_requested', 'peering.approved']));
     await h.api('DELETE', `/v1/peerings/${created.body.id}`);
     await h.waitForState(created.body.id, 'DELETED');
 
@@ -259,6 +258,31 @@ describe('self-service: plans, conditions, approvals', () => {
     await h.waitForState(own.body.id, 'ACTIVE');
     await h.api('DELETE', `/v1/peerings/${own.body.id}`);
     await h.waitForState(own.body.id, 'DELETED');
+  });
+
+  it('starts one operation for approvals given at the same moment; the admin lists every request; a decided request is 409', async () => {
+    const app = await key(h, 'app3', ['peerings:read', 'peerings:write']);
+    const admins = await key(h, 'mesh-admins', ['peerings:read', 'approvals:write']);
+    const created = await as(h, app, 'POST', '/v1/peerings', { name: 'raced', local: { cluster: 'consul-dc1' }, remote: { cluster: 'consul-gated' } });
+    expect(created.body.state).toBe('AWAITING_APPROVAL');
+    expect((await h.api('GET', '/v1/approvals')).body.items.map((i: { peeringId: string }) => i.peeringId)).toEqual([created.body.id]);
+
+    const answers = await Promise.all([1, 2, 3].map(() => as(h, admins, 'POST', `/v1/peerings/${created.body.id}/approve`, {})));
+    for (const answer of answers) expect([202, 409]).toContain(answer.status);
+    expect(answers.filter((a) => a.status === 202).length).toBeGreaterThan(0);
+    await h.waitForState(created.body.id, 'ACTIVE');
+    const operations = await h.api('GET', `/v1/operations?peering=${created.body.id}`);
+    expect(operations.status).toBe(200);
+    // The operation that waited for the approval, and exactly one that did the work.
+    const others = operations.body.items.filter((o: { id: string }) => o.id !== created.body.operationId);
+    expect(others.map((o: { type: string; status: string }) => `${o.type} ${o.status}`)).toEqual(['create succeeded']);
+
+    const late = await as(h, admins, 'POST', `/v1/peerings/${created.body.id}/reject`, { reason: 'too late' });
+    expect(late.status).toBe(409);
+    expect(late.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(late.body.detail).toMatch(/AWAITING_APPROVAL/);
+    await h.api('DELETE', `/v1/peerings/${created.body.id}`);
+    await h.waitForState(created.body.id, 'DELETED');
   });
 
   it('rejects (a retry asks again) and deletes a request awaiting approval at once, without a cluster call', async () => {
