@@ -99,12 +99,20 @@ describe("faults: replayed requests, drift behind the gateway's back", () => {
     const degraded = await h.waitForState(res.body.id, 'DEGRADED');
     expect(degraded.stateReason).toMatch(/consul-dc[12] reads (TERMINATED|DELETING)|consul-dc2 is gone/);
     const events = degraded.stateReason;
+    // The conditions say why: the summary is not Ready, and the pair is not healthy (or a side is missing).
+    const condition = (p: { conditions: { type: string }[] }, type: string) => p.conditions.find((c) => c.type === type) as any;
+    expect(condition(degraded, 'Ready')).toMatchObject({ status: 'False', reason: 'Degraded' });
+    const sick = [condition(degraded, 'Established'), condition(degraded, 'Healthy')].filter((c) => c.status === 'False');
+    expect(sick.length).toBeGreaterThan(0);
+    for (const c of sick) expect(c.message).toMatch(/consul-dc[12]/);
 
     const sync = await h.api('POST', `/v1/peerings/${res.body.id}/sync`);
     expect(sync.status).toBe(202);
     expect((await h.waitForOperation(sync.body.operationId)).status).toBe('succeeded');
     const repaired = await h.waitForState(res.body.id, 'ACTIVE');
     expect(repaired.stateReason).toBeNull();
+    for (const c of repaired.conditions) expect(c).toMatchObject({ status: 'True' });
+    for (const c of sick) expect(Date.parse(condition(repaired, c.type).lastTransitionTime)).toBeGreaterThan(Date.parse(c.lastTransitionTime));
     for (const sim of h.topology.consul) expect(sim.peerings().filter((p) => p.Name === 'hand-deleted')).toHaveLength(1);
     expect(repaired.sides).toMatchObject({ local: { nativeState: 'ACTIVE' }, remote: { nativeState: 'ACTIVE' } });
     const counts = tally(h.topology, [{ name: 'hand-deleted', want: 'ACTIVE', state: repaired.state }]);
@@ -118,8 +126,11 @@ describe("faults: replayed requests, drift behind the gateway's back", () => {
     h.topology.consul[0].setStreamFailing('flapping', true);
     const degraded = await h.waitForState(res.body.id, 'DEGRADED');
     expect(degraded.stateReason).toBe('consul-dc1 reads FAILING');
+    expect(degraded.conditions.find((c: { type: string }) => c.type === 'Healthy')).toMatchObject({ status: 'False' });
+    expect(degraded.conditions.find((c: { type: string }) => c.type === 'Established')).toMatchObject({ status: 'True' });
     h.topology.consul[0].setStreamFailing('flapping', false);
-    await h.waitForState(res.body.id, 'ACTIVE');
+    const active = await h.waitForState(res.body.id, 'ACTIVE');
+    expect(active.conditions.find((c: { type: string }) => c.type === 'Healthy')).toMatchObject({ status: 'True', reason: 'CarriesTraffic' });
   });
 
   it('marks an ONTAP peer deleted by hand DEGRADED (the other side reads unavailable)', async () => {

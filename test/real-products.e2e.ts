@@ -233,8 +233,14 @@ describe('real products: ONTAP', () => {
     await sim(east().url, 'PUT', `/_sim/peers/${record.uuid}/authentication`, { state: 'pending' });
     const degraded = await h.waitForPeering(res.body.id, (p) => p.state === 'DEGRADED', 10_000);
     expect(degraded.stateReason).toMatch(/available but authentication is pending/);
+    const authenticated = degraded.conditions.find((c: { type: string }) => c.type === 'Authenticated');
+    expect(authenticated).toMatchObject({ status: 'False' });
+    expect(authenticated.message).toMatch(/pending/);
+    expect(degraded.conditions.find((c: { type: string }) => c.type === 'Ready')).toMatchObject({ status: 'False' });
     await sim(east().url, 'PUT', `/_sim/peers/${record.uuid}/authentication`, { state: null });
-    await h.waitForState(res.body.id, 'ACTIVE', 10_000);
+    const active = await h.waitForState(res.body.id, 'ACTIVE', 10_000);
+    expect(active.conditions.find((c: { type: string }) => c.type === 'Authenticated')).toMatchObject({ status: 'True' });
+    expect(active.stateReason).toBeNull();
   });
 
   it('available with an authentication problem is not healthy: DEGRADED with the reason, ACTIVE again once fixed', async () => {
