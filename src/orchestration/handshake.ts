@@ -383,7 +383,7 @@ export class Handshake {
 
 /**
  * Whether the operation ends with this failure rather than being retried: a final answer of the
- * cluster or of the gateway, or the last attempt (as src/workers/operation.processor.ts decides;
+ * cluster or of the gateway, or the last attempt (OPERATION_ATTEMPTS, which src/jobs/operation-runner.ts also reads;
  * a shutdown in progress always hands the operation on).
  */
 function failsForGood(err: unknown, run: OperationRun): boolean {
