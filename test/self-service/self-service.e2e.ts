@@ -273,9 +273,11 @@ describe('self-service: plans, conditions, approvals', () => {
     await h.waitForState(created.body.id, 'ACTIVE');
     const operations = await h.api('GET', `/v1/operations?peering=${created.body.id}`);
     expect(operations.status).toBe(200);
-    // The operation that waited for the approval, and exactly one that did the work.
+    // The operation that waited for the approval, and exactly one that did the work. The peering
+    // is written ACTIVE before its operation is marked done, so each operation is awaited.
     const others = operations.body.items.filter((o: { id: string }) => o.id !== created.body.operationId);
-    expect(others.map((o: { type: string; status: string }) => `${o.type} ${o.status}`)).toEqual(['create succeeded']);
+    const finished = await Promise.all(others.map((o: { id: string }) => h.waitForOperation(o.id)));
+    expect(finished.map((o: { type: string; status: string }) => `${o.type} ${o.status}`)).toEqual(['create succeeded']);
 
     const late = await as(h, admins, 'POST', `/v1/peerings/${created.body.id}/reject`, { reason: 'too late' });
     expect(late.status).toBe(409);

@@ -254,7 +254,10 @@ async function follow(ctx: Context, start: Peering, goals: readonly PeeringState
     }
     const operation = await must(ctx.client.GET('/v1/operations/{id}', { params: { path: { id: peering.operationId } } }));
     printer.show(operation);
-    if (goals.includes(peering.state)) return peering;
+    // The peering is written settled a moment before its operation is marked done: the last
+    // steps are shown, and `operations get` afterwards answers the final status.
+    const operationDone = operation.status === 'succeeded' || operation.status === 'failed';
+    if (goals.includes(peering.state) && (operationDone || Date.now() > deadline)) return peering;
     if (peering.state === 'FAILED') throw new FailedError(peering.lastError?.detail ?? operation.lastError?.detail ?? 'the peering FAILED');
     if (operation.status === 'failed' && operation.id === peering.operationId) {
       // The peering may still move to FAILED: read it once more for its own words.
