@@ -1,7 +1,7 @@
 /**
  * Every setting the gateway reads from its environment, in one place: its name, its default and
  * what it means. `npm run docs:settings` renders this table into docs/configuration.md, and
- * test/settings-table.spec.ts fails when a setting read by the loaders (gateway-config.ts,
+ * test/project/settings-table.spec.ts fails when a setting read by the loaders (gateway-config.ts,
  * src/watch/watch-settings.ts) is missing here or states another default.
  */
 export interface Setting {

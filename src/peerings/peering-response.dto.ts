@@ -116,7 +116,7 @@ export class PeeringListDoc {
 
 /**
  * Request examples for POST /v1/peerings, one per kind of peering, contributed by the products
- * (each accepted as sent by the sandbox): test/typed-client.e2e.ts sends every one of them.
+ * (each accepted as sent by the sandbox): test/clients/typed-client.e2e.ts sends every one of them.
  */
 export const CREATE_PEERING_EXAMPLES = productExamples();
 

@@ -21,7 +21,7 @@ export default async function globalSetup(): Promise<void> {
   const { spawnRedisServer } = await fromBuild<typeof import('../../src/sandbox/private-redis.js')>('src/sandbox/private-redis.js');
   for (const [command, pkg] of [
     ['redis-server', 'redis-server'],
-    // The Sentinel topology of test/redis-topologies.e2e.ts.
+    // The Sentinel topology of test/faults/redis-topologies.e2e.ts.
     ['redis-sentinel', 'redis-sentinel'],
     ['chromium', 'chromium'],
   ]) {
