@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { ActorRef, Scope } from './access.js';
 
 /** Every API key starts with this, so that scanners and callers can tell it apart. */
@@ -24,7 +24,7 @@ export function newApiKeySecret(): string {
 
 /** What is stored of a key, and how it is looked up. */
 export function apiKeyHash(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return hash('sha256', key, 'hex');
 }
 
 /** True while the key may be used. */

@@ -1,8 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { GatewayError } from '../common/problem.js';
 
+/** One-shot SHA-256 (no Hash object per call: the admin token is checked on every request it sends). */
 function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
+  return hash('sha256', value, 'buffer') as unknown as Buffer;
 }
 
 /** The admin bearer token, compared in constant time (digests of equal length). */

@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import pino, { type Logger, type LoggerOptions } from 'pino';
 import { type LoggerService } from '@nestjs/common';
-import { currentContext } from './request-context.js';
 
 /**
  * Paths pino blanks out wherever they appear in a logged object. Secrets are kept out of log
@@ -45,25 +44,6 @@ export function withSecretHeaders(logger: Logger, headers: readonly string[]): L
   return logger.child({}, { redact: { paths: [...REDACTED_PATHS, ...paths], censor: CENSOR } });
 }
 
-const NO_CONTEXT: Readonly<Record<string, unknown>> = Object.freeze({});
-
-/**
- * The line's own fields over the context's (fields given in the call win). The context object is
- * the live one of the request or operation, so it is copied, never written; a line that already
- * carries every context field (the request line) is written as it is.
- */
-function withContext(line: object, context: object): object {
-  const fields = line as Record<string, unknown>;
-  let missing = false;
-  for (const key in context) {
-    if (!(key in fields)) {
-      missing = true;
-      break;
-    }
-  }
-  return missing ? { ...context, ...fields } : line;
-}
-
 export interface LoggerFormat {
   /** Human-readable lines (pino-pretty) instead of JSON: for a person at a terminal, never for collectors. */
   pretty?: boolean;
@@ -71,16 +51,14 @@ export interface LoggerFormat {
 
 /**
  * The one logger of a process. Every line written while a request is answered or an operation
- * runs carries its `requestId` (and `operationId`), from the request context
- * (src/common/request-context.ts); fields given in the call itself win.
+ * runs carries its `requestId` (and `operationId`), given by the code that writes it (see
+ * src/common/request-context.ts for where each comes from).
  */
 export function createLogger(level: string, destination?: pino.DestinationStream, format: LoggerFormat = {}): Logger {
   const options: LoggerOptions = {
     level,
     base: { service: 'peering-gateway' },
     redact: { paths: REDACTED_PATHS, censor: CENSOR },
-    mixin: () => currentContext() ?? NO_CONTEXT,
-    mixinMergeStrategy: withContext,
   };
   if (!destination && format.pretty && prettyAvailable()) {
     return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } } });

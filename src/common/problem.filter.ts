@@ -60,7 +60,10 @@ export class ProblemFilter implements ExceptionFilter {
     }
     const fromFastify = fastifyProblem(exception as { code?: string; statusCode?: number; message?: string }, this.config.bodyLimitBytes);
     if (fromFastify) return fromFastify;
-    this.logger.error({ err: exception instanceof Error ? { message: exception.message, stack: exception.stack } : String(exception) }, 'unhandled error');
+    this.logger.error(
+      { requestId: request.id, err: exception instanceof Error ? { message: exception.message, stack: exception.stack } : String(exception) },
+      'unhandled error',
+    );
     return { body: problem('internal_error', 'an unexpected error occurred; it has been logged') };
   }
 }

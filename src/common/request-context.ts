@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 
 /** The header a caller may set, and every answer carries (docs: the public contract, README "Operating"). */
@@ -16,27 +15,35 @@ export function requestIdFrom(header: string | string[] | undefined): string {
 }
 
 /**
- * What the work in progress belongs to: the HTTP request being answered, or the operation a
- * worker carries out (which keeps the request id of the request that started it). Every log line
- * written inside carries these fields (see the logger's mixin in logger.ts).
+ * What the work in progress belongs to, for its log lines: the HTTP request being answered, or
+ * the operation a worker carries out (which keeps the request id of the request that started it).
+ *
+ * It is handed on explicitly, never through AsyncLocalStorage: on Node 20 an AsyncLocalStorage in
+ * use installs promise hooks that every promise of the process pays for, about a quarter of the
+ * CPU of a read (docs/performance.md). A request's lines take `request.id` (the request line, the
+ * problem filter, the caller's `requestId`); an operation's take OperationRun.context; a cluster
+ * call finds the context of the run that read its cluster record (bindContext).
  */
 export interface RequestContext {
   requestId?: string;
   operationId?: string;
 }
 
-const storage = new AsyncLocalStorage<RequestContext>();
+const bound = new WeakMap<object, RequestContext>();
 
-/** Runs `work` with `context`; everything it starts, synchronously or not, sees it. */
-export function runInContext<T>(context: RequestContext, work: () => T): T {
-  return storage.run(context, work);
+/**
+ * Binds `context` to an object that one piece of work owns alone, such as the cluster records an
+ * operation run reads for itself, so that code handed only that object (a cluster call) can name
+ * the work in its log line. Returns the object.
+ */
+export function bindContext<T extends object>(owner: T, context: RequestContext): T {
+  bound.set(owner, context);
+  return owner;
 }
 
-export function currentContext(): RequestContext | undefined {
-  return storage.getStore();
+/** The context bound to `owner`, or an empty one. */
+export function contextOf(owner: object): RequestContext {
+  return bound.get(owner) ?? NO_CONTEXT;
 }
 
-/** The request id of the request being answered or of the one that started the operation being run. */
-export function currentRequestId(): string | undefined {
-  return storage.getStore()?.requestId;
-}
+const NO_CONTEXT: RequestContext = Object.freeze({});

@@ -5,7 +5,6 @@ import { UpstreamError } from '../products/port.js';
 import { LOGGER } from '../common/logger.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { GatewayError, problem, type Problem } from '../common/problem.js';
-import { runInContext } from '../common/request-context.js';
 import { nowIso } from '../common/time.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
 import { type Operation } from '../operations/operation.js';
@@ -44,10 +43,7 @@ export class OperationRunner {
   async process(job: Job<OperationJobData>, token: string | undefined, signal: AbortSignal): Promise<void> {
     const op = await this.operations.get(job.data.operationId);
     if (!op || op.status === 'succeeded' || op.status === 'failed') return;
-    // Every log line of this run, down to the cluster calls, names the operation and the request
-    // that started it (src/common/request-context.ts).
-    const context = { operationId: op.id, ...(op.requestId !== undefined && { requestId: op.requestId }) };
-    return runInContext(context, () => this.leased(job, op, token, signal));
+    return this.leased(job, op, token, signal);
   }
 
   private async leased(job: Job<OperationJobData>, op: Operation, token: string | undefined, signal: AbortSignal): Promise<void> {
@@ -84,13 +80,13 @@ export class OperationRunner {
       o.nextAttemptAt = null;
     });
     const run = new OperationRun(started, this.operations, this.peerings, signal);
-    this.logger.info({ type: op.type, peeringId: op.peeringId, attempt: started.attempts }, 'operation started');
+    this.logger.info({ ...run.context, type: op.type, peeringId: op.peeringId, attempt: started.attempts }, 'operation started');
     try {
       if (op.type === 'delete') await this.handshake.teardown(run);
       else if (op.type === 'update') await this.handshake.update(run);
       else await this.handshake.establish(run);
       await this.finish(op.id, 'succeeded', null);
-      this.logger.info({ type: op.type, peeringId: op.peeringId, attempt: started.attempts }, 'operation succeeded');
+      this.logger.info({ ...run.context, type: op.type, peeringId: op.peeringId, attempt: started.attempts }, 'operation succeeded');
     } catch (err) {
       await this.fail(job, op, err, signal);
     }
@@ -122,11 +118,14 @@ export class OperationRunner {
         o.waits = plan.waits;
       });
       await this.peerings.update(op.peeringId, (p) => (p.operationId === op.id ? { ...p, lastError: reason, updatedAt: nowIso() } : null));
-      this.logger.info({ operationId: op.id, attempt, delayMs: plan.delayMs, waitingFor: plan.waitingFor, reason: reason.detail }, 'operation will be retried');
+      this.logger.info(
+        { ...OperationRun.contextOf(op), attempt, delayMs: plan.delayMs, waitingFor: plan.waitingFor, reason: reason.detail },
+        'operation will be retried',
+      );
       // The queue's backoff keeps the delay chosen here for the cause.
       throw withRetryDelay(err, plan.delayMs);
     }
-    this.logger.warn({ operationId: op.id, attempt, reason: reason.detail }, 'operation failed');
+    this.logger.warn({ ...OperationRun.contextOf(op), attempt, reason: reason.detail }, 'operation failed');
     // The peering first, then its operation, as on success: once the operation reads finished,
     // the peering reads its outcome.
     let peering = await this.peerings.get(op.peeringId);

@@ -393,7 +393,7 @@ export class McpTools {
       if (write && typeof (body as { id?: unknown }).id === 'string') targetId = (body as { id: string }).id;
       return { content: [{ type: 'text', text: JSON.stringify(body) }], structuredContent: body as Record<string, unknown> };
     } catch (err) {
-      const found = this.problemOf(err);
+      const found = this.problemOf(err, caller);
       status = found.status;
       return toolError(found);
     } finally {
@@ -401,10 +401,13 @@ export class McpTools {
     }
   }
 
-  private problemOf(err: unknown): Problem {
+  private problemOf(err: unknown, caller: Caller): Problem {
     if (err instanceof GatewayError) return err.problem;
     if (isRedisUnavailable(err)) return problem('service_unavailable', 'the gateway store (Redis) is unreachable; try again shortly');
-    this.logger.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'MCP tool call failed');
+    this.logger.error(
+      { requestId: caller.requestId, err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) },
+      'MCP tool call failed',
+    );
     return problem('internal_error', 'an unexpected error occurred; it has been logged');
   }
 }

@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { type GatewayMetrics, UNMATCHED_ROUTE } from '../common/metrics.js';
-import { currentRequestId, REQUEST_ID_HEADER, requestIdFrom, runInContext } from '../common/request-context.js';
+import { REQUEST_ID_HEADER, requestIdFrom } from '../common/request-context.js';
 
 /**
  * Fastify's own request id is the gateway's: the caller's `X-Request-Id` when it is acceptable,
@@ -52,7 +52,7 @@ function requestLine(request: FastifyRequest, status: number | null, durationMs:
 /**
  * Installs, before every other hook (so that requests answered by the authentication hook, the
  * router's 404/405 and the problem filter are covered alike):
- * - the `X-Request-Id` answer header and the request context every log line of the request reads;
+ * - the `X-Request-Id` answer header;
  * - one log line per request, written when the answer has left: method, route pattern, status,
  *   duration, request id, and the actor when the authentication layer has set `request.actor`;
  *   `request failed` at `error` for a 5xx, `request answered` at `info` otherwise, and
@@ -83,12 +83,7 @@ export function installRequestObservability(app: NestFastifyApplication, logger:
       if (reply.raw.writableFinished) answered(request, reply.raw.statusCode, durationMs);
       else if (httpLogger.isLevelEnabled('info')) httpLogger.info(requestLine(request, null, durationMs), 'request aborted');
     });
-    runInContext({ requestId: request.id }, done);
-  });
-  // The body is read in events of its own; the handler runs after this hook, in the request's context again.
-  fastify.addHook('preValidation', (request: FastifyRequest, _reply: FastifyReply, done: () => void) => {
-    if (currentRequestId() === request.id) return done();
-    runInContext({ requestId: request.id }, done);
+    done();
   });
   fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const route = request.routeOptions.url ?? UNMATCHED_ROUTE;

@@ -4,6 +4,7 @@ import { ProductRegistry } from '../products/product-registry.js';
 import { type NativeSide, type PeeringAdapter, type SideContext, UpstreamError, type WaitingFor } from '../products/port.js';
 import { type Cluster } from '../clusters/cluster.js';
 import { ClusterStore } from '../clusters/cluster.store.js';
+import { bindContext } from '../common/request-context.js';
 import { LOGGER } from '../common/logger.js';
 import { GatewayError } from '../common/problem.js';
 import { sleep } from '../common/time.js';
@@ -53,7 +54,7 @@ export class Handshake {
     const peering = await run.peering();
     if (run.operation.type === 'sync' && (await this.judgeAsItStands(run, peering))) return;
     if (peering.state !== 'ESTABLISHING') await this.transitions.move(peering.id, 'ESTABLISHING', { reason: `operation ${run.operation.type}` });
-    const sides = await this.sides(peering);
+    const sides = await this.sides(run, peering);
     const adapter = this.products.adapter(peering.product);
     if (!sides.remote) return this.establishOneSided(run, adapter, sides.local);
     const remoteSide = sides.remote;
@@ -86,7 +87,7 @@ export class Handshake {
    */
   private async judgeAsItStands(run: OperationRun, peering: Peering): Promise<boolean> {
     if (peering.state !== 'ACTIVE' && peering.state !== 'DEGRADED') return false;
-    const sides = await this.sides(peering);
+    const sides = await this.sides(run, peering);
     const adapter = this.products.adapter(peering.product);
     const contexts = sides.remote ? [sides.local, sides.remote] : [sides.local];
     const natives = await run.step('inspect', () => Promise.all(contexts.map((s) => adapter.find(s))), describeSides);
@@ -114,7 +115,7 @@ export class Handshake {
   async update(run: OperationRun): Promise<void> {
     const peering = await run.peering();
     const change = (run.operation.input ?? {}) as PeeringChange;
-    const sides = await this.sides(peering);
+    const sides = await this.sides(run, peering);
     const adapter = this.products.adapter(peering.product);
     const contexts = sides.remote ? [sides.local, sides.remote] : [sides.local];
     const natives = await run.step('inspect', () => Promise.all(contexts.map((s) => adapter.find(s))), describeSides);
@@ -163,7 +164,7 @@ export class Handshake {
     const peering = await run.peering();
     // A peering being deleted accepts nothing any more: an external secret still kept goes now.
     await this.forgetExternalSecret(peering.id);
-    const sides = await this.sides(peering);
+    const sides = await this.sides(run, peering);
     const adapter = this.products.adapter(peering.product);
     const contexts = sides.remote ? [sides.local, sides.remote] : [sides.local];
     const clusters: PeeringClusters = { local: sides.local.cluster, remote: sides.remote?.cluster };
@@ -246,7 +247,7 @@ export class Handshake {
         if (native) await this.removeAndAwait(run, adapter, side, native);
       } catch (err) {
         this.logger.warn(
-          { peering: side.peering.id, cluster: side.cluster.id, err: (err as Error).message },
+          { ...run.context, peering: side.peering.id, cluster: side.cluster.id, err: (err as Error).message },
           'roll-back failed; the next attempt or a delete clears it',
         );
       }
@@ -362,12 +363,16 @@ export class Handshake {
     });
   }
 
-  private async sides(peering: Peering): Promise<Sides> {
-    const local = await this.cluster(peering.local.cluster);
+  /**
+   * The run's own copies of the clusters' records, each bound to the run's context so that the
+   * cluster calls made with them name the operation in their log lines.
+   */
+  private async sides(run: OperationRun, peering: Peering): Promise<Sides> {
+    const local = bindContext(await this.cluster(peering.local.cluster), run.context);
     if (!isTwoSided(peering)) {
       return { local: { cluster: local, peering, counterpart: { addresses: peering.remote.external?.addresses } } };
     }
-    const remote = await this.cluster(peering.remote.cluster);
+    const remote = bindContext(await this.cluster(peering.remote.cluster), run.context);
     return {
       local: { cluster: local, peering, counterpart: { cluster: remote } },
       remote: { cluster: remote, peering, counterpart: { cluster: local } },

@@ -1,3 +1,4 @@
+import { type RequestContext } from '../common/request-context.js';
 import { nowIso } from '../common/time.js';
 import { type Operation } from '../operations/operation.js';
 import { type OperationStore } from '../operations/operation.store.js';
@@ -29,6 +30,15 @@ export class OperationRun {
     private readonly peerings: PeeringStore,
     readonly signal: AbortSignal,
   ) {}
+
+  /** What this run's log lines name: the operation, and the request that started it. */
+  get context(): RequestContext {
+    return OperationRun.contextOf(this.operation);
+  }
+
+  static contextOf(operation: Pick<Operation, 'id' | 'requestId'>): RequestContext {
+    return { operationId: operation.id, ...(operation.requestId !== undefined && { requestId: operation.requestId }) };
+  }
 
   /** The peering as it is now; throws SupersededError when another operation took over. */
   async peering(): Promise<Peering> {

@@ -7,7 +7,6 @@ import { productIds } from '../products/index.js';
 import { type Cluster } from '../clusters/cluster.js';
 import { ClusterStore } from '../clusters/cluster.store.js';
 import { newId } from '../common/ids.js';
-import { currentRequestId } from '../common/request-context.js';
 import { type FieldError, GatewayError } from '../common/problem.js';
 import { nowIso } from '../common/time.js';
 import { type Operation, type OperationType } from '../operations/operation.js';
@@ -276,7 +275,7 @@ export class PeeringsService {
   }
 
   private newOperation(type: OperationType, peeringId: string, now: string, team: string, caller: Caller): Operation {
-    const requestId = caller.requestId ?? currentRequestId();
+    const requestId = caller.requestId ?? undefined;
     return {
       id: newId('op'),
       type,

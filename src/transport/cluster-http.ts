@@ -9,6 +9,7 @@ import { ClusterEndpointPolicy } from '../clusters/endpoint-policy.js';
 import { RefusedUrlError } from '../common/address-policy.js';
 import { LOGGER } from '../common/logger.js';
 import { GatewayMetrics } from '../common/metrics.js';
+import { contextOf } from '../common/request-context.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
 import { ClusterSlots } from './cluster-slots.js';
 import { UpstreamError } from './upstream-error.js';
@@ -175,13 +176,23 @@ export class ClusterHttp implements OnApplicationShutdown {
   }
 
   /**
-   * One call's metric and debug line (the request id comes with the logger's context). Long polls
+   * One call's metric and debug line, naming the work whose cluster record it was made with
+   * (src/common/request-context.ts, bindContext). Long polls
    * are logged but not timed: their duration is the wait they asked for, not the cluster's speed.
    */
   private record(cluster: Cluster, call: HttpCall, outcome: string, status: number | null, ms: number): void {
     if (!call.longPoll) this.metrics.clusterCalls.observe({ cluster: cluster.id, product: cluster.product, outcome }, ms / 1000);
     this.logger.debug(
-      { cluster: cluster.id, product: cluster.product, method: call.method, path: call.path, status, outcome, durationMs: Math.round(ms) },
+      {
+        ...contextOf(cluster),
+        cluster: cluster.id,
+        product: cluster.product,
+        method: call.method,
+        path: call.path,
+        status,
+        outcome,
+        durationMs: Math.round(ms),
+      },
       'cluster call',
     );
   }

@@ -3,7 +3,6 @@ import { DelayedError, Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { LOGGER } from '../common/logger.js';
 import { GatewayMetrics } from '../common/metrics.js';
-import { runInContext } from '../common/request-context.js';
 import { nowIso } from '../common/time.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
 import { DeliveryStore, type DrainSession } from './delivery.store.js';
@@ -62,9 +61,7 @@ export class DeliveryRunner {
       }
       const due = delivery.nextAttemptAt ? Date.parse(delivery.nextAttemptAt) : 0;
       if (due > Date.now() + DUE_TOLERANCE_MS) return this.waitUntil(job, token, due);
-      // The attempt's log lines name the request whose change the message announces.
-      const context = delivery.requestId !== undefined ? { requestId: delivery.requestId } : {};
-      const retryAt = await runInContext(context, () => this.attempt(webhook, delivery, stop));
+      const retryAt = await this.attempt(webhook, delivery, stop);
       if (retryAt !== null) return this.waitUntil(job, token, retryAt);
     }
   }
@@ -91,7 +88,15 @@ export class DeliveryRunner {
       lastError: outcome.kind === 'delivered' ? null : this.describe(outcome),
       nextAttemptAt: null,
     };
-    const log = { subscriptionId: webhook.id, deliveryId: delivery.id, type: delivery.type, peeringId: delivery.peeringId, attempt: tried.attempts };
+    // The attempt's log lines name the request whose change the message announces.
+    const log = {
+      ...(delivery.requestId !== undefined && { requestId: delivery.requestId }),
+      subscriptionId: webhook.id,
+      deliveryId: delivery.id,
+      type: delivery.type,
+      peeringId: delivery.peeringId,
+      attempt: tried.attempts,
+    };
     switch (outcome.kind) {
       case 'delivered':
         this.metrics.webhookDeliveries.inc({ outcome: 'delivered' });

@@ -3,8 +3,8 @@ import type { Logger } from 'pino';
 import { LOGGER } from '../common/logger.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { newId } from '../common/ids.js';
-import { currentRequestId } from '../common/request-context.js';
 import { type GatewayEvent, toGatewayEvents } from '../events/gateway-event.js';
+import { OperationStore } from '../operations/operation.store.js';
 import { DeliveryStore } from './delivery.store.js';
 import { type StoredDelivery, wantsEvent } from './webhook.js';
 import { WebhookQueue } from './webhook-queue.js';
@@ -32,6 +32,7 @@ export class WebhookFanout implements OnModuleInit {
     private readonly deliveries: DeliveryStore,
     private readonly queue: WebhookQueue,
     private readonly domainEvents: DomainEvents,
+    private readonly operations: OperationStore,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -52,10 +53,10 @@ export class WebhookFanout implements OnModuleInit {
     const subscriptions = await this.webhooks.enabled();
     if (subscriptions.length === 0) return 0;
     const now = new Date().toISOString();
-    // Published while answering a request, or while running an operation that keeps its request's id.
-    const requestId = currentRequestId();
+    const requestIds = await this.requestIds(events);
     const planned: StoredDelivery[] = [];
     for (const event of events) {
+      const requestId = requestIds.get(event.data.operationId);
       let body: string | undefined;
       for (const webhook of subscriptions) {
         if (!wantsEvent(webhook, event)) continue;
@@ -82,5 +83,15 @@ export class WebhookFanout implements OnModuleInit {
     if (planned.length === 0) return 0;
     await this.queue.start(await this.deliveries.enqueue(planned));
     return planned.length;
+  }
+
+  /**
+   * The id of the request that started each event's operation (an operation keeps it), for the
+   * deliveries' `webhook-request-id`: a change announced is traced to the request that caused it.
+   */
+  private async requestIds(events: GatewayEvent[]): Promise<Map<string, string | undefined>> {
+    const ids = [...new Set(events.map((e) => e.data.operationId))];
+    const operations = await this.operations.getMany(ids);
+    return new Map(ids.map((id, i) => [id, operations[i]?.requestId]));
   }
 }

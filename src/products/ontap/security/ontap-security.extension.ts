@@ -14,6 +14,7 @@ import { assessKeyManagers } from './key-manager-check.js';
 import { OntapSecurityClient } from './ontap-security.client.js';
 import type { IpsecPolicyRef, KeyManagerFinding, PeeringSecurity, SideEncryption } from './peering-security.js';
 import { asGatewayError } from './security-errors.js';
+import { contextOf } from '../../../common/request-context.js';
 
 /**
  * The security of an ONTAP peering, around the handshake:
@@ -141,7 +142,7 @@ export class OntapSecurityExtension implements HandshakeExtension {
         const plan = plans.find((p) => p.cluster.id === made.cluster)!;
         await this.security.deleteIpsecPolicy(plan.cluster, made.uuid).catch((rollBackError: unknown) => {
           this.logger.warn(
-            { peering: peering.id, cluster: made.cluster, policy: made.name, err: (rollBackError as Error).message },
+            { ...contextOf(plan.cluster), peering: peering.id, cluster: made.cluster, policy: made.name, err: (rollBackError as Error).message },
             'IPsec roll-back failed; the next attempt or the delete removes the policy',
           );
         });
