@@ -1,8 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
 import { Scopes, CurrentCaller } from './route-access.js';
 import { ApiProblems } from '../common/api-docs.js';
+import { HttpAnswer, RendersHttpAnswer } from '../common/http-answer.js';
 import { type Caller } from './access.js';
 import { type ApiKey } from './api-key.js';
 import { ApiKeyDoc, ApiKeyListDoc, ApiKeyWithSecretDoc, CreateApiKeyDto, ListApiKeysQuery } from './api-key.dto.js';
@@ -28,9 +28,11 @@ export class ApiKeysController {
   })
   @ApiCreatedResponse({ type: ApiKeyWithSecretDoc })
   @ApiProblems('validation_failed', 'rate_limited')
-  async create(@Body() body: CreateApiKeyDto, @CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<unknown> {
+  @RendersHttpAnswer()
+  async create(@Body() body: CreateApiKeyDto, @CurrentCaller() caller: Caller): Promise<HttpAnswer> {
     const key = await this.keys.create(body, caller);
-    return reply.status(201).header('location', `/v1/api-keys/${key.id}`).header('cache-control', 'no-store').send(key);
+    // The key is in this answer only: no cache keeps it.
+    return HttpAnswer.created(key, `/v1/api-keys/${key.id}`, { 'cache-control': 'no-store' });
   }
 
   @Get()

@@ -1,9 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
 import { type Caller } from '../access/access.js';
 import { CurrentCaller, Scopes } from '../access/route-access.js';
 import { ApiProblems, HEADERS, WRITE_LIMIT_PROBLEMS } from '../common/api-docs.js';
+import { HttpAnswer, RendersHttpAnswer } from '../common/http-answer.js';
 import { type Peering } from '../peerings/peering.js';
 import { PeeringDoc } from '../peerings/peering-response.dto.js';
 import { ApprovalListDoc, ApproveDto, ListApprovalsQuery, RejectDto } from './approval.dto.js';
@@ -39,9 +39,9 @@ export class ApprovalsController {
   @PEERING_ID
   @ApiAcceptedResponse({ type: PeeringDoc, headers: { Location: HEADERS.location } })
   @ApiProblems('validation_failed', 'not_found', 'conflict', ...WRITE_LIMIT_PROBLEMS)
-  async approve(@Param('id') id: string, @Body() body: ApproveDto, @Res() reply: FastifyReply, @CurrentCaller() caller: Caller): Promise<unknown> {
-    const peering = await this.approvals.approve(id, body ?? {}, caller);
-    return reply.status(202).header('location', `/v1/peerings/${id}`).send(peering);
+  @RendersHttpAnswer()
+  async approve(@Param('id') id: string, @Body() body: ApproveDto, @CurrentCaller() caller: Caller): Promise<HttpAnswer> {
+    return HttpAnswer.accepted(await this.approvals.approve(id, body ?? {}, caller), `/v1/peerings/${id}`);
   }
 
   @Post('peerings/:id/reject')

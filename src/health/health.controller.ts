@@ -1,7 +1,7 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../auth/public.decorator.js';
-import type { FastifyReply } from 'fastify';
+import { HttpAnswer, RendersHttpAnswer } from '../common/http-answer.js';
 import { problem, PROBLEM_CONTENT_TYPE } from '../common/problem.js';
 import { RedisService } from '../redis/redis.service.js';
 import { JobRunner } from '../jobs/job-runner.js';
@@ -22,9 +22,10 @@ export class HealthController {
 
   @Public()
   @Get('readyz')
-  async ready(@Res() reply: FastifyReply): Promise<unknown> {
+  @RendersHttpAnswer()
+  async ready(): Promise<HttpAnswer> {
     const checks = { redis: this.redis.isReady() && (await this.ping()), workers: this.jobs.isReady() };
-    if (checks.redis && checks.workers) return reply.send({ status: 'ready', checks });
+    if (checks.redis && checks.workers) return HttpAnswer.ok({ status: 'ready', checks });
     const body = {
       ...problem(
         'service_unavailable',
@@ -35,7 +36,7 @@ export class HealthController {
       ),
       checks,
     };
-    return reply.status(503).header('content-type', PROBLEM_CONTENT_TYPE).header('retry-after', '1').send(body);
+    return new HttpAnswer(503, body, { 'content-type': PROBLEM_CONTENT_TYPE, 'retry-after': '1' });
   }
 
   private async ping(): Promise<boolean> {

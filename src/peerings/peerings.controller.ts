@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Headers, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -11,12 +11,11 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems, HEADERS, WRITE_LIMIT_PROBLEMS } from '../common/api-docs.js';
 import { type Caller } from '../access/access.js';
 import { Scopes, CurrentCaller } from '../access/route-access.js';
-import { IdempotencyService, type StoredAnswer } from '../idempotency/idempotency.service.js';
-import { idempotent } from '../idempotency/idempotent.js';
+import { HttpAnswer, RendersHttpAnswer } from '../common/http-answer.js';
+import { Idempotent } from '../idempotency/idempotency.interceptor.js';
 import { type Peering } from './peering.js';
 import { CreatePeeringDto, ListPeeringsQuery, UpdatePeeringDto } from './peering.dto.js';
 import { PeeringsService } from './peerings.service.js';
@@ -49,11 +48,6 @@ const IDEMPOTENCY_HEADER = {
 const ACCEPTED = (description: string) => ApiAcceptedResponse({ type: PeeringDoc, description, headers: { Location: HEADERS.location } });
 const PEERING_ID = ApiParam({ name: 'id', description: 'The peering id', example: 'pr_01jd0c7v9q4m2x8r6t5y3w1zab' });
 
-function send(reply: FastifyReply, answer: StoredAnswer): unknown {
-  if (answer.location) void reply.header('location', answer.location);
-  return reply.status(answer.status).send(answer.body);
-}
-
 @ApiTags('peerings')
 // The dry run's answer (?dryRun=true): its schema is published without making it a 2xx of the real calls.
 @ApiExtraModels(PlanDoc)
@@ -63,7 +57,6 @@ function send(reply: FastifyReply, answer: StoredAnswer): unknown {
 export class PeeringsController {
   constructor(
     private readonly peerings: PeeringsService,
-    private readonly idempotency: IdempotencyService,
     private readonly planner: PeeringPlanner,
   ) {}
 
@@ -80,22 +73,16 @@ export class PeeringsController {
   @ACCEPTED('Accepted: the peering in state PENDING; Location names it')
   @DRY_RUN
   @ApiProblems('validation_failed', 'conflict', 'idempotency_key_reused', 'idempotency_key_in_use', ...WRITE_LIMIT_PROBLEMS)
+  @Idempotent()
   async create(
     @Body() body: CreatePeeringDto,
     @Headers('idempotency-key') key: string | undefined,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
     @CurrentCaller() caller: Caller,
     @Query('dryRun') dryRun?: string,
-  ): Promise<unknown> {
-    // A dry run keeps no idempotency record: it writes nothing, anywhere.
-    if (isDryRun(dryRun)) return reply.status(200).send(await this.planner.planCreate(body, caller));
-    const request = { method: 'POST', path: '/v1/peerings', body: req.body, scope: caller.idempotencyScope };
-    const answer = await idempotent(this.idempotency, key, request, async () => {
-      const peering = await this.peerings.create(body, caller, key);
-      return { status: 202, body: peering, location: `/v1/peerings/${peering.id}` };
-    });
-    return send(reply, answer);
+  ): Promise<HttpAnswer> {
+    if (isDryRun(dryRun)) return HttpAnswer.ok(await this.planner.planCreate(body, caller));
+    const peering = await this.peerings.create(body, caller, key);
+    return HttpAnswer.accepted(peering, `/v1/peerings/${peering.id}`);
   }
 
   @Get()
@@ -127,15 +114,15 @@ export class PeeringsController {
   @ACCEPTED('Accepted: the peering; operationId names the update operation when the clusters change')
   @DRY_RUN
   @ApiProblems('validation_failed', 'not_found', 'conflict', ...WRITE_LIMIT_PROBLEMS)
+  @RendersHttpAnswer()
   async update(
     @Param('id') id: string,
     @Body() body: UpdatePeeringDto,
-    @Res() reply: FastifyReply,
     @CurrentCaller() caller: Caller,
     @Query('dryRun') dryRun?: string,
-  ): Promise<unknown> {
-    if (isDryRun(dryRun)) return reply.status(200).send(await this.planner.planUpdate(id, body, caller));
-    return send(reply, { status: 202, body: await this.peerings.update(id, body, caller), location: `/v1/peerings/${id}` });
+  ): Promise<HttpAnswer> {
+    if (isDryRun(dryRun)) return HttpAnswer.ok(await this.planner.planUpdate(id, body, caller));
+    return HttpAnswer.accepted(await this.peerings.update(id, body, caller), `/v1/peerings/${id}`);
   }
 
   @Post(':id/sync')
@@ -147,8 +134,9 @@ export class PeeringsController {
   @PEERING_ID
   @ACCEPTED('Accepted: the peering; operationId names the sync operation')
   @ApiProblems('not_found', 'conflict', 'rate_limited')
-  async sync(@Param('id') id: string, @Res() reply: FastifyReply, @CurrentCaller() caller: Caller): Promise<unknown> {
-    return send(reply, { status: 202, body: await this.peerings.sync(id, caller), location: `/v1/peerings/${id}` });
+  @RendersHttpAnswer()
+  async sync(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<HttpAnswer> {
+    return HttpAnswer.accepted(await this.peerings.sync(id, caller), `/v1/peerings/${id}`);
   }
 
   @Post(':id/retry')
@@ -161,17 +149,9 @@ export class PeeringsController {
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ACCEPTED('Accepted: the peering (ESTABLISHING); operationId names the retry operation')
   @ApiProblems('not_found', 'conflict', 'idempotency_key_reused', 'idempotency_key_in_use', ...WRITE_LIMIT_PROBLEMS)
-  async retry(
-    @Param('id') id: string,
-    @Headers('idempotency-key') key: string | undefined,
-    @Res() reply: FastifyReply,
-    @CurrentCaller() caller: Caller,
-  ): Promise<unknown> {
-    const request = { method: 'POST', path: `/v1/peerings/${id}/retry`, body: null, scope: caller.idempotencyScope };
-    const answer = await idempotent(this.idempotency, key, request, async () => {
-      return { status: 202, body: await this.peerings.retry(id, caller), location: `/v1/peerings/${id}` };
-    });
-    return send(reply, answer);
+  @Idempotent()
+  async retry(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<HttpAnswer> {
+    return HttpAnswer.accepted(await this.peerings.retry(id, caller), `/v1/peerings/${id}`);
   }
 
   @Delete(':id')
@@ -182,18 +162,9 @@ export class PeeringsController {
   @ACCEPTED('Accepted: the peering in state DELETING; operationId names the delete operation')
   @DRY_RUN
   @ApiProblems('validation_failed', 'not_found', 'idempotency_key_reused', 'idempotency_key_in_use', 'rate_limited')
-  async remove(
-    @Param('id') id: string,
-    @Headers('idempotency-key') key: string | undefined,
-    @Res() reply: FastifyReply,
-    @CurrentCaller() caller: Caller,
-    @Query('dryRun') dryRun?: string,
-  ): Promise<unknown> {
-    if (isDryRun(dryRun)) return reply.status(200).send(await this.planner.planRemove(id, caller));
-    const request = { method: 'DELETE', path: `/v1/peerings/${id}`, body: null, scope: caller.idempotencyScope };
-    const answer = await idempotent(this.idempotency, key, request, async () => {
-      return { status: 202, body: await this.peerings.remove(id, caller), location: `/v1/peerings/${id}` };
-    });
-    return send(reply, answer);
+  @Idempotent()
+  async remove(@Param('id') id: string, @CurrentCaller() caller: Caller, @Query('dryRun') dryRun?: string): Promise<HttpAnswer> {
+    if (isDryRun(dryRun)) return HttpAnswer.ok(await this.planner.planRemove(id, caller));
+    return HttpAnswer.accepted(await this.peerings.remove(id, caller), `/v1/peerings/${id}`);
   }
 }

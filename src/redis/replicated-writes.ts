@@ -8,7 +8,7 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * An accepted write survives a failover: before a write's 2xx leaves, what the request wrote is
  * on a Redis replica (RedisService.confirmWrites), or the answer becomes 503 with Retry-After.
  * A hook on the HTTP server rather than on each route, because controllers send their replies
- * themselves (`@Res()`), and a route added later is covered without thinking of it.
+ * themselves (streams, pages), and a route added later is covered without thinking of it.
  */
 export function confirmWritesBeforeAnswering(fastify: FastifyInstance, redis: RedisService): void {
   const epochs = new WeakMap<FastifyRequest, number>();

@@ -1,12 +1,11 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems, HEADERS, WRITE_LIMIT_PROBLEMS } from '../common/api-docs.js';
 import { type Caller } from '../access/access.js';
 import { Scopes, CurrentCaller } from '../access/route-access.js';
 import { PageQuery } from '../common/page-query.js';
-import { IdempotencyService } from '../idempotency/idempotency.service.js';
-import { idempotent } from '../idempotency/idempotent.js';
+import { HttpAnswer } from '../common/http-answer.js';
+import { Idempotent } from '../idempotency/idempotency.interceptor.js';
 import { type Delivery, type Webhook } from './webhook.js';
 import {
   CreateWebhookDto,
@@ -25,10 +24,7 @@ import { WebhooksService, type WebhookWithSecret } from './webhooks.service.js';
 @ApiProblems('unauthorized', 'forbidden', 'service_unavailable')
 @Controller('v1/webhooks')
 export class WebhooksController {
-  constructor(
-    private readonly webhooks: WebhooksService,
-    private readonly idempotency: IdempotencyService,
-  ) {}
+  constructor(private readonly webhooks: WebhooksService) {}
 
   @Post()
   @Scopes('webhooks:write')
@@ -46,20 +42,10 @@ export class WebhooksController {
   })
   @ApiCreatedResponse({ type: WebhookWithSecretDoc, headers: { Location: HEADERS.location } })
   @ApiProblems('validation_failed', 'idempotency_key_reused', 'idempotency_key_in_use', ...WRITE_LIMIT_PROBLEMS)
-  async create(
-    @Body() body: CreateWebhookDto,
-    @Headers('idempotency-key') key: string | undefined,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-    @CurrentCaller() caller: Caller,
-  ): Promise<unknown> {
-    const request = { method: 'POST', path: '/v1/webhooks', body: req.body, scope: caller.idempotencyScope };
-    const answer = await idempotent(this.idempotency, key, request, async () => {
-      const webhook = await this.webhooks.create(body, caller);
-      return { status: 201, body: webhook, location: `/v1/webhooks/${webhook.id}` };
-    });
-    if (answer.location) void reply.header('location', answer.location);
-    return reply.status(answer.status).send(answer.body);
+  @Idempotent()
+  async create(@Body() body: CreateWebhookDto, @CurrentCaller() caller: Caller): Promise<HttpAnswer> {
+    const webhook = await this.webhooks.create(body, caller);
+    return HttpAnswer.created(webhook, `/v1/webhooks/${webhook.id}`);
   }
 
   @Get()
