@@ -5,7 +5,7 @@ import { map, type Observable } from 'rxjs';
 /**
  * What a handler answers when the status or a header depends on the call (a 202 with the
  * Location of what was accepted, a dry run's 200): a value the handler returns, rendered by
- * HttpAnswers, so that handlers never write to the reply themselves.
+ * HttpAnswerInterceptor, so that handlers never write to the reply themselves.
  */
 export class HttpAnswer<T = unknown> {
   constructor(
