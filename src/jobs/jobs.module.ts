@@ -1,11 +1,12 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module, type Provider } from '@nestjs/common';
 import { type GatewayRole } from '../config/gateway-config.js';
+import { OPERATION_ATTEMPTS } from '../orchestration/failure-policy.js';
 import { RedisService } from '../redis/redis.service.js';
 import { JITTERED_BACKOFF } from './backoff.js';
 import { JOB_PROCESSORS, type JobProcessor } from './job-processor.js';
 import { PROCESSORS } from './processors.js';
-import { DRAIN_JOB_ATTEMPTS, OPERATION_ATTEMPTS, QueueName } from './queues.js';
+import { DRAIN_JOB_ATTEMPTS, QueueName } from './queues.js';
 import { runsWorkers } from './worker-role.js';
 
 const queues = BullModule.registerQueue(

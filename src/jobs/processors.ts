@@ -1,16 +1,17 @@
 import { InjectQueue, OnWorkerEvent, Processor } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
-import { type Job, Queue } from 'bullmq';
+import { DelayedError, type Job, Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { LOGGER } from '../common/logger.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
+import { type OperationAttempt, OperationRunner } from '../orchestration/operation-runner.js';
 import { type SweepReport, Reconciler } from '../reconciler/reconciler.service.js';
 import { DeliveryRunner } from '../webhooks/delivery-runner.js';
 import { type DrainSession } from '../webhooks/delivery.store.js';
 import { WebhookQueue } from '../webhooks/webhook-queue.js';
+import { withRetryDelay } from './backoff.js';
 import { JobProcessor, type Sweep, workerOptions } from './job-processor.js';
 import { OperationQueue } from './operation-queue.js';
-import { OperationRunner } from './operation-runner.js';
 import { DRAIN_BACKOFF, OPERATION_BACKOFF, type OperationJobData, QueueName } from './queues.js';
 
 /** An outbox entry younger than this may still be on its way to the queue. */
@@ -38,8 +39,23 @@ export class OperationsProcessor extends JobProcessor<OperationJobData> {
   }
 
   override process(job: Job<OperationJobData>, token?: string, signal?: AbortSignal): Promise<void> {
-    return this.runner.process(job, token, signal ?? new AbortController().signal);
+    return this.runner.process(attemptOf(job, token), signal ?? new AbortController().signal);
   }
+}
+
+/** The job as the runner sees it: a postponed job waits without using an attempt (DelayedError). */
+function attemptOf(job: Job<OperationJobData>, token: string | undefined): OperationAttempt {
+  return {
+    operationId: job.data.operationId,
+    get attemptsMade() {
+      return job.attemptsMade;
+    },
+    async postpone(atMs) {
+      await job.moveToDelayed(atMs, token);
+      throw new DelayedError();
+    },
+    retryAfter: withRetryDelay,
+  };
 }
 
 /** Webhook deliveries, one drain job per stream; beside them, the sweep re-adds drain jobs that were lost. */

@@ -18,11 +18,6 @@ export interface OperationJobData {
   operationId: string;
 }
 
-/**
- * Attempts of one operation before it fails for good: with full jitter capped at 30 s that is
- * about half an hour of a cluster being away, at a few calls a minute.
- */
-export const OPERATION_ATTEMPTS = 120;
 export const OPERATION_BACKOFF: BackoffPolicy = { baseMs: 500, capMs: 30_000 };
 
 /** Attempts of a drain job that broke unexpectedly (Redis away); receiver failures never use them. */

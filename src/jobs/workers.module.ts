@@ -3,12 +3,13 @@ import type { GatewayRole } from '../config/gateway-config.js';
 import { HealthController } from '../health/health.controller.js';
 import { QueueAndStateMetrics } from '../observability/queue-and-state-metrics.js';
 import { Handshake } from '../orchestration/handshake.js';
+import { ApprovalExpiry, OperationRunner } from '../orchestration/operation-runner.js';
 import { Reconciler } from '../reconciler/reconciler.service.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { ApprovalsModule } from '../approvals/approvals.module.js';
+import { ApprovalsService } from '../approvals/approvals.service.js';
 import { JobRunner } from './job-runner.js';
 import { jobProcessors } from './jobs.module.js';
-import { OperationRunner } from './operation-runner.js';
 
 /**
  * The work behind the queues: the handshake, the operation runner, the drift sweep and the
@@ -21,7 +22,15 @@ export class WorkersModule {
       module: WorkersModule,
       imports: [WebhooksModule, ApprovalsModule],
       controllers: [HealthController],
-      providers: [Handshake, OperationRunner, Reconciler, JobRunner, QueueAndStateMetrics, ...jobProcessors(role)],
+      providers: [
+        Handshake,
+        OperationRunner,
+        { provide: ApprovalExpiry, useExisting: ApprovalsService },
+        Reconciler,
+        JobRunner,
+        QueueAndStateMetrics,
+        ...jobProcessors(role),
+      ],
       exports: [QueueAndStateMetrics],
     };
   }

@@ -15,7 +15,7 @@ import { type PeeringChange } from '../peerings/peering-change.js';
 import { PeeringTransitions } from '../peerings/peering-transitions.js';
 import { PeeringStore } from '../peerings/peering.store.js';
 import type { PeeringClusters } from '../products/handshake-extension.js';
-import { OPERATION_ATTEMPTS } from '../jobs/queues.js';
+import { decideAfterFailure } from './failure-policy.js';
 import { OperationRun } from './operation-run.js';
 import { conditionsOf } from './observation.js';
 import type { ReportedCondition } from '../peerings/condition.js';
@@ -199,7 +199,7 @@ export class Handshake {
           await run.step('accept', () => this.persist(run, adapter, local, () => adapter.accept(local, secret)));
         } catch (err) {
           // Failed for good: the secret will not be used again, so it is not kept either.
-          if (failsForGood(err, run)) await this.forgetExternalSecret(peering.id);
+          if (this.failsForGood(err, run)) await this.forgetExternalSecret(peering.id);
           throw err;
         }
       }
@@ -355,6 +355,12 @@ export class Handshake {
     await this.transitions.observeSides(id, sides, observed);
   }
 
+  /** Whether the operation ends with this failure, as the failure policy the runner follows decides it. */
+  private failsForGood(err: unknown, run: OperationRun): boolean {
+    const context = { attempt: run.operation.attempts, aborted: run.signal.aborted, retryBaseMs: this.config.retryBaseMs };
+    return decideAfterFailure(err, run.operation, context).kind === 'fail';
+  }
+
   private async forgetExternalSecret(id: string): Promise<void> {
     await this.peerings.update(id, (p) => {
       if (!p.remote.external?.secret) return null;
@@ -384,18 +390,6 @@ export class Handshake {
     if (!cluster) throw new GatewayError('not_found', `cluster '${id}' is no longer registered`);
     return cluster;
   }
-}
-
-/**
- * Whether the operation ends with this failure rather than being retried: a final answer of the
- * cluster or of the gateway, or the last attempt (OPERATION_ATTEMPTS, which src/jobs/operation-runner.ts also reads;
- * a shutdown in progress always hands the operation on).
- */
-function failsForGood(err: unknown, run: OperationRun): boolean {
-  if (run.signal.aborted) return false;
-  if (run.operation.attempts >= OPERATION_ATTEMPTS) return true;
-  if (err instanceof UpstreamError) return !['transient', 'route-propagation', 'name-deleting'].includes(err.kind);
-  return err instanceof GatewayError;
 }
 
 function status(native: NativeSide | null): SideStatus {

@@ -108,6 +108,8 @@ export function planRetry(
   defaultBudget: RetryBudget = DEFAULT_BUDGET,
   /** Adjusts the chosen budget (the deployment's base delay for a cluster away). */
   tune: (budget: RetryBudget) => RetryBudget = (budget) => budget,
+  /** The jitter's source, in [0, 1). */
+  random: () => number = Math.random,
 ): RetryPlan {
   let budget: RetryBudget | undefined;
   let retryAfterMs = 0;
@@ -130,7 +132,7 @@ export function planRetry(
     const waited = Math.round((now - since) / 1000);
     return { retry: false, reason: `gave up waiting for ${budget.waitingFor} after ${attempts} attempts over ${waited} s` };
   }
-  const jitter = Math.floor(Math.random() * Math.min(budget.maxDelayMs, budget.baseDelayMs * 2 ** attempts));
+  const jitter = Math.floor(random() * Math.min(budget.maxDelayMs, budget.baseDelayMs * 2 ** attempts));
   // Never past the budget's end: the last attempt happens within it.
   const delayMs = Math.min(Math.max(retryAfterMs, jitter, 50), Math.max(50, since + budget.withinMs - now));
   const waits = { ...op.waits, [budget.waitingFor]: { attempts, since: new Date(since).toISOString() } };

@@ -1,30 +1,58 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DelayedError, Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { UpstreamError } from '../products/port.js';
 import { LOGGER } from '../common/logger.js';
 import { DomainEvents } from '../events/domain-events.js';
-import { GatewayError, problem, type Problem } from '../common/problem.js';
+import { type Problem } from '../common/problem.js';
 import { nowIso } from '../common/time.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
-import { type Operation } from '../operations/operation.js';
+import { type Operation, type OperationType } from '../operations/operation.js';
 import { OperationStore } from '../operations/operation.store.js';
-import { Handshake } from '../orchestration/handshake.js';
-import { OperationRun, SupersededError } from '../orchestration/operation-run.js';
-import { DEFAULT_BUDGET, NotYetError, planRetry, type RetryPlan } from '../orchestration/retry.js';
+import { type Peering } from '../peerings/peering.js';
 import { PeeringTransitions } from '../peerings/peering-transitions.js';
 import { PeeringStore } from '../peerings/peering.store.js';
 import { RedisService } from '../redis/redis.service.js';
+import { decideAfterFailure } from './failure-policy.js';
+import { Handshake } from './handshake.js';
+import { OperationRun } from './operation-run.js';
 import { PeeringLease } from './peering-lease.js';
-import { ApprovalsService } from '../approvals/approvals.service.js';
-import { withRetryDelay } from './backoff.js';
-import { OPERATION_ATTEMPTS, type OperationJobData } from './queues.js';
 
 const LEASE_BUSY_DELAY_MS = 150;
 
+/** The handshake's method that carries out each type of operation. */
+const HANDSHAKE_METHOD: Record<OperationType, 'establish' | 'update' | 'teardown'> = {
+  create: 'establish',
+  sync: 'establish',
+  retry: 'establish',
+  update: 'update',
+  delete: 'teardown',
+};
+
 /**
- * Carries out one operation (a job of QueueName.Operations): takes the peering's lease, runs the handshake, and sorts failures
- * by cause: retry later (with the delay the cause wants), or fail for good with the reason.
+ * The queue's side of one attempt, as the runner needs it: the processor of the operations'
+ * queue (src/jobs/processors.ts) makes it from its job, so the runner knows no queue library.
+ */
+export interface OperationAttempt {
+  readonly operationId: string;
+  /** Attempts of this operation already made before this one. */
+  readonly attemptsMade: number;
+  /** Puts the operation back until `atMs` without using an attempt; ends this attempt by throwing. */
+  postpone(atMs: number): Promise<never>;
+  /** What this attempt throws so that the queue tries again after `delayMs` (and not after its own backoff). */
+  retryAfter(err: unknown, delayMs: number): Error;
+}
+
+/**
+ * An operation whose peering awaits its approval: ends the peering with approval_expired once its
+ * approval is due (true), else false. ApprovalsService gives it (src/jobs/workers.module.ts).
+ */
+export abstract class ApprovalExpiry {
+  abstract expire(peering: Peering, operation: Operation): Promise<boolean>;
+}
+
+/**
+ * Carries out one operation (a job of the operations' queue): takes the peering's lease, runs the
+ * handshake method of its type, and does what the failure policy (failure-policy.ts) decides
+ * after a failure: retry later (with the delay the cause wants), or fail for good with the reason.
  */
 @Injectable()
 export class OperationRunner {
@@ -35,27 +63,26 @@ export class OperationRunner {
     private readonly transitions: PeeringTransitions,
     private readonly handshake: Handshake,
     private readonly events: DomainEvents,
-    private readonly approvals: ApprovalsService,
+    private readonly approvals: ApprovalExpiry,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async process(job: Job<OperationJobData>, token: string | undefined, signal: AbortSignal): Promise<void> {
-    const op = await this.operations.get(job.data.operationId);
+  async process(attempt: OperationAttempt, signal: AbortSignal): Promise<void> {
+    const op = await this.operations.get(attempt.operationId);
     if (!op || op.status === 'succeeded' || op.status === 'failed') return;
-    return this.leased(job, op, token, signal);
+    return this.leased(attempt, op, signal);
   }
 
-  private async leased(job: Job<OperationJobData>, op: Operation, token: string | undefined, signal: AbortSignal): Promise<void> {
+  private async leased(attempt: OperationAttempt, op: Operation, signal: AbortSignal): Promise<void> {
     const lease = await PeeringLease.acquire(this.redis, op.peeringId, op.id);
     if (!lease) {
       // Another operation of this peering is running; this one waits its turn without using an attempt.
-      await job.moveToDelayed(Date.now() + LEASE_BUSY_DELAY_MS, token);
-      throw new DelayedError();
+      return attempt.postpone(Date.now() + LEASE_BUSY_DELAY_MS);
     }
     try {
-      if (await this.awaitsApproval(job, op, token)) return;
-      await this.run(job, op, signal);
+      if (await this.awaitsApproval(attempt, op)) return;
+      await this.run(attempt, op, signal);
     } finally {
       await lease.release();
     }
@@ -65,65 +92,55 @@ export class OperationRunner {
    * An operation whose peering awaits its approval sends nothing: its job waits (delayed) until
    * the approval's expiry, and then ends the peering with approval_expired. True when it held.
    */
-  private async awaitsApproval(job: Job<OperationJobData>, op: Operation, token: string | undefined): Promise<boolean> {
+  private async awaitsApproval(attempt: OperationAttempt, op: Operation): Promise<boolean> {
     const peering = await this.peerings.get(op.peeringId);
     if (!peering || peering.state !== 'AWAITING_APPROVAL' || peering.operationId !== op.id) return false;
     if (await this.approvals.expire(peering, op)) return true;
-    await job.moveToDelayed(Date.parse(peering.approval!.expiresAt), token);
-    throw new DelayedError();
+    return attempt.postpone(Date.parse(peering.approval!.expiresAt));
   }
 
-  private async run(job: Job<OperationJobData>, op: Operation, signal: AbortSignal): Promise<void> {
+  private async run(attempt: OperationAttempt, op: Operation, signal: AbortSignal): Promise<void> {
     const started = await this.operations.update(op.id, (o) => {
       o.status = 'running';
-      o.attempts = job.attemptsMade + 1;
+      o.attempts = attempt.attemptsMade + 1;
       o.nextAttemptAt = null;
     });
     const run = new OperationRun(started, this.operations, this.peerings, signal);
     this.logger.info({ ...run.context, type: op.type, peeringId: op.peeringId, attempt: started.attempts }, 'operation started');
     try {
-      if (op.type === 'delete') await this.handshake.teardown(run);
-      else if (op.type === 'update') await this.handshake.update(run);
-      else await this.handshake.establish(run);
+      await this.handshake[HANDSHAKE_METHOD[op.type]](run);
       await this.finish(op.id, 'succeeded', null);
       this.logger.info({ ...run.context, type: op.type, peeringId: op.peeringId, attempt: started.attempts }, 'operation succeeded');
     } catch (err) {
-      await this.fail(job, op, err, signal);
+      await this.fail(attempt, op, err, signal);
     }
   }
 
-  private async fail(job: Job<OperationJobData>, op: Operation, err: unknown, signal: AbortSignal): Promise<void> {
-    if (err instanceof SupersededError) {
-      await this.finish(op.id, 'failed', problem('superseded', `operation ${err.byOperationId} took over this peering`));
+  /** Carries out what the failure policy (failure-policy.ts) decides after `err`. */
+  private async fail(job: OperationAttempt, op: Operation, err: unknown, signal: AbortSignal): Promise<void> {
+    const attempt = job.attemptsMade + 1;
+    const decision = decideAfterFailure(err, op, { attempt, aborted: signal.aborted, retryBaseMs: this.config.retryBaseMs });
+    if (decision.kind === 'superseded') {
+      await this.finish(op.id, 'failed', decision.problem);
       return;
     }
-    const attempt = job.attemptsMade + 1;
-    // Cut off by a shutdown, whatever the error it caused: soon again, on another worker. Otherwise
-    // each kind of failure has its own budget (count and time), shown on the operation.
-    const plan: RetryPlan = signal.aborted
-      ? { retry: true, delayMs: 100, waitingFor: op.waitingFor ?? 'cluster-unavailable', waits: op.waits ?? {}, budget: DEFAULT_BUDGET }
-      : err instanceof GatewayError
-        ? { retry: false }
-        : planRetry(err, op, Date.now(), DEFAULT_BUDGET, (budget) =>
-            budget.waitingFor === 'cluster-unavailable' ? { ...budget, baseDelayMs: this.config.retryBaseMs } : budget,
-          );
-    const reason = plan.retry || !plan.reason ? toProblem(err) : { ...toProblem(err), detail: `${toProblem(err).detail} (${plan.reason})` };
-    if (plan.retry && attempt < OPERATION_ATTEMPTS) {
-      const nextAttemptAt = new Date(Date.now() + plan.delayMs).toISOString();
+    const reason = decision.problem;
+    if (decision.kind === 'retry') {
+      const nextAttemptAt = new Date(Date.now() + decision.delayMs).toISOString();
       await this.operations.update(op.id, (o) => {
         o.status = 'retrying';
         o.lastError = reason;
         o.nextAttemptAt = nextAttemptAt;
-        o.waitingFor = plan.waitingFor;
-        o.waits = plan.waits;
+        o.waitingFor = decision.waitingFor;
+        o.waits = decision.waits;
       });
       await this.peerings.update(op.peeringId, (p) => (p.operationId === op.id ? { ...p, lastError: reason, updatedAt: nowIso() } : null));
       this.logger.info(
-        { ...OperationRun.contextOf(op), attempt, delayMs: plan.delayMs, waitingFor: plan.waitingFor, reason: reason.detail },
+        { ...OperationRun.contextOf(op), attempt, delayMs: decision.delayMs, waitingFor: decision.waitingFor, reason: reason.detail },
         'operation will be retried',
       );
       // The queue's backoff keeps the delay chosen here for the cause.
-      throw withRetryDelay(err, plan.delayMs);
+      throw job.retryAfter(err, decision.delayMs);
     }
     this.logger.warn({ ...OperationRun.contextOf(op), attempt, reason: reason.detail }, 'operation failed');
     // The peering first, then its operation, as on success: once the operation reads finished,
@@ -144,11 +161,4 @@ export class OperationRunner {
       if (lastError || status === 'succeeded') o.lastError = lastError;
     });
   }
-}
-
-export function toProblem(err: unknown): Problem {
-  if (err instanceof UpstreamError) return err.toProblem();
-  if (err instanceof GatewayError) return err.problem;
-  if (err instanceof NotYetError) return problem('upstream_unavailable', err.message);
-  return problem('internal_error', err instanceof Error ? err.message : String(err));
 }
