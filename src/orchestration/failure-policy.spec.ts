@@ -5,7 +5,7 @@ import { decideAfterFailure, OPERATION_ATTEMPTS, type FailureContext } from './f
 import { SupersededError } from './operation-run.js';
 import { NotYetError } from './retry.js';
 
-const upstream = { product: 'example' as const, cluster: 'east-1', status: 503, message: 'no leader' };
+const upstream = { product: 'example' as const, cluster: 'east-1', status: 503, code: null, message: 'no leader' };
 const now = Date.parse('2026-01-01T00:00:00Z');
 const ctx = (over: Partial<FailureContext> = {}): FailureContext => ({ attempt: 1, aborted: false, now, random: () => 0.5, ...over });
 
