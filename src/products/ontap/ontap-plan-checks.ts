@@ -3,6 +3,7 @@ import type { Cluster } from '../../clusters/cluster.js';
 import type { PlanCheck, PlanChecks, PlanRequest, PlanStep } from '../product-plugin.js';
 import { UpstreamError } from '../port.js';
 import { OntapAdapter } from './ontap.adapter.js';
+import { OntapRestClient } from './ontap-rest-client.js';
 import { SvmPeersClient } from './svm-peers/svm-peers.client.js';
 
 interface LifRecord {
@@ -21,6 +22,7 @@ type Side = 'local' | 'remote';
 export class OntapPlanChecks implements PlanChecks {
   constructor(
     private readonly adapter: OntapAdapter,
+    private readonly rest: OntapRestClient,
     private readonly svmPeers: SvmPeersClient,
   ) {}
 
@@ -57,7 +59,7 @@ export class OntapPlanChecks implements PlanChecks {
     const name = 'intercluster-lifs';
     if (side === 'local' && request.peering.ontap?.localNetwork?.interfaces.length)
       return { name, side, status: 'pass', message: `the create makes intercluster LIFs on ${cluster.id} (localNetwork)` };
-    const read = await this.read<{ records?: LifRecord[] }>(cluster, '/network/ip/interfaces', {
+    const read = await this.read<LifRecord>(cluster, '/network/ip/interfaces', {
       services: 'intercluster-core',
       'ipspace.name': ipspace,
       fields: 'ip.address,ipspace.name,state',
@@ -70,7 +72,7 @@ export class OntapPlanChecks implements PlanChecks {
         message: `could not list the intercluster LIFs of ${cluster.id}: ${read.error}`,
         fix: 'check that the registered user may read /api/network/ip/interfaces',
       };
-    const addresses = (read.value.records ?? [])
+    const addresses = read.records
       .filter((r) => r.state !== 'down')
       .map((r) => r.ip?.address)
       .filter((a): a is string => Boolean(a));
@@ -139,9 +141,9 @@ export class OntapPlanChecks implements PlanChecks {
   }
 
   private async keyManager(side: Side, cluster: Cluster): Promise<PlanCheck> {
-    const read = await this.read<{ records?: unknown[] }>(cluster, '/security/key-managers', { scope: 'cluster', fields: 'uuid' });
+    const read = await this.read<unknown>(cluster, '/security/key-managers', { scope: 'cluster', fields: 'uuid' });
     if ('error' in read) return { name: 'key-manager', side, status: 'warn', message: `could not read the key managers of ${cluster.id}: ${read.error}` };
-    return (read.value.records ?? []).length
+    return read.records.length
       ? { name: 'key-manager', side, status: 'pass', message: `${cluster.id} has a key manager at cluster scope` }
       : {
           name: 'key-manager',
@@ -152,10 +154,10 @@ export class OntapPlanChecks implements PlanChecks {
         };
   }
 
-  private async read<T>(cluster: Cluster, path: string, query: Record<string, string>): Promise<{ value: T } | { error: string }> {
+  /** Every record of a collection (all pages), or why it could not be read. */
+  private async read<T>(cluster: Cluster, path: string, query: Record<string, string>): Promise<{ records: T[] } | { error: string }> {
     try {
-      const answer = await this.adapter.call(cluster, { method: 'GET', path, query });
-      return { value: JSON.parse(answer.text) as T };
+      return { records: await this.rest.collection<T>(cluster, path, query) };
     } catch (err) {
       return { error: err instanceof UpstreamError ? err.upstream.message : (err as Error).message };
     }

@@ -4,6 +4,7 @@ import type { Peering } from '../../peerings/peering.js';
 import type { ClusterHttp, HttpAnswer, HttpCall } from '../../transport/cluster-http.js';
 import { type SideContext, UpstreamError } from '../port.js';
 import { OntapAdapter } from './ontap.adapter.js';
+import { OntapRestClient } from './ontap-rest-client.js';
 
 const cluster = { id: 'ontap-east', product: 'ontap', auth: { username: 'u', password: 'p' } } as unknown as Cluster;
 const side: SideContext = {
@@ -43,7 +44,7 @@ describe('ONTAP create whose answer is lost on the network', () => {
       },
       () => ok({ records: [] }),
     ]);
-    const err = await new OntapAdapter(http).accept(side, 'secret-passphrase').then(
+    const err = await new OntapAdapter(new OntapRestClient(http)).accept(side, 'secret-passphrase').then(
       () => null as unknown as UpstreamError,
       (e: unknown) => e as UpstreamError,
     );
@@ -59,7 +60,7 @@ describe('ONTAP create whose answer is lost on the network', () => {
       },
       () => ok({ records: [{ uuid: 'u1', name: 'far', remote: { ip_addresses: ['10.9.0.1'] }, status: { state: 'pending' } }] }),
     ]);
-    await new OntapAdapter(http).accept(side, 'secret-passphrase');
+    await new OntapAdapter(new OntapRestClient(http)).accept(side, 'secret-passphrase');
     expect(calls.map((c) => c.method)).toEqual(['POST', 'GET']);
   });
 
@@ -72,7 +73,7 @@ describe('ONTAP create whose answer is lost on the network', () => {
         throw networkError();
       },
     ]);
-    const err = await new OntapAdapter(http).accept(side, 'secret-passphrase').then(
+    const err = await new OntapAdapter(new OntapRestClient(http)).accept(side, 'secret-passphrase').then(
       () => null as unknown as UpstreamError,
       (e: unknown) => e as UpstreamError,
     );

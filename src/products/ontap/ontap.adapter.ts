@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Cluster } from '../../clusters/cluster.js';
-import { sleep } from '../../common/time.js';
-import { ClusterHttp, type HttpAnswer, type HttpCall } from '../../transport/cluster-http.js';
+import type { HttpAnswer } from '../../transport/cluster-http.js';
 import { type NativeSide, type Offer, type PeeringAdapter, type SideContext, type SideHealth, UpstreamError } from '../port.js';
-import { asRouteFailure, classifyOntapAnswer, classifyOntapError } from './ontap-errors.js';
+import { asRouteFailure, classifyOntapError } from './ontap-errors.js';
+import { OntapRestClient } from './ontap-rest-client.js';
 
 /** The fields of an ONTAP cluster-peer record the gateway reads. */
 export interface OntapPeerRecord {
@@ -15,13 +15,6 @@ export interface OntapPeerRecord {
   encryption?: { proposed?: string; state?: string };
 }
 
-interface JobRecord {
-  state: string;
-  message?: string;
-  code?: number | string;
-  error?: { code?: string; message?: string };
-}
-
 const RECORD_FIELDS = 'uuid,name,remote,status,authentication,encryption,ipspace';
 
 const HEALTH: Record<string, SideHealth> = {
@@ -31,8 +24,6 @@ const HEALTH: Record<string, SideHealth> = {
   unavailable: 'degraded',
   unidentified: 'degraded',
 };
-
-const JOB_DONE = new Set(['success', 'failure', 'cancelled', 'expired']);
 
 /** Asks ONTAP to put the record in the answer, so a generated passphrase arrives even with a 202 job answer. */
 const RETURN_RECORDS = { return_records: 'true' };
@@ -46,22 +37,7 @@ const RETURN_RECORDS = { return_records: 'true' };
 export class OntapAdapter implements PeeringAdapter {
   readonly product = 'ontap' as const;
 
-  constructor(private readonly http: ClusterHttp) {}
-
-  /**
-   * A call under /api with basic auth; a 202 job answer is followed until the job ends.
-   * `createTo`: the call creates a cluster peer towards these remote addresses (see createPeer).
-   */
-  async call(cluster: Cluster, call: HttpCall, allowNotFound = false, createTo?: string[]): Promise<HttpAnswer> {
-    const credentials = Buffer.from(`${cluster.auth.username ?? ''}:${cluster.auth.password ?? ''}`).toString('base64');
-    const answer = await this.http.call(
-      cluster,
-      { ...call, path: `/api${call.path}`, headers: { authorization: `Basic ${credentials}`, ...call.headers } },
-      (a) => (allowNotFound && a.status === 404 ? undefined : classifyOntapAnswer(cluster, a, createTo)),
-    );
-    if (answer.status === 202) await this.awaitJob(cluster, answer, createTo);
-    return answer;
-  }
+  constructor(private readonly rest: OntapRestClient) {}
 
   /**
    * POST of a cluster-peer record. A failure that says the remote addresses cannot be reached is
@@ -72,7 +48,7 @@ export class OntapAdapter implements PeeringAdapter {
   private async createPeer(side: SideContext, json: Record<string, unknown>, query?: Record<string, string>): Promise<HttpAnswer | null> {
     const addresses = this.counterpartAddresses(side);
     try {
-      return await this.call(side.cluster, { method: 'POST', path: '/cluster/peers', query, json }, false, addresses);
+      return await this.rest.call(side.cluster, { method: 'POST', path: '/cluster/peers', query, json }, { createTo: addresses });
     } catch (err) {
       if (!(err instanceof UpstreamError) || err.upstream.status !== null || err.upstream.code !== 'network_error') throw err;
       let made: OntapPeerRecord | null;
@@ -84,24 +60,6 @@ export class OntapAdapter implements PeeringAdapter {
       }
       if (made) return null;
       throw asRouteFailure(err, addresses);
-    }
-  }
-
-  /** Follows a job: fast at first (most finish in well under a second), backing off to 2 s. */
-  private async awaitJob(cluster: Cluster, answer: HttpAnswer, createTo?: string[]): Promise<void> {
-    const uuid = (JSON.parse(answer.text) as { job?: { uuid?: string } }).job?.uuid;
-    if (!uuid) return;
-    let interval = 50;
-    for (;;) {
-      const res = await this.call(cluster, { method: 'GET', path: `/cluster/jobs/${uuid}`, query: { fields: 'state,message,code,error' } });
-      const job = JSON.parse(res.text) as JobRecord;
-      if (JOB_DONE.has(job.state)) {
-        if (job.state === 'success') return;
-        const code = job.error?.code ?? (job.code !== undefined ? String(job.code) : null);
-        throw classifyOntapError(cluster, null, code, job.error?.message ?? job.message ?? `job ${job.state}`, undefined, { createTo });
-      }
-      await sleep(interval);
-      interval = Math.min(2_000, Math.round(interval * 1.6));
     }
   }
 
@@ -119,17 +77,9 @@ export class OntapAdapter implements PeeringAdapter {
     return other.ontap?.interclusterAddresses ?? [];
   }
 
-  async list(cluster: Cluster): Promise<OntapPeerRecord[]> {
-    const records: OntapPeerRecord[] = [];
-    let next: string | undefined = `/cluster/peers?fields=${RECORD_FIELDS}&max_records=500`;
-    while (next) {
-      const [path, query] = next.replace(/^\/api/, '').split('?');
-      const answer = await this.call(cluster, { method: 'GET', path, query: Object.fromEntries(new URLSearchParams(query)) });
-      const page = JSON.parse(answer.text) as { records?: OntapPeerRecord[]; _links?: { next?: { href?: string } } };
-      records.push(...(page.records ?? []));
-      next = page._links?.next?.href;
-    }
-    return records;
+  /** Every cluster-peer record of the cluster, all pages. */
+  list(cluster: Cluster): Promise<OntapPeerRecord[]> {
+    return this.rest.collection<OntapPeerRecord>(cluster, '/cluster/peers', { fields: RECORD_FIELDS });
   }
 
   async readAll(cluster: Cluster): Promise<Map<string, NativeSide>> {
@@ -153,7 +103,7 @@ export class OntapAdapter implements PeeringAdapter {
     const authentication = { generate_passphrase: true, expiry_time: options?.passphraseExpiry };
     const answer = existing
       ? // A record without its pair (a half pair): a new passphrase on it repairs the pair.
-        await this.call(side.cluster, {
+        await this.rest.call(side.cluster, {
           method: 'PATCH',
           path: `/cluster/peers/${existing.nativeId}`,
           query: RETURN_RECORDS,
@@ -178,7 +128,7 @@ export class OntapAdapter implements PeeringAdapter {
   /** The other side of a rotation: the same passphrase (and encryption) on the existing record. */
   async confirm(side: SideContext, native: NativeSide, secret: string): Promise<void> {
     const encryption = side.peering.ontap?.encryption;
-    await this.call(side.cluster, {
+    await this.rest.call(side.cluster, {
       method: 'PATCH',
       path: `/cluster/peers/${native.nativeId}`,
       json: { authentication: { passphrase: secret }, encryption: encryption ? { proposed: encryption } : undefined },
@@ -186,7 +136,7 @@ export class OntapAdapter implements PeeringAdapter {
   }
 
   async retarget(side: SideContext, native: NativeSide, addresses: string[]): Promise<void> {
-    await this.call(side.cluster, { method: 'PATCH', path: `/cluster/peers/${native.nativeId}`, json: { remote: { ip_addresses: addresses } } });
+    await this.rest.call(side.cluster, { method: 'PATCH', path: `/cluster/peers/${native.nativeId}`, json: { remote: { ip_addresses: addresses } } });
   }
 
   private createBody(side: SideContext): Record<string, unknown> {
@@ -201,7 +151,7 @@ export class OntapAdapter implements PeeringAdapter {
   }
 
   async remove(side: SideContext, native: NativeSide): Promise<void> {
-    await this.call(side.cluster, { method: 'DELETE', path: `/cluster/peers/${native.nativeId}` }, true);
+    await this.rest.call(side.cluster, { method: 'DELETE', path: `/cluster/peers/${native.nativeId}` }, { allowNotFound: true });
   }
 
   /** ONTAP deletes synchronously (or by a job already followed): one read confirms it. */

@@ -7,6 +7,7 @@ import { OntapFactsDto, OntapOptionsDto, OntapUpdateDto } from './ontap-options.
 import { OntapPosture } from './ontap-posture.js';
 import { ontapCreateRules, ontapExtraLocks, ontapPeeringOptions, planOntapUpdate, registerOntapCluster } from './ontap-rules.js';
 import { OntapAdapter } from './ontap.adapter.js';
+import { OntapRestClient } from './ontap-rest-client.js';
 import { OntapSecurityClient } from './security/ontap-security.client.js';
 import { OntapSecurityExtension } from './security/ontap-security.extension.js';
 import { SVM_PEER_PART_DOC } from './svm-peers/svm-peer-part.doc.js';
@@ -19,7 +20,7 @@ export const ontapPlugin: ProductPlugin = {
   title: 'ONTAP',
   clustersName: 'NetApp ONTAP clusters',
   adapter: OntapAdapter,
-  providers: [OntapSecurityClient, SvmPeersClient, PeeringParts],
+  providers: [OntapRestClient, OntapSecurityClient, SvmPeersClient, PeeringParts],
   extensions: [OntapSecurityExtension, SvmPeersExtension],
   planChecks: OntapPlanChecks,
   posture: OntapPosture,

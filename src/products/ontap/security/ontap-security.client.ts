@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { HttpAnswer, HttpCall } from '../../../transport/cluster-http.js';
-import { OntapAdapter } from '../ontap.adapter.js';
+import { OntapRestClient } from '../ontap-rest-client.js';
 import type { Cluster } from '../../../clusters/cluster.js';
 import { IPSEC_RECORD_FIELDS, type IpsecPolicyRecord } from './ipsec-plan.js';
 import { classifySecurityError } from './security-errors.js';
@@ -19,12 +19,12 @@ export interface KeyManagerRecord {
 const KEY_MANAGER_FIELDS = 'scope,svm,onboard.enabled,external.servers.server,external.servers.connectivity,status.code,status.message';
 
 /**
- * ONTAP's security APIs over the adapter's calls (basic auth, the per-cluster bound and breaker,
- * jobs followed), with failures read by the security code table.
+ * ONTAP's security APIs over the plugin's REST client (basic auth, the per-cluster bound and
+ * breaker, collections read by pages, jobs followed), with failures read by the security code table.
  */
 @Injectable()
 export class OntapSecurityClient {
-  constructor(private readonly ontap: OntapAdapter) {}
+  constructor(private readonly rest: OntapRestClient) {}
 
   keyManagers(cluster: Cluster): Promise<KeyManagerRecord[]> {
     return this.listAll<KeyManagerRecord>(cluster, '/security/key-managers', { fields: KEY_MANAGER_FIELDS });
@@ -60,23 +60,16 @@ export class OntapSecurityClient {
   }
 
   private async listAll<T>(cluster: Cluster, path: string, query: Record<string, string>): Promise<T[]> {
-    const records: T[] = [];
-    let next: { path: string; query: Record<string, string> } | undefined = { path, query: { ...query, max_records: '500' } };
-    while (next) {
-      const answer = await this.call(cluster, { method: 'GET', path: next.path, query: next.query });
-      const page = JSON.parse(answer.text) as { records?: T[]; _links?: { next?: { href?: string } } };
-      records.push(...(page.records ?? []));
-      const href = page._links?.next?.href;
-      if (!href) break;
-      const [nextPath, nextQuery] = href.replace(/^\/api/, '').split('?');
-      next = { path: nextPath, query: Object.fromEntries(new URLSearchParams(nextQuery)) };
+    try {
+      return await this.rest.collection<T>(cluster, path, query);
+    } catch (err) {
+      throw classifySecurityError(err);
     }
-    return records;
   }
 
   private async call(cluster: Cluster, call: HttpCall, allowNotFound = false): Promise<HttpAnswer> {
     try {
-      return await this.ontap.call(cluster, call, allowNotFound);
+      return await this.rest.call(cluster, call, { allowNotFound });
     } catch (err) {
       throw classifySecurityError(err);
     }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Cluster } from '../../../clusters/cluster.js';
 import { OntapAdapter } from '../ontap.adapter.js';
+import { OntapRestClient } from '../ontap-rest-client.js';
 
 /** The fields of an SVM peer record the gateway reads. */
 export interface SvmPeerRecord {
@@ -13,26 +14,32 @@ export interface SvmPeerRecord {
 
 const FIELDS = 'uuid,svm.name,peer.svm.name,peer.cluster.name,applications,state';
 
-/** ONTAP's `/api/svm/peers` over the adapter's calls (basic auth, the per-cluster bound, jobs followed). */
+/**
+ * ONTAP's `/api/svm/peers` over the plugin's REST client (basic auth, the per-cluster bound,
+ * collections read by pages, jobs followed); the cluster-peer records through the adapter.
+ */
 @Injectable()
 export class SvmPeersClient {
-  constructor(private readonly ontap: OntapAdapter) {}
+  constructor(
+    private readonly rest: OntapRestClient,
+    private readonly ontap: OntapAdapter,
+  ) {}
 
   /** The relationship of `svm` with `peerSvm` on `peerCluster`, as this cluster holds it; null when there is none. */
   async find(cluster: Cluster, svm: string, peerSvm: string, peerCluster?: string): Promise<SvmPeerRecord | null> {
-    const answer = await this.ontap.call(cluster, {
-      method: 'GET',
-      path: '/svm/peers',
-      query: { 'svm.name': svm, 'peer.svm.name': peerSvm, ...(peerCluster ? { 'peer.cluster.name': peerCluster } : {}), fields: FIELDS },
+    const records = await this.rest.collection<SvmPeerRecord>(cluster, '/svm/peers', {
+      'svm.name': svm,
+      'peer.svm.name': peerSvm,
+      ...(peerCluster ? { 'peer.cluster.name': peerCluster } : {}),
+      fields: FIELDS,
     });
-    const records = (JSON.parse(answer.text) as { records?: SvmPeerRecord[] }).records ?? [];
     return records.find((r) => r.svm.name === svm && r.peer.svm.name === peerSvm && (!peerCluster || r.peer.cluster.name === peerCluster)) ?? null;
   }
 
   /** A data SVM by name; false when the cluster has none of that name. */
   async svmExists(cluster: Cluster, name: string): Promise<boolean> {
-    const answer = await this.ontap.call(cluster, { method: 'GET', path: '/svm/svms', query: { name, fields: 'name' } });
-    return ((JSON.parse(answer.text) as { records?: { name: string }[] }).records ?? []).some((svm) => svm.name === name);
+    const records = await this.rest.collection<{ name: string }>(cluster, '/svm/svms', { name, fields: 'name' });
+    return records.some((svm) => svm.name === name);
   }
 
   /** The name the cluster knows its peer by (from its cluster-peer record), for `peer.cluster.name`. */
@@ -42,7 +49,7 @@ export class SvmPeersClient {
   }
 
   async create(cluster: Cluster, svm: string, peerSvm: string, peerCluster: string, applications: string[]): Promise<void> {
-    await this.ontap.call(cluster, {
+    await this.rest.call(cluster, {
       method: 'POST',
       path: '/svm/peers',
       query: { return_timeout: '10' },
@@ -51,11 +58,11 @@ export class SvmPeersClient {
   }
 
   async patch(cluster: Cluster, uuid: string, body: { state?: string; applications?: string[] }): Promise<void> {
-    await this.ontap.call(cluster, { method: 'PATCH', path: `/svm/peers/${uuid}`, query: { return_timeout: '10' }, json: body });
+    await this.rest.call(cluster, { method: 'PATCH', path: `/svm/peers/${uuid}`, query: { return_timeout: '10' }, json: body });
   }
 
   /** A relationship already gone counts as deleted. */
   async remove(cluster: Cluster, uuid: string): Promise<void> {
-    await this.ontap.call(cluster, { method: 'DELETE', path: `/svm/peers/${uuid}`, query: { return_timeout: '10' } }, true);
+    await this.rest.call(cluster, { method: 'DELETE', path: `/svm/peers/${uuid}`, query: { return_timeout: '10' } }, { allowNotFound: true });
   }
 }
