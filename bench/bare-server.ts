@@ -4,7 +4,7 @@ import { BearerTokens } from '../src/auth/bearer-token.js';
 
 /**
  * The read benchmark's baseline: `GET /v1/peerings/:id` on bare Fastify and ioredis, reading the
- * same hash field the gateway reads (src/peerings/peering.store.ts, `get`) from the same Redis,
+ * same hash field the gateway reads (src/stores/peering.store.ts, `get`) from the same Redis,
  * with the same bearer-token check before the handler (src/auth/bearer-token.ts) and the same
  * connection options that matter for throughput (auto-pipelining). No validation, no guards,
  * no interceptors, no problem documents: what is left is the floor for this read.

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { request } from 'undici';
-import { QueueName } from '../src/jobs/queues.js';
+import { QueueName } from '../src/queues/queues.js';
 import { type SweepReport } from '../src/reconciler/reconciler.service.js';
 import { benchRedis, BENCH_TOKEN, startBenchRedis, startGatewayProcess } from './processes.js';
 import { names, seedPeerings } from './seed.js';

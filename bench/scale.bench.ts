@@ -1,6 +1,6 @@
 import { cpus } from 'node:os';
 import { request } from 'undici';
-import { type Peering } from '../src/peerings/peering.js';
+import { type Peering } from '../src/domain/peering.js';
 import { type BenchProcess, benchRedis, BENCH_TOKEN, startBenchRedis, startGatewayProcess } from './processes.js';
 import { startConsulSimProcess } from './sim-process.js';
 import { pool } from './support.js';

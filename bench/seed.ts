@@ -1,6 +1,6 @@
 import { type Redis } from 'ioredis';
 import { newId } from '../src/common/ids.js';
-import { type Peering } from '../src/peerings/peering.js';
+import { type Peering } from '../src/domain/peering.js';
 
 /**
  * A settled Consul peering (consul-dc1 to consul-dc2) as the gateway stores it. Its operation id

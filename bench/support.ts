@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { createLogger } from '../src/common/logger.js';
-import { validateClusterInputs } from '../src/config/clusters-file.js';
+import { validateClusterInputs } from '../src/clusters/clusters-file.js';
 import { loadConfig } from '../src/config/gateway-config.js';
-import { DomainEvents } from '../src/events/domain-events.js';
+import { DomainEvents } from '../src/domain/domain-events.js';
 import { type RunningGateway, startGateway } from '../src/gateway.js';
-import { type PeeringState } from '../src/peerings/peering-state.js';
+import { type PeeringState } from '../src/domain/peering-state.js';
 import { type PrivateRedis, startPrivateRedis } from '../src/sandbox/private-redis.js';
 import { type SimProcess, startSimProcess } from './sim-process.js';
 

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from '../src/app.module.js';
 import { createLogger } from '../src/common/logger.js';
-import { buildOpenApiDocument } from '../src/common/openapi.js';
+import { buildOpenApiDocument } from '../src/http/openapi.js';
 import { loadConfig } from '../src/config/gateway-config.js';
 
 /**

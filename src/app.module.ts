@@ -3,18 +3,23 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AccessModule } from './access/access.module.js';
 import { ApprovalsModule } from './approvals/approvals.module.js';
+import { AuthModule } from './auth/auth.module.js';
 import { BearerGuard } from './auth/bearer.guard.js';
 import { ClustersModule } from './clusters/clusters.module.js';
-import { ProblemFilter } from './common/problem.filter.js';
+import { ProblemFilter } from './http/problem.filter.js';
 import type { GatewayConfig } from './config/gateway-config.js';
 import { CoreModule } from './core.module.js';
-import { WorkersModule } from './jobs/workers.module.js';
+import { HealthModule } from './health/health.module.js';
 import { PeeringsModule } from './peerings/peerings.module.js';
 import { ProductsModule } from './products/products.module.js';
 import { WatchModule } from './watch/watch.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { ConsoleModule } from './console/console.module.js';
 import { McpModule } from './mcp/mcp.module.js';
+import { EventsModule } from './events/events.module.js';
+import { OperationsModule } from './operations/operations.module.js';
+import { SecretsModule } from './secrets/secrets.module.js';
+import { StoresModule } from './stores/stores.module.js';
 
 /**
  * The module graph, the same for every role: the core (stores, transport, events: global), the
@@ -29,13 +34,18 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(config, logger),
         ProductsModule.forRoot(),
+        StoresModule,
+        AuthModule,
+        SecretsModule,
         AccessModule,
         ClustersModule,
         PeeringsModule,
+        OperationsModule,
+        EventsModule,
         ApprovalsModule,
         WebhooksModule,
         WatchModule,
-        WorkersModule.forRoot(config.role),
+        HealthModule.forRoot(config.role),
         ConsoleModule,
         McpModule,
       ],

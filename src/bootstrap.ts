@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { CreateClusterDto } from './clusters/cluster.dto.js';
 import type { GatewayConfig } from './config/gateway-config.js';
-import { loadClustersFile } from './config/clusters-file.js';
+import { loadClustersFile } from './clusters/clusters-file.js';
 import { type RunningGateway, startGateway } from './gateway.js';
 
 export type Cleanup = () => Promise<void>;

@@ -3,11 +3,11 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse,
 import { Scopes, CurrentCaller } from './route-access.js';
 import { ApiProblems } from '../common/api-docs.js';
 import { HttpAnswer, RendersHttpAnswer } from '../common/http-answer.js';
-import { type Caller } from './access.js';
-import { type ApiKey } from './api-key.js';
+import { type Caller } from '../domain/access.js';
+import { type ApiKey } from '../domain/api-key.js';
 import { ApiKeyDoc, ApiKeyListDoc, ApiKeyWithSecretDoc, CreateApiKeyDto, ListApiKeysQuery } from './api-key.dto.js';
 import { ApiKeysService } from './api-keys.service.js';
-import { type AuditEntry } from './audit.js';
+import { type AuditEntry } from '../domain/audit.js';
 import { AuditPageDoc, AuditQuery } from './audit.dto.js';
 import { AuditService } from './audit.service.js';
 import { CallerDoc } from './caller.dto.js';

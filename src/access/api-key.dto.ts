@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageQuery } from '../common/page-query.js';
-import { SCOPES, type Scope, TEAM_RULE, TEAM_SLUG } from './access.js';
+import { SCOPES, type Scope, TEAM_RULE, TEAM_SLUG } from '../domain/access.js';
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'ci-pipeline', description: 'What the key is for (shown in lists and the audit log is by id)' })

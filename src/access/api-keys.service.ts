@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { newId } from '../common/ids.js';
 import { GatewayError } from '../common/problem.js';
 import { nowIso } from '../common/time.js';
-import { type Caller, hasScope } from './access.js';
-import { type ApiKey, apiKeyHash, newApiKeySecret } from './api-key.js';
+import { type Caller, hasScope } from '../domain/access.js';
+import { type ApiKey, apiKeyHash, newApiKeySecret } from '../domain/api-key.js';
 import { CreateApiKeyDto, ListApiKeysQuery } from './api-key.dto.js';
-import { ApiKeyStore } from './api-key.store.js';
+import { ApiKeyStore } from '../stores/api-key.store.js';
 
 /** API keys: made for a team with some scopes, shown once, revoked at once. */
 @Injectable()

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { type Caller } from './access.js';
-import { type AuditEntry } from './audit.js';
+import { type Caller } from '../domain/access.js';
+import { type AuditEntry } from '../domain/audit.js';
 import { AuditQuery } from './audit.dto.js';
-import { AuditStore } from './audit.store.js';
+import { AuditStore } from '../stores/audit.store.js';
 
 /** The audit log as callers read it: a team its own entries, an admin all of them. */
 @Injectable()

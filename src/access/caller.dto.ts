@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { SCOPES } from './access.js';
+import { SCOPES } from '../domain/access.js';
 
 /** Who the credential of the request is, and what it may do (never the credential). */
 export class CallerDoc {

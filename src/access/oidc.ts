@@ -1,13 +1,6 @@
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
-import { isIP } from 'node:net';
-import { hasScope, SCOPES, type Scope, TEAM_SLUG } from './access.js';
-
-export interface OidcSettings {
-  issuer: string;
-  audience: string;
-  /** The claim naming the caller's team. */
-  teamClaim: string;
-}
+import { issuerProblem, type OidcSettings } from '../config/oidc-settings.js';
+import { hasScope, SCOPES, type Scope, TEAM_SLUG } from '../domain/access.js';
 
 /** What a verified token says of its caller. */
 export interface OidcIdentity {
@@ -17,21 +10,6 @@ export interface OidcIdentity {
 }
 
 export class OidcTokenError extends Error {}
-
-/** An `http://` issuer is accepted only on a loopback address (a local test issuer); otherwise https. */
-export function issuerProblem(issuer: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(issuer);
-  } catch {
-    return 'must be a URL';
-  }
-  if (url.protocol === 'https:') return null;
-  if (url.protocol !== 'http:') return 'must be an https URL';
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const loopback = host === 'localhost' || (isIP(host) === 4 && host.startsWith('127.')) || host === '::1';
-  return loopback ? null : 'must be https (http is accepted only on a loopback address)';
-}
 
 /** Scopes from `scope` (space-separated) or `scp` (an array, or a space-separated string); unknown ones are ignored. */
 export function scopesOf(payload: JWTPayload): Scope[] {

@@ -3,7 +3,7 @@ import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiExtension } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { GatewayError } from '../common/problem.js';
-import { callerOf, type GatewayRouteConfig, type Scope } from './access.js';
+import { callerOf, type GatewayRouteConfig, type Scope } from '../domain/access.js';
 
 /** Metadata key (Nest) of the scope a handler needs. */
 export const REQUIRED_SCOPES = 'gateway:scopes';

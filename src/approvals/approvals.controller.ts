@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { type Caller } from '../access/access.js';
+import { type Caller } from '../domain/access.js';
 import { CurrentCaller, Scopes } from '../access/route-access.js';
 import { ApiProblems, HEADERS, WRITE_LIMIT_PROBLEMS } from '../common/api-docs.js';
 import { HttpAnswer, RendersHttpAnswer } from '../common/http-answer.js';
-import { type Peering } from '../peerings/peering.js';
+import { type Peering } from '../domain/peering.js';
 import { PeeringDoc } from '../peerings/peering-response.dto.js';
 import { ApprovalListDoc, ApproveDto, ListApprovalsQuery, RejectDto } from './approval.dto.js';
 import { ApprovalsService, type ApprovalView } from './approvals.service.js';

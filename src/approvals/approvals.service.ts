@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { Caller } from '../access/access.js';
+import { Caller } from '../domain/access.js';
 import { GatewayError, problem } from '../common/problem.js';
 import { nowIso } from '../common/time.js';
-import { DomainEvents } from '../events/domain-events.js';
-import { type Operation } from '../operations/operation.js';
-import { OperationStore } from '../operations/operation.store.js';
-import { type Peering, teamOf, toPeeringView } from '../peerings/peering.js';
-import { PeeringTransitions } from '../peerings/peering-transitions.js';
-import { PeeringStore } from '../peerings/peering.store.js';
+import { DomainEvents } from '../domain/domain-events.js';
+import { type Operation } from '../domain/operation.js';
+import { OperationStore } from '../stores/operation.store.js';
+import { type Peering, teamOf, toPeeringView } from '../domain/peering.js';
+import { PeeringTransitions } from '../stores/peering-transitions.js';
+import { PeeringStore } from '../stores/peering.store.js';
 import { PeeringsService } from '../peerings/peerings.service.js';
-import { mayApprove } from './approval-policy.js';
+import { mayApprove } from '../domain/approval-policy.js';
 import type { ApproveDto, ListApprovalsQuery, RejectDto } from './approval.dto.js';
 
 /** A peering awaiting approvals, as an approver sees it. */

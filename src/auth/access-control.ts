@@ -14,13 +14,13 @@ import {
   neededScope,
   type Scope,
   setCaller,
-} from '../access/access.js';
-import { API_KEY_PREFIX, apiKeyHash, isUsable } from '../access/api-key.js';
-import { ApiKeyStore } from '../access/api-key.store.js';
-import { outcomeOf } from '../access/audit.js';
-import { AuditStore } from '../access/audit.store.js';
+} from '../domain/access.js';
+import { API_KEY_PREFIX, apiKeyHash, isUsable } from '../domain/api-key.js';
+import { ApiKeyStore } from '../stores/api-key.store.js';
+import { outcomeOf } from '../domain/audit.js';
+import { AuditStore } from '../stores/audit.store.js';
 import { looksLikeJwt, OidcTokenError, OidcVerifier } from '../access/oidc.js';
-import { RateLimiter } from '../access/rate-limiter.store.js';
+import { RateLimiter } from '../stores/rate-limiter.store.js';
 import { LOGGER } from '../common/logger.js';
 import { GatewayError } from '../common/problem.js';
 import { answerOf, type ProblemAnswer } from '../common/problem-reply.js';

@@ -10,7 +10,7 @@ import { REQUIRED_SCOPES, SCOPES_PER_CALL } from '../access/route-access.js';
 /**
  * Every handler needs a bearer credential unless it is declared `@Public()`, and the scope it
  * declares with `@Scopes()` (`admin` when it declares none). Both are checked first in the
- * `onRequest` hook (before a body is read; src/common/http-edges.ts); this guard checks them
+ * `onRequest` hook (before a body is read; src/http/http-edges.ts); this guard checks them
  * again from the handler's own metadata, so a route can never be reached without them.
  * While the store is unreachable a route answers 503 at once instead of hanging.
  */

@@ -3,7 +3,7 @@ import { productIds } from '../products/index.js';
 import { withProductViews } from '../products/product-property.js';
 import { ClusterApprovalDto } from './cluster.dto.js';
 
-/* Response documents (OpenAPI): a cluster as callers see it (src/clusters/cluster.ts, toClusterView): secrets never. */
+/* Response documents (OpenAPI): a cluster as callers see it (src/domain/cluster.ts, toClusterView): secrets never. */
 
 @ApiSchema({ name: 'ClusterAuthView', description: 'Which credentials are set, never their values' })
 export class ClusterAuthViewDoc {

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { TEAM_RULE, TEAM_SLUG } from '../access/access.js';
+import { TEAM_RULE, TEAM_SLUG } from '../domain/access.js';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDefined, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsOptionalNotNull, NestedObject } from '../common/validation.js';
-import type { Product } from './cluster.js';
+import type { Product } from '../domain/cluster.js';
 import { IsProduct, withProductBlocks } from '../products/product-property.js';
 
 export const SLUG = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse,
 import type { FastifyReply } from 'fastify';
 import { ApiProblems, HEADERS, WRITE_LIMIT_PROBLEMS } from '../common/api-docs.js';
 import { Scopes } from '../access/route-access.js';
-import { type ClusterView } from './cluster.js';
+import { type ClusterView } from '../domain/cluster.js';
 import { CreateClusterDto } from './cluster.dto.js';
 import { ClustersService } from './clusters.service.js';
 import { ClusterListDoc, ClusterViewDoc } from './cluster-response.dto.js';

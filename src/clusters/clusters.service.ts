@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { RefusedUrlError } from '../common/address-policy.js';
 import { type FieldError, GatewayError } from '../common/problem.js';
 import { nowIso } from '../common/time.js';
-import { type Cluster, toClusterView, type ClusterView } from './cluster.js';
+import { type Cluster, toClusterView, type ClusterView } from '../domain/cluster.js';
 import { CreateClusterDto } from './cluster.dto.js';
-import { ClusterStore } from './cluster.store.js';
+import { ClusterStore } from '../stores/cluster.store.js';
 import { productIds, productPlugin } from '../products/index.js';
-import { ClusterEndpointPolicy } from './endpoint-policy.js';
+import { ClusterEndpointPolicy } from '../transport/endpoint-policy.js';
 
 /** The product's rules for a registration, and its facts with defaults; another product's block is refused. */
 export function productFacts(input: CreateClusterDto): { errors: FieldError[]; facts?: unknown } {

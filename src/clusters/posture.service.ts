@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { GatewayError } from '../common/problem.js';
 import type { ClusterPosture } from '../products/product-plugin.js';
 import { ProductRegistry } from '../products/product-registry.js';
-import { ClusterStore } from './cluster.store.js';
+import { ClusterStore } from '../stores/cluster.store.js';
 
 /** What protects a cluster's peering traffic and replicated data, read from the cluster now by its product. */
 @Injectable()

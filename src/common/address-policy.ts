@@ -46,7 +46,7 @@ function bareHost(hostname: string): string {
  * around the address. Checked when a URL is written and again on every connection (`lookup`),
  * so a name that later resolves elsewhere (DNS rebinding) is refused too.
  * Used for webhook receivers (src/webhooks/url-policy.ts) and cluster endpoints
- * (src/clusters/endpoint-policy.ts).
+ * (src/transport/endpoint-policy.ts).
  */
 export class AddressPolicy {
   private readonly refused = new BlockList();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
-import { issuerProblem, type OidcSettings } from '../access/oidc.js';
+import { issuerProblem, type OidcSettings } from './oidc-settings.js';
 import { parseIsoDuration } from '../common/iso-duration.js';
 import type { Setting } from './setting.js';
 
@@ -74,7 +74,7 @@ export interface GatewayConfig {
   /** Cluster endpoints: hostnames and CIDRs allowed even in link-local and cloud metadata ranges. */
   clusterAllow: string[];
   /**
-   * AES-256 keys for the secrets kept at rest (src/common/secret-cipher.ts): the current one
+   * AES-256 keys for the secrets kept at rest (src/stores/secret-cipher.ts): the current one
    * encrypts, either decrypts. Unset only in sandbox mode, where main.ts fills it from `dataDir`.
    */
   encryptionKey?: Buffer;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { type GatewayRouteConfig } from '../access/access.js';
+import { type GatewayRouteConfig } from '../domain/access.js';
 import { GatewayError } from '../common/problem.js';
 import { answerOf, sendProblem } from '../common/problem-reply.js';
 import { type GatewayConfig } from '../config/gateway-config.js';

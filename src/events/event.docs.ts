@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ProblemDoc } from '../common/api-docs.js';
-import { PEERING_STATES } from '../peerings/peering-state.js';
-import { GATEWAY_EVENT_TYPES } from './gateway-event.js';
+import { PEERING_STATES } from '../domain/peering-state.js';
+import { GATEWAY_EVENT_TYPES } from '../domain/gateway-event.js';
 
 export class EventDataDoc {
   @ApiProperty({

@@ -1,12 +1,12 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type Caller } from '../access/access.js';
+import { type Caller } from '../domain/access.js';
 import { Scopes, CurrentCaller } from '../access/route-access.js';
 import { ApiProblems } from '../common/api-docs.js';
 import { GatewayError } from '../common/problem.js';
-import { teamOf } from '../peerings/peering.js';
-import { PeeringStore } from '../peerings/peering.store.js';
-import { EventHistory, type HistoryItem } from './event-history.js';
+import { teamOf } from '../domain/peering.js';
+import { PeeringStore } from '../stores/peering.store.js';
+import { EventHistory, type HistoryItem } from '../stores/event-history.js';
 import { EventListDoc } from './event.docs.js';
 
 @ApiTags('peerings')

@@ -1,10 +1,10 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor, UseInterceptors } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import { callerOf } from '../access/access.js';
+import { callerOf } from '../domain/access.js';
 import { HttpAnswer, HttpAnswerInterceptor } from '../common/http-answer.js';
-import { IdempotencyService } from './idempotency.service.js';
-import { idempotent } from './idempotent.js';
+import { IdempotencyService } from '../stores/idempotency.service.js';
+import { idempotent, setIdempotencyKeyHash } from './idempotent.js';
 
 /**
  * Idempotency-Key on a write route: the first answer (an HttpAnswer) is kept and replayed for a
@@ -27,7 +27,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
       body: request.body ?? null,
       scope: callerOf(request)?.idempotencyScope,
     };
-    const answered = idempotent(this.idempotency, key, call, async () => {
+    const answered = idempotent(this.idempotency, key, call, async (keyHash) => {
+      setIdempotencyKeyHash(request, keyHash);
       const answer: unknown = await lastValueFrom(next.handle());
       if (!(answer instanceof HttpAnswer)) throw new Error('an @Idempotent() handler must return an HttpAnswer');
       return { status: answer.status, body: answer.body, ...(answer.headers.location !== undefined && { location: answer.headers.location }) };

@@ -4,8 +4,8 @@ import { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { LOGGER } from '../common/logger.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
-import { JOB_PROCESSORS, type JobProcessor, type Sweep } from './job-processor.js';
-import { QueueName } from './queues.js';
+import { JOB_PROCESSORS, type JobProcessor, type Sweep } from '../queues/job-processor.js';
+import { QueueName } from '../queues/queues.js';
 import { runsWorkers } from './worker-role.js';
 
 /** How long active jobs may run on after SIGTERM before they are cut off. */

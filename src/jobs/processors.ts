@@ -7,12 +7,12 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js'
 import { type OperationAttempt, OperationRunner } from '../orchestration/operation-runner.js';
 import { type SweepReport, Reconciler } from '../reconciler/reconciler.service.js';
 import { DeliveryRunner } from '../webhooks/delivery-runner.js';
-import { type DrainSession } from '../webhooks/delivery.store.js';
-import { WebhookQueue } from '../webhooks/webhook-queue.js';
-import { withRetryDelay } from './backoff.js';
-import { JobProcessor, type Sweep, workerOptions } from './job-processor.js';
-import { OperationQueue } from './operation-queue.js';
-import { DRAIN_BACKOFF, OPERATION_BACKOFF, type OperationJobData, QueueName } from './queues.js';
+import { type DrainSession } from '../stores/delivery.store.js';
+import { WebhookQueue } from '../queues/webhook-queue.js';
+import { withRetryDelay } from '../queues/backoff.js';
+import { JobProcessor, type Sweep, workerOptions } from '../queues/job-processor.js';
+import { OperationQueue } from '../queues/operation-queue.js';
+import { DRAIN_BACKOFF, OPERATION_BACKOFF, type OperationJobData, QueueName } from '../queues/queues.js';
 
 /** An outbox entry younger than this may still be on its way to the queue. */
 const OUTBOX_GRACE_MS = 2_000;

@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { CallToolResult, Tool, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { Caller, isWrite, SCOPES, type Scope } from '../access/access.js';
+import { Caller, isWrite, SCOPES, type Scope } from '../domain/access.js';
 import { ApproveDto, ListApprovalsQuery, RejectDto } from '../approvals/approval.dto.js';
 import { ApprovalsService } from '../approvals/approvals.service.js';
 import { AccessControl } from '../auth/access-control.js';
@@ -12,11 +12,11 @@ import { PostureService } from '../clusters/posture.service.js';
 import { LOGGER } from '../common/logger.js';
 import { GatewayError, type Problem, problem } from '../common/problem.js';
 import { createValidationPipe } from '../common/validation.js';
-import { IdempotencyService } from '../idempotency/idempotency.service.js';
+import { IdempotencyService } from '../stores/idempotency.service.js';
 import { idempotent } from '../idempotency/idempotent.js';
 import { CreatePeeringDto, ListPeeringsQuery, UpdatePeeringDto } from '../peerings/peering.dto.js';
 import { PeeringPlanner } from '../peerings/peering-plan.service.js';
-import { type PeeringState } from '../peerings/peering-state.js';
+import { type PeeringState } from '../domain/peering-state.js';
 import { PeeringsService } from '../peerings/peerings.service.js';
 import { clustersInWords } from '../products/index.js';
 import { isRedisUnavailable, RedisService } from '../redis/redis.service.js';
@@ -239,8 +239,8 @@ export class McpTools {
           const body = without(args, 'idempotencyKey') as unknown as McpCreatePeeringArguments;
           Object.setPrototypeOf(body, Object.getPrototypeOf(args));
           const request = { method: 'POST', path: '/v1/peerings', body: without(raw, 'idempotencyKey'), scope: caller.idempotencyScope };
-          const answer = await idempotent(this.idempotency, key, request, async () => {
-            const peering = await this.peerings.create(body, caller, key);
+          const answer = await idempotent(this.idempotency, key, request, async (idempotencyKeyHash) => {
+            const peering = await this.peerings.create({ input: body, caller, idempotencyKeyHash });
             return { status: 202, body: peering, location: `/v1/peerings/${peering.id}` };
           });
           return answer.body as object;

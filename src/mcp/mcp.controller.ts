@@ -4,7 +4,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Caller } from '../access/access.js';
+import { type Caller } from '../domain/access.js';
 import { CurrentCaller, ScopesPerCall } from '../access/route-access.js';
 import { ApiProblems } from '../common/api-docs.js';
 import { mcpRequestRefusal } from './mcp-request.js';

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { type Caller } from '../access/access.js';
+import { type Caller } from '../domain/access.js';
 import { GatewayError } from '../common/problem.js';
-import { EventFeed } from '../events/event-feed.js';
-import { type Peering } from '../peerings/peering.js';
-import { type PeeringState } from '../peerings/peering-state.js';
+import { EventFeed } from '../stores/event-feed.js';
+import { type Peering } from '../domain/peering.js';
+import { type PeeringState } from '../domain/peering-state.js';
 import { PeeringsService } from '../peerings/peerings.service.js';
 
 /**
- * Waits for a peering to reach one of some states, on the live event feed (src/events/event-feed.ts),
+ * Waits for a peering to reach one of some states, on the live event feed (src/stores/event-feed.ts),
  * never by polling: it listens first, then reads the peering, so no change in between is missed.
  */
 @Injectable()

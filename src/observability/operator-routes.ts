@@ -6,14 +6,14 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter as BullBoardFastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { hasScope } from '../access/access.js';
+import { hasScope } from '../domain/access.js';
 import { AccessControl } from '../auth/access-control.js';
 import { type GatewayRouteConfig } from '../auth/public.decorator.js';
 import { GatewayMetrics, METRICS_CONTENT_TYPE } from '../common/metrics.js';
 import { GatewayError } from '../common/problem.js';
 import { answerOf, sendProblem } from '../common/problem-reply.js';
 import { type GatewayConfig } from '../config/gateway-config.js';
-import { QueueName } from '../jobs/queues.js';
+import { QueueName } from '../queues/queues.js';
 
 /** Where the queue view is served. */
 export const QUEUE_VIEW_PATH = '/admin/queues';

@@ -2,10 +2,10 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import { GatewayMetrics } from '../common/metrics.js';
-import { JOB_PROCESSORS, type JobProcessor } from '../jobs/job-processor.js';
-import { QueueName } from '../jobs/queues.js';
-import { PeeringCountsStore } from '../peerings/peering-counts.store.js';
-import { PEERING_STATES } from '../peerings/peering-state.js';
+import { JOB_PROCESSORS, type JobProcessor } from '../queues/job-processor.js';
+import { QueueName } from '../queues/queues.js';
+import { PeeringCountsStore } from '../stores/peering-counts.store.js';
+import { PEERING_STATES } from '../domain/peering-state.js';
 
 /** The queue states the depth gauge reports. */
 const DEPTH_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { ProblemDoc } from '../common/api-docs.js';
 
-/* Response documents (OpenAPI): an operation as GET /v1/operations/{id} shows it (src/operations/operation.ts). */
+/* Response documents (OpenAPI): an operation as GET /v1/operations/{id} shows it (src/domain/operation.ts). */
 
 @ApiSchema({ name: 'OperationStep', description: 'One step of the handshake, as the worker records it' })
 export class OperationStepDoc {

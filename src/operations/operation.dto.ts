@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import { PageQuery } from '../common/page-query.js';
-import { OPERATION_STATUSES, type OperationStatus } from './operation.js';
+import { OPERATION_STATUSES, type OperationStatus } from '../domain/operation.js';
 
 /** `GET /v1/operations?peering=&status=&limit=&cursor=` */
 export class ListOperationsQuery extends PageQuery {

@@ -1,12 +1,12 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { type Caller } from '../access/access.js';
+import { type Caller } from '../domain/access.js';
 import { Scopes, CurrentCaller } from '../access/route-access.js';
 import { ApiProblems } from '../common/api-docs.js';
-import { teamOf } from '../peerings/peering.js';
-import { PeeringStore } from '../peerings/peering.store.js';
-import { type Operation } from './operation.js';
-import { OperationStore } from './operation.store.js';
+import { teamOf } from '../domain/peering.js';
+import { PeeringStore } from '../stores/peering.store.js';
+import { type Operation } from '../domain/operation.js';
+import { OperationStore } from '../stores/operation.store.js';
 import { ListOperationsQuery } from './operation.dto.js';
 import { OperationDoc, OperationPageDoc } from './operation-response.dto.js';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { GatewayError } from '../common/problem.js';
 import { UpstreamError } from '../products/port.js';
-import { decideAfterFailure, OPERATION_ATTEMPTS, type FailureContext } from './failure-policy.js';
+import { OPERATION_ATTEMPTS } from '../queues/queues.js';
+import { decideAfterFailure, type FailureContext } from './failure-policy.js';
 import { SupersededError } from './operation-run.js';
 import { NotYetError } from './retry.js';
 

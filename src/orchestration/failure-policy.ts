@@ -1,15 +1,9 @@
 import { GatewayError, problem, type Problem } from '../common/problem.js';
-import type { Operation, WaitingFor } from '../operations/operation.js';
+import type { Operation, WaitingFor } from '../domain/operation.js';
 import { type RetryBudget, UpstreamError } from '../products/port.js';
+import { OPERATION_ATTEMPTS } from '../queues/queues.js';
 import { SupersededError } from './operation-run.js';
 import { DEFAULT_BUDGET, NotYetError, planRetry } from './retry.js';
-
-/**
- * Attempts of one operation before it fails for good: with full jitter capped at 30 s that is
- * about half an hour of a cluster being away, at a few calls a minute. The queue of operations
- * is made with it (src/jobs/jobs.module.ts) and decideAfterFailure stops at it.
- */
-export const OPERATION_ATTEMPTS = 120;
 
 /** How soon an attempt cut off by a shutdown is tried again, on another worker. */
 const HAND_ON_DELAY_MS = 100;

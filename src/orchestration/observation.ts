@@ -1,5 +1,5 @@
 import type { NativeSide } from '../products/port.js';
-import { observedConditions, type ReportedCondition } from '../peerings/condition.js';
+import { observedConditions, type ReportedCondition } from '../domain/condition.js';
 
 /** The conditions the clusters' answers give, side by side with the clusters they came from. */
 export function conditionsOf(clusters: string[], natives: (NativeSide | null | undefined)[]): ReportedCondition[] {

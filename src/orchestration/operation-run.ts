@@ -1,9 +1,9 @@
 import { type RequestContext } from '../common/request-context.js';
 import { nowIso } from '../common/time.js';
-import { type Operation } from '../operations/operation.js';
-import { type OperationStore } from '../operations/operation.store.js';
-import { type Peering } from '../peerings/peering.js';
-import { type PeeringStore } from '../peerings/peering.store.js';
+import { type Operation } from '../domain/operation.js';
+import { type OperationStore } from '../stores/operation.store.js';
+import { type Peering } from '../domain/peering.js';
+import { type PeeringStore } from '../stores/peering.store.js';
 
 /** A later operation on the same peering (a delete, an update) took over: this one stops. */
 export class SupersededError extends Error {

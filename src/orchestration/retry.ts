@@ -1,5 +1,5 @@
 import { sleep } from '../common/time.js';
-import type { Operation } from '../operations/operation.js';
+import type { Operation } from '../domain/operation.js';
 import { type ErrorKind, type RetryBudget, UpstreamError, type WaitingFor } from '../products/port.js';
 
 /** Not done yet, for a reason worth waiting out: the queue tries the operation again later. */

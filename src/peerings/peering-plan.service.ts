@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { Caller } from '../access/access.js';
-import { type Cluster } from '../clusters/cluster.js';
-import { ClusterStore } from '../clusters/cluster.store.js';
+import { Caller } from '../domain/access.js';
+import { type Cluster } from '../domain/cluster.js';
+import { ClusterStore } from '../stores/cluster.store.js';
 import { GatewayError } from '../common/problem.js';
 import { nowIso } from '../common/time.js';
 import type { PlanCheck, PlanRequest, PlanStep } from '../products/product-plugin.js';
 import { ProductRegistry } from '../products/product-registry.js';
 import { type NativeSide, type SideContext, UpstreamError } from '../products/port.js';
-import { isTwoSided, type Peering } from './peering.js';
+import { isTwoSided, type Peering } from '../domain/peering.js';
 import { CreatePeeringDto, UpdatePeeringDto } from './peering.dto.js';
-import { PeeringStore } from './peering.store.js';
+import { PeeringStore } from '../stores/peering.store.js';
 import { PeeringsService } from './peerings.service.js';
 
 /** One step the real call would take. */

@@ -2,10 +2,10 @@ import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { ProblemDoc } from '../common/api-docs.js';
 import { productIds } from '../products/index.js';
 import { productExamples, withProductViews } from '../products/product-property.js';
-import { PEERING_STATES } from './peering-state.js';
-import { CONDITION_TYPES } from './condition.js';
+import { PEERING_STATES } from '../domain/peering-state.js';
+import { CONDITION_TYPES } from '../domain/condition.js';
 
-/* Response documents (OpenAPI): the peering as GET /v1/peerings/{id} shows it (src/peerings/peering.ts, toPeeringView). */
+/* Response documents (OpenAPI): the peering as GET /v1/peerings/{id} shows it (src/domain/peering.ts, toPeeringView). */
 
 @ApiSchema({ name: 'ClusterRef' })
 export class ClusterRefDoc {

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMinSize, IsArray, IsDefined, IsIn, IsIP, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { SLUG, SLUG_RULE } from '../clusters/cluster.dto.js';
-import { TEAM_RULE, TEAM_SLUG } from '../access/access.js';
-import { PEERING_STATES, type PeeringState } from './peering-state.js';
+import { TEAM_RULE, TEAM_SLUG } from '../domain/access.js';
+import { PEERING_STATES, type PeeringState } from '../domain/peering-state.js';
 import { PageQuery } from '../common/page-query.js';
 import { IsProduct, withProductBlocks } from '../products/product-property.js';
 import { LABEL_RULES, MAX_LABELS } from '../common/labels.js';

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Headers, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -12,11 +12,12 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiProblems, HEADERS, WRITE_LIMIT_PROBLEMS } from '../common/api-docs.js';
-import { type Caller } from '../access/access.js';
+import { type Caller } from '../domain/access.js';
 import { Scopes, CurrentCaller } from '../access/route-access.js';
 import { HttpAnswer, RendersHttpAnswer } from '../common/http-answer.js';
 import { Idempotent } from '../idempotency/idempotency.interceptor.js';
-import { type Peering } from './peering.js';
+import { IdempotencyKeyHash } from '../idempotency/idempotent.js';
+import { type Peering } from '../domain/peering.js';
 import { CreatePeeringDto, ListPeeringsQuery, UpdatePeeringDto } from './peering.dto.js';
 import { PeeringsService } from './peerings.service.js';
 import { CREATE_PEERING_EXAMPLES, PeeringDoc, PeeringListDoc, PlanDoc } from './peering-response.dto.js';
@@ -76,12 +77,12 @@ export class PeeringsController {
   @Idempotent()
   async create(
     @Body() body: CreatePeeringDto,
-    @Headers('idempotency-key') key: string | undefined,
+    @IdempotencyKeyHash() idempotencyKeyHash: string | undefined,
     @CurrentCaller() caller: Caller,
     @Query('dryRun') dryRun?: string,
   ): Promise<HttpAnswer> {
     if (isDryRun(dryRun)) return HttpAnswer.ok(await this.planner.planCreate(body, caller));
-    const peering = await this.peerings.create(body, caller, key);
+    const peering = await this.peerings.create({ input: body, caller, idempotencyKeyHash });
     return HttpAnswer.accepted(peering, `/v1/peerings/${peering.id}`);
   }
 

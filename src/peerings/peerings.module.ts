@@ -1,14 +1,16 @@
 import { Module } from '@nestjs/common';
-import { EventsController } from '../events/events.controller.js';
-import { OperationsController } from '../operations/operations.controller.js';
+import { StoresModule } from '../stores/stores.module.js';
+import { QueuesModule } from '../queues/queues.module.js';
 import { PeeringsController } from './peerings.controller.js';
 import { PeeringsService } from './peerings.service.js';
 import { PeeringPlanner } from './peering-plan.service.js';
+import { TeamIndexMigration } from './team-index-migration.service.js';
 
-/** Peerings, their operations and their history, as callers see them. */
+/** Peerings as callers see them: create, change, delete, plan; and the move of old peerings into the team index, once. */
 @Module({
-  controllers: [PeeringsController, OperationsController, EventsController],
-  providers: [PeeringsService, PeeringPlanner],
+  imports: [StoresModule, QueuesModule],
+  controllers: [PeeringsController],
+  providers: [PeeringsService, PeeringPlanner, TeamIndexMigration],
   exports: [PeeringsService, PeeringPlanner],
 })
 export class PeeringsModule {}

@@ -1,31 +1,37 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
-import { Caller } from '../access/access.js';
+import { Caller } from '../domain/access.js';
 import type { CreateRequest } from '../products/product-plugin.js';
 import { ProductRegistry } from '../products/product-registry.js';
 import { productIds } from '../products/index.js';
-import { type Cluster } from '../clusters/cluster.js';
-import { ClusterStore } from '../clusters/cluster.store.js';
+import { type Cluster } from '../domain/cluster.js';
+import { ClusterStore } from '../stores/cluster.store.js';
 import { newId } from '../common/ids.js';
 import { type FieldError, GatewayError } from '../common/problem.js';
 import { nowIso } from '../common/time.js';
-import { type Operation, type OperationType } from '../operations/operation.js';
-import { OperationStore } from '../operations/operation.store.js';
-import { OperationQueue } from '../jobs/operation-queue.js';
-import { isTwoSided, type Peering, teamOf, toPeeringView } from './peering.js';
-import { type PeeringChange } from './peering-change.js';
-import { ensureMutable } from './peering-state.js';
-import { PeeringTransitions } from './peering-transitions.js';
+import { type Operation, type OperationType } from '../domain/operation.js';
+import { OperationStore } from '../stores/operation.store.js';
+import { OperationQueue } from '../queues/operation-queue.js';
+import { isTwoSided, type Peering, teamOf, toPeeringView } from '../domain/peering.js';
+import { type PeeringChange } from '../domain/peering-change.js';
+import { ensureMutable } from '../domain/peering-state.js';
+import { PeeringTransitions } from '../stores/peering-transitions.js';
 import { CreatePeeringDto, ListPeeringsQuery, UpdatePeeringDto } from './peering.dto.js';
-import { LockedError, PeeringStore } from './peering.store.js';
-import { computeConditions, summaryReason } from './condition.js';
-import { APPROVAL_CODES, approvalFor } from '../approvals/approval-policy.js';
-import { DomainEvents } from '../events/domain-events.js';
+import { LockedError, PeeringStore } from '../stores/peering.store.js';
+import { computeConditions, summaryReason } from '../domain/condition.js';
+import { APPROVAL_CODES, approvalFor } from '../domain/approval-policy.js';
+import { DomainEvents } from '../domain/domain-events.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
 import { problem } from '../common/problem.js';
 
 function invalid(errors: FieldError[]): GatewayError {
   return new GatewayError('validation_failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
+}
+
+/** A create as the use case takes it: the validated request, who asks, and the hash of their Idempotency-Key (IdempotencyService.keyHash). */
+export interface CreatePeeringCommand {
+  input: CreatePeeringDto;
+  caller?: Caller;
+  idempotencyKeyHash?: string;
 }
 
 @Injectable()
@@ -42,12 +48,10 @@ export class PeeringsService {
   ) {}
 
   /** Checks everything that can be checked before any write or call, then records and enqueues. */
-  async create(input: CreatePeeringDto, caller = Caller.system(), idempotencyKey?: string): Promise<Peering> {
+  async create({ input, caller = Caller.system(), idempotencyKeyHash }: CreatePeeringCommand): Promise<Peering> {
     const now = nowIso();
     const id = newId('pr');
     const team = caller.teamFor(requestedTeam(input));
-    const idempotencyKeyHash =
-      idempotencyKey === undefined ? undefined : createHash('sha256').update(`${caller.idempotencyScope}\n${idempotencyKey}`).digest('hex');
     const operation = { ...this.newOperation('create', id, now, team, caller), ...(idempotencyKeyHash && { idempotencyKeyHash }) };
     const { peering, local, remote, extensions, plugin } = await this.draft(input, caller, id, now, operation.id);
     for (const extension of extensions) await extension.precheck?.(peering, { local, remote: remote ?? undefined });

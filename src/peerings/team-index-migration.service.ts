@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '../common/logger.js';
-import { PeeringStore } from './peering.store.js';
+import { PeeringStore } from '../stores/peering.store.js';
 
 /**
  * Peerings written before teams carry no `team`: they read as team `default` (teamOf) but are in

@@ -1,6 +1,6 @@
 import type { NativeSide } from './port.js';
-import type { Cluster } from '../clusters/cluster.js';
-import type { Peering } from '../peerings/peering.js';
+import type { Cluster } from '../domain/cluster.js';
+import type { Peering } from '../domain/peering.js';
 
 /** The steps of the running operation: each hook's work is recorded as a named step. */
 export interface StepRunner {
@@ -32,4 +32,4 @@ export interface HandshakeExtension {
   beforeTeardown?(run: StepRunner, peering: Peering, clusters: PeeringClusters): Promise<void>;
 }
 
-export { PART_STATES, type PartState, type PeeringPartChange } from '../events/domain-events.js';
+export { PART_STATES, type PartState, type PeeringPartChange } from '../domain/domain-events.js';

@@ -1,10 +1,10 @@
+import { PeeringRecords } from './port.js';
 import { forwardRef, Inject, Injectable } from '@nestjs/common';
-import { DomainEvents } from '../events/domain-events.js';
+import { DomainEvents } from '../domain/domain-events.js';
 import type { PartState, PeeringPartChange } from './handshake-extension.js';
-import type { Peering } from '../peerings/peering.js';
-import { PeeringStore } from '../peerings/peering.store.js';
+import type { Peering } from '../domain/peering.js';
 import { nowIso } from '../common/time.js';
-import { partCondition, withPartCondition } from '../peerings/condition.js';
+import { partCondition, withPartCondition } from '../domain/condition.js';
 import { ProductRegistry } from './product-registry.js';
 import type { ProductRegistry as Registry } from './product-registry.js';
 
@@ -22,7 +22,7 @@ export interface RecordedPart {
 @Injectable()
 export class PeeringParts {
   constructor(
-    private readonly peerings: PeeringStore,
+    private readonly peerings: PeeringRecords,
     private readonly events: DomainEvents,
     // The registry's module imports the plugins, whose providers include this class: resolved lazily.
     @Inject(forwardRef(() => ProductRegistry)) private readonly products: Registry,

@@ -1,6 +1,6 @@
-import type { Cluster, Product } from '../clusters/cluster.js';
-import type { Peering } from '../peerings/peering.js';
-import type { ReportedCondition } from '../peerings/condition.js';
+import type { Cluster, Product } from '../domain/cluster.js';
+import type { Peering } from '../domain/peering.js';
+import type { ReportedCondition } from '../domain/condition.js';
 
 /**
  * The port each product adapter implements. Both products are one handshake (docs/architecture.md):
@@ -60,4 +60,13 @@ export interface PeeringAdapter {
   readAll(cluster: Cluster): Promise<Map<string, NativeSide>>;
   /** Follows an asynchronous removal; true once the record is gone, false at the deadline. */
   awaitRemoved(side: SideContext, native: NativeSide, deadline: number, signal?: AbortSignal): Promise<boolean>;
+}
+
+/**
+ * What a product's extension may do to a stored peering: one read-modify-write of its record (the
+ * change returns the peering to write, or null to leave it). Extensions are given this port, not
+ * the store; ProductsModule provides it with the peering store behind it.
+ */
+export abstract class PeeringRecords {
+  abstract update(id: string, change: (current: Peering) => Peering | null): Promise<Peering>;
 }

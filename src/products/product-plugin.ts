@@ -1,10 +1,10 @@
 import type { Type } from '@nestjs/common';
 import type { ApiPropertyOptions } from '@nestjs/swagger';
-import type { Cluster } from '../clusters/cluster.js';
+import type { Cluster } from '../domain/cluster.js';
 import type { FieldError } from '../common/problem.js';
 import type { Setting } from '../config/setting.js';
 import type { HandshakeExtension } from './handshake-extension.js';
-import type { Peering } from '../peerings/peering.js';
+import type { Peering } from '../domain/peering.js';
 import type { PeeringAdapter } from './port.js';
 
 /** A cluster registration as the product sees it: credentials and the body's product option blocks. */

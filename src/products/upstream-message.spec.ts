@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Cluster } from '../clusters/cluster.js';
+import type { Cluster } from '../domain/cluster.js';
 import { classifyConsulAnswer } from './consul/consul-errors.js';
 import { classifyOntapAnswer } from './ontap/ontap-errors.js';
 

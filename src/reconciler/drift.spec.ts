@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { NativeSide } from '../products/port.js';
-import type { Peering } from '../peerings/peering.js';
+import type { Peering } from '../domain/peering.js';
 import { assessDrift } from './drift.js';
 
 const active: NativeSide = { nativeId: 'a', nativeState: 'ACTIVE', health: 'active' };

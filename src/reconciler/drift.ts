@@ -1,6 +1,6 @@
 import type { NativeSide } from '../products/port.js';
-import type { Peering } from '../peerings/peering.js';
-import type { PeeringState } from '../peerings/peering-state.js';
+import type { Peering } from '../domain/peering.js';
+import type { PeeringState } from '../domain/peering-state.js';
 
 export interface DriftVerdict {
   to: PeeringState;

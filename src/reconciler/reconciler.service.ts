@@ -3,16 +3,16 @@ import { bulkhead } from 'cockatiel';
 import type { Logger } from 'pino';
 import { ProductRegistry } from '../products/product-registry.js';
 import type { NativeSide } from '../products/port.js';
-import { type Cluster } from '../clusters/cluster.js';
-import { ClusterStore } from '../clusters/cluster.store.js';
+import { type Cluster } from '../domain/cluster.js';
+import { ClusterStore } from '../stores/cluster.store.js';
 import { LOGGER } from '../common/logger.js';
-import { OperationStore } from '../operations/operation.store.js';
-import { type Peering } from '../peerings/peering.js';
-import { PeeringTransitions } from '../peerings/peering-transitions.js';
-import { PeeringStore } from '../peerings/peering.store.js';
+import { OperationStore } from '../stores/operation.store.js';
+import { type Peering } from '../domain/peering.js';
+import { PeeringTransitions } from '../stores/peering-transitions.js';
+import { PeeringStore } from '../stores/peering.store.js';
 import { assessDrift, WATCHED_STATES } from './drift.js';
 import { conditionsOf } from '../orchestration/observation.js';
-import type { ReportedCondition } from '../peerings/condition.js';
+import type { ReportedCondition } from '../domain/condition.js';
 
 export interface SweepReport {
   peerings: number;

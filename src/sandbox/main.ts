@@ -3,7 +3,7 @@ import { startTopology } from '../../sim/topology.js';
 import { type Cleanup, exitOnStartFailure, runGateway } from '../bootstrap.js';
 import type { CreateClusterDto } from '../clusters/cluster.dto.js';
 import { createLogger } from '../common/logger.js';
-import { validateClusterInputs } from '../config/clusters-file.js';
+import { validateClusterInputs } from '../clusters/clusters-file.js';
 import { ConfigError, loadConfig, redisConfigured } from '../config/gateway-config.js';
 import { sandboxEncryptionKey } from './encryption-key.js';
 import { RedisUnavailableError, startPrivateRedis } from './private-redis.js';

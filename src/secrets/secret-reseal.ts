@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { ClusterStore } from '../clusters/cluster.store.js';
+import { ClusterStore } from '../stores/cluster.store.js';
 import { LOGGER } from '../common/logger.js';
-import { SecretCipher } from '../common/secret-cipher.js';
-import { WebhookStore } from '../webhooks/webhook.store.js';
+import { SecretCipher } from '../stores/secret-cipher.js';
+import { WebhookStore } from '../stores/webhook.store.js';
 
 /**
  * After a key rotation, the long-lived secrets (cluster credentials, webhook signing secrets)

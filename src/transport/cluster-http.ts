@@ -4,8 +4,8 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { BrokenCircuitError, bulkhead, BulkheadPolicy, CircuitBreakerPolicy, circuitBreaker, ConsecutiveBreaker, handleWhen } from 'cockatiel';
 import type { Logger } from 'pino';
 import { Pool } from 'undici';
-import type { Cluster } from '../clusters/cluster.js';
-import { ClusterEndpointPolicy } from '../clusters/endpoint-policy.js';
+import type { Cluster } from '../domain/cluster.js';
+import { ClusterEndpointPolicy } from './endpoint-policy.js';
 import { RefusedUrlError } from '../common/address-policy.js';
 import { LOGGER } from '../common/logger.js';
 import { GatewayMetrics } from '../common/metrics.js';
@@ -217,7 +217,7 @@ const TLS_TRUST_ERRORS = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
-/** The endpoint policy refused the cluster's address (see src/clusters/endpoint-policy.ts): final, nothing was sent. */
+/** The endpoint policy refused the cluster's address (see src/transport/endpoint-policy.ts): final, nothing was sent. */
 function endpointRefused(cluster: Cluster, err: Error): UpstreamError {
   return new UpstreamError(
     'final',

@@ -1,4 +1,4 @@
-import type { WaitingFor } from '../operations/operation.js';
+import type { WaitingFor } from '../domain/operation.js';
 import { type ErrorCode, problem, type Problem, type UpstreamInfo } from '../common/problem.js';
 
 /**

@@ -3,11 +3,11 @@ import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, Api
 import type { FastifyReply } from 'fastify';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { ApiProblems } from '../common/api-docs.js';
-import { GATEWAY_EVENT_TYPES } from '../events/gateway-event.js';
+import { GATEWAY_EVENT_TYPES } from '../domain/gateway-event.js';
 import { SseStream } from './sse-stream.js';
 import { labelsOf, WatchEventsQuery } from './watch.dto.js';
 import { SNAPSHOT_EVENT, WatchService } from './watch.service.js';
-import type { Caller } from '../access/access.js';
+import type { Caller } from '../domain/access.js';
 import { CurrentCaller, Scopes } from '../access/route-access.js';
 
 /** What a client waits before reconnecting after the stream was cut. */

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
-import type { Product } from '../clusters/cluster.js';
-import { GATEWAY_EVENT_TYPES, type GatewayEventType } from '../events/gateway-event.js';
+import type { Product } from '../domain/cluster.js';
+import { GATEWAY_EVENT_TYPES, type GatewayEventType } from '../domain/gateway-event.js';
 import { IsProduct } from '../products/product-property.js';
 
 const EVENT_FILTERS = ['*', ...GATEWAY_EVENT_TYPES];

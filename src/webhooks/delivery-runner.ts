@@ -5,11 +5,11 @@ import { LOGGER } from '../common/logger.js';
 import { GatewayMetrics } from '../common/metrics.js';
 import { nowIso } from '../common/time.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
-import { DeliveryStore, type DrainSession } from './delivery.store.js';
+import { DeliveryStore, type DrainSession } from '../stores/delivery.store.js';
 import { nextRetryDelay } from './retry-schedule.js';
-import { signingSecrets, type StoredDelivery, type Webhook } from './webhook.js';
+import { signingSecrets, type StoredDelivery, type Webhook } from '../domain/webhook.js';
 import { type AttemptOutcome, WebhookSender } from './webhook-sender.js';
-import { WebhookStore } from './webhook.store.js';
+import { WebhookStore } from '../stores/webhook.store.js';
 
 /** When a shutdown cuts the job off mid-attempt, the stream is picked up again after this (the attempt does not count). */
 const RESUME_AFTER_STOP_MS = 1_000;

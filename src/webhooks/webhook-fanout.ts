@@ -1,14 +1,14 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '../common/logger.js';
-import { DomainEvents } from '../events/domain-events.js';
+import { DomainEvents } from '../domain/domain-events.js';
 import { newId } from '../common/ids.js';
-import { type GatewayEvent, toGatewayEvents } from '../events/gateway-event.js';
-import { OperationStore } from '../operations/operation.store.js';
-import { DeliveryStore } from './delivery.store.js';
-import { type StoredDelivery, wantsEvent } from './webhook.js';
-import { WebhookQueue } from './webhook-queue.js';
-import { WebhookStore } from './webhook.store.js';
+import { type GatewayEvent, toGatewayEvents } from '../domain/gateway-event.js';
+import { OperationStore } from '../stores/operation.store.js';
+import { DeliveryStore } from '../stores/delivery.store.js';
+import { type StoredDelivery, wantsEvent } from '../domain/webhook.js';
+import { WebhookQueue } from '../queues/webhook-queue.js';
+import { WebhookStore } from '../stores/webhook.store.js';
 
 /**
  * The body every attempt of a message sends (Standard Webhooks: `{type, timestamp, data}`).

@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import type { Product } from '../clusters/cluster.js';
+import type { Product } from '../domain/cluster.js';
 import { IsProduct } from '../products/product-property.js';
-import { GATEWAY_EVENT_TYPES, type GatewayEventType } from '../events/gateway-event.js';
-import { DELIVERY_STATUSES, type DeliveryStatus } from './webhook.js';
+import { GATEWAY_EVENT_TYPES, type GatewayEventType } from '../domain/gateway-event.js';
+import { DELIVERY_STATUSES, type DeliveryStatus } from '../domain/webhook.js';
 import { PageQuery } from '../common/page-query.js';
-import { TEAM_RULE, TEAM_SLUG } from '../access/access.js';
+import { TEAM_RULE, TEAM_SLUG } from '../domain/access.js';
 import { LABEL_RULES, MAX_LABELS } from '../common/labels.js';
 import { IsLabels, IsOptionalNotNull, NestedObject } from '../common/validation.js';
 

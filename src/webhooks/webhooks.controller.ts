@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems, HEADERS, WRITE_LIMIT_PROBLEMS } from '../common/api-docs.js';
-import { type Caller } from '../access/access.js';
+import { type Caller } from '../domain/access.js';
 import { Scopes, CurrentCaller } from '../access/route-access.js';
 import { PageQuery } from '../common/page-query.js';
 import { HttpAnswer } from '../common/http-answer.js';
 import { Idempotent } from '../idempotency/idempotency.interceptor.js';
-import { type Delivery, type Webhook } from './webhook.js';
+import { type Delivery, type Webhook } from '../domain/webhook.js';
 import {
   CreateWebhookDto,
   DeliveryDoc,

@@ -1,17 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Caller } from '../access/access.js';
+import { Caller } from '../domain/access.js';
 import { newId } from '../common/ids.js';
 import { GatewayError } from '../common/problem.js';
 import { nowIso } from '../common/time.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
-import { DeliveryStore } from './delivery.store.js';
+import { DeliveryStore } from '../stores/delivery.store.js';
 import { RefusedUrlError, WebhookUrlPolicy } from './url-policy.js';
-import { type Delivery, toDeliveryView, type Webhook, type WebhookFilters, webhookTeam } from './webhook.js';
+import { type Delivery, toDeliveryView, type Webhook, type WebhookFilters, webhookTeam } from '../domain/webhook.js';
 import { CreateWebhookDto, ListDeliveriesQuery, UpdateWebhookDto, WebhookFiltersDto } from './webhook.dto.js';
 import { type PageQuery } from '../common/page-query.js';
-import { WebhookQueue } from './webhook-queue.js';
+import { WebhookQueue } from '../queues/webhook-queue.js';
 import { newWebhookSecret } from './webhook-signature.js';
-import { WebhookStore } from './webhook.store.js';
+import { WebhookStore } from '../stores/webhook.store.js';
 
 export type WebhookWithSecret = Webhook & { secret: string };
 

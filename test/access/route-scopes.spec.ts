@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { describe, expect, it } from '@jest/globals';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
-import { neededScope, SCOPES } from '../../src/access/access.js';
+import { neededScope, SCOPES } from '../../src/domain/access.js';
 import { AppModule } from '../../src/app.module.js';
 import { IS_PUBLIC } from '../../src/auth/public.decorator.js';
 import { REQUIRED_SCOPES, SCOPES_PER_CALL } from '../../src/access/route-access.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { createLogger } from '../../src/common/logger.js';
 import { startPrivateRedis } from '../../src/sandbox/private-redis.js';
-import { WebhookStore } from '../../src/webhooks/webhook.store.js';
+import { WebhookStore } from '../../src/stores/webhook.store.js';
 import { RedisService } from '../../src/redis/redis.service.js';
 import { type Harness, LogCapture, startHarness } from '../support/harness.js';
 import { parseRawAnswer, rawRequest, rawSocket } from '../support/raw-http.js';

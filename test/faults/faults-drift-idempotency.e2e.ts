@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PeeringStore } from '../../src/peerings/peering.store.js';
+import { PeeringStore } from '../../src/stores/peering.store.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { report, tally } from '../support/tally.js';
 

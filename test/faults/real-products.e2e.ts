@@ -126,7 +126,7 @@ describe('real products: Consul', () => {
   it('adapter: posture can tell whether peering is enabled on a datacenter', async () => {
     const { ConsulAdapter } = await import('../../src/products/consul/consul.adapter.js');
     const adapter = h.gateway.app.get(ConsulAdapter);
-    const { ClusterStore } = await import('../../src/clusters/cluster.store.js');
+    const { ClusterStore } = await import('../../src/stores/cluster.store.js');
     const cluster = (await h.gateway.app.get(ClusterStore).get('consul-dc1'))!;
     expect(await adapter.peeringEnabled(cluster)).toBe(true);
     await sim(dc1().url, 'PUT', '/_sim/settings', { peeringEnabled: false });

@@ -1,19 +1,19 @@
 import { describe, expect, it } from '@jest/globals';
-import type { DomainEvents } from '../../src/events/domain-events.js';
+import type { DomainEvents } from '../../src/domain/domain-events.js';
 import { loadConfig } from '../../src/config/gateway-config.js';
-import type { Cluster } from '../../src/clusters/cluster.js';
-import type { ClusterStore } from '../../src/clusters/cluster.store.js';
+import type { Cluster } from '../../src/domain/cluster.js';
+import type { ClusterStore } from '../../src/stores/cluster.store.js';
 import { GatewayError } from '../../src/common/problem.js';
-import type { Operation } from '../../src/operations/operation.js';
-import type { OperationStore } from '../../src/operations/operation.store.js';
+import type { Operation } from '../../src/domain/operation.js';
+import type { OperationStore } from '../../src/stores/operation.store.js';
 import { productPlugin } from '../../src/products/index.js';
 import type { ProductRegistry, RegisteredProduct } from '../../src/products/product-registry.js';
-import type { OperationQueue } from '../../src/jobs/operation-queue.js';
-import type { Peering } from '../../src/peerings/peering.js';
+import type { OperationQueue } from '../../src/queues/operation-queue.js';
+import type { Peering } from '../../src/domain/peering.js';
 import type { CreatePeeringDto, UpdatePeeringDto } from '../../src/peerings/peering.dto.js';
-import type { PeeringState } from '../../src/peerings/peering-state.js';
-import type { PeeringTransitions } from '../../src/peerings/peering-transitions.js';
-import { type ExtraLock, LockedError, type PeeringStore } from '../../src/peerings/peering.store.js';
+import type { PeeringState } from '../../src/domain/peering-state.js';
+import type { PeeringTransitions } from '../../src/stores/peering-transitions.js';
+import { type ExtraLock, LockedError, type PeeringStore } from '../../src/stores/peering.store.js';
 import { PeeringsService } from '../../src/peerings/peerings.service.js';
 
 /** The use cases with their edges replaced: stores in memory, the queue and the products' hooks recorded. */
@@ -108,7 +108,7 @@ async function refusal(work: Promise<unknown>): Promise<GatewayError> {
 describe('PeeringsService', () => {
   it("records a create with its product's options and locks, runs the product's prechecks, then enqueues", async () => {
     const t = setUp([ontap('east'), ontap('west')]);
-    const view = await t.service.create(body({ labels: { team: 'storage' } }));
+    const view = await t.service.create({ input: body({ labels: { team: 'storage' } }) });
     expect(view).toMatchObject({ state: 'PENDING', product: 'ontap', ontap: { encryption: 'tls_psk' }, labels: { team: 'storage' } });
     expect(t.prechecks).toEqual(['east-west']);
     expect(t.created).toHaveLength(1);
@@ -118,11 +118,11 @@ describe('PeeringsService', () => {
 
   it('refuses before anything is written: unknown clusters, mixed products, rules of the product, another product’s options', async () => {
     const t = setUp([ontap('east'), ontap('west'), consul('dc1')]);
-    const unknown = await refusal(t.service.create(body({ remote: { cluster: 'nowhere' } })));
+    const unknown = await refusal(t.service.create({ input: body({ remote: { cluster: 'nowhere' } }) }));
     expect(unknown.problem.errors).toEqual([{ field: 'remote.cluster', message: "cluster 'nowhere' is not registered" }]);
-    const mixed = await refusal(t.service.create(body({ remote: { cluster: 'dc1' } })));
+    const mixed = await refusal(t.service.create({ input: body({ remote: { cluster: 'dc1' } }) }));
     expect(mixed.problem.errors?.[0]).toMatchObject({ field: 'remote.cluster' });
-    const rules = await refusal(t.service.create(body({ name: '9-starts-with-a-digit', consul: {} } as Partial<CreatePeeringDto>)));
+    const rules = await refusal(t.service.create({ input: body({ name: '9-starts-with-a-digit', consul: {} } as Partial<CreatePeeringDto>) }));
     expect(rules.problem.errors).toEqual([
       { field: 'consul', message: 'is only for Consul peerings' },
       { field: 'name', message: 'must follow ONTAP cluster-name rules: start with a letter, at most 44 characters' },
@@ -133,7 +133,7 @@ describe('PeeringsService', () => {
 
   it('changes labels at once, and starts an update operation only for changes on the clusters', async () => {
     const t = setUp([consul('dc1'), consul('dc2')]);
-    const created = await t.service.create(body({ local: { cluster: 'dc1' }, remote: { cluster: 'dc2' } }));
+    const created = await t.service.create({ input: body({ local: { cluster: 'dc1' }, remote: { cluster: 'dc2' } }) });
     t.peerings.set(created.id, { ...t.peerings.get(created.id)!, state: 'ACTIVE' });
     const relabelled = await t.service.update(created.id, { labels: { a: 'b' } } as UpdatePeeringDto);
     expect(relabelled.labels).toEqual({ a: 'b' });
@@ -145,7 +145,7 @@ describe('PeeringsService', () => {
 
   it("starts a delete once, freeing the name and the product's locks", async () => {
     const t = setUp([ontap('east'), ontap('west')]);
-    const created = await t.service.create(body({}));
+    const created = await t.service.create({ input: body({}) });
     const deleting = await t.service.remove(created.id);
     expect(deleting.state).toBe('DELETING');
     expect(t.released).toEqual([{ id: created.id, locks: ['pair:east|west'] }]);
@@ -156,13 +156,13 @@ describe('PeeringsService', () => {
   it('answers a create retried with the same Idempotency-Key with the peering it made, when the first answer was lost', async () => {
     const t = setUp([consul('dc1'), consul('dc2')]);
     const body1 = body({ local: { cluster: 'dc1' }, remote: { cluster: 'dc2' } });
-    const first = await t.service.create(body1, undefined, 'key-1');
-    const again = await t.service.create(body1, undefined, 'key-1');
+    const first = await t.service.create({ input: body1, idempotencyKeyHash: 'hash-of-key-1' });
+    const again = await t.service.create({ input: body1, idempotencyKeyHash: 'hash-of-key-1' });
     expect(again.id).toBe(first.id);
     expect(t.created).toHaveLength(1);
     // Another key (or none) for the same name is the conflict it always was.
-    const other = await refusal(t.service.create(body1, undefined, 'key-2'));
+    const other = await refusal(t.service.create({ input: body1, idempotencyKeyHash: 'hash-of-key-2' }));
     expect(other.problem.code).toBe('conflict');
-    expect((await refusal(t.service.create(body1))).problem.code).toBe('conflict');
+    expect((await refusal(t.service.create({ input: body1 }))).problem.code).toBe('conflict');
   });
 });

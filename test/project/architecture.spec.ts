@@ -35,50 +35,97 @@ function importsOf(file: string): Import[] {
   return found;
 }
 
-/** Layers, highest first: a file may import its own layer and those below it. */
-const LAYERS = ['entry', 'api', 'use cases', 'contracts', 'orchestration', 'products', 'stores and transport', 'kernel'] as const;
-type Layer = (typeof LAYERS)[number];
-
-/** Which layer a file is in: the first rule that matches (specific paths before file-name patterns). */
-const RULES: [Layer, RegExp][] = [
-  // The entries and the module wiring (each feature's *.module.ts names its controllers and providers).
-  ['entry', /^src\/(main|bootstrap|gateway)\.ts$|^src\/sandbox\/|^src\/(?!products\/).*\.module\.ts$/],
-  ['products', /^src\/products\//],
-  // Models and pure rules that sit in feature folders.
+/**
+ * The folders of src/ in layers, lowest first (docs/architecture.md draws them). A file may import
+ * its own folder, the other folders of its layer and any folder of a lower layer; nothing else.
+ * Every folder is in exactly one layer: a new folder fails the test until it is placed.
+ */
+const LAYERS: [string, string[]][] = [
+  ['kernel', ['common']],
+  ['configuration', ['config']],
+  ['domain', ['domain']],
+  ['infrastructure', ['redis', 'transport']],
+  ['stores', ['stores']],
+  ['queues', ['queues']],
+  ['products', ['products']],
+  ['orchestration', ['orchestration', 'reconciler']],
   [
-    'kernel',
-    /^src\/common\/(?!problem\.filter|http-edges|openapi)|^src\/config\/gateway-config\.ts$|^src\/jobs\/(queues|backoff|worker-role)\.ts$|^src\/(webhooks\/webhook|events\/gateway-event|events\/domain-events)\.ts$/,
+    'features',
+    [
+      'access',
+      'auth',
+      'idempotency',
+      'clusters',
+      'operations',
+      'events',
+      'webhooks',
+      'secrets',
+      'peerings',
+      'approvals',
+      'watch',
+      'observability',
+      'console',
+      'mcp',
+    ],
   ],
-  ['stores and transport', /^src\/(redis|transport|events)\/|\.store\.ts$|-queue\.ts$|peering-transitions\.ts$/],
-  // observability/: request logs and ids, /metrics, the queue view and the collectors behind them.
-  ['api', /\.controller\.ts$|^src\/(auth|health|jobs|observability|mcp)\/|^src\/common\/(problem\.filter|http-edges|openapi)\.ts$/],
-  ['contracts', /\.dto\.ts$/],
-  ['orchestration', /^src\/orchestration\/|^src\/reconciler\//],
-  ['use cases', /\.service\.ts$|^src\/(idempotency|webhooks|secrets)\/|^src\/config\/clusters-file\.ts$/],
-  // Domain models beside their feature (peering.ts, cluster.ts, operation.ts...).
-  ['kernel', /^src\/[a-z-]+\/[a-z-]+\.ts$/],
+  ['workers', ['jobs']],
+  ['edge', ['health', 'http']],
+  ['entry', ['(root)', 'sandbox']],
 ];
 
-function layerOf(file: string): Layer {
-  const rule = RULES.find(([, pattern]) => pattern.test(file));
-  if (!rule) throw new Error(`${file} is in no layer`);
-  return rule[0];
+/** The top-level folder of a file under src/ (a file directly in src/ is `(root)`). */
+function folderOf(file: string): string {
+  const parts = file.split('/');
+  return parts.length === 2 ? '(root)' : parts[1];
 }
 
-/** Higher is further up: entry is highest. */
-const rank = (file: string) => LAYERS.length - LAYERS.indexOf(layerOf(file));
+function layerOf(file: string): number {
+  const index = LAYERS.findIndex(([, folders]) => folders.includes(folderOf(file)));
+  if (index < 0) throw new Error(`${folderOf(file)} (of ${file}) is in no layer`);
+  return index;
+}
 
 const source = files(join(root, 'src'));
 const imports = source.flatMap(importsOf).filter((i) => i.to.startsWith('src/'));
 
+/** The folder graph's circles, as the folders of each (depth-first search; none expected). */
+function folderCircles(): string[] {
+  const edges = new Map<string, Set<string>>();
+  for (const i of imports) {
+    const [a, b] = [folderOf(i.from), folderOf(i.to)];
+    if (a !== b) edges.set(a, (edges.get(a) ?? new Set()).add(b));
+  }
+  const found: string[] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const visit = (node: string): void => {
+    state.set(node, 'open');
+    path.push(node);
+    for (const next of edges.get(node) ?? []) {
+      if (state.get(next) === 'open') found.push([...path.slice(path.indexOf(next)), next].join(' -> '));
+      else if (!state.has(next)) visit(next);
+    }
+    path.pop();
+    state.set(node, 'done');
+  };
+  for (const node of [...edges.keys()].sort()) if (!state.has(node)) visit(node);
+  return found;
+}
+
 describe('architecture', () => {
-  it('has every source file in a layer', () => {
+  it('has every folder of src/ in a layer', () => {
     for (const file of source) expect(() => layerOf(file)).not.toThrow();
   });
 
-  it('imports only point down the layers (API -> use cases -> orchestration -> products -> stores and transport)', () => {
-    const upward = imports.filter((i) => rank(i.to) > rank(i.from)).map((i) => `${i.from} (${layerOf(i.from)}) -> ${i.to} (${layerOf(i.to)})`);
+  it('imports only point down the layers, or across within one', () => {
+    const upward = imports
+      .filter((i) => layerOf(i.to) > layerOf(i.from))
+      .map((i) => `${i.from} (${LAYERS[layerOf(i.from)][0]}) -> ${i.to} (${LAYERS[layerOf(i.to)][0]})`);
     expect(upward).toEqual([]);
+  });
+
+  it('has no circle of folders (within a layer either)', () => {
+    expect(folderCircles()).toEqual([]);
   });
 
   it("keeps each product's knowledge in its folder: outside src/products/, only the products' shared port and registry are imported", () => {
@@ -93,8 +140,8 @@ describe('architecture', () => {
     expect(crossing.map((i) => `${i.from} -> ${i.to}`)).toEqual([]);
   });
 
-  it('publishes events without knowing their subscribers (events never import webhooks)', () => {
-    const reaching = imports.filter((i) => i.from.startsWith('src/events/') && i.to.startsWith('src/webhooks/'));
+  it('publishes events without knowing their subscribers (the domain events and the stores never import webhooks)', () => {
+    const reaching = imports.filter((i) => /^src\/(domain|stores|events)\//.test(i.from) && i.to.startsWith('src/webhooks/'));
     expect(reaching.map((i) => `${i.from} -> ${i.to}`)).toEqual([]);
   });
 

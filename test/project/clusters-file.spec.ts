@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadClustersFile } from '../../src/config/clusters-file.js';
+import { loadClustersFile } from '../../src/clusters/clusters-file.js';
 
 /** The shipped compose file's clusters (deploy/), read as the gateway reads a clusters file. */
 describe('the clusters file', () => {

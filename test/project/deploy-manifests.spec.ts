@@ -12,7 +12,7 @@ import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
-import { loadClustersFile } from '../../src/config/clusters-file.js';
+import { loadClustersFile } from '../../src/clusters/clusters-file.js';
 import { type K8sObject, readObjects, renderKustomization } from '../support/kustomize-lite.js';
 
 /**

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { request } from 'undici';
 import { startTopology, type SimTopology, type TopologyOptions } from '../../sim/topology.js';
 import { createLogger } from '../../src/common/logger.js';
-import { validateClusterInputs } from '../../src/config/clusters-file.js';
+import { validateClusterInputs } from '../../src/clusters/clusters-file.js';
 import { type GatewayConfig, loadConfig } from '../../src/config/gateway-config.js';
 import { type RunningGateway, startGateway } from '../../src/gateway.js';
 

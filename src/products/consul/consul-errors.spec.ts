@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Cluster } from '../../clusters/cluster.js';
+import type { Cluster } from '../../domain/cluster.js';
 import { classifyConsulAnswer, grpcStatus, PEERING_DISABLED_SUMMARY, peeringTokenProblem } from './consul-errors.js';
 import { retryAfterMs } from '../../transport/upstream-text.js';
 import { toNativeSide } from './consul.adapter.js';

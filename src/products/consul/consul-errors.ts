@@ -1,4 +1,4 @@
-import type { Cluster } from '../../clusters/cluster.js';
+import type { Cluster } from '../../domain/cluster.js';
 import type { HttpAnswer } from '../../transport/cluster-http.js';
 import { cleanUpstreamText, header, retryAfterMs, unexpectedAnswer } from '../../transport/upstream-text.js';
 import { type ErrorKind, type RetryBudget, UpstreamError } from '../port.js';

@@ -14,13 +14,13 @@ export interface ConsulPeeringOptions {
   exports?: ConsulExports;
 }
 
-declare module '../../clusters/cluster.js' {
+declare module '../../domain/cluster.js' {
   interface ClusterProductFacts {
     consul?: ConsulClusterFacts;
   }
 }
 
-declare module '../../peerings/peering.js' {
+declare module '../../domain/peering.js' {
   interface PeeringProductOptions {
     consul?: ConsulPeeringOptions;
   }

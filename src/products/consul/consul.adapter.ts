@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Cluster } from '../../clusters/cluster.js';
+import type { Cluster } from '../../domain/cluster.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../../config/gateway-config.js';
 import { ClusterHttp, type HttpCall } from '../../transport/cluster-http.js';
 import { type NativeSide, type Offer, type PeeringAdapter, type SideContext, type SideHealth, UpstreamError } from '../port.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Cluster } from '../../clusters/cluster.js';
+import type { Cluster } from '../../domain/cluster.js';
 import { toNativeSide } from './ontap.adapter.js';
 import { classifyOntapAnswer, isRouteFailure } from './ontap-errors.js';
 

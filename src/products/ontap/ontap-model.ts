@@ -23,13 +23,13 @@ export interface OntapPeeringOptions {
   svmPeers?: SvmPeerOption[];
 }
 
-declare module '../../clusters/cluster.js' {
+declare module '../../domain/cluster.js' {
   interface ClusterProductFacts {
     ontap?: OntapClusterFacts;
   }
 }
 
-declare module '../../peerings/peering.js' {
+declare module '../../domain/peering.js' {
   interface PeeringProductOptions {
     ontap?: OntapPeeringOptions;
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Cluster } from '../../clusters/cluster.js';
+import type { Cluster } from '../../domain/cluster.js';
 import type { PlanCheck, PlanChecks, PlanRequest, PlanStep } from '../product-plugin.js';
 import { UpstreamError } from '../port.js';
 import { OntapAdapter } from './ontap.adapter.js';

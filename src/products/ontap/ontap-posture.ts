@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Cluster } from '../../clusters/cluster.js';
+import type { Cluster } from '../../domain/cluster.js';
 import { GatewayError } from '../../common/problem.js';
 import { nowIso } from '../../common/time.js';
 import type { PostureReader } from '../product-plugin.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Cluster } from '../../clusters/cluster.js';
+import type { Cluster } from '../../domain/cluster.js';
 import type { ClusterHttp, HttpAnswer, HttpCall } from '../../transport/cluster-http.js';
 import type { UpstreamError } from '../port.js';
 import { OntapRestClient, PAGE_SIZE } from './ontap-rest-client.js';

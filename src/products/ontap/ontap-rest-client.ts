@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { Cluster } from '../../clusters/cluster.js';
+import type { Cluster } from '../../domain/cluster.js';
 import { sleep } from '../../common/time.js';
 import { ClusterHttp, type HttpAnswer, type HttpCall } from '../../transport/cluster-http.js';
 import { UpstreamError } from '../port.js';

@@ -1,7 +1,7 @@
 import type { OntapClusterFacts, OntapPeeringOptions } from './ontap-model.js';
 import { parseIsoDuration, SEVEN_DAYS_MS } from '../../common/iso-duration.js';
 import type { FieldError } from '../../common/problem.js';
-import type { Peering } from '../../peerings/peering.js';
+import type { Peering } from '../../domain/peering.js';
 import type { ClusterRegistration, CreateRequest, UpdatePlan, UpdateRequest } from '../product-plugin.js';
 import { ipsecOptionRules } from './security/ipsec-plan.js';
 import { type SvmPeerOption, svmPairKey } from './svm-peers/svm-peer-model.js';

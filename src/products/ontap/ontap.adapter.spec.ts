@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Cluster } from '../../clusters/cluster.js';
-import type { Peering } from '../../peerings/peering.js';
+import type { Cluster } from '../../domain/cluster.js';
+import type { Peering } from '../../domain/peering.js';
 import type { ClusterHttp, HttpAnswer, HttpCall } from '../../transport/cluster-http.js';
 import { type SideContext, UpstreamError } from '../port.js';
 import { OntapAdapter } from './ontap.adapter.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Cluster } from '../../clusters/cluster.js';
+import type { Cluster } from '../../domain/cluster.js';
 import type { HttpAnswer } from '../../transport/cluster-http.js';
 import { type NativeSide, type Offer, type PeeringAdapter, type SideContext, type SideHealth, UpstreamError } from '../port.js';
 import { asRouteFailure, classifyOntapError } from './ontap-errors.js';

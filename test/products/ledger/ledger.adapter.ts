@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import type { Cluster } from '../../../src/clusters/cluster.js';
+import type { Cluster } from '../../../src/domain/cluster.js';
 import type { NativeSide, Offer, PeeringAdapter, SideContext } from '../../../src/products/port.js';
 
 interface LedgerRecord {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Cluster } from '../../../src/clusters/cluster.js';
+import type { Cluster } from '../../../src/domain/cluster.js';
 import type { ClusterPosture, ProductPlugin } from '../../../src/products/product-plugin.js';
 import { LedgerAdapter } from './ledger.adapter.js';
 

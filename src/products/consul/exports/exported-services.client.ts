@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Cluster } from '../../../clusters/cluster.js';
+import type { Cluster } from '../../../domain/cluster.js';
 import { UpstreamError } from '../../port.js';
 import { ConsulAdapter } from '../consul.adapter.js';
 

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { NativeSide } from '../../port.js';
 import { UpstreamError } from '../../port.js';
-import type { Cluster } from '../../../clusters/cluster.js';
+import type { Cluster } from '../../../domain/cluster.js';
 import { sleep } from '../../../common/time.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../../../config/gateway-config.js';
 import type { HandshakeExtension, PeeringClusters, StepRunner } from '../../handshake-extension.js';
 import { PeeringParts } from '../../parts.js';
-import type { Peering } from '../../../peerings/peering.js';
+import type { Peering } from '../../../domain/peering.js';
 import type { ConsulExports, ExportPart, ExportParts, ExportSide } from './export-model.js';
 import { type ExportedService, ExportedServicesClient } from './exported-services.client.js';
 

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
-import type { Cluster } from '../../../clusters/cluster.js';
+import type { Cluster } from '../../../domain/cluster.js';
 import type { FieldError } from '../../../common/problem.js';
-import type { Peering } from '../../../peerings/peering.js';
+import type { Peering } from '../../../domain/peering.js';
 import type { IpsecOptions } from './peering-security.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { HttpAnswer, HttpCall } from '../../../transport/cluster-http.js';
 import { OntapRestClient } from '../ontap-rest-client.js';
-import type { Cluster } from '../../../clusters/cluster.js';
+import type { Cluster } from '../../../domain/cluster.js';
 import { IPSEC_RECORD_FIELDS, type IpsecPolicyRecord } from './ipsec-plan.js';
 import { classifySecurityError } from './security-errors.js';
 

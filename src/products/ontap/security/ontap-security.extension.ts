@@ -1,14 +1,14 @@
+import { PeeringRecords } from '../../port.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { NativeSide } from '../../port.js';
-import type { Cluster } from '../../../clusters/cluster.js';
+import type { Cluster } from '../../../domain/cluster.js';
 import { LOGGER } from '../../../common/logger.js';
 import { type FieldError, GatewayError } from '../../../common/problem.js';
 import { nowIso } from '../../../common/time.js';
 import type { HandshakeExtension, PeeringClusters, StepRunner } from '../../handshake-extension.js';
-import type { Peering } from '../../../peerings/peering.js';
-import { PeeringStore } from '../../../peerings/peering.store.js';
+import type { Peering } from '../../../domain/peering.js';
 import { type IpsecPolicyRecord, matchesPlan, planPolicies, type PlannedPolicy, policyBody, policyName } from './ipsec-plan.js';
 import { assessKeyManagers } from './key-manager-check.js';
 import { OntapSecurityClient } from './ontap-security.client.js';
@@ -32,7 +32,7 @@ import { contextOf } from '../../../common/request-context.js';
 export class OntapSecurityExtension implements HandshakeExtension {
   constructor(
     private readonly security: OntapSecurityClient,
-    private readonly peerings: PeeringStore,
+    private readonly peerings: PeeringRecords,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { UpstreamError } from '../../port.js';
-import type { Cluster } from '../../../clusters/cluster.js';
-import type { Peering } from '../../../peerings/peering.js';
+import type { Cluster } from '../../../domain/cluster.js';
+import type { Peering } from '../../../domain/peering.js';
 import { ipsecOptionRules, matchesPlan, parseSubnet, planPolicies, policyBody } from './ipsec-plan.js';
 import { assessKeyManagers } from './key-manager-check.js';
 import { classifySecurityError } from './security-errors.js';

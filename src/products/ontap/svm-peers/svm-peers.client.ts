@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Cluster } from '../../../clusters/cluster.js';
+import type { Cluster } from '../../../domain/cluster.js';
 import { OntapAdapter } from '../ontap.adapter.js';
 import { OntapRestClient } from '../ontap-rest-client.js';
 

@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { NativeSide } from '../../port.js';
 import { UpstreamError } from '../../port.js';
-import type { Cluster } from '../../../clusters/cluster.js';
+import type { Cluster } from '../../../domain/cluster.js';
 import { type FieldError, GatewayError } from '../../../common/problem.js';
 import { sleep } from '../../../common/time.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../../../config/gateway-config.js';
 import type { HandshakeExtension, PeeringClusters, StepRunner } from '../../handshake-extension.js';
 import { PeeringParts } from '../../parts.js';
-import type { Peering } from '../../../peerings/peering.js';
+import type { Peering } from '../../../domain/peering.js';
 import { asGatewayError } from '../security/security-errors.js';
 import { type SvmPeerOption, type SvmPeerPart, svmPairKey } from './svm-peer-model.js';
 import { type SvmPeerRecord, SvmPeersClient } from './svm-peers.client.js';
