@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { callerOf } from '../domain/access.js';
 import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { type GatewayMetrics, UNMATCHED_ROUTE } from '../common/metrics.js';
@@ -12,11 +13,6 @@ import { REQUEST_ID_HEADER, requestIdFrom } from '../common/request-context.js';
 export const requestIdOptions: Pick<FastifyServerOptions, 'genReqId'> = {
   genReqId: (raw) => requestIdFrom(raw.headers[REQUEST_ID_HEADER]),
 };
-
-/** Where another layer may record who called (the authenticated actor), for the request's log line. */
-interface WithActor {
-  actor?: unknown;
-}
 
 /** The query string with any `token` parameter (the queue view's one-time exchange) blanked. */
 function loggedQuery(url: string): string | undefined {
@@ -35,7 +31,8 @@ function loggedQuery(url: string): string | undefined {
  */
 function requestLine(request: FastifyRequest, status: number | null, durationMs: number | null): Record<string, unknown> {
   const url = request.raw.url ?? '/';
-  const actor = (request as FastifyRequest & WithActor).actor;
+  // The caller once authentication found one (the admin token, an API key's id, a token's subject): never a secret.
+  const actor = callerOf(request)?.ref;
   const at = url.indexOf('?');
   return {
     requestId: request.id,
@@ -54,7 +51,7 @@ function requestLine(request: FastifyRequest, status: number | null, durationMs:
  * router's 404/405 and the problem filter are covered alike):
  * - the `X-Request-Id` answer header;
  * - one log line per request, written when the answer has left: method, route pattern, status,
- *   duration, request id, and the actor when the authentication layer has set `request.actor`;
+ *   duration, request id, and the actor once authentication has found the caller;
  *   `request failed` at `error` for a 5xx, `request answered` at `info` otherwise, and
  *   `request aborted` when the caller hung up before the answer was finished;
  * - the HTTP request histogram, by route pattern (never the raw path: ids would make series).

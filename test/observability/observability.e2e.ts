@@ -185,7 +185,7 @@ describe('request ids, request logs, metrics and the queue view', () => {
   });
 
   describe('request log lines', () => {
-    it('writes one line per request: method, route pattern, status, duration, request id', async () => {
+    it('writes one line per request: method, route pattern, status, duration, request id, actor', async () => {
       await h.api('GET', `/v1/peerings/${peeringId}`, undefined, { 'x-request-id': 'log-line-1' });
       const lines = await until('the request line', () => {
         const found = logLines(h, { msg: 'request answered', requestId: 'log-line-1' });
@@ -194,6 +194,9 @@ describe('request ids, request logs, metrics and the queue view', () => {
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatchObject({ level: 30, method: 'GET', route: '/v1/peerings/:id', path: `/v1/peerings/${peeringId}`, status: 200 });
       expect(typeof lines[0].durationMs).toBe('number');
+      // The caller (here the admin token) as its reference: a type and an id, never the token.
+      expect(lines[0].actor).toMatchObject({ type: 'admin' });
+      expect(JSON.stringify(lines[0])).not.toContain(h.token);
     });
 
     it('logs the 401s of the authentication hook and 404s too, without credentials or the queue-view token', async () => {
@@ -202,6 +205,7 @@ describe('request ids, request logs, metrics and the queue view', () => {
       await rawGet(`${h.url}/admin/queues?token=${h.token}&x=1`, { 'x-request-id': 'log-exchange' });
       const l401 = await until('401 line', () => logLines(h, { msg: 'request answered', requestId: 'log-401' })[0]);
       expect(l401).toMatchObject({ route: '/v1/peerings', status: 401 });
+      expect(l401.actor).toBeUndefined();
       const l404 = await until('404 line', () => logLines(h, { msg: 'request answered', requestId: 'log-404' })[0]);
       expect(l404).toMatchObject({ route: null, status: 404 });
       const exchange = await until('exchange line', () => logLines(h, { msg: 'request answered', requestId: 'log-exchange' })[0]);
