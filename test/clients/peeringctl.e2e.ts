@@ -81,6 +81,10 @@ describe('peeringctl against a gateway with simulated clusters', () => {
 
     const got = await peeringctl('peerings', 'get', peering.id, '-o', 'json');
     expect(JSON.parse(got.stdout)).toMatchObject({ id: peering.id, state: 'ACTIVE' });
+    // In text, the conditions say why it is ready, one line each.
+    const text = await peeringctl('peerings', 'get', peering.id);
+    expect(text.stdout).toMatch(/^ {2}Ready=True {2}\w+/m);
+    expect(text.stdout).toMatch(/^ {2}Established=True/m);
     const op = await peeringctl('operations', 'get', peering.operationId, '--output', 'json');
     expect(JSON.parse(op.stdout)).toMatchObject({ id: peering.operationId, status: 'succeeded' });
     const clusters = await peeringctl('clusters', 'list', '--output', 'json');

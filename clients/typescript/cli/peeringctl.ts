@@ -336,6 +336,8 @@ function printPeering(ctx: Context, p: Peering): void {
   ctx.out(peeringLine(p));
   ctx.out(`  operation ${p.operationId}; updated ${p.updatedAt}`);
   if (p.lastError) ctx.out(`  last error: ${p.lastError.detail} (${p.lastError.code})`);
+  // Why it is (or is not) ready: one line per condition, as `kubectl describe` shows them.
+  for (const c of p.conditions ?? []) ctx.out(`  ${c.type}=${c.status}  ${c.reason}${c.message ? `: ${c.message}` : ''}`);
 }
 
 function positional(positionals: string[], index: number, what: string): string {
