@@ -85,7 +85,8 @@ export class OperationRunner {
       if (op.type === 'delete') await this.handshake.teardown(run);
       else if (op.type === 'update') await this.handshake.update(run);
       else await this.handshake.establish(run);
-      await this.finish(op.id, 'succeeded', null);
+      // The run's copy is current (only the run writes its operation while it holds the lease): no read first.
+      await this.operations.save({ ...run.operation, status: 'succeeded', nextAttemptAt: null, waitingFor: null, lastError: null });
       this.logger.info({ ...run.context, type: op.type, peeringId: op.peeringId, attempt: started.attempts }, 'operation succeeded');
     } catch (err) {
       await this.fail(job, op, err, signal);
@@ -130,7 +131,7 @@ export class OperationRunner {
     // the peering reads its outcome.
     let peering = await this.peerings.get(op.peeringId);
     if (peering && peering.operationId === op.id && peering.state !== 'DELETED') {
-      peering = await this.transitions.move(op.peeringId, 'FAILED', { lastError: reason, reason: reason.detail });
+      peering = await this.transitions.move(op.peeringId, 'FAILED', { lastError: reason, reason: reason.detail, by: op });
     }
     const failed = await this.finish(op.id, 'failed', reason);
     await this.events.emit({ kind: 'operation.failed', operation: failed, peering, error: reason });
