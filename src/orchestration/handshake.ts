@@ -53,7 +53,8 @@ export class Handshake {
   async establish(run: OperationRun): Promise<void> {
     const peering = await run.peering();
     if (run.operation.type === 'sync' && (await this.judgeAsItStands(run, peering))) return;
-    if (peering.state !== 'ESTABLISHING') await this.transitions.move(peering.id, 'ESTABLISHING', { reason: `operation ${run.operation.type}` });
+    if (peering.state !== 'ESTABLISHING')
+      await this.transitions.move(peering.id, 'ESTABLISHING', { reason: `operation ${run.operation.type}`, by: run.operation });
     const sides = await this.sides(run, peering);
     const adapter = this.products.adapter(peering.product);
     if (!sides.remote) return this.establishOneSided(run, adapter, sides.local);
@@ -77,7 +78,8 @@ export class Handshake {
         () => 'both sides exist: adopted',
       );
 
-    await this.settle(run, adapter, [sides.local, remoteSide], false);
+    // A pair just made is not active at once (its stream has yet to open): its first read waits.
+    await this.settle(run, adapter, [sides.local, remoteSide], false, !remote);
   }
 
   /**
@@ -98,6 +100,7 @@ export class Handshake {
     }
     const [local, remote] = natives;
     await this.transitions.move(peering.id, 'DEGRADED', {
+      by: run.operation,
       sides: { local: status(local), ...(sides.remote ? { remote: status(remote ?? null) } : {}) },
       observed: conditionsOf(
         contexts.map((s) => s.cluster.id),
@@ -140,23 +143,24 @@ export class Handshake {
    * party the gateway does not drive: the operation is done when the offer stands, and a sync
    * (or the reconciler) sees the peering become active later.
    */
-  private async settle(run: OperationRun, adapter: PeeringAdapter, contexts: SideContext[], awaitingExternal: boolean): Promise<void> {
+  private async settle(run: OperationRun, adapter: PeeringAdapter, contexts: SideContext[], awaitingExternal: boolean, justPaired = false): Promise<void> {
     const id = contexts[0].peering.id;
     const waitMs = awaitingExternal ? Math.min(this.config.establishTimeoutMs, 2_000) : this.config.establishTimeoutMs;
     try {
-      const natives = await run.step('await-active', () => this.awaitHealthy(run, adapter, contexts, waitMs));
+      const natives = await run.step('await-active', () => this.awaitHealthy(run, adapter, contexts, waitMs, justPaired));
       const [local, remote] = natives;
       const clusters = { local: contexts[0].cluster, remote: contexts[1]?.cluster };
       for (const extension of this.products.for(contexts[0].peering.product).extensions)
         await extension.afterEstablished?.(run, contexts[0].peering, clusters, natives);
       await this.transitions.move(id, 'ACTIVE', {
+        by: run.operation,
         sides: { local: status(local), ...(remote ? { remote: status(remote) } : {}) },
         lastError: null,
         reason: null,
       });
     } catch (err) {
       if (!awaitingExternal || !(err instanceof NotYetError)) throw err;
-      await this.transitions.move(id, 'ESTABLISHING', { reason: 'waiting for the remote side to accept the offer' });
+      await this.transitions.move(id, 'ESTABLISHING', { reason: 'waiting for the remote side to accept the offer', by: run.operation });
     }
   }
 
@@ -180,7 +184,11 @@ export class Handshake {
       if (left.length) throw new NotYetError(`still being deleted on ${left.join(', ')}`, undefined, 'removal');
     });
     const gone = { nativeId: null, nativeState: null };
-    const deleted = await this.transitions.move(peering.id, 'DELETED', { sides: { local: gone, remote: sides.remote ? gone : null }, lastError: null });
+    const deleted = await this.transitions.move(peering.id, 'DELETED', {
+      sides: { local: gone, remote: sides.remote ? gone : null },
+      lastError: null,
+      by: run.operation,
+    });
     await this.peerings.retire(deleted, this.config.tombstoneTtlSeconds);
   }
 
@@ -317,11 +325,20 @@ export class Handshake {
       throw new NotYetError(`a previous peering named '${side.peering.name}' is still being deleted on ${side.cluster.id}`, undefined, 'name-deleting');
   }
 
-  /** Reads the sides until all are active; short intervals first, since most pairs settle fast. */
-  private async awaitHealthy(run: OperationRun, adapter: PeeringAdapter, sides: SideContext[], waitMs: number): Promise<NativeSide[]> {
+  /**
+   * Reads the sides until all are active; short intervals first, since most pairs settle fast.
+   * `justPaired`: the offer and accept were made just now, so a read at once would only find the
+   * stream not open yet; the first read comes after the first interval (the same read times
+   * otherwise, one pair of cluster calls fewer).
+   */
+  private async awaitHealthy(run: OperationRun, adapter: PeeringAdapter, sides: SideContext[], waitMs: number, justPaired: boolean): Promise<NativeSide[]> {
     const deadline = Date.now() + waitMs;
     let interval = 15;
     let recorded: string | undefined;
+    if (justPaired) {
+      await sleep(interval, run.signal);
+      interval = Math.round(interval * 1.4);
+    }
     for (;;) {
       const natives = await Promise.all(sides.map((s) => adapter.find(s)));
       const peeringId = sides[0].peering.id;

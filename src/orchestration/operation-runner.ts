@@ -109,7 +109,8 @@ export class OperationRunner {
     this.logger.info({ ...run.context, type: op.type, peeringId: op.peeringId, attempt: started.attempts }, 'operation started');
     try {
       await this.handshake[HANDSHAKE_METHOD[op.type]](run);
-      await this.finish(op.id, 'succeeded', null);
+      // The run's copy is current (only the run writes its operation while it holds the lease): no read first.
+      await this.operations.save({ ...run.operation, status: 'succeeded', nextAttemptAt: null, waitingFor: null, lastError: null });
       this.logger.info({ ...run.context, type: op.type, peeringId: op.peeringId, attempt: started.attempts }, 'operation succeeded');
     } catch (err) {
       await this.fail(attempt, op, err, signal);
@@ -121,7 +122,7 @@ export class OperationRunner {
     const attempt = job.attemptsMade + 1;
     const decision = decideAfterFailure(err, op, { attempt, aborted: signal.aborted, retryBaseMs: this.config.retryBaseMs });
     if (decision.kind === 'superseded') {
-      await this.finish(op.id, 'failed', decision.problem);
+      await this.failFor(op.id, decision.problem);
       return;
     }
     const reason = decision.problem;
@@ -147,18 +148,19 @@ export class OperationRunner {
     // the peering reads its outcome.
     let peering = await this.peerings.get(op.peeringId);
     if (peering && peering.operationId === op.id && peering.state !== 'DELETED') {
-      peering = await this.transitions.move(op.peeringId, 'FAILED', { lastError: reason, reason: reason.detail });
+      peering = await this.transitions.move(op.peeringId, 'FAILED', { lastError: reason, reason: reason.detail, by: op });
     }
-    const failed = await this.finish(op.id, 'failed', reason);
+    const failed = await this.failFor(op.id, reason);
     await this.events.emit({ kind: 'operation.failed', operation: failed, peering, error: reason });
   }
 
-  private async finish(id: string, status: 'succeeded' | 'failed', lastError: Problem | null): Promise<Operation> {
+  /** Ends an operation as failed, with what failed it (a success is written from the run's own copy). */
+  private async failFor(id: string, lastError: Problem): Promise<Operation> {
     return this.operations.update(id, (o) => {
-      o.status = status;
+      o.status = 'failed';
       o.nextAttemptAt = null;
       o.waitingFor = null;
-      if (lastError || status === 'succeeded') o.lastError = lastError;
+      o.lastError = lastError;
     });
   }
 }

@@ -86,3 +86,43 @@ if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return 0 end
 redis.call('ZADD', KEYS[1], tonumber(ARGV[2]) + tonumber(ARGV[3]), ARGV[4])
 return 1
 `;
+
+/**
+ * Writes an operation record and keeps it in the operations index, as one command: a script
+ * rides the command connection's automatic pipeline with the commands around it, where a MULTI
+ * costs a write to the socket of its own. KEYS: the operation, the operations index. ARGV: json,
+ * id, seconds to live (0: no expiry).
+ */
+export const SAVE_OPERATION = `
+if tonumber(ARGV[3]) > 0 then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3]) else redis.call('SET', KEYS[1], ARGV[1]) end
+redis.call('ZADD', KEYS[2], 0, ARGV[2])
+return 1
+`;
+
+/**
+ * Moves one peering from state ARGV[1] (empty: it is new) to state ARGV[2] in the counts hash
+ * KEYS[1], both at once.
+ */
+export const MOVE_COUNT = `
+if ARGV[1] ~= '' then redis.call('HINCRBY', KEYS[1], ARGV[1], -1) end
+redis.call('HINCRBY', KEYS[1], ARGV[2], 1)
+return 1
+`;
+
+/**
+ * Appends events to their peerings' histories and publishes each on the live channel, all at
+ * once; each PUBLISH follows its RPUSH, so a reader that misses an event live finds it in the list.
+ * KEYS: one history list per event. ARGV: the most a list keeps, seconds a deleted peering's list
+ * lives, the channel, then per event: its history item, its published form, '1' to set the expiry.
+ */
+export const APPEND_EVENTS = `
+local max = tonumber(ARGV[1])
+for i = 1, #KEYS do
+  local at = 4 + (i - 1) * 3
+  redis.call('RPUSH', KEYS[i], ARGV[at])
+  redis.call('LTRIM', KEYS[i], -max, -1)
+  if ARGV[at + 2] == '1' then redis.call('EXPIRE', KEYS[i], ARGV[2]) end
+  redis.call('PUBLISH', ARGV[3], ARGV[at + 1])
+end
+return #KEYS
+`;

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { LOGGER } from '../common/logger.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
 import { RedisService } from '../redis/redis.service.js';
+import { APPEND_EVENTS } from '../redis/scripts.js';
 import { type DomainEvent, DomainEvents } from '../domain/domain-events.js';
 import { type GatewayEvent, type GatewayEventData, type GatewayEventType, toGatewayEvents } from '../domain/gateway-event.js';
 
@@ -22,7 +23,7 @@ export interface HistoryItem {
  * deleted peering expires with its tombstone. Every domain event is turned into the published
  * events here and recorded before the work that caused it moves on (DomainEvents awaits its
  * listeners; webhooks subscribe to the same events). Each event is also published on one Redis
- * channel in the same transaction, so that every API process can stream it live (EventFeed), whichever
+ * channel in the same script (atomic, as a transaction), so that every API process can stream it live (EventFeed), whichever
  * process did the work.
  */
 @Injectable()
@@ -58,19 +59,17 @@ export class EventHistory implements OnModuleInit {
     );
   }
 
+  /** One script for all of them: atomic like a MULTI, and sent with the other commands of the tick. */
   async append(events: GatewayEvent[]): Promise<void> {
-    const multi = this.redis.client.multi();
+    if (events.length === 0) return;
+    const keys: string[] = [];
+    const args: (string | number)[] = [HISTORY_MAX, this.config.tombstoneTtlSeconds, this.channel()];
     for (const event of events) {
       const { peeringId, team: _team, ...item } = event;
-      const key = this.key(peeringId);
-      multi.rpush(key, JSON.stringify(item satisfies HistoryItem));
-      multi.ltrim(key, -HISTORY_MAX, -1);
-      if (item.type === 'peering.deleted') multi.expire(key, this.config.tombstoneTtlSeconds);
-      // After the RPUSH in the same transaction: a reader that misses it live finds it in the list.
-      multi.publish(this.channel(), JSON.stringify(event));
+      keys.push(this.key(peeringId));
+      args.push(JSON.stringify(item satisfies HistoryItem), JSON.stringify(event), item.type === 'peering.deleted' ? '1' : '0');
     }
-    const results = (await multi.exec()) ?? [];
-    for (const [err] of results) if (err) throw err;
+    await this.redis.runScript(APPEND_EVENTS, keys, args);
   }
 
   /** The peering's events, oldest first (empty when it has none, or never existed). */

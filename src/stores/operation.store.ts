@@ -3,6 +3,7 @@ import { GatewayError } from '../common/problem.js';
 import { SecretCipher } from './secret-cipher.js';
 import { nowIso } from '../common/time.js';
 import { RedisService } from '../redis/redis.service.js';
+import { SAVE_OPERATION } from '../redis/scripts.js';
 import { type Operation } from '../domain/operation.js';
 
 const FINISHED_OPERATION_TTL_SECONDS = 7 * 24 * 3600;
@@ -88,10 +89,7 @@ export class OperationStore {
     op.updatedAt = nowIso();
     const finished = op.status === 'succeeded' || op.status === 'failed';
     // A finished operation stays readable for a week, then goes: Redis does not grow for ever.
-    const multi = this.redis.client.multi();
-    if (finished) multi.set(this.key(op.id), JSON.stringify(op), 'EX', FINISHED_OPERATION_TTL_SECONDS);
-    else multi.set(this.key(op.id), JSON.stringify(op));
-    await multi.zadd(this.indexKey, 0, op.id).exec();
+    await this.redis.runScript(SAVE_OPERATION, [this.key(op.id), this.indexKey], [JSON.stringify(op), op.id, finished ? FINISHED_OPERATION_TTL_SECONDS : 0]);
     return op;
   }
 

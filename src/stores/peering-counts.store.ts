@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RedisService } from '../redis/redis.service.js';
+import { MOVE_COUNT } from '../redis/scripts.js';
 import { type PeeringState } from '../domain/peering-state.js';
 
 /**
@@ -18,10 +19,7 @@ export class PeeringCountsStore {
 
   /** One peering left `from` (null: it is new) for `to`. Never fails the change it follows. */
   async moved(from: PeeringState | null, to: PeeringState): Promise<void> {
-    const multi = this.redis.client.multi();
-    if (from) multi.hincrby(this.key, from, -1);
-    multi.hincrby(this.key, to, 1);
-    await multi.exec().catch(() => undefined);
+    await this.redis.runScript(MOVE_COUNT, [this.key], [from ?? '', to]).catch(() => undefined);
   }
 
   async read(): Promise<Partial<Record<PeeringState, number>>> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type Problem } from '../common/problem.js';
 import { DomainEvents } from '../domain/domain-events.js';
+import { type Operation } from '../domain/operation.js';
 import { OperationStore } from './operation.store.js';
 import { nowIso } from '../common/time.js';
 import { computeConditions, type ReportedCondition, summaryReason } from '../domain/condition.js';
@@ -20,6 +21,11 @@ export interface TransitionPatch {
   change?: (current: Peering) => Partial<Peering>;
   /** Move only if the record still satisfies this (e.g. no operation started meanwhile); otherwise leave it. */
   onlyIf?: (current: Peering) => boolean;
+  /**
+   * The operation making the move, when the caller holds it (a run): the events name who started
+   * it from this copy instead of reading the operation again, if it is still the peering's.
+   */
+  by?: Pick<Operation, 'id' | 'startedBy'>;
 }
 
 /**
@@ -68,10 +74,16 @@ export class PeeringTransitions {
     if (from !== to) {
       await this.counts.moved(from, to);
       // Events name who started the change: the operation records it.
-      const actor = (await this.operations.get(next.operationId).catch(() => null))?.startedBy ?? null;
+      const actor = await this.actorOf(next.operationId, patch.by);
       await this.events.emit({ kind: 'peering.state_changed', peering: next, from, to, reason: next.stateReason, operationId: next.operationId, actor });
     }
     return next;
+  }
+
+  /** Who started the operation (null: the gateway itself, or not known). */
+  private async actorOf(operationId: string, known?: Pick<Operation, 'id' | 'startedBy'>): Promise<Operation['startedBy'] | null> {
+    if (known?.id === operationId) return known.startedBy ?? null;
+    return (await this.operations.get(operationId).catch(() => null))?.startedBy ?? null;
   }
 
   /** Announces a renewed shared secret (history, streams, webhooks); the secret itself is never in the event. */
