@@ -22,9 +22,10 @@ import { SecretsModule } from './secrets/secrets.module.js';
 import { StoresModule } from './stores/stores.module.js';
 
 /**
- * The module graph, the same for every role: the core (stores, transport, events: global), the
- * registered products, and one module per feature. The role decides whether HTTP listens
- * (gateway.ts) and whether the processors run (WorkersModule).
+ * The module graph, the same for every role: the core (configuration, logger, metrics, Redis,
+ * transport: global), the registered products (global: their registry), the stores, and one
+ * module per feature. The role decides whether HTTP listens (gateway.ts) and whether the
+ * processors run (WorkersModule, imported through HealthModule).
  */
 @Module({})
 export class AppModule {
