@@ -179,9 +179,15 @@ export class PeeringService implements NetworkMember {
   }
 
   list(partition: string, authorize: Authorize): PeeringView[] {
+    this.authorizeList(authorize);
+    const now = Date.now();
+    return this.store.view(partition).map((peering) => this.present(peering, now));
+  }
+
+  /** The checks of a list, made before a blocking list waits (as Consul's handler does). */
+  authorizeList(authorize: Authorize): void {
     this.requireEnabled();
     authorize();
-    return this.store.list(partition).map((peering) => this.present(peering));
   }
 
   readIndex(partition: string, peerName: string): number {
@@ -210,7 +216,7 @@ export class PeeringService implements NetworkMember {
   }
 
   hasPeering(peeringId: string): boolean {
-    return this.store.getById(peeringId) !== undefined;
+    return this.store.peekById(peeringId) !== undefined;
   }
 
   /**
@@ -219,14 +225,14 @@ export class PeeringService implements NetworkMember {
    */
   acceptSecret(peeringId: string, secret: string, dialer: DialerInfo): void {
     this.requireEnabled();
-    const peering = this.store.getById(peeringId);
+    const peering = this.store.peekById(peeringId);
     // Deleted, deleting, used or replaced secrets all look the same to Consul: no matching secret.
     if (!peering || this.store.establishmentSecret(peeringId) !== secret) throw forbidden(texts.invalidSecret);
     this.store.clearEstablishmentSecret(peeringId);
     this.dialerOf.set(peeringId, dialer.peeringId);
     // The stream opens when the dialer connects; Remote and ACTIVE appear together then.
     this.after(this.config.settings.activateAfterMs, () => {
-      const current = this.store.getById(peeringId);
+      const current = this.store.peekById(peeringId);
       if (current && current.State !== 'DELETING' && current.State !== 'TERMINATED' && this.dialerOf.get(peeringId) === dialer.peeringId) {
         this.store.write({ ...current, Remote: { ...dialer.remote } });
         this.streams.connect(peeringId, Date.now());
@@ -235,7 +241,7 @@ export class PeeringService implements NetworkMember {
   }
 
   terminate(peeringId: string, peerPeeringId: string): void {
-    const peering = this.store.getById(peeringId);
+    const peering = this.store.peekById(peeringId);
     if (!peering || (peering.PeerID !== peerPeeringId && this.dialerOf.get(peeringId) !== peerPeeringId)) return;
     if (peering.State === 'DELETING' || peering.State === 'TERMINATED') return;
     this.store.write({ ...peering, State: 'TERMINATED' });
@@ -331,13 +337,13 @@ export class PeeringService implements NetworkMember {
   }
 
   exportedOver(peeringId: string, now: number): string[] {
-    const peering = this.store.getById(peeringId);
+    const peering = this.store.peekById(peeringId);
     if (!peering || !this.config.configEntries) return [];
     return this.config.configEntries.exportedTo(peering.Partition, peering.Name, now);
   }
 
   /** While the stream is up it carries the exports both ways: ours to the peer, and the peer's to us. */
-  private withServices(peering: ConsulPeering, status: StreamStatus, now: number): StreamStatus {
+  private withServices(peering: Readonly<ConsulPeering>, status: StreamStatus, now: number): StreamStatus {
     const state = this.streams.stateOf(peering, now);
     if (state !== 'ACTIVE' && state !== 'FAILING') return status;
     const peerId = peering.PeerID || this.dialerOf.get(peering.ID);
@@ -347,8 +353,7 @@ export class PeeringService implements NetworkMember {
   }
 
   /** api.Peering in Go's field order, `omitempty` fields left out when empty. */
-  private present(peering: ConsulPeering): PeeringView {
-    const now = Date.now();
+  private present(peering: Readonly<ConsulPeering>, now = Date.now()): PeeringView {
     const partition = this.partitionOrEmpty(peering.Partition);
     return {
       ID: peering.ID,
