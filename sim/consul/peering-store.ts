@@ -47,6 +47,8 @@ export class PeeringStore {
   private readonly keysById = new Map<string, string>();
   /** The keys in byte order, kept until a record is added or removed (a rewrite keeps the order). */
   private sortedKeys: string[] | undefined;
+  /** The records in that order, kept until any write. */
+  private sorted: Readonly<ConsulPeering>[] | undefined;
   /** Index of the last change per partition: what a list, or a read of a missing name, reports. */
   private readonly partitionIndexes = new Map<string, number>();
   private readonly establishmentSecrets = new Map<string, string>();
@@ -75,12 +77,8 @@ export class PeeringStore {
   /** What `list` returns, as the stored (frozen) records themselves: for reads that change nothing. */
   view(partition?: string): readonly Readonly<ConsulPeering>[] {
     this.sortedKeys ??= [...this.records.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const out: Readonly<ConsulPeering>[] = [];
-    for (const key of this.sortedKeys) {
-      const peering = this.records.get(key)!;
-      if (partition === undefined || peering.Partition === partition) out.push(peering);
-    }
-    return out;
+    this.sorted ??= this.sortedKeys.map((key) => this.records.get(key)!);
+    return partition === undefined ? this.sorted : this.sorted.filter((peering) => peering.Partition === partition);
   }
 
   /** Index a read of one name reports: the record's ModifyIndex, or the partition's if it is missing. */
@@ -102,6 +100,7 @@ export class PeeringStore {
       CreateIndex: previous?.CreateIndex ?? index,
       ModifyIndex: index,
     };
+    this.sorted = undefined;
     if (!previous) this.sortedKeys = undefined;
     else if (previous.ID !== stored.ID) this.keysById.delete(previous.ID);
     this.records.set(key, deepFreeze(stored));
@@ -117,6 +116,7 @@ export class PeeringStore {
     this.records.delete(key);
     this.keysById.delete(id);
     this.sortedKeys = undefined;
+    this.sorted = undefined;
     this.establishmentSecrets.delete(id);
     this.changed(peering.Partition, ++this.lastIndex);
   }
