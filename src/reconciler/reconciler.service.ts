@@ -56,12 +56,13 @@ export class Reconciler {
     const started = Date.now();
     const ids = await this.peerings.allIds();
     const watched: Watched[] = [];
-    const clusterIds = new Map<string, string>();
-    for (let i = 0; i < ids.length; i += BATCH) for (const p of await this.settled(ids.slice(i, i + BATCH))) watched.push(this.watch(p, clusterIds));
+    const shared = new Map<string, string[]>();
+    for (let i = 0; i < ids.length; i += BATCH) for (const p of await this.settled(ids.slice(i, i + BATCH))) watched.push(this.watch(p, shared));
+    const clusterIds = new Set([...shared.values()].flat());
 
     const reads = new Map<string, Map<string, NativeSide> | null>();
     const inFlight = bulkhead(CLUSTERS_IN_FLIGHT, Infinity);
-    await Promise.all([...clusterIds.keys()].map(async (id) => reads.set(id, await inFlight.execute(() => this.readCluster(id)))));
+    await Promise.all([...clusterIds].map(async (id) => reads.set(id, await inFlight.execute(() => this.readCluster(id)))));
 
     let changed = 0;
     for (const peering of watched) {
@@ -81,7 +82,7 @@ export class Reconciler {
       watched: watched.length,
       changed,
       clusterReads: clusterIds.size,
-      unreachableClusters: [...clusterIds.keys()].filter((id) => !reads.get(id)),
+      unreachableClusters: [...clusterIds].filter((id) => !reads.get(id)),
       durationMs: Date.now() - started,
     };
     if (changed || report.unreachableClusters.length) this.logger.info(report, 'drift sweep');
@@ -91,14 +92,17 @@ export class Reconciler {
   /**
    * What the sweep keeps of a watched peering until the clusters are read: at 100,000 peerings
    * the whole records would be some 40 MB more of the process's peak (bench/memory.bench.ts).
-   * Cluster ids are shared through `clusterIds`, one string per cluster.
+   * Peerings between the same clusters share one list of them (`shared`, by the clusters' ids), and
+   * the state is the constant's string, not a copy per record.
    */
-  private watch(peering: Peering, clusterIds: Map<string, string>): Watched {
-    const clusters = this.peerings.managedClusters(peering).map((id) => clusterIds.get(id) ?? clusterIds.set(id, id).get(id)!);
+  private watch(peering: Peering, shared: Map<string, string[]>): Watched {
+    const managed = this.peerings.managedClusters(peering);
+    const key = managed.join('\n');
+    const clusters = shared.get(key) ?? shared.set(key, managed).get(key)!;
     return {
       id: peering.id,
       name: peering.name.toLowerCase(),
-      state: peering.state,
+      state: WATCHED_STATES.find((state) => state === peering.state)!,
       stateReason: peering.stateReason,
       operationId: peering.operationId,
       updatedAt: peering.updatedAt,
@@ -111,6 +115,8 @@ export class Reconciler {
   private async settled(ids: string[]): Promise<Peering[]> {
     const records = await this.peerings.getMany(ids);
     await this.peerings.forget(ids.filter((_, i) => records[i] === null));
+    // The index's string of each id (the same id), so the sweep keeps one copy, not two.
+    records.forEach((p, i) => p && (p.id = ids[i]));
     const candidates = records.filter((p): p is Peering => p !== null && WATCHED_STATES.includes(p.state));
     const ops = await this.operations.getMany(candidates.map((p) => p.operationId));
     return candidates.filter((_, i) => ops[i] === null || ops[i]!.status === 'succeeded' || ops[i]!.status === 'failed');
