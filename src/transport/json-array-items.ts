@@ -2,8 +2,8 @@ import { StringDecoder } from 'node:string_decoder';
 
 /**
  * Hands on the items of a JSON array of objects one by one as its bytes arrive, so that a list of
- * 100,000 records never exists whole: neither its text nor its parsed array (the Consul adapter's
- * bulk read, bench/memory.bench.ts). A `null` document has no items. The split tracks strings
+ * 100,000 records never exists whole: neither its text nor its parsed array (a product's bulk
+ * read of every peering record, bench/memory.bench.ts). A `null` document has no items. The split tracks strings
  * and escapes, so braces inside strings do not count; each item is parsed by JSON.parse, which
  * rejects what it rejects in a whole document.
  */
