@@ -1,7 +1,6 @@
 import { createInterface } from 'node:readline';
 import { ConsulNetwork, startConsulSim } from '../sim/consul/index.js';
 import { type PeeringService } from '../sim/consul/peering-service.js';
-import { type ConsulPeering, PeeringStore, type PeeringWrite } from '../sim/consul/peering-store.js';
 import { type ClusterRegistration } from '../sim/topology.js';
 
 /**
@@ -14,36 +13,7 @@ import { type ClusterRegistration } from '../sim/topology.js';
  * SIM_CONSUL_DELETE_MS and SIM_CONSUL_ACTIVATE_MS set the simulators' delete duration and the
  * delay before an established pair reads ACTIVE.
  */
-/**
- * The simulators' store finds a record by ID with a scan of every record (sim/consul/peering-store.ts,
- * `getById`), and establishing a pair looks its acceptor up by ID: fine for tests, quadratic when
- * 100,000 pairs are established. This process keeps an index from ID to the record's key beside
- * each store. Records enter a store only through `write`, which the index follows, and a record
- * keeps its ID, so the index answers exactly what the scan would: the simulators behave the
- * same, only faster.
- */
-function indexRecordIds(): void {
-  type Internals = { records: Map<string, ConsulPeering> };
-  const byId = new WeakMap<object, Map<string, string>>();
-  const index = (store: object) => byId.get(store) ?? byId.set(store, new Map()).get(store)!;
-  // The store's own key of a record (partition, NUL, name).
-  const keyOf = (peering: { Partition: string; Name: string }) => `${peering.Partition}\u0000${peering.Name}`;
-  const proto = PeeringStore.prototype;
-  const write = proto.write;
-  proto.write = function (this: PeeringStore, peering: PeeringWrite) {
-    const stored = write.call(this, peering);
-    index(this).set(stored.ID, keyOf(stored));
-    return stored;
-  };
-  proto.getById = function (this: PeeringStore, id: string) {
-    const key = index(this).get(id);
-    const record = key === undefined ? undefined : (this as unknown as Internals).records.get(key);
-    return record?.ID === id ? structuredClone(record) : undefined;
-  };
-}
-
 async function main(): Promise<void> {
-  indexRecordIds();
   const network = new ConsulNetwork();
   const aclToken = 'sandbox-consul-token';
   const number = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);

@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { request } from 'undici';
 import { type Peering } from '../src/domain/peering.js';
-import { type BenchProcess, benchRedis, BENCH_TOKEN, startBenchRedis, startGatewayProcess } from './processes.js';
+import { type BenchProcess, benchRedis, BENCH_TOKEN, cpuSecondsOf, startBenchRedis, startGatewayProcess } from './processes.js';
 import { startConsulSimProcess } from './sim-process.js';
 import { pool } from './support.js';
 
@@ -16,6 +17,10 @@ export interface ScaleRow {
   perDoubling: number;
   /** CPU seconds each worker process used during the timed run: how the work spread. */
   workerCpu: number[];
+  /** Cores each process used over the timed run (CPU seconds / wall seconds): where the 2 cores went. */
+  cores: { api: number; workers: number; simulators: number; redis: number; benchmark: number; machine: number };
+  /** Calls the simulated clusters answered per create, per cluster (their /_sim/faults counters). */
+  callsPerCreatePerCluster: number;
   failed: number;
 }
 
@@ -26,12 +31,16 @@ export interface ScaleBenchResult {
   rows: ScaleRow[];
 }
 
-/** Operations each worker process runs at once: small, so that the clusters' latency (not the 2 cores) sets the pace. */
-const JOBS_PER_WORKER = 4;
+/**
+ * Operations each worker process runs at once: small, so that the clusters' latency (not the 2
+ * cores) sets the pace. A create costs some 20 ms of CPU over all processes (bench output: cores by
+ * process); with 4 at once per worker, 4 workers would ask for about 1.8 of the 2 cores.
+ */
+const JOBS_PER_WORKER = 2;
 /** High enough that no run reaches it: 1, 2 and 4 workers scale on their own. */
 const WIDE_BOUND = 64;
-/** Below what 4 workers would use (each operation has a call in flight to each cluster): its effect shows. */
-const TIGHT_BOUND = 6;
+/** Well below what 4 workers use (8 operations, each with a call in flight most of the time): its effect shows. */
+const TIGHT_BOUND = 2;
 
 /**
  * Create throughput with 1, 2 and 4 worker processes behind one API process, all on one Redis,
@@ -50,6 +59,7 @@ export async function benchScale(
     [4, WIDE_BOUND],
     [4, TIGHT_BOUND],
   ],
+  jobsPerWorker = JOBS_PER_WORKER,
 ): Promise<ScaleBenchResult> {
   const redis = await startBenchRedis();
   const sims = await startConsulSimProcess({ SIM_CONSUL_ACTIVATE_MS: '10', SIM_CONSUL_DELETE_MS: '200' });
@@ -60,7 +70,7 @@ export async function benchScale(
       const prefix = `scale${workers}b${clusterBound}`;
       const env = {
         GATEWAY_CLUSTER_CONCURRENCY: String(clusterBound),
-        GATEWAY_WORKER_CONCURRENCY: String(JOBS_PER_WORKER),
+        GATEWAY_WORKER_CONCURRENCY: String(jobsPerWorker),
         GATEWAY_RECONCILE_INTERVAL_MS: '0',
         GATEWAY_RETRY_BASE_MS: '100',
       };
@@ -70,13 +80,35 @@ export async function benchScale(
       ]);
       try {
         const [api, ...workerProcesses] = processes;
-        const callers = 2 * JOBS_PER_WORKER * workers;
+        const callers = 2 * jobsPerWorker * workers;
         // A warm-up batch (not timed): every process compiles its hot paths first.
         await createAll(api, redis.url, prefix, `warm${workers}`, 2 * callers, callers);
+        const others = () => [
+          api.cpuSeconds(),
+          cpuSecondsOf(sims.pid),
+          cpuSecondsOf(redis.process.pid!),
+          process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6,
+        ];
         const cpuBefore = workerProcesses.map((p) => p.cpuSeconds());
+        const othersBefore = others();
+        const wallBefore = performance.now();
+        const machineBefore = machineBusySeconds();
+        const callsBefore = await sims.calls();
         const count = 80 * workers;
         const run = await createAll(api, redis.url, prefix, `scale${workers}`, count, callers);
+        const wall = (performance.now() - wallBefore) / 1000;
+        const machine = (machineBusySeconds() - machineBefore) / wall;
+        const callsPerCreatePerCluster = ((await sims.calls()) - callsBefore) / count / sims.clusters.length;
         const workerCpu = workerProcesses.map((p, i) => p.cpuSeconds() - cpuBefore[i]);
+        const [apiCpu, simCpu, redisCpu, benchCpu] = others().map((c, i) => c - othersBefore[i]);
+        const cores = {
+          api: apiCpu / wall,
+          workers: workerCpu.reduce((a, b) => a + b, 0) / wall,
+          simulators: simCpu / wall,
+          redis: redisCpu / wall,
+          benchmark: benchCpu / wall,
+          machine,
+        };
         rows.push({
           workers,
           clusterBound,
@@ -85,6 +117,8 @@ export async function benchScale(
           perSecond: run.steadyPerSecond,
           perDoubling: NaN,
           workerCpu,
+          cores,
+          callsPerCreatePerCluster,
           failed: run.failed,
         });
       } finally {
@@ -99,7 +133,14 @@ export async function benchScale(
     const half = rows.find((r) => r.workers === row.workers / 2 && r.clusterBound === WIDE_BOUND);
     row.perDoubling = half ? row.perSecond / half.perSecond : NaN;
   }
-  return { cores: cpus().length, latencyMs, jobsPerWorker: JOBS_PER_WORKER, rows };
+  return { cores: cpus().length, latencyMs, jobsPerWorker, rows };
+}
+
+/** CPU seconds every core of the machine spent busy so far (/proc/stat: all but idle and iowait), whoever used them. */
+function machineBusySeconds(): number {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const ticks = fields.map(Number);
+  return (ticks.reduce((a, b) => a + b, 0) - ticks[3] - ticks[4]) / 100;
 }
 
 /** The smallest throughput ratio per doubling of workers under the wide bound (goal >= 1.8). */
@@ -173,6 +214,35 @@ export function scaleReport(r: ScaleBenchResult): string {
         .map((c) => c.toFixed(1))
         .join(' / ')
         .padEnd(27)}   ${row.failed}`,
+    );
+  }
+  lines.push(
+    `  cores used over each timed run (CPU s / wall s), by process, and the whole machine's busy cores (of ${r.cores}; other work included):`,
+    '  workers   cluster bound   API    workers   simulators   Redis   benchmark   ours   machine',
+  );
+  for (const row of r.rows) {
+    const c = row.cores;
+    const all = c.api + c.workers + c.simulators + c.redis + c.benchmark;
+    lines.push(
+      `  ${String(row.workers).padStart(7)}   ${String(row.clusterBound).padStart(13)}   ${[
+        c.api,
+        c.workers,
+        c.simulators,
+        c.redis,
+        c.benchmark,
+        all,
+        c.machine,
+      ]
+        .map((v, i) => v.toFixed(2).padStart([4, 7, 10, 5, 9, 4, 7][i]))
+        .join('   ')}`,
+    );
+  }
+  const tight = r.rows.find((row) => row.clusterBound === TIGHT_BOUND);
+  if (tight) {
+    // Each create makes this many calls to each cluster, each held for at least the injected latency.
+    const ceiling = tight.clusterBound / (tight.callsPerCreatePerCluster * (r.latencyMs / 1000));
+    lines.push(
+      `  the bound's ceiling: ${tight.clusterBound} calls in flight per cluster / (${tight.callsPerCreatePerCluster.toFixed(1)} calls per create per cluster x ${r.latencyMs} ms) = ${ceiling.toFixed(1)} creates/s at most; measured ${tight.perSecond.toFixed(1)}.`,
     );
   }
   lines.push(

@@ -5,6 +5,7 @@ import type { ClusterRegistration } from '../sim/topology.js';
 
 export interface SimProcess {
   clusters: ClusterRegistration[];
+  pid: number;
   /** PUT /_sim/settings on one simulated cluster. */
   settings(clusterId: string, settings: Record<string, unknown>): Promise<void>;
   /** PUT /_sim/faults on one simulated cluster (latencyMs, failureRate, ...: sim/shared/faults.ts). */
@@ -66,6 +67,7 @@ async function spawnSims(entry: string, env: Record<string, string>) {
   };
   const sims: SimProcess = {
     clusters,
+    pid: child.pid!,
     settings: (clusterId, settings) => put(clusterId, 'settings', settings),
     faults: (clusterId, faults) => put(clusterId, 'faults', faults),
     calls: async () => {

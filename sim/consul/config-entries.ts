@@ -115,6 +115,11 @@ export class ConfigEntryStore {
   }
 
   /** The services exported to a peer (by this datacenter's name for the peering) that the stream carries by now. */
+  /** Whether any partition has an exported-services entry (none: nothing is exported to anyone). */
+  hasEntries(): boolean {
+    return this.entries.size > 0;
+  }
+
   exportedTo(partition: string, peer: string, now: number): string[] {
     const entry = this.entries.get(partition);
     if (!entry) return [];

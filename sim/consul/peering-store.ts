@@ -41,7 +41,14 @@ export function isDialer(peering: ConsulPeering): boolean {
 export class PeeringStore {
   /** A fresh cluster has applied raft entries before any peering, so no read reports index 0. */
   private lastIndex = 1;
-  private readonly records = new Map<string, ConsulPeering>();
+  /** Stored records are frozen: a read hands them out without a copy, a write replaces them. */
+  private readonly records = new Map<string, Readonly<ConsulPeering>>();
+  /** Record ID -> its (partition, name) key, like the ID index of Consul's peering table. */
+  private readonly keysById = new Map<string, string>();
+  /** The keys in byte order, kept until a record is added or removed (a rewrite keeps the order). */
+  private sortedKeys: string[] | undefined;
+  /** The records in that order, kept until any write. */
+  private sorted: Readonly<ConsulPeering>[] | undefined;
   /** Index of the last change per partition: what a list, or a read of a missing name, reports. */
   private readonly partitionIndexes = new Map<string, number>();
   private readonly establishmentSecrets = new Map<string, string>();
@@ -53,15 +60,25 @@ export class PeeringStore {
   }
 
   getById(id: string): ConsulPeering | undefined {
-    return copy([...this.records.values()].find((peering) => peering.ID === id));
+    return copy(this.peekById(id));
+  }
+
+  /** The stored record itself (frozen), for reads that change nothing. */
+  peekById(id: string): Readonly<ConsulPeering> | undefined {
+    const key = this.keysById.get(id);
+    return key === undefined ? undefined : this.records.get(key);
   }
 
   /** Records in the byte order of their (partition, name) key, like Consul's name index; all partitions when none is given. */
   list(partition?: string): ConsulPeering[] {
-    return [...this.records.entries()]
-      .filter(([, peering]) => partition === undefined || peering.Partition === partition)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, peering]) => structuredClone(peering));
+    return this.view(partition).map((peering) => structuredClone(peering));
+  }
+
+  /** What `list` returns, as the stored (frozen) records themselves: for reads that change nothing. */
+  view(partition?: string): readonly Readonly<ConsulPeering>[] {
+    this.sortedKeys ??= [...this.records.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    this.sorted ??= this.sortedKeys.map((key) => this.records.get(key)!);
+    return partition === undefined ? this.sorted : this.sorted.filter((peering) => peering.Partition === partition);
   }
 
   /** Index a read of one name reports: the record's ModifyIndex, or the partition's if it is missing. */
@@ -77,20 +94,29 @@ export class PeeringStore {
   write(peering: PeeringWrite): ConsulPeering {
     const key = keyOf(peering.Partition, peering.Name);
     const index = ++this.lastIndex;
+    const previous = this.records.get(key);
     const stored: ConsulPeering = {
       ...structuredClone(peering),
-      CreateIndex: this.records.get(key)?.CreateIndex ?? index,
+      CreateIndex: previous?.CreateIndex ?? index,
       ModifyIndex: index,
     };
-    this.records.set(key, stored);
+    this.sorted = undefined;
+    if (!previous) this.sortedKeys = undefined;
+    else if (previous.ID !== stored.ID) this.keysById.delete(previous.ID);
+    this.records.set(key, deepFreeze(stored));
+    this.keysById.set(stored.ID, key);
     this.changed(peering.Partition, index);
     return structuredClone(stored);
   }
 
   remove(id: string): void {
-    const peering = [...this.records.values()].find((candidate) => candidate.ID === id);
-    if (!peering) return;
-    this.records.delete(keyOf(peering.Partition, peering.Name));
+    const key = this.keysById.get(id);
+    const peering = key === undefined ? undefined : this.records.get(key);
+    if (key === undefined || !peering) return;
+    this.records.delete(key);
+    this.keysById.delete(id);
+    this.sortedKeys = undefined;
+    this.sorted = undefined;
     this.establishmentSecrets.delete(id);
     this.changed(peering.Partition, ++this.lastIndex);
   }
@@ -148,6 +174,11 @@ function keyOf(partition: string, name: string): string {
   return `${partition}\u0000${name}`;
 }
 
-function copy(peering: ConsulPeering | undefined): ConsulPeering | undefined {
+function copy(peering: Readonly<ConsulPeering> | undefined): ConsulPeering | undefined {
   return peering && structuredClone(peering);
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const inner of Object.values(value)) if (inner && typeof inner === 'object') deepFreeze(inner as object);
+  return Object.freeze(value);
 }

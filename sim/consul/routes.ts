@@ -179,9 +179,9 @@ async function readPeering(service: PeeringService, req: SimRequest, authorize: 
 
 async function listPeerings(service: PeeringService, req: SimRequest, authorize: Authorize): Promise<SimResponse> {
   const partition = partitionOf(req);
-  service.list(partition, authorize);
+  service.authorizeList(authorize);
   const index = await blockingIndex(service, req, () => service.listIndex(partition));
-  return { status: 200, body: service.list(partition, authorize), headers: queryMeta(index) };
+  return { status: 200, json: service.listJson(partition, authorize), headers: queryMeta(index) };
 }
 
 function deletePeering(service: PeeringService, req: SimRequest, authorize: Authorize): SimResponse {

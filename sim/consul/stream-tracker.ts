@@ -109,5 +109,14 @@ export class StreamTracker {
 
 /** Go's time.Time JSON (RFC 3339 with the fraction's trailing zeros trimmed), in UTC. */
 export function goTime(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace(/\.(\d*?)0*Z$/, (_, digits: string) => (digits ? `.${digits}Z` : 'Z'));
+  let text = formatted.get(epochMs);
+  if (text === undefined) {
+    text = new Date(epochMs).toISOString().replace(/\.(\d*?)0*Z$/, (_, digits: string) => (digits ? `.${digits}Z` : 'Z'));
+    // Streams opened in the same millisecond share their times: a bulk list formats each once.
+    if (formatted.size >= 100_000) formatted.clear();
+    formatted.set(epochMs, text);
+  }
+  return text;
 }
+
+const formatted = new Map<number, string>();

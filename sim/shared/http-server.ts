@@ -18,6 +18,8 @@ export interface SimResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** The body as JSON text already (sent as application/json instead of `body`): a large list built in pieces. */
+  json?: string;
   /** Answer nothing: reset the connection (TCP RST), as a network failure on the way would. */
   resetConnection?: boolean;
 }
@@ -96,6 +98,9 @@ function send(res: ServerResponse, answer: SimResponse): void {
     payload = answer.body;
     // Go's net/http sets no Content-Type on an empty body (e.g. Consul's 429).
     if (payload !== '') headers['content-type'] ??= 'text/plain; charset=utf-8';
+  } else if (answer.json !== undefined) {
+    payload = answer.json;
+    headers['content-type'] ??= 'application/json';
   } else if (answer.body !== undefined) {
     payload = JSON.stringify(answer.body);
     headers['content-type'] ??= 'application/json';

@@ -20,7 +20,7 @@ export const WATCHED_STATES: PeeringState[] = ['ACTIVE', 'DEGRADED', 'ESTABLISHI
  * DEGRADED with the reason otherwise. Null when nothing should change (including a one-sided
  * offer that the far side has not accepted yet).
  */
-export function assessDrift(peering: Peering, sides: ObservedSide[]): DriftVerdict | null {
+export function assessDrift(peering: Pick<Peering, 'state' | 'stateReason'>, sides: ObservedSide[]): DriftVerdict | null {
   const problem = sides.map(describeProblem).find((p) => p !== null) ?? null;
   if (peering.state === 'ESTABLISHING') {
     // Only a standing one-sided offer reaches the reconciler in this state: it becomes active, or waits.

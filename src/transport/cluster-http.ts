@@ -30,6 +30,8 @@ export interface HttpCall {
   /** Long-poll calls (blocking queries) skip the per-cluster bound: they wait, they do not load the cluster. */
   longPoll?: boolean;
   signal?: AbortSignal;
+  /** A 2xx answer's body goes here chunk by chunk instead of into `text` (a bulk read parsed as it arrives). */
+  onBody?: (chunk: Buffer) => void;
 }
 
 interface ClusterChannel {
@@ -142,7 +144,10 @@ export class ClusterHttp implements OnApplicationShutdown {
         body: call.json !== undefined ? JSON.stringify(call.json) : undefined,
         signal,
       });
-      const answer = { status: response.statusCode, headers: response.headers, text: await response.body.text() };
+      let text = '';
+      if (call.onBody && response.statusCode >= 200 && response.statusCode < 300) for await (const chunk of response.body) call.onBody(chunk as Buffer);
+      else text = await response.body.text();
+      const answer = { status: response.statusCode, headers: response.headers, text };
       this.record(
         cluster,
         call,
