@@ -5,7 +5,9 @@ import { StringDecoder } from 'node:string_decoder';
  * 100,000 records never exists whole: neither its text nor its parsed array (a product's bulk
  * read of every peering record, bench/memory.bench.ts). A `null` document has no items. The split tracks strings
  * and escapes, so braces inside strings do not count; each item is parsed by JSON.parse, which
- * rejects what it rejects in a whole document.
+ * rejects what it rejects in a whole document. A failure (of the text, or of `onItem`) is kept and
+ * thrown by `end`, so that a body being read is read to its end and fails as its parse, not as the
+ * transfer carrying it.
  */
 export class JsonArrayItems {
   private readonly decoder = new StringDecoder('utf8');
@@ -18,15 +20,23 @@ export class JsonArrayItems {
   private opened = false;
   private done = false;
   private rest = '';
+  private failure: unknown;
 
   constructor(private readonly onItem: (item: unknown) => void) {}
 
+  /** Never throws: what fails is kept for `end` and the rest of the text is skipped. */
   write(chunk: Buffer): void {
-    this.scan(this.decoder.write(chunk));
+    if (this.failure !== undefined) return;
+    try {
+      this.scan(this.decoder.write(chunk));
+    } catch (err) {
+      this.failure = err;
+    }
   }
 
-  /** Throws when the document was not a whole array (or null). */
+  /** Throws what failed, or when the document was not a whole array (or null). */
   end(): void {
+    if (this.failure !== undefined) throw this.failure;
     this.scan(this.decoder.end());
     if (!this.done && this.rest.trim() === 'null' && !this.opened) this.done = true;
     if (!this.done) throw new SyntaxError('the answer is not a whole JSON array');

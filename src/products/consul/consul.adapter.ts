@@ -82,18 +82,8 @@ export class ConsulAdapter implements PeeringAdapter {
       const record = item as ConsulPeeringRecord;
       sides.set(record.Name.toLowerCase(), this.native(record));
     });
-    // A body that does not parse fails the read as JSON.parse of the whole would, not the call.
-    let unparsed: unknown;
-    const onBody = (chunk: Buffer) => {
-      if (unparsed !== undefined) return;
-      try {
-        items.write(chunk);
-      } catch (err) {
-        unparsed = err;
-      }
-    };
-    await this.call(cluster, { method: 'GET', path: '/peerings', query: { partition: this.partition(cluster) }, onBody });
-    if (unparsed !== undefined) throw unparsed;
+    // A body that does not parse fails the read at `end`, as JSON.parse of the whole would, not the call.
+    await this.call(cluster, { method: 'GET', path: '/peerings', query: { partition: this.partition(cluster) }, onBody: (chunk) => items.write(chunk) });
     items.end();
     return sides;
   }
