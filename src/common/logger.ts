@@ -63,17 +63,43 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   if (!destination && format.pretty && prettyAvailable()) {
     return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } } });
   }
-  // Standard output written asynchronously: a request's line must not wait for the pipe or the
-  // terminal (a synchronous write per line costs each request a system call). What is still
-  // buffered is written out when the process exits (pino flushes its destination on exit).
+  // Standard output written in batches: see standardOutput.
   return pino(options, destination ?? standardOutput());
 }
 
+/**
+ * Standard output takes lines in batches of at least this many bytes, and whatever is buffered
+ * at least this often. A write per line cost every read about a tenth of its CPU, and an
+ * asynchronous write (a task of libuv's thread pool, and its wake-ups) costs more than a
+ * synchronous one: so one synchronous write for every fifty lines or so (docs/performance.md).
+ * Below sonic-boom's largest write (16 KiB).
+ */
+const LOG_BATCH_BYTES = 8192;
+const LOG_FLUSH_MS = 100;
+
 let stdout: pino.DestinationStream | undefined;
 
-/** One asynchronous writer of standard output per process, whatever the number of loggers: their lines never interleave. */
+/** One writer of standard output per process, whatever the number of loggers: their lines never interleave. */
 function standardOutput(): pino.DestinationStream {
-  stdout ??= pino.destination({ dest: 1, sync: false });
+  if (stdout) return stdout;
+  // Synchronous, as pino's own default destination: a batch waits for the pipe or the terminal
+  // like any write to them. What is still buffered is written out as the process exits, however
+  // it exits (an uncaught error too); only a kill that ends the process outright loses the last
+  // LOG_FLUSH_MS of lines at most.
+  const destination = pino.destination({ dest: 1, sync: true, minLength: LOG_BATCH_BYTES });
+  // flush(), not flushSync(): a synchronous destination writes at once either way, and
+  // sonic-boom's flushSync retries a closed pipe (EPIPE) for ever, where flush() hands the error
+  // to pino, which stops writing.
+  const flush = (): void => {
+    try {
+      destination.flush();
+    } catch {
+      // Destroyed: nothing can be written any more.
+    }
+  };
+  setInterval(flush, LOG_FLUSH_MS).unref();
+  process.once('exit', flush);
+  stdout = destination;
   return stdout;
 }
 

@@ -57,6 +57,8 @@ export interface Problem {
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+/** What Fastify sends with a JSON body; a handler answering JSON text it rendered itself sets it. */
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 export function problem(code: ErrorCode, detail: string, extra: Pick<Problem, 'errors' | 'upstream'> = {}): Problem {
   const { status, title } = ERROR_CODES[code];

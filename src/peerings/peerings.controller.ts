@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -22,7 +22,7 @@ import { CreatePeeringDto, ListPeeringsQuery, UpdatePeeringDto } from './peering
 import { PeeringsService } from './peerings.service.js';
 import { CREATE_PEERING_EXAMPLES, PeeringDoc, PeeringListDoc, PlanDoc } from './peering-response.dto.js';
 import { PeeringPlanner } from './peering-plan.service.js';
-import { GatewayError } from '../common/problem.js';
+import { GatewayError, JSON_CONTENT_TYPE } from '../common/problem.js';
 
 const DRY_RUN = ApiQuery({
   name: 'dryRun',
@@ -101,8 +101,10 @@ export class PeeringsController {
   @PEERING_ID
   @ApiOkResponse({ type: PeeringDoc })
   @ApiProblems('not_found')
-  get(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<Peering> {
-    return this.peerings.get(id, caller);
+  // Answered as the JSON text the service renders (and keeps: src/peerings/rendered-views.ts).
+  @Header('content-type', JSON_CONTENT_TYPE)
+  get(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<string> {
+    return this.peerings.getRendered(id, caller);
   }
 
   @Patch(':id')

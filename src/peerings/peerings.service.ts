@@ -22,6 +22,7 @@ import { APPROVAL_CODES, approvalFor } from '../domain/approval-policy.js';
 import { DomainEvents } from '../domain/domain-events.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
 import { problem } from '../common/problem.js';
+import { RenderedViews } from './rendered-views.js';
 
 function invalid(errors: FieldError[]): GatewayError {
   return new GatewayError('validation_failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
@@ -36,6 +37,8 @@ export interface CreatePeeringCommand {
 
 @Injectable()
 export class PeeringsService {
+  private readonly views = new RenderedViews();
+
   constructor(
     private readonly store: PeeringStore,
     private readonly clusters: ClusterStore,
@@ -115,6 +118,16 @@ export class PeeringsService {
 
   async get(id: string, caller = Caller.system()): Promise<Peering> {
     return toPeeringView(await this.require(id, caller));
+  }
+
+  /** What `get` answers, as JSON text: the API's read of one peering (see RenderedViews). */
+  async getRendered(id: string, caller: Caller): Promise<string> {
+    const stored = await this.store.readStored(id);
+    if (stored === null) throw GatewayError.notFound('peering', id);
+    const view = this.views.render(id, stored);
+    if (!caller.sees(view.team)) throw caller.notFound('peering', id);
+    caller.targetTeam = view.team;
+    return view.json;
   }
 
   /** The peering, or 404 when it does not exist or belongs to a team the caller does not see. */

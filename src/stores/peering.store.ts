@@ -135,8 +135,13 @@ export class PeeringStore {
   }
 
   async get(id: string): Promise<Peering | null> {
-    const raw = await this.redis.client.hget(this.peeringKey(id), 'json');
+    const raw = await this.readStored(id);
     return raw ? this.decode(raw) : null;
+  }
+
+  /** The record's JSON text as stored (a one-sided offer's secret still sealed), or null. */
+  async readStored(id: string): Promise<string | null> {
+    return this.redis.client.hget(this.peeringKey(id), 'json');
   }
 
   async require(id: string): Promise<Peering> {

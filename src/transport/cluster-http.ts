@@ -187,6 +187,8 @@ export class ClusterHttp implements OnApplicationShutdown {
    */
   private record(cluster: Cluster, call: HttpCall, outcome: string, status: number | null, ms: number): void {
     if (!call.longPoll) this.metrics.clusterCalls.observe({ cluster: cluster.id, product: cluster.product, outcome }, ms / 1000);
+    // The line's object is built only when it is written: a create makes about ten calls.
+    if (!this.logger.isLevelEnabled('debug')) return;
     this.logger.debug(
       {
         ...contextOf(cluster),

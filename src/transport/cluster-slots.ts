@@ -56,7 +56,9 @@ export class ClusterSlots {
       return await work();
     } finally {
       tokens.delete(token);
-      await this.redis.client.zrem(key, token).catch(() => undefined);
+      // Not awaited: the call's answer need not wait a round trip for the slot to be given back
+      // (this process's own bound is already free; a lost release expires with its lease).
+      void this.redis.client.zrem(key, token).catch(() => undefined);
     }
   }
 }
