@@ -13,6 +13,7 @@ import { PeeringStore } from '../stores/peering.store.js';
 import { assessDrift, WATCHED_STATES } from './drift.js';
 import { conditionsOf } from '../orchestration/observation.js';
 import type { ReportedCondition } from '../domain/condition.js';
+import { nowIso } from '../common/time.js';
 
 export interface SweepReport {
   peerings: number;
@@ -29,6 +30,17 @@ interface Watched extends Pick<Peering, 'id' | 'state' | 'stateReason' | 'operat
   name: string;
   clusters: string[];
   partsReady: boolean;
+}
+
+/**
+ * One cluster's records as a sweep read them (null: unreachable or gone), and when the read
+ * began: a peering's record written since then (its `updatedAt`, an ISO time like this) is not
+ * judged against it. Times of this deployment's processes are compared, so clocks are assumed
+ * in step; a record judged wrongly by a clock behind is put right by the next sweep.
+ */
+interface ClusterRead {
+  records: Map<string, NativeSide> | null;
+  startedAt: string;
 }
 
 const BATCH = 1000;
@@ -55,34 +67,45 @@ export class Reconciler {
   async sweep(): Promise<SweepReport> {
     const started = Date.now();
     const ids = await this.peerings.allIds();
-    const watched: Watched[] = [];
-    const shared = new Map<string, string[]>();
-    for (let i = 0; i < ids.length; i += BATCH) for (const p of await this.settled(ids.slice(i, i + BATCH))) watched.push(this.watch(p, shared));
-    const clusterIds = new Set([...shared.values()].flat());
-
-    const reads = new Map<string, Map<string, NativeSide> | null>();
+    const reads = new Map<string, Promise<ClusterRead>>();
     const inFlight = bulkhead(CLUSTERS_IN_FLIGHT, Infinity);
-    await Promise.all([...clusterIds].map(async (id) => reads.set(id, await inFlight.execute(() => this.readCluster(id)))));
-
+    const readOf = (cluster: string): Promise<ClusterRead> => {
+      let read = reads.get(cluster);
+      if (!read) reads.set(cluster, (read = inFlight.execute(() => this.readCluster(cluster))));
+      return read;
+    };
+    const shared = new Map<string, string[]>();
+    let watched = 0;
     let changed = 0;
-    for (const peering of watched) {
-      const sides = peering.clusters.map((cluster) => ({ cluster, records: reads.get(cluster) }));
-      if (sides.some((s) => !s.records)) continue;
-      const natives = sides.map((s) => s.records!.get(peering.name) ?? null);
-      const verdict = assessDrift(
-        peering,
-        sides.map((s, i) => ({ cluster: s.cluster, native: natives[i] })),
-      );
-      // ACTIVE also needs the peering's parts ready; a sync (or the running operation) makes them.
-      if (verdict?.to === 'ACTIVE' && !peering.partsReady) continue;
-      if (verdict && (await this.apply(peering, verdict.to, verdict.reason, conditionsOf(peering.clusters, natives)))) changed++;
+    // A batch of records at a time, each judged against its clusters' reads: the sweep never holds
+    // every watched peering at once (bench/memory.bench.ts), only the clusters' records.
+    for (let i = 0; i < ids.length; i += BATCH) {
+      const batch = (await this.settled(ids.slice(i, i + BATCH))).map((p) => this.watch(p, shared));
+      watched += batch.length;
+      const needed = [...new Set(batch.flatMap((p) => p.clusters))];
+      const read = new Map(await Promise.all(needed.map(async (cluster) => [cluster, await readOf(cluster)] as const)));
+      for (const peering of batch) {
+        const sides = peering.clusters.map((cluster) => ({ cluster, read: read.get(cluster)! }));
+        if (sides.some((s) => !s.read.records)) continue;
+        // Changed since a cluster read began: that read may predate the change; the next sweep judges it.
+        if (sides.some((s) => peering.updatedAt >= s.read.startedAt)) continue;
+        const natives = sides.map((s) => s.read.records!.get(peering.name) ?? null);
+        const verdict = assessDrift(
+          peering,
+          sides.map((s, i) => ({ cluster: s.cluster, native: natives[i] })),
+        );
+        // ACTIVE also needs the peering's parts ready; a sync (or the running operation) makes them.
+        if (verdict?.to === 'ACTIVE' && !peering.partsReady) continue;
+        if (verdict && (await this.apply(peering, verdict.to, verdict.reason, conditionsOf(peering.clusters, natives)))) changed++;
+      }
     }
+    const settledReads = await Promise.all([...reads].map(async ([cluster, read]) => ({ cluster, records: (await read).records })));
     const report = {
       peerings: ids.length,
-      watched: watched.length,
+      watched,
       changed,
-      clusterReads: clusterIds.size,
-      unreachableClusters: [...clusterIds].filter((id) => !reads.get(id)),
+      clusterReads: reads.size,
+      unreachableClusters: settledReads.filter((r) => !r.records).map((r) => r.cluster),
       durationMs: Date.now() - started,
     };
     if (changed || report.unreachableClusters.length) this.logger.info(report, 'drift sweep');
@@ -122,14 +145,15 @@ export class Reconciler {
     return candidates.filter((_, i) => ops[i] === null || ops[i]!.status === 'succeeded' || ops[i]!.status === 'failed');
   }
 
-  private async readCluster(id: string): Promise<Map<string, NativeSide> | null> {
+  private async readCluster(id: string): Promise<ClusterRead> {
+    const startedAt = nowIso();
     const cluster: Cluster | null = await this.clusters.get(id);
-    if (!cluster) return null;
+    if (!cluster) return { records: null, startedAt };
     try {
-      return await this.products.adapter(cluster.product).readAll(cluster);
+      return { records: await this.products.adapter(cluster.product).readAll(cluster), startedAt };
     } catch (err) {
       this.logger.warn({ cluster: id, err: (err as Error).message }, 'drift sweep could not read the cluster; its peerings keep their state');
-      return null;
+      return { records: null, startedAt };
     }
   }
 
