@@ -71,35 +71,58 @@ export function createLogger(level: string, destination?: pino.DestinationStream
  * Standard output takes lines in batches of at least this many bytes, and whatever is buffered
  * at least this often. A write per line cost every read about a tenth of its CPU, and an
  * asynchronous write (a task of libuv's thread pool, and its wake-ups) costs more than a
- * synchronous one: so one synchronous write for every fifty lines or so (docs/performance.md).
- * Below sonic-boom's largest write (16 KiB).
+ * synchronous one: so one synchronous write for every forty lines or so (docs/performance.md).
  */
 const LOG_BATCH_BYTES = 8192;
 const LOG_FLUSH_MS = 100;
 
-let stdout: pino.DestinationStream | undefined;
+/**
+ * Gathers lines and hands them on joined, LOG_BATCH_BYTES or more at a time. Not sonic-boom's
+ * own `minLength`: that measures its whole buffer again (Buffer.byteLength of a growing string) on
+ * every line, which cost as much as the line itself.
+ */
+class LineBatches implements pino.DestinationStream {
+  private lines: string[] = [];
+  private bytes = 0;
+
+  constructor(private readonly out: pino.DestinationStream) {}
+
+  write(line: string): void {
+    this.lines.push(line);
+    this.bytes += line.length;
+    if (this.bytes >= LOG_BATCH_BYTES) this.flush();
+  }
+
+  /** Called by pino's `logger.flush()` too. */
+  flush(done?: (err?: Error) => void): void {
+    if (this.lines.length) {
+      const text = this.lines.join('');
+      this.lines = [];
+      this.bytes = 0;
+      try {
+        this.out.write(text);
+      } catch {
+        // Standard output is gone: nothing can be written any more.
+      }
+    }
+    done?.();
+  }
+}
+
+let stdout: LineBatches | undefined;
 
 /** One writer of standard output per process, whatever the number of loggers: their lines never interleave. */
 function standardOutput(): pino.DestinationStream {
   if (stdout) return stdout;
   // Synchronous, as pino's own default destination: a batch waits for the pipe or the terminal
-  // like any write to them. What is still buffered is written out as the process exits, however
-  // it exits (an uncaught error too); only a kill that ends the process outright loses the last
-  // LOG_FLUSH_MS of lines at most.
-  const destination = pino.destination({ dest: 1, sync: true, minLength: LOG_BATCH_BYTES });
-  // flush(), not flushSync(): a synchronous destination writes at once either way, and
-  // sonic-boom's flushSync retries a closed pipe (EPIPE) for ever, where flush() hands the error
-  // to pino, which stops writing.
-  const flush = (): void => {
-    try {
-      destination.flush();
-    } catch {
-      // Destroyed: nothing can be written any more.
-    }
-  };
+  // like any write to them (sonic-boom retries a full pipe, and stops at a closed one, EPIPE).
+  // What is still gathered is written out as the process exits, however it exits (an uncaught
+  // error too); only a kill that ends the process outright loses the last LOG_FLUSH_MS of lines.
+  const batches = new LineBatches(pino.destination({ dest: 1, sync: true }));
+  const flush = (): void => batches.flush();
   setInterval(flush, LOG_FLUSH_MS).unref();
   process.once('exit', flush);
-  stdout = destination;
+  stdout = batches;
   return stdout;
 }
 
