@@ -1,13 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Logger } from 'pino';
-import type { Peering } from '../domain/peering.js';
-import type { NativeSide } from '../products/port.js';
-import type { ProductRegistry } from '../products/product-registry.js';
-import type { ClusterStore } from '../stores/cluster.store.js';
-import type { OperationStore } from '../stores/operation.store.js';
-import type { PeeringStore } from '../stores/peering.store.js';
-import type { PeeringTransitions } from '../stores/peering-transitions.js';
-import { Reconciler } from './reconciler.service.js';
+import type { Peering } from '../../src/domain/peering.js';
+import type { NativeSide } from '../../src/products/port.js';
+import type { ProductRegistry } from '../../src/products/product-registry.js';
+import type { ClusterStore } from '../../src/stores/cluster.store.js';
+import type { OperationStore } from '../../src/stores/operation.store.js';
+import type { PeeringStore } from '../../src/stores/peering.store.js';
+import type { PeeringTransitions } from '../../src/stores/peering-transitions.js';
+import { Reconciler } from '../../src/reconciler/reconciler.service.js';
 
 function peering(id: string, updatedAt: string): Peering {
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { type Peering } from '../domain/peering.js';
-import { RenderedViews } from './rendered-views.js';
+import { type Peering } from '../../src/domain/peering.js';
+import { RenderedViews } from '../../src/peerings/rendered-views.js';
 
 function stored(overrides: Partial<Peering> = {}): string {
   const peering: Peering = {
