@@ -125,17 +125,21 @@ export class PeeringsService {
     const stored = await this.store.readStored(id);
     if (stored === null) throw GatewayError.notFound('peering', id);
     const view = this.views.render(id, stored);
-    if (!caller.sees(view.team)) throw caller.notFound('peering', id);
-    caller.targetTeam = view.team;
+    this.admit(caller, id, view.team);
     return view.json;
   }
 
   /** The peering, or 404 when it does not exist or belongs to a team the caller does not see. */
   private async require(id: string, caller: Caller): Promise<Peering> {
     const peering = await this.store.require(id);
-    if (!caller.sees(teamOf(peering))) throw caller.notFound('peering', id);
-    caller.targetTeam = teamOf(peering);
+    this.admit(caller, id, teamOf(peering));
     return peering;
+  }
+
+  /** Another team's peering reads as absent to a caller who does not see that team; the caller's audit names the team. */
+  private admit(caller: Caller, id: string, team: string): void {
+    if (!caller.sees(team)) throw caller.notFound('peering', id);
+    caller.targetTeam = team;
   }
 
   async list(query: ListPeeringsQuery, caller = Caller.system()): Promise<{ items: Peering[]; nextCursor: string | null }> {

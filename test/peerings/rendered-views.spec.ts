@@ -1,25 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { type Peering } from '../../src/domain/peering.js';
 import { RenderedViews } from '../../src/peerings/rendered-views.js';
+import { activePeering } from '../support/peerings.js';
 
 function stored(overrides: Partial<Peering> = {}): string {
-  const peering: Peering = {
-    id: 'pr_1',
-    name: 'a-to-b',
-    product: 'consul',
-    local: { cluster: 'dc1' },
-    remote: { cluster: 'dc2' },
-    labels: {},
-    state: 'ACTIVE',
-    stateReason: null,
-    sides: { local: { nativeId: null, nativeState: 'ACTIVE' }, remote: { nativeId: null, nativeState: 'ACTIVE' } },
-    lastError: null,
-    operationId: 'op_1',
-    createdAt: '2026-12-01T00:00:00.000Z',
-    updatedAt: '2026-12-01T00:00:00.000Z',
-    ...overrides,
-  };
-  return JSON.stringify(peering);
+  return JSON.stringify(activePeering(overrides));
 }
 
 describe('RenderedViews', () => {

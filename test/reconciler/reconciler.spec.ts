@@ -8,23 +8,10 @@ import type { OperationStore } from '../../src/stores/operation.store.js';
 import type { PeeringStore } from '../../src/stores/peering.store.js';
 import type { PeeringTransitions } from '../../src/stores/peering-transitions.js';
 import { Reconciler } from '../../src/reconciler/reconciler.service.js';
+import { activePeering } from '../support/peerings.js';
 
 function peering(id: string, updatedAt: string): Peering {
-  return {
-    id,
-    name: id,
-    product: 'consul',
-    local: { cluster: 'dc1' },
-    remote: { cluster: 'dc2' },
-    labels: {},
-    state: 'ACTIVE',
-    stateReason: null,
-    sides: { local: { nativeId: null, nativeState: 'ACTIVE' }, remote: { nativeId: null, nativeState: 'ACTIVE' } },
-    lastError: null,
-    operationId: `op_${id}`,
-    createdAt: updatedAt,
-    updatedAt,
-  };
+  return activePeering({ id, name: id, operationId: `op_${id}`, updatedAt });
 }
 
 const active: NativeSide = { nativeId: 'n', nativeState: 'ACTIVE', health: 'active' };
