@@ -1,3 +1,4 @@
+import './common/heap-growth.js';
 import 'reflect-metadata';
 import { exitOnStartFailure, runGateway } from './bootstrap.js';
 import { createLogger } from './common/logger.js';

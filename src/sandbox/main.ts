@@ -1,3 +1,4 @@
+import '../common/heap-growth.js';
 import 'reflect-metadata';
 import { startTopology } from '../../sim/topology.js';
 import { type Cleanup, exitOnStartFailure, runGateway } from '../bootstrap.js';
