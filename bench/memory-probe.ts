@@ -31,8 +31,9 @@ console.log('started', gateway.memory(), '\n' + (await metrics()));
 for (let t = 0; t < 40; t++) {
   await new Promise((r) => setTimeout(r, 1000));
   console.log(t, gateway.memory());
-  // With --heapsnapshot-signal=SIGUSR2 in PROBE_NODE_OPTIONS: a snapshot (after a full GC) at 25 s.
-  if (t === 25 && process.env.PROBE_SNAPSHOT) {
+  // With --heapsnapshot-signal=SIGUSR2 in PROBE_NODE_OPTIONS: a snapshot (after a full GC) at
+  // PROBE_SNAPSHOT_AT s (25 by default; a few seconds in, the first sweep is still running).
+  if (t === Number(process.env.PROBE_SNAPSHOT_AT ?? 25) && process.env.PROBE_SNAPSHOT) {
     console.log(await metrics());
     process.kill(gateway.pid, 'SIGUSR2');
   }
