@@ -79,7 +79,7 @@ export class Handshake {
       );
 
     // A pair just made is not active at once (its stream has yet to open): its first read waits.
-    await this.settle(run, adapter, [sides.local, remoteSide], false, !remote);
+    await this.settle(run, adapter, [sides.local, remoteSide], { justPaired: !remote });
   }
 
   /**
@@ -95,7 +95,7 @@ export class Handshake {
     const natives = await run.step('inspect', () => Promise.all(contexts.map((s) => adapter.find(s))), describeSides);
     if (natives.some((n) => !n || n.health === 'deleting' || n.health === 'terminated')) return false;
     if (natives.every((n) => n!.health === 'active')) {
-      await this.settle(run, adapter, contexts, false);
+      await this.settle(run, adapter, contexts);
       return true;
     }
     const [local, remote] = natives;
@@ -135,15 +135,21 @@ export class Handshake {
       else await this.operations.keepSecretOnce(run.operation.id, { value: offer.secret, expiresAt: offer.expiresAt }, OFFER_SECRET_TTL_SECONDS);
       await this.transitions.secretRotated(peering.id, run.operation.id);
     }
-    await this.settle(run, adapter, contexts, !sides.remote && Boolean(change.rotateSecret));
+    await this.settle(run, adapter, contexts, { awaitingExternal: !sides.remote && Boolean(change.rotateSecret) });
   }
 
   /**
    * Waits for the sides to be healthy and marks the peering ACTIVE. A one-sided offer waits for a
    * party the gateway does not drive: the operation is done when the offer stands, and a sync
    * (or the reconciler) sees the peering become active later.
+   * `justPaired`: the pair was made by this run, so its first read waits (its stream has yet to open).
    */
-  private async settle(run: OperationRun, adapter: PeeringAdapter, contexts: SideContext[], awaitingExternal: boolean, justPaired = false): Promise<void> {
+  private async settle(
+    run: OperationRun,
+    adapter: PeeringAdapter,
+    contexts: SideContext[],
+    { awaitingExternal = false, justPaired = false }: { awaitingExternal?: boolean; justPaired?: boolean } = {},
+  ): Promise<void> {
     const id = contexts[0].peering.id;
     const waitMs = awaitingExternal ? Math.min(this.config.establishTimeoutMs, 2_000) : this.config.establishTimeoutMs;
     try {
@@ -216,7 +222,7 @@ export class Handshake {
       const offer = await run.step('offer', () => this.persist(run, adapter, local, () => adapter.offer(local, usable)));
       await this.operations.keepSecretOnce(run.operation.id, { value: offer.secret, expiresAt: offer.expiresAt }, OFFER_SECRET_TTL_SECONDS);
     }
-    await this.settle(run, adapter, [local], !secret);
+    await this.settle(run, adapter, [local], { awaitingExternal: !secret });
   }
 
   private async offerAndAccept(
