@@ -40,7 +40,7 @@ interface OperationRecord {
  * Timed from the moment of the POST to the event's arrival. Where the time goes is read back from
  * the operations' steps (`durationMs`).
  */
-export async function benchConsul(inFlights = [20, 50], perCaller = 6): Promise<ConsulBenchResult> {
+export async function benchConsul(inFlights = [20, 50], perCaller = 20): Promise<ConsulBenchResult> {
   const activateAfterMs = 50;
   const redis = await startBenchRedis();
   const sims = await startConsulSimProcess({ SIM_CONSUL_ACTIVATE_MS: String(activateAfterMs), SIM_CONSUL_DELETE_MS: '100' });
@@ -62,8 +62,9 @@ export async function benchConsul(inFlights = [20, 50], perCaller = 6): Promise<
   };
   const runs: ConsulRun[] = [];
   try {
-    // Warm-up (not timed): connections, compiled paths.
-    await createMany(api, events, 'warm', 20, 2);
+    // Warm-up (not timed): connections, compiled paths. Each timed run is long enough (400 and
+    // 1,000 creates) for a steady state: 6 creates per caller were over in one or two seconds.
+    await createMany(api, events, 'warm', 20, 5);
     for (const inFlight of inFlights) {
       const t0 = performance.now();
       const cpu0 = gateway.cpuSeconds();
