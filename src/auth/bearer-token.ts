@@ -7,7 +7,7 @@ function digest(value: string): Buffer {
 }
 
 /**
- * Tokens up to this many bytes (UTF-8) are compared as they are, zero-padded to this width, in
+ * Tokens shorter than this many bytes (UTF-8) are compared as they are, zero-padded to this width, in
  * constant time: the admin token is checked on every request it sends, and a SHA-256 of it cost
  * a read about 4% of its CPU (docs/performance.md). Longer ones are compared by their digests.
  */
