@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import pino, { type Logger, type LoggerOptions } from 'pino';
 import { type LoggerService } from '@nestjs/common';
+import { StandardOutput } from './standard-output.js';
 
 /**
  * Paths pino blanks out wherever they appear in a logged object. Secrets are kept out of log
@@ -87,7 +88,7 @@ class LineBatches implements pino.DestinationStream {
   private lines: string[] = [];
   private bytes = 0;
 
-  constructor(private readonly out: pino.DestinationStream) {}
+  constructor(private readonly out: StandardOutput) {}
 
   write(line: string): void {
     this.lines.push(line);
@@ -101,12 +102,8 @@ class LineBatches implements pino.DestinationStream {
       const text = this.lines.join('');
       this.lines = [];
       this.bytes = 0;
-      try {
-        this.out.write(text);
-      } catch {
-        // Standard output is gone: nothing can be written any more.
-      }
-    }
+      this.out.take(text);
+    } else this.out.drain();
     done?.();
   }
 }
@@ -116,14 +113,17 @@ let stdout: LineBatches | undefined;
 /** One writer of standard output per process, whatever the number of loggers: their lines never interleave. */
 function standardOutput(): pino.DestinationStream {
   if (stdout) return stdout;
-  // Synchronous, as pino's own default destination: a batch waits for the pipe or the terminal
-  // like any write to them (sonic-boom retries a full pipe, and stops at a closed one, EPIPE).
-  // What is still gathered is written out as the process exits, however it exits (an uncaught
-  // error too); only a kill that ends the process outright loses the last LOG_FLUSH_MS of lines.
-  const batches = new LineBatches(pino.destination({ dest: 1, sync: true }));
+  // Written synchronously and never waited for (src/common/standard-output.ts). What is still
+  // gathered is written out as the process exits, however it exits (an uncaught error too); only
+  // a kill that ends the process outright loses the last LOG_FLUSH_MS of lines.
+  const out = new StandardOutput();
+  const batches = new LineBatches(out);
   const flush = (): void => batches.flush();
   setInterval(flush, LOG_FLUSH_MS).unref();
-  process.once('exit', flush);
+  process.once('exit', () => {
+    flush();
+    out.finish();
+  });
   stdout = batches;
   return stdout;
 }
