@@ -64,51 +64,14 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   if (!destination && format.pretty && prettyAvailable()) {
     return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } } });
   }
-  // Standard output written in batches: see standardOutput.
+  // Standard output written in batches (src/common/standard-output.ts).
   return pino(options, destination ?? standardOutput());
 }
 
-/**
- * Standard output takes lines in batches of at least this many bytes, and whatever is buffered
- * at least this often. A write per line cost every read about a tenth of its CPU, and an
- * asynchronous write (a task of libuv's thread pool, and its wake-ups) costs more than a
- * synchronous one: so one synchronous write for every 150 lines or so. At 8 KiB the writes still
- * took about 4% of a read's CPU in a profile (docs/performance.md); half the pipe's usual 64 KiB
- * leaves room for a reader that lags.
- */
-const LOG_BATCH_BYTES = 32_768;
+/** At least this often, whatever is gathered is written. */
 const LOG_FLUSH_MS = 100;
 
-/**
- * Gathers lines and hands them on joined, LOG_BATCH_BYTES or more at a time. Not sonic-boom's
- * own `minLength`: that measures its whole buffer again (Buffer.byteLength of a growing string) on
- * every line, which cost as much as the line itself.
- */
-class LineBatches implements pino.DestinationStream {
-  private lines: string[] = [];
-  private bytes = 0;
-
-  constructor(private readonly out: StandardOutput) {}
-
-  write(line: string): void {
-    this.lines.push(line);
-    this.bytes += line.length;
-    if (this.bytes >= LOG_BATCH_BYTES) this.flush();
-  }
-
-  /** Called by pino's `logger.flush()` too. */
-  flush(done?: (err?: Error) => void): void {
-    if (this.lines.length) {
-      const text = this.lines.join('');
-      this.lines = [];
-      this.bytes = 0;
-      this.out.take(text);
-    } else this.out.drain();
-    done?.();
-  }
-}
-
-let stdout: LineBatches | undefined;
+let stdout: StandardOutput | undefined;
 
 /** One writer of standard output per process, whatever the number of loggers: their lines never interleave. */
 function standardOutput(): pino.DestinationStream {
@@ -116,16 +79,10 @@ function standardOutput(): pino.DestinationStream {
   // Written synchronously and never waited for (src/common/standard-output.ts). What is still
   // gathered is written out as the process exits, however it exits (an uncaught error too); only
   // a kill that ends the process outright loses the last LOG_FLUSH_MS of lines.
-  const out = new StandardOutput();
-  const batches = new LineBatches(out);
-  const flush = (): void => batches.flush();
-  setInterval(flush, LOG_FLUSH_MS).unref();
-  process.once('exit', () => {
-    flush();
-    out.finish();
-  });
-  stdout = batches;
-  return stdout;
+  const out = (stdout = new StandardOutput());
+  setInterval(() => out.flush(), LOG_FLUSH_MS).unref();
+  process.once('exit', () => out.finish());
+  return out;
 }
 
 /** pino-pretty is a development dependency: an image built without it logs JSON. */

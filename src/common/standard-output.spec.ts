@@ -24,13 +24,19 @@ function pipe(room: number) {
   };
 }
 
+/** Lines handed to pino's destination and flushed at once: one batch. */
+function hand(out: StandardOutput, text: string): void {
+  out.write(text);
+  out.flush();
+}
+
 describe('StandardOutput', () => {
   it('writes what a full pipe did not take once it has room, in order and once', () => {
     const p = pipe(10);
     const out = new StandardOutput(p.write);
-    out.take('first line\nsecond line\n');
+    hand(out, 'first line\nsecond line\n');
     expect(p.taken()).toBe('first line');
-    out.take('third\n');
+    hand(out, 'third\n');
     expect(p.taken()).toBe('first line');
     p.read();
     expect(out.drain()).toBe(false);
@@ -45,7 +51,7 @@ describe('StandardOutput', () => {
     const out = new StandardOutput(p.write);
     const batch = `${'x'.repeat(1024 * 1024 - 1)}\n`;
     const kept = MAX_PENDING_BYTES / batch.length;
-    for (let i = 0; i < kept + 2; i++) out.take(batch);
+    for (let i = 0; i < kept + 2; i++) hand(out, batch);
     expect(p.taken()).toBe('');
     p.open(Number.POSITIVE_INFINITY);
     expect(out.drain()).toBe(true);
@@ -54,7 +60,7 @@ describe('StandardOutput', () => {
     expect(lines.slice(0, kept).every((line) => line === batch.slice(0, -1))).toBe(true);
     expect(JSON.parse(lines[kept])).toMatchObject({ level: 40, msg: `standard output was full: ${2 * batch.length} bytes of log lines were dropped` });
     // Said once: nothing more follows.
-    out.take('next\n');
+    hand(out, 'next\n');
     expect(p.taken().endsWith('dropped"}\nnext\n')).toBe(true);
   });
 
@@ -64,8 +70,8 @@ describe('StandardOutput', () => {
       calls++;
       throw Object.assign(new Error('EPIPE'), { code: 'EPIPE' });
     });
-    out.take('a line\n');
-    out.take('another\n');
+    hand(out, 'a line\n');
+    hand(out, 'another\n');
     expect(out.drain()).toBe(false);
     expect(calls).toBe(1);
   });
