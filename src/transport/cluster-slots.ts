@@ -15,8 +15,8 @@ const RENEW_EVERY_MS = 2_000;
 /**
  * The bound on calls in flight towards one cluster across every process of the deployment
  * (a product may refuse connections when its REST queue is full, whatever the number of our workers).
- * A counting semaphore in Redis; each process also bounds itself first, so waiting for a slot
- * rarely means asking Redis more than once.
+ * A counting semaphore in Redis, taken by a script (TAKE_SLOT); a call that finds it full asks
+ * again after 2, 4, 8 ... up to 50 ms.
  */
 @Injectable()
 export class ClusterSlots {
@@ -56,8 +56,9 @@ export class ClusterSlots {
       return await work();
     } finally {
       tokens.delete(token);
-      // Not awaited: the call's answer need not wait a round trip for the slot to be given back
-      // (this process's own bound is already free; a lost release expires with its lease).
+      // Not awaited: the call's answer need not wait a round trip for the slot to be given back.
+      // This process's next take goes on the same connection after it, so it sees the slot free;
+      // a release that is lost expires with its lease.
       void this.redis.client.zrem(key, token).catch(() => undefined);
     }
   }
