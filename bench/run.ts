@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import { benchConsul, CONSUL_GOALS, consulReport } from './consul.bench.js';
+import { benchConsul, CONSUL_GOALS, consulReport, cpuPerCreateMs } from './consul.bench.js';
 import { benchMemory, memoryReport } from './memory.bench.js';
 import { benchRouteWindows, routeWindowRatio, routeWindowReport } from './ontap.bench.js';
 import { benchReads, readsRatio, readsReport } from './reads.bench.js';
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     for (const run of r.runs)
       figures.push({
         name: `Consul POST-to-ACTIVE p50, ${run.inFlight} in flight`,
-        value: `${run.p50.toFixed(0)} ms (p95 ${run.p95.toFixed(0)} ms)`,
+        value: `${run.p50.toFixed(0)} ms (p95 ${run.p95.toFixed(0)} ms; gateway CPU ${cpuPerCreateMs(run).toFixed(1)} ms per create)`,
         goal: `< ${CONSUL_GOALS[run.inFlight]} ms`,
         met: run.p50 < CONSUL_GOALS[run.inFlight],
       });
