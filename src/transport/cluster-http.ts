@@ -11,6 +11,7 @@ import { LOGGER } from '../common/logger.js';
 import { GatewayMetrics } from '../common/metrics.js';
 import { contextOf } from '../common/request-context.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
+import { CallDeadline } from './call-deadline.js';
 import { ClusterSlots } from './cluster-slots.js';
 import { UpstreamError } from './upstream-error.js';
 
@@ -133,8 +134,8 @@ export class ClusterHttp implements OnApplicationShutdown {
     for (const [k, v] of Object.entries(call.query ?? {})) if (v !== undefined) query.set(k, String(v));
     const path = `${base.pathname.replace(/\/$/, '')}${call.path}${query.size ? `?${query}` : ''}`;
     const pool = call.longPoll ? channel.longPollPool : channel.pool;
-    const timeout = AbortSignal.timeout(call.timeoutMs ?? 15_000);
-    const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
+    const deadline = new CallDeadline(call.timeoutMs ?? 15_000, call.signal);
+    const signal = deadline.signal;
     const started = performance.now();
     try {
       const response = await pool.request({
@@ -158,14 +159,14 @@ export class ClusterHttp implements OnApplicationShutdown {
       return answer;
     } catch (err) {
       const refused = refusal(err);
-      this.record(cluster, call, refused ? 'refused' : timeout.aborted ? 'timeout' : 'network_error', null, performance.now() - started);
+      this.record(cluster, call, refused ? 'refused' : deadline.expired ? 'timeout' : 'network_error', null, performance.now() - started);
       if (refused) throw endpointRefused(cluster, refused);
       const code = errorCode(err);
       const upstream = {
         product: cluster.product,
         cluster: cluster.id,
         status: null,
-        message: timeout.aborted ? `no answer within ${call.timeoutMs ?? 15_000} ms` : describeNetworkError(err),
+        message: deadline.expired ? `no answer within ${deadline.ms} ms` : describeNetworkError(err),
       };
       // An untrusted certificate does not fix itself: no retry, and say what to do.
       if (code && TLS_TRUST_ERRORS.has(code)) {
@@ -177,6 +178,8 @@ export class ClusterHttp implements OnApplicationShutdown {
         );
       }
       throw new UpstreamError('transient', { ...upstream, code: 'network_error' });
+    } finally {
+      deadline.clear();
     }
   }
 
