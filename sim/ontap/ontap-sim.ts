@@ -55,6 +55,8 @@ export interface OntapClusterSim {
   url: string;
   port: number;
   interclusterAddresses(): string[];
+  /** When an intercluster LIF of this cluster appeared (epoch ms): its route window starts then. */
+  lifCreatedAt(address: string): number | undefined;
   faults: Faults;
   /** Live settings: changing them (here or by PUT /_sim/settings) takes effect at once. */
   settings: OntapSimSettings;
@@ -127,6 +129,7 @@ export async function startOntapCluster(spec: OntapClusterSpec, network: OntapNe
     url: server.url,
     port: server.port,
     interclusterAddresses: () => cluster.lifs().map((lif) => lif.address),
+    lifCreatedAt: (address) => cluster.lifs().find((lif) => lif.address === address)?.createdAt,
     faults,
     settings,
     peers,
