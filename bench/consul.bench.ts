@@ -150,8 +150,9 @@ export function consulReport(r: ConsulBenchResult): string {
       `  ${String(run.inFlight).padStart(9)}   ${String(run.peerings).padStart(7)}   ${ms(run.p50).padStart(6)}   ${ms(run.p95).padStart(6)}   ${run.perSecond.toFixed(1).padStart(9)}   ${run.cores.toFixed(2).padStart(13)}   ${`${cpuPerCreateMs(run).toFixed(1)} ms`.padStart(14)}   ${String(run.failed).padStart(6)}   ${goal ? `< ${goal} ms: ${run.p50 < goal ? 'met' : 'NOT met'}` : ''}`,
     );
   }
+  const needs = Object.entries(CONSUL_GOALS).map(([inFlight, goal]) => `${(goal / Number(inFlight)).toFixed(0)} ms (${inFlight})`);
   lines.push(
-    "  With the gateway at about one core, p50 follows from its CPU: in flight x CPU per create (Little's law for a closed loop), so the goals need under 5 ms (20) and 3 ms (50).",
+    `  With the gateway at about one core, p50 follows from its CPU: in flight x CPU per create (Little's law for a closed loop), so the goals need under ${needs.join(' and ')}.`,
   );
   for (const run of r.runs)
     lines.push(`  where the time went with ${run.inFlight} in flight (means): ${run.parts.map((p) => `${p.name} ${ms(p.meanMs)}`).join(', ')}`);

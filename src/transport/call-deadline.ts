@@ -8,28 +8,22 @@
 export class CallDeadline {
   private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout;
-  private passed = false;
+  /** Aborted when the time is up (a TimeoutError saying so) or when the caller's signal is. */
+  readonly signal = this.controller.signal;
+  /** True when the deadline, not the caller, ended the call. */
+  expired = false;
 
   constructor(
-    readonly ms: number,
+    ms: number,
     private readonly outer?: AbortSignal,
   ) {
     this.timer = setTimeout(() => {
-      this.passed = true;
+      this.expired = true;
       this.controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError'));
     }, ms);
     this.timer.unref();
     if (outer?.aborted) this.controller.abort(outer.reason);
     else outer?.addEventListener('abort', this.onOuterAbort, { once: true });
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  /** True when the deadline, not the caller, ended the call. */
-  get expired(): boolean {
-    return this.passed;
   }
 
   /** The call is over (answered or failed): the timer and the link to the caller's signal go. */

@@ -135,7 +135,6 @@ export class ClusterHttp implements OnApplicationShutdown {
     const path = `${base.pathname.replace(/\/$/, '')}${call.path}${query.size ? `?${query}` : ''}`;
     const pool = call.longPoll ? channel.longPollPool : channel.pool;
     const deadline = new CallDeadline(call.timeoutMs ?? 15_000, call.signal);
-    const signal = deadline.signal;
     const started = performance.now();
     try {
       const response = await pool.request({
@@ -143,7 +142,7 @@ export class ClusterHttp implements OnApplicationShutdown {
         path,
         headers: { accept: 'application/json', ...(call.json !== undefined ? { 'content-type': 'application/json' } : {}), ...call.headers },
         body: call.json !== undefined ? JSON.stringify(call.json) : undefined,
-        signal,
+        signal: deadline.signal,
       });
       let text = '';
       if (call.onBody && response.statusCode >= 200 && response.statusCode < 300) for await (const chunk of response.body) call.onBody(chunk as Buffer);
@@ -166,7 +165,7 @@ export class ClusterHttp implements OnApplicationShutdown {
         product: cluster.product,
         cluster: cluster.id,
         status: null,
-        message: deadline.expired ? `no answer within ${deadline.ms} ms` : describeNetworkError(err),
+        message: deadline.expired ? (deadline.signal.reason as DOMException).message : describeNetworkError(err),
       };
       // An untrusted certificate does not fix itself: no retry, and say what to do.
       if (code && TLS_TRUST_ERRORS.has(code)) {
