@@ -1,10 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AccessModule } from './access/access.module.js';
 import { ApprovalsModule } from './approvals/approvals.module.js';
 import { AuthModule } from './auth/auth.module.js';
-import { BearerGuard } from './auth/bearer.guard.js';
 import { ClustersModule } from './clusters/clusters.module.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import type { GatewayConfig } from './config/gateway-config.js';
@@ -50,10 +49,7 @@ export class AppModule {
         ConsoleModule,
         McpModule,
       ],
-      providers: [
-        { provide: APP_GUARD, useClass: BearerGuard },
-        { provide: APP_FILTER, useClass: ProblemFilter },
-      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };
   }
 }

@@ -11,7 +11,6 @@ import { createLogger, NestPinoLogger } from './common/logger.js';
 import { GatewayMetrics } from './common/metrics.js';
 import { httpServerOptions, installHttpEdges } from './http/http-edges.js';
 import { openApi } from './http/openapi.js';
-import { createValidationPipe } from './common/validation.js';
 import { type GatewayConfig } from './config/gateway-config.js';
 import { confirmWritesBeforeAnswering } from './redis/replicated-writes.js';
 import { RedisService } from './redis/redis.service.js';
@@ -43,7 +42,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       bodyParser: false,
     },
   );
-  app.useGlobalPipes(createValidationPipe());
+  // No global pipe: each DTO parameter names its validation (ValidBody, ValidQuery: src/common/validation.ts).
   // First, so that every answer (the authentication hook's 401s too) has its request id and log line.
   installRequestObservability(app, logger, app.get(GatewayMetrics));
   installHttpEdges(app, config, app.get(AccessControl));

@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ValidBody, ValidQuery } from '../common/validation.js';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes, CurrentCaller } from './route-access.js';
 import { ApiProblems } from '../common/api-docs.js';
@@ -29,7 +30,7 @@ export class ApiKeysController {
   @ApiCreatedResponse({ type: ApiKeyWithSecretDoc })
   @ApiProblems('validation_failed', 'rate_limited')
   @RendersHttpAnswer()
-  async create(@Body() body: CreateApiKeyDto, @CurrentCaller() caller: Caller): Promise<HttpAnswer> {
+  async create(@ValidBody() body: CreateApiKeyDto, @CurrentCaller() caller: Caller): Promise<HttpAnswer> {
     const key = await this.keys.create(body, caller);
     // The key is in this answer only: no cache keeps it.
     return HttpAnswer.created(key, `/v1/api-keys/${key.id}`, { 'cache-control': 'no-store' });
@@ -40,7 +41,7 @@ export class ApiKeysController {
   @ApiOperation({ operationId: 'listApiKeys', summary: "List API keys (a team's own; every key for an admin), oldest first, never the keys themselves" })
   @ApiOkResponse({ type: ApiKeyListDoc })
   @ApiProblems('validation_failed')
-  list(@Query() query: ListApiKeysQuery, @CurrentCaller() caller: Caller): Promise<{ items: ApiKey[]; nextCursor: string | null }> {
+  list(@ValidQuery() query: ListApiKeysQuery, @CurrentCaller() caller: Caller): Promise<{ items: ApiKey[]; nextCursor: string | null }> {
     return this.keys.list(query, caller);
   }
 
@@ -81,7 +82,7 @@ export class AuditController {
   })
   @ApiOkResponse({ type: AuditPageDoc })
   @ApiProblems('validation_failed')
-  list(@Query() query: AuditQuery, @CurrentCaller() caller: Caller): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
+  list(@ValidQuery() query: AuditQuery, @CurrentCaller() caller: Caller): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
     return this.audit.list(query, caller);
   }
 }

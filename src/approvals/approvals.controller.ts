@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ValidBody, ValidQuery } from '../common/validation.js';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { type Caller } from '../domain/access.js';
 import { CurrentCaller, Scopes } from '../access/route-access.js';
@@ -26,7 +27,7 @@ export class ApprovalsController {
   })
   @ApiOkResponse({ type: ApprovalListDoc })
   @ApiProblems('validation_failed')
-  list(@Query() query: ListApprovalsQuery, @CurrentCaller() caller: Caller): Promise<{ items: ApprovalView[]; nextCursor: string | null }> {
+  list(@ValidQuery() query: ListApprovalsQuery, @CurrentCaller() caller: Caller): Promise<{ items: ApprovalView[]; nextCursor: string | null }> {
     return this.approvals.list(query, caller);
   }
 
@@ -40,7 +41,7 @@ export class ApprovalsController {
   @ApiAcceptedResponse({ type: PeeringDoc, headers: { Location: HEADERS.location } })
   @ApiProblems('validation_failed', 'not_found', 'conflict', ...WRITE_LIMIT_PROBLEMS)
   @RendersHttpAnswer()
-  async approve(@Param('id') id: string, @Body() body: ApproveDto, @CurrentCaller() caller: Caller): Promise<HttpAnswer> {
+  async approve(@Param('id') id: string, @ValidBody() body: ApproveDto, @CurrentCaller() caller: Caller): Promise<HttpAnswer> {
     return HttpAnswer.accepted(await this.approvals.approve(id, body ?? {}, caller), `/v1/peerings/${id}`);
   }
 
@@ -51,7 +52,7 @@ export class ApprovalsController {
   @PEERING_ID
   @ApiOkResponse({ type: PeeringDoc })
   @ApiProblems('validation_failed', 'not_found', 'conflict', ...WRITE_LIMIT_PROBLEMS)
-  reject(@Param('id') id: string, @Body() body: RejectDto, @CurrentCaller() caller: Caller): Promise<Peering> {
+  reject(@Param('id') id: string, @ValidBody() body: RejectDto, @CurrentCaller() caller: Caller): Promise<Peering> {
     return this.approvals.reject(id, body, caller);
   }
 }

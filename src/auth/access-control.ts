@@ -7,12 +7,12 @@ import {
   actionOf,
   Caller,
   callerOf,
-  type GatewayRouteConfig,
   hasScope,
   isWrite,
   isWriteRequest,
   neededScope,
   type Scope,
+  routeConfigOf,
   setCaller,
 } from '../domain/access.js';
 import { API_KEY_PREFIX, apiKeyHash, isUsable } from '../domain/api-key.js';
@@ -25,7 +25,7 @@ import { LOGGER } from '../common/logger.js';
 import { GatewayError } from '../common/problem.js';
 import { answerOf, type ProblemAnswer } from '../common/problem-reply.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
-import { isRedisUnavailable } from '../redis/redis.service.js';
+import { isRedisUnavailable, RedisService } from '../redis/redis.service.js';
 import { BearerTokens } from './bearer-token.js';
 
 const UNAUTHORIZED = 'send Authorization: Bearer <token> with a valid token (the admin token, an API key gwk_..., or an OpenID Connect token)';
@@ -35,6 +35,9 @@ type Authentication = { actor: Actor } | { actor: null; who: ActorRef; reason: s
 /** Who a refused credential seemed to be, for the audit log (never the credential). */
 const anonymous: ActorRef = { type: 'anonymous', id: null, team: null };
 
+/** The admin token's caller: one object for every request that carries it (nothing changes an actor). */
+const ADMIN: Authentication = { actor: { type: 'admin', id: 'admin', team: null, scopes: ['admin'] } };
+
 /** Callers refused before they were known, by request: the audit log names what it can. */
 const refused = new WeakMap<FastifyRequest, ActorRef>();
 
@@ -43,8 +46,9 @@ const refused = new WeakMap<FastifyRequest, ActorRef>();
  * scope, never rate limited), an API key (`gwk_...`, looked up by its SHA-256 in Redis on every
  * request, so a revocation holds at once everywhere), or an OpenID Connect JWT (when an issuer is
  * configured). The route's declared scope is checked next (`@Scopes`; none declared: `admin`),
- * then the write rate limit. All of it runs in the `onRequest` hook, before a body is read; the
- * guard checks the same again from the handler's metadata. Writes and refusals are recorded in
+ * then the write rate limit. All of it runs in the `onRequest` hook (src/http/http-edges.ts),
+ * before a body is read, from the matched route's config: the same decorators that declare a
+ * handler's scope (`@Scopes`, `@Public`) set it, so no handler runs unchecked. Writes and refusals are recorded in
  * the audit log as their answer leaves.
  */
 @Injectable()
@@ -58,6 +62,7 @@ export class AccessControl {
     private readonly keys: ApiKeyStore,
     private readonly audit: AuditStore,
     private readonly limiter: RateLimiter,
+    private readonly redis: RedisService,
   ) {
     this.admin = new BearerTokens(config.adminToken);
     this.oidc = config.oidc ? new OidcVerifier(config.oidc) : null;
@@ -66,7 +71,7 @@ export class AccessControl {
   async authenticate(header: string | string[] | undefined): Promise<Authentication> {
     const token = typeof header === 'string' ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header)?.[1] : undefined;
     if (token === undefined) return { actor: null, who: anonymous, reason: UNAUTHORIZED };
-    if (this.admin.matches(token)) return { actor: { type: 'admin', id: 'admin', team: null, scopes: ['admin'] } };
+    if (this.admin.matches(token)) return ADMIN;
     if (token.startsWith(API_KEY_PREFIX)) {
       const key = await this.keys.byHash(apiKeyHash(token));
       if (!key) return { actor: null, who: { type: 'api-key', id: null, team: null }, reason: 'this API key is not valid (unknown or revoked)' };
@@ -100,14 +105,17 @@ export class AccessControl {
       }
       const caller = new Caller(result.actor, request.id);
       setCaller(request, caller);
-      const config = request.routeOptions.config as GatewayRouteConfig | undefined;
-      // The handler checks each call it carries (admitCall).
-      if (config?.scopesPerCall === true) return null;
-      const refusal = await this.refusalOf(result.actor, neededScope(config), isWriteRequest(request));
-      return refusal && answerOf(refusal);
+      const config = routeConfigOf(request);
+      // A `scopesPerCall` handler checks each call it carries (admitCall).
+      if (config?.scopesPerCall !== true) {
+        const refusal = await this.refusalOf(result.actor, neededScope(config), isWriteRequest(request));
+        if (refusal) return answerOf(refusal);
+      }
+      // While the store is unreachable a route answers 503 at once instead of hanging.
+      return this.redis.isReady() ? null : answerOf(storeUnreachable());
     } catch (err) {
       if (!isRedisUnavailable(err)) throw err;
-      return answerOf(new GatewayError('service_unavailable', 'the gateway store (Redis) is unreachable; try again shortly', { retryAfter: 1 }));
+      return answerOf(storeUnreachable());
     }
   }
 
@@ -128,20 +136,6 @@ export class AccessControl {
     return new GatewayError('rate_limited', `more writes than this credential may make per minute; retry in ${retryAfter} s`, { retryAfter });
   }
 
-  /** The guard's check: the caller set by `admit`, holding the handler's declared scope (none for a `scopesPerCall` route). */
-  async require(request: FastifyRequest, scopes: string[] | undefined, perCall = false): Promise<Caller> {
-    let caller = callerOf(request);
-    if (!caller) {
-      const answer = await this.admit(request);
-      caller = callerOf(request);
-      if (answer || !caller) throw new GatewayError(answer?.body.code ?? 'unauthorized', answer?.body.detail ?? UNAUTHORIZED);
-    }
-    if (perCall) return caller;
-    const scope = neededScope({ scopes: scopes as GatewayRouteConfig['scopes'] });
-    if (!hasScope(caller.actor.scopes, scope)) throw missingScope(scope, caller.actor);
-    return caller;
-  }
-
   /**
    * Records the answer of a matched, non-public route in the audit log when it was a write or a
    * refusal (401, 403, 429, or 404 for another team's resource). Awaited before the answer
@@ -157,7 +151,7 @@ export class AccessControl {
   }
 
   private async recorded(request: FastifyRequest, status: number, caller: Caller | undefined, payload: unknown): Promise<void> {
-    const { action, targetType } = actionOf(request.method, request.routeOptions.url ?? request.url.split('?')[0]);
+    const { action, targetType } = actionOf(request.method, routeConfigOf(request)?.url ?? request.url.split('?')[0]);
     const params = (request.params ?? {}) as Record<string, string | undefined>;
     let targetId = params.id ?? null;
     if (targetId === null && status < 300) targetId = createdId(payload);
@@ -184,6 +178,10 @@ export class AccessControl {
     // A 5xx is most often the store itself failing: its answer does not wait for the record too.
     if (status < 500) await recorded;
   }
+}
+
+function storeUnreachable(): GatewayError {
+  return new GatewayError('service_unavailable', 'the gateway store (Redis) is unreachable; try again shortly', { retryAfter: 1 });
 }
 
 function missingScope(scope: string, actor: Actor): GatewayError {

@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ValidBody } from '../common/validation.js';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiProblems, HEADERS, WRITE_LIMIT_PROBLEMS } from '../common/api-docs.js';
@@ -26,7 +27,7 @@ export class ClustersController {
     headers: { Location: HEADERS.location },
   })
   @ApiProblems('validation_failed', 'conflict', ...WRITE_LIMIT_PROBLEMS)
-  async create(@Body() body: CreateClusterDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<ClusterView> {
+  async create(@ValidBody() body: CreateClusterDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<ClusterView> {
     const cluster = await this.clusters.create(body);
     void reply.header('location', `/v1/clusters/${cluster.id}`);
     return cluster;

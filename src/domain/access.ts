@@ -184,6 +184,23 @@ export function setCaller(request: FastifyRequest, caller: Caller): void {
   (request as WithCaller)[CALLER] = caller;
 }
 
+/** A matched route's config as Fastify keeps it: what the route declares, and its pattern and method. */
+export type MatchedRouteConfig = GatewayRouteConfig & { url?: string; method?: string };
+
+const ROUTE_CONFIG = Symbol('routeConfig');
+
+type WithRouteConfig = FastifyRequest & { [ROUTE_CONFIG]?: MatchedRouteConfig };
+
+/**
+ * The matched route's config (`url` undefined when no route matched), read from Fastify once per
+ * request: its `routeOptions` getter builds a new object of fourteen fields on every read.
+ */
+export function routeConfigOf(request: FastifyRequest): MatchedRouteConfig | undefined {
+  const slot = request as WithRouteConfig;
+  if (!(ROUTE_CONFIG in slot)) slot[ROUTE_CONFIG] = request.routeOptions.config as MatchedRouteConfig | undefined;
+  return slot[ROUTE_CONFIG];
+}
+
 /** The request's authenticated caller, if its credential has been checked. */
 export function callerOf(request: FastifyRequest): Caller | undefined {
   return (request as WithCaller)[CALLER];

@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyHttpOptions, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type GatewayRouteConfig } from '../domain/access.js';
+import { routeConfigOf } from '../domain/access.js';
 import { type GatewayConfig } from '../config/gateway-config.js';
 import { jsonShapeViolation, prototypeKeyErrors } from '../common/json-body.js';
 import { GatewayError, problem } from '../common/problem.js';
@@ -123,7 +123,7 @@ export function installHttpEdges(app: NestFastifyApplication, config: GatewayCon
     }
     // No route matched: nothing will run; the not-found handler answers 404 or 405.
     if (request.is404) return;
-    if ((request.routeOptions.config as GatewayRouteConfig | undefined)?.public === true) return;
+    if (routeConfigOf(request)?.public === true) return;
     const refusal = await access.admit(request);
     if (refusal) return sendProblem(reply, refusal);
   });
@@ -136,7 +136,7 @@ export function installHttpEdges(app: NestFastifyApplication, config: GatewayCon
 
   // A callback hook: most answers (reads) are not recorded, and pass without a promise of their own.
   fastify.addHook('onSend', (request, reply, payload, done) => {
-    if (request.is404 || (request.routeOptions.config as GatewayRouteConfig | undefined)?.public === true) return done(null, payload);
+    if (request.is404 || routeConfigOf(request)?.public === true) return done(null, payload);
     const recording = access.record(request, reply, payload);
     if (!recording) return done(null, payload);
     recording.then(() => done(null, payload), done);

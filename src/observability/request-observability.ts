@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { callerOf } from '../domain/access.js';
+import { callerOf, routeConfigOf } from '../domain/access.js';
 import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { type GatewayMetrics, UNMATCHED_ROUTE } from '../common/metrics.js';
@@ -37,7 +37,7 @@ function requestLine(request: FastifyRequest, status: number | null, durationMs:
   return {
     requestId: request.id,
     method: request.method,
-    route: request.routeOptions.url ?? null,
+    route: routeConfigOf(request)?.url ?? null,
     path: at < 0 ? url : url.slice(0, at),
     query: loggedQuery(url),
     status,
@@ -83,7 +83,7 @@ export function installRequestObservability(app: NestFastifyApplication, logger:
     done();
   });
   fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
+    const route = routeConfigOf(request)?.url ?? UNMATCHED_ROUTE;
     metrics.httpRequests.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     done();
   });

@@ -1,4 +1,5 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
+import { ValidQuery } from '../common/validation.js';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { type Caller } from '../domain/access.js';
 import { Scopes, CurrentCaller } from '../access/route-access.js';
@@ -29,7 +30,7 @@ export class OperationsController {
   })
   @ApiOkResponse({ type: OperationPageDoc })
   @ApiProblems('validation_failed')
-  async list(@Query() query: ListOperationsQuery, @CurrentCaller() caller: Caller): Promise<{ items: Operation[]; nextCursor: string | null }> {
+  async list(@ValidQuery() query: ListOperationsQuery, @CurrentCaller() caller: Caller): Promise<{ items: Operation[]; nextCursor: string | null }> {
     const teams = new Map<string, string>();
     const teamOfOperation = async (op: Operation): Promise<string> => {
       if (!teams.has(op.peeringId)) {

@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, Header, Param, Patch, Post, Query } from '@nestjs/common';
+import { Controller, Delete, Get, Header, Param, Patch, Post, Query } from '@nestjs/common';
+import { ValidBody, ValidQuery } from '../common/validation.js';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -76,7 +77,7 @@ export class PeeringsController {
   @ApiProblems('validation_failed', 'conflict', 'idempotency_key_reused', 'idempotency_key_in_use', ...WRITE_LIMIT_PROBLEMS)
   @Idempotent()
   async create(
-    @Body() body: CreatePeeringDto,
+    @ValidBody() body: CreatePeeringDto,
     @IdempotencyKeyHash() idempotencyKeyHash: string | undefined,
     @CurrentCaller() caller: Caller,
     @Query('dryRun') dryRun?: string,
@@ -91,7 +92,7 @@ export class PeeringsController {
   @ApiOperation({ operationId: 'listPeerings', summary: 'List peerings, oldest first, with a cursor and filters' })
   @ApiOkResponse({ type: PeeringListDoc })
   @ApiProblems('validation_failed')
-  list(@Query() query: ListPeeringsQuery, @CurrentCaller() caller: Caller): Promise<{ items: Peering[]; nextCursor: string | null }> {
+  list(@ValidQuery() query: ListPeeringsQuery, @CurrentCaller() caller: Caller): Promise<{ items: Peering[]; nextCursor: string | null }> {
     return this.peerings.list(query, caller);
   }
 
@@ -120,7 +121,7 @@ export class PeeringsController {
   @RendersHttpAnswer()
   async update(
     @Param('id') id: string,
-    @Body() body: UpdatePeeringDto,
+    @ValidBody() body: UpdatePeeringDto,
     @CurrentCaller() caller: Caller,
     @Query('dryRun') dryRun?: string,
   ): Promise<HttpAnswer> {

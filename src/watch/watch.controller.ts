@@ -1,4 +1,5 @@
-import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
+import { ValidQuery } from '../common/validation.js';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { OutgoingHttpHeaders } from 'node:http';
@@ -85,7 +86,7 @@ export class WatchController {
     },
   })
   @ApiProblems('validation_failed')
-  watchAll(@Query() query: WatchEventsQuery, @Res() reply: FastifyReply, @CurrentCaller() caller: Caller): void {
+  watchAll(@ValidQuery() query: WatchEventsQuery, @Res() reply: FastifyReply, @CurrentCaller() caller: Caller): void {
     const filters = { product: query.product, cluster: query.cluster, labels: labelsOf(query) };
     this.watch.watchAll(caller, { events: query.events ?? ['*'], filters }, () => this.openStream(reply));
   }

@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ValidBody, ValidQuery } from '../common/validation.js';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems, HEADERS, WRITE_LIMIT_PROBLEMS } from '../common/api-docs.js';
 import { type Caller } from '../domain/access.js';
@@ -43,7 +44,7 @@ export class WebhooksController {
   @ApiCreatedResponse({ type: WebhookWithSecretDoc, headers: { Location: HEADERS.location } })
   @ApiProblems('validation_failed', 'idempotency_key_reused', 'idempotency_key_in_use', ...WRITE_LIMIT_PROBLEMS)
   @Idempotent()
-  async create(@Body() body: CreateWebhookDto, @CurrentCaller() caller: Caller): Promise<HttpAnswer> {
+  async create(@ValidBody() body: CreateWebhookDto, @CurrentCaller() caller: Caller): Promise<HttpAnswer> {
     const webhook = await this.webhooks.create(body, caller);
     return HttpAnswer.created(webhook, `/v1/webhooks/${webhook.id}`);
   }
@@ -53,7 +54,7 @@ export class WebhooksController {
   @ApiOperation({ operationId: 'listWebhooks', summary: 'List subscriptions, oldest first, a page at a time' })
   @ApiOkResponse({ type: WebhookListDoc })
   @ApiProblems('validation_failed')
-  list(@Query() query: PageQuery, @CurrentCaller() caller: Caller): Promise<{ items: Webhook[]; nextCursor: string | null }> {
+  list(@ValidQuery() query: PageQuery, @CurrentCaller() caller: Caller): Promise<{ items: Webhook[]; nextCursor: string | null }> {
     return this.webhooks.list(query, caller);
   }
 
@@ -71,7 +72,7 @@ export class WebhooksController {
   @ApiOperation({ operationId: 'updateWebhook', summary: 'Change url, events, filters (replaced as a whole), description or enabled' })
   @ApiOkResponse({ type: WebhookDoc })
   @ApiProblems('validation_failed', 'not_found', ...WRITE_LIMIT_PROBLEMS)
-  update(@Param('id') id: string, @Body() body: UpdateWebhookDto, @CurrentCaller() caller: Caller): Promise<Webhook> {
+  update(@Param('id') id: string, @ValidBody() body: UpdateWebhookDto, @CurrentCaller() caller: Caller): Promise<Webhook> {
     return this.webhooks.update(id, body, caller);
   }
 
@@ -106,7 +107,7 @@ export class WebhooksController {
   @ApiProblems('validation_failed', 'not_found')
   deliveries(
     @Param('id') id: string,
-    @Query() query: ListDeliveriesQuery,
+    @ValidQuery() query: ListDeliveriesQuery,
     @CurrentCaller() caller: Caller,
   ): Promise<{ items: Delivery[]; nextCursor: string | null }> {
     return this.webhooks.listDeliveries(id, query, caller);
