@@ -49,7 +49,8 @@ export class AppModule {
         ConsoleModule,
         McpModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
+      // One instance, which the direct reads (src/http/direct-reads.ts) answer their errors through too.
+      providers: [ProblemFilter, { provide: APP_FILTER, useExisting: ProblemFilter }],
     };
   }
 }

@@ -9,7 +9,9 @@ import { ClustersService } from './clusters/clusters.service.js';
 import { type Cluster } from './domain/cluster.js';
 import { createLogger, NestPinoLogger } from './common/logger.js';
 import { GatewayMetrics } from './common/metrics.js';
+import { installDirectReads } from './http/direct-reads.js';
 import { httpServerOptions, installHttpEdges } from './http/http-edges.js';
+import { ProblemFilter } from './http/problem.filter.js';
 import { openApi } from './http/openapi.js';
 import { type GatewayConfig } from './config/gateway-config.js';
 import { confirmWritesBeforeAnswering } from './redis/replicated-writes.js';
@@ -46,6 +48,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   // First, so that every answer (the authentication hook's 401s too) has its request id and log line.
   installRequestObservability(app, logger, app.get(GatewayMetrics));
   installHttpEdges(app, config, app.get(AccessControl));
+  installDirectReads(app, app.get(ProblemFilter));
   confirmWritesBeforeAnswering(app.getHttpAdapter().getInstance(), app.get(RedisService));
   if (config.role !== 'worker') installOperatorRoutes(app, config);
   openApi(app, config.oidc?.issuer);

@@ -1,9 +1,9 @@
 import { applyDecorators, createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiExtension } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { GatewayError } from '../common/problem.js';
-import { callerOf, type GatewayRouteConfig, type Scope } from '../domain/access.js';
+import { RouteConfigPart } from '../common/route-config.js';
+import { type Caller, callerOf, type GatewayRouteConfig, type Scope } from '../domain/access.js';
 
 /**
  * Declares the scope a handler needs (`admin` has every scope). Like `@Public()`, it travels
@@ -11,7 +11,7 @@ import { callerOf, type GatewayRouteConfig, type Scope } from '../domain/access.
  * that declares no scope needs `admin`. The OpenAPI document shows it as `x-scopes`.
  */
 export function Scopes(scope: Scope): MethodDecorator {
-  return applyDecorators(RouteConfig({ scopes: [scope] } satisfies GatewayRouteConfig), ApiExtension('x-scopes', [scope]));
+  return applyDecorators(RouteConfigPart({ scopes: [scope] } satisfies GatewayRouteConfig), ApiExtension('x-scopes', [scope]));
 }
 
 /**
@@ -19,12 +19,18 @@ export function Scopes(scope: Scope): MethodDecorator {
  * (POST /mcp: one route, many tools; AccessControl.admitCall): the request needs a valid credential.
  */
 export function ScopesPerCall(): MethodDecorator {
-  return RouteConfig({ scopesPerCall: true } satisfies GatewayRouteConfig);
+  return RouteConfigPart({ scopesPerCall: true } satisfies GatewayRouteConfig);
 }
 
-/** The authenticated caller of the request (set by the access check before any handler runs). */
-export const CurrentCaller = createParamDecorator((_data: unknown, context: ExecutionContext) => {
-  const caller = callerOf(context.switchToHttp().getRequest<FastifyRequest>());
+/** The request's authenticated caller (set by the access check before any handler runs); 401 without one. */
+export function requiredCaller(request: FastifyRequest): Caller {
+  const caller = callerOf(request);
   if (!caller) throw new GatewayError('unauthorized', 'send Authorization: Bearer <token> with a valid token');
   return caller;
-});
+}
+
+/** What `@CurrentCaller()` computes: a direct read (src/http/direct-reads.ts) recognises the parameter by it. */
+export const currentCallerFactory = (_data: unknown, context: ExecutionContext): Caller => requiredCaller(context.switchToHttp().getRequest<FastifyRequest>());
+
+/** The authenticated caller of the request (set by the access check before any handler runs). */
+export const CurrentCaller = createParamDecorator(currentCallerFactory);

@@ -1,4 +1,4 @@
-import { RouteConfig } from '@nestjs/platform-fastify';
+import { RouteConfigPart } from '../common/route-config.js';
 import { type GatewayRouteConfig } from '../domain/access.js';
 
 export type { GatewayRouteConfig } from '../domain/access.js';
@@ -9,5 +9,5 @@ export type { GatewayRouteConfig } from '../domain/access.js';
  * src/http/http-edges.ts), so authentication follows the matched route, never the text of the URL.
  */
 export function Public(): MethodDecorator {
-  return RouteConfig({ public: true } satisfies GatewayRouteConfig);
+  return RouteConfigPart({ public: true } satisfies GatewayRouteConfig);
 }

@@ -30,10 +30,11 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    void sendProblem(http.getResponse<FastifyReply>(), this.toProblem(exception, http.getRequest<FastifyRequest>()));
+    void sendProblem(http.getResponse<FastifyReply>(), this.answerFor(exception, http.getRequest<FastifyRequest>()));
   }
 
-  private toProblem(exception: unknown, request: FastifyRequest): ProblemAnswer {
+  /** The problem an exception answers as (also for the reads the edge answers itself: src/http/direct-reads.ts). */
+  answerFor(exception: unknown, request: FastifyRequest): ProblemAnswer {
     if (exception instanceof GatewayError) return answerOf(exception);
     if (isRedisUnavailable(exception)) {
       return { body: problem('service_unavailable', 'the gateway store (Redis) is unreachable; try again shortly'), headers: { 'retry-after': '1' } };

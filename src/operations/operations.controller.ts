@@ -1,5 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ValidQuery } from '../common/validation.js';
+import { DirectRead } from '../common/route-config.js';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { type Caller } from '../domain/access.js';
 import { Scopes, CurrentCaller } from '../access/route-access.js';
@@ -61,6 +62,7 @@ export class OperationsController {
   @ApiParam({ name: 'id', description: 'The operation id (operationId of a peering)', example: 'op_01jd0c7v9q4m2x8r6t5y3w1zac' })
   @ApiOkResponse({ type: OperationDoc })
   @ApiProblems('not_found')
+  @DirectRead()
   async get(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<Operation & { offer?: { secret: string; expiresAt?: string } }> {
     // The hash of a create's Idempotency-Key is the gateway's own bookkeeping, not part of the resource.
     const { idempotencyKeyHash: _keyHash, ...operation } = await this.operations.require(id);

@@ -1,5 +1,6 @@
 import { Controller, Delete, Get, Header, Param, Patch, Post, Query } from '@nestjs/common';
 import { ValidBody, ValidQuery } from '../common/validation.js';
+import { DirectRead } from '../common/route-config.js';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -104,6 +105,7 @@ export class PeeringsController {
   @ApiProblems('not_found')
   // Answered as the JSON text the service renders (and keeps: src/peerings/rendered-views.ts).
   @Header('content-type', JSON_CONTENT_TYPE)
+  @DirectRead()
   get(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<string> {
     return this.peerings.getRendered(id, caller);
   }
