@@ -68,55 +68,76 @@ export class AccessControl {
     this.oidc = config.oidc ? new OidcVerifier(config.oidc) : null;
   }
 
-  async authenticate(header: string | string[] | undefined): Promise<Authentication> {
+  /**
+   * Who the Authorization header says the caller is. Synchronous for the admin token and a
+   * missing one (no promise on the path most reads take); a promise for what must be looked up.
+   */
+  authenticate(header: string | string[] | undefined): Authentication | Promise<Authentication> {
     const token = typeof header === 'string' ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header)?.[1] : undefined;
     if (token === undefined) return { actor: null, who: anonymous, reason: UNAUTHORIZED };
     if (this.admin.matches(token)) return ADMIN;
-    if (token.startsWith(API_KEY_PREFIX)) {
-      const key = await this.keys.byHash(apiKeyHash(token));
-      if (!key) return { actor: null, who: { type: 'api-key', id: null, team: null }, reason: 'this API key is not valid (unknown or revoked)' };
-      const who: ActorRef = { type: 'api-key', id: key.id, team: key.team };
-      if (!isUsable(key)) return { actor: null, who, reason: `API key '${key.id}' is ${key.revokedAt ? 'revoked' : 'expired'}` };
-      await this.keys.touch(key.id).catch(() => undefined);
-      return { actor: { type: 'api-key', id: key.id, team: key.team, scopes: key.scopes } };
-    }
-    if (this.oidc && looksLikeJwt(token)) {
-      try {
-        const identity = await this.oidc.verify(token);
-        return { actor: { type: 'oidc', id: identity.subject, team: identity.team, scopes: identity.scopes } };
-      } catch (err) {
-        if (!(err instanceof OidcTokenError)) throw err;
-        return { actor: null, who: { type: 'oidc', id: null, team: null }, reason: `the token is not valid here (${err.message})` };
-      }
-    }
+    if (token.startsWith(API_KEY_PREFIX)) return this.apiKeyCaller(token);
+    if (this.oidc && looksLikeJwt(token)) return this.oidcCaller(this.oidc, token);
     return { actor: null, who: anonymous, reason: UNAUTHORIZED };
+  }
+
+  private async apiKeyCaller(token: string): Promise<Authentication> {
+    const key = await this.keys.byHash(apiKeyHash(token));
+    if (!key) return { actor: null, who: { type: 'api-key', id: null, team: null }, reason: 'this API key is not valid (unknown or revoked)' };
+    const who: ActorRef = { type: 'api-key', id: key.id, team: key.team };
+    if (!isUsable(key)) return { actor: null, who, reason: `API key '${key.id}' is ${key.revokedAt ? 'revoked' : 'expired'}` };
+    await this.keys.touch(key.id).catch(() => undefined);
+    return { actor: { type: 'api-key', id: key.id, team: key.team, scopes: key.scopes } };
+  }
+
+  private async oidcCaller(oidc: OidcVerifier, token: string): Promise<Authentication> {
+    try {
+      const identity = await oidc.verify(token);
+      return { actor: { type: 'oidc', id: identity.subject, team: identity.team, scopes: identity.scopes } };
+    } catch (err) {
+      if (!(err instanceof OidcTokenError)) throw err;
+      return { actor: null, who: { type: 'oidc', id: null, team: null }, reason: `the token is not valid here (${err.message})` };
+    }
   }
 
   /**
    * The whole check for a matched, non-public route: credential, scope, rate limit. Returns the
-   * problem to answer with, or null to go on (the caller is then set on the request).
+   * problem to answer with, or null to go on (the caller is then set on the request); at once
+   * when nothing needs Redis (the admin token, or a refusal of the header), a promise otherwise.
    */
-  async admit(request: FastifyRequest): Promise<ProblemAnswer | null> {
+  admit(request: FastifyRequest): ProblemAnswer | null | Promise<ProblemAnswer | null> {
     try {
-      const result = await this.authenticate(request.headers.authorization);
-      if (!result.actor) {
-        refused.set(request, result.who);
-        return answerOf(new GatewayError('unauthorized', result.reason));
-      }
-      const caller = new Caller(result.actor, request.id);
-      setCaller(request, caller);
-      const config = routeConfigOf(request);
-      // A `scopesPerCall` handler checks each call it carries (admitCall).
-      if (config?.scopesPerCall !== true) {
-        const refusal = await this.refusalOf(result.actor, neededScope(config), isWriteRequest(request));
-        if (refusal) return answerOf(refusal);
-      }
-      // While the store is unreachable a route answers 503 at once instead of hanging.
-      return this.redis.isReady() ? null : answerOf(storeUnreachable());
+      const result = this.authenticate(request.headers.authorization);
+      if (result instanceof Promise) return result.then((found) => this.admitAs(request, found)).catch(unlessStoreUnreachable);
+      const answer = this.admitAs(request, result);
+      return answer instanceof Promise ? answer.catch(unlessStoreUnreachable) : answer;
     } catch (err) {
-      if (!isRedisUnavailable(err)) throw err;
-      return answerOf(storeUnreachable());
+      return unlessStoreUnreachable(err);
     }
+  }
+
+  private admitAs(request: FastifyRequest, result: Authentication): ProblemAnswer | null | Promise<ProblemAnswer | null> {
+    if (!result.actor) {
+      refused.set(request, result.who);
+      return answerOf(new GatewayError('unauthorized', result.reason));
+    }
+    const caller = new Caller(result.actor, request.id);
+    setCaller(request, caller);
+    const config = routeConfigOf(request);
+    // A `scopesPerCall` handler checks each call it carries (admitCall).
+    if (config?.scopesPerCall !== true) {
+      const scope = neededScope(config);
+      if (!hasScope(result.actor.scopes, scope)) return answerOf(missingScope(scope, result.actor));
+      if (isWriteRequest(request) && result.actor.type !== 'admin') {
+        return this.writeLimitRefusal(result.actor).then((refusal) => (refusal ? answerOf(refusal) : this.storeReadiness()));
+      }
+    }
+    return this.storeReadiness();
+  }
+
+  /** While the store is unreachable a route answers 503 at once instead of hanging. */
+  private storeReadiness(): ProblemAnswer | null {
+    return this.redis.isReady() ? null : answerOf(storeUnreachable());
   }
 
   /**
@@ -131,6 +152,10 @@ export class AccessControl {
   private async refusalOf(actor: Actor, scope: Scope, write: boolean): Promise<GatewayError | null> {
     if (!hasScope(actor.scopes, scope)) return missingScope(scope, actor);
     if (!write || actor.type === 'admin') return null;
+    return this.writeLimitRefusal(actor);
+  }
+
+  private async writeLimitRefusal(actor: Actor): Promise<GatewayError | null> {
     const retryAfter = await this.limiter.takeWrite(`${actor.type}:${actor.id}`);
     if (retryAfter === null) return null;
     return new GatewayError('rate_limited', `more writes than this credential may make per minute; retry in ${retryAfter} s`, { retryAfter });
@@ -178,6 +203,12 @@ export class AccessControl {
     // A 5xx is most often the store itself failing: its answer does not wait for the record too.
     if (status < 500) await recorded;
   }
+}
+
+/** A failure to reach the store answers 503; any other is thrown on. */
+function unlessStoreUnreachable(err: unknown): ProblemAnswer {
+  if (!isRedisUnavailable(err)) throw err;
+  return answerOf(storeUnreachable());
 }
 
 function storeUnreachable(): GatewayError {

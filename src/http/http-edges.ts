@@ -10,8 +10,8 @@ import { fastifyProblem, invalidFields, type ProblemAnswer, sendProblem, writeCl
 
 /** The access check of a route that is not public (src/auth/access-control.ts). */
 export interface AccessHooks {
-  /** Credential, scope and rate limit: the problem to answer with, or null to go on. */
-  admit(request: FastifyRequest): Promise<ProblemAnswer | null>;
+  /** Credential, scope and rate limit: the problem to answer with, or null to go on (a promise when Redis is asked). */
+  admit(request: FastifyRequest): ProblemAnswer | null | Promise<ProblemAnswer | null>;
   /** Records the answer in the audit log when it was a write or a refusal; undefined when there is nothing to record. */
   record(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<void> | undefined;
 }
@@ -117,15 +117,24 @@ export function installHttpEdges(app: NestFastifyApplication, config: GatewayCon
     if (isDocumentationRoute(route.url ?? '')) route.config = { ...(route.config as object), public: true } as typeof route.config;
   });
 
-  fastify.addHook('onRequest', async (request, reply) => {
+  // A callback hook: the admin token's check is synchronous, and a read with it passes without a promise.
+  // An answer given here is sent and `done` is not called (Fastify then runs nothing further).
+  fastify.addHook('onRequest', (request, reply, done) => {
     if (request.url.length > MAX_URL_LENGTH) {
-      return sendProblem(reply, { body: problem('uri_too_long', `the request target must be at most ${MAX_URL_LENGTH} characters`) });
+      sendProblem(reply, { body: problem('uri_too_long', `the request target must be at most ${MAX_URL_LENGTH} characters`) });
+      return;
     }
     // No route matched: nothing will run; the not-found handler answers 404 or 405.
-    if (request.is404) return;
-    if (routeConfigOf(request)?.public === true) return;
-    const refusal = await access.admit(request);
-    if (refusal) return sendProblem(reply, refusal);
+    if (request.is404 || routeConfigOf(request)?.public === true) return done();
+    let refusal: ReturnType<AccessHooks['admit']>;
+    try {
+      refusal = access.admit(request);
+    } catch (err) {
+      return done(err as Error);
+    }
+    if (refusal === null) return done();
+    if (!(refusal instanceof Promise)) return void sendProblem(reply, refusal);
+    refusal.then((answer) => (answer ? void sendProblem(reply, answer) : done()), done);
   });
 
   // A refusal sent before its body was read keeps reading what the client still sends (lingerOnUnreadBody).

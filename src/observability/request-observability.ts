@@ -1,9 +1,15 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { ServerResponse } from 'node:http';
 import { callerOf, routeConfigOf } from '../domain/access.js';
 import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { type GatewayMetrics, UNMATCHED_ROUTE } from '../common/metrics.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../common/request-context.js';
+
+const OBSERVED = Symbol('observed request');
+
+/** The raw answer, with the request it answers and when that began (for its log line). */
+type ObservedResponse = ServerResponse & { [OBSERVED]?: { request: FastifyRequest; started: number } };
 
 /**
  * Fastify's own request id is the gateway's: the caller's `X-Request-Id` when it is acceptable,
@@ -31,19 +37,20 @@ function loggedQuery(url: string): string | undefined {
  */
 function requestLine(request: FastifyRequest, status: number | null, durationMs: number | null): Record<string, unknown> {
   const url = request.raw.url ?? '/';
-  // The caller once authentication found one (the admin token, an API key's id, a token's subject): never a secret.
-  const actor = callerOf(request)?.ref;
   const at = url.indexOf('?');
-  return {
+  const line: Record<string, unknown> = {
     requestId: request.id,
     method: request.method,
     route: routeConfigOf(request)?.url ?? null,
     path: at < 0 ? url : url.slice(0, at),
-    query: loggedQuery(url),
+    query: at < 0 ? undefined : loggedQuery(url),
     status,
     durationMs,
-    ...(actor !== undefined && { actor }),
   };
+  // The caller once authentication found one (the admin token, an API key's id, a token's subject): never a secret.
+  const actor = callerOf(request)?.ref;
+  if (actor !== undefined) line.actor = actor;
+  return line;
 }
 
 /**
@@ -70,16 +77,23 @@ export function installRequestObservability(app: NestFastifyApplication, logger:
     }
   };
 
+  // One listener for every answer (no closure, no `once` wrapper per request): what it needs is kept on the raw answer.
+  function onClose(this: ObservedResponse): void {
+    const { [OBSERVED]: observed } = this;
+    if (!observed) return;
+    this[OBSERVED] = undefined;
+    const durationMs = Math.round(performance.now() - observed.started);
+    if (this.writableFinished) answered(observed.request, this.statusCode, durationMs);
+    else if (httpLogger.isLevelEnabled('info')) httpLogger.info(requestLine(observed.request, null, durationMs), 'request aborted');
+  }
+
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     // On the raw answer, so it is there whoever writes it (a hook, the router, a hijacked reply).
     reply.raw.setHeader('X-Request-Id', request.id);
     // On the raw answer's end too, for the same reason: Fastify's onResponse skips hijacked replies (event streams).
-    const started = performance.now();
-    reply.raw.once('close', () => {
-      const durationMs = Math.round(performance.now() - started);
-      if (reply.raw.writableFinished) answered(request, reply.raw.statusCode, durationMs);
-      else if (httpLogger.isLevelEnabled('info')) httpLogger.info(requestLine(request, null, durationMs), 'request aborted');
-    });
+    const raw = reply.raw as ObservedResponse;
+    raw[OBSERVED] = { request, started: performance.now() };
+    raw.on('close', onClose);
     done();
   });
   fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
