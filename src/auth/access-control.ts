@@ -108,8 +108,7 @@ export class AccessControl {
   admit(request: FastifyRequest): ProblemAnswer | null | Promise<ProblemAnswer | null> {
     try {
       const result = this.authenticate(request.headers.authorization);
-      if (result instanceof Promise) return result.then((found) => this.admitAs(request, found)).catch(unlessStoreUnreachable);
-      const answer = this.admitAs(request, result);
+      const answer = result instanceof Promise ? result.then((found) => this.admitAs(request, found)) : this.admitAs(request, result);
       return answer instanceof Promise ? answer.catch(unlessStoreUnreachable) : answer;
     } catch (err) {
       return unlessStoreUnreachable(err);
@@ -126,11 +125,9 @@ export class AccessControl {
     const config = routeConfigOf(request);
     // A `scopesPerCall` handler checks each call it carries (admitCall).
     if (config?.scopesPerCall !== true) {
-      const scope = neededScope(config);
-      if (!hasScope(result.actor.scopes, scope)) return answerOf(missingScope(scope, result.actor));
-      if (isWriteRequest(request) && result.actor.type !== 'admin') {
-        return this.writeLimitRefusal(result.actor).then((refusal) => (refusal ? answerOf(refusal) : this.storeReadiness()));
-      }
+      const refusal = this.refusalOf(result.actor, neededScope(config), isWriteRequest(request));
+      if (refusal instanceof Promise) return refusal.then((found) => (found ? answerOf(found) : this.storeReadiness()));
+      if (refusal) return answerOf(refusal);
     }
     return this.storeReadiness();
   }
@@ -149,7 +146,8 @@ export class AccessControl {
     if (refusal) throw refusal;
   }
 
-  private async refusalOf(actor: Actor, scope: Scope, write: boolean): Promise<GatewayError | null> {
+  /** The scope, then the write rate limit: at once unless the limit (in Redis) must be asked. */
+  private refusalOf(actor: Actor, scope: Scope, write: boolean): GatewayError | null | Promise<GatewayError | null> {
     if (!hasScope(actor.scopes, scope)) return missingScope(scope, actor);
     if (!write || actor.type === 'admin') return null;
     return this.writeLimitRefusal(actor);

@@ -68,9 +68,13 @@ export function directReadArguments(controller: Type, method: string): Argument[
  */
 export function installDirectReads(app: NestFastifyApplication, problems: ProblemFilter): void {
   const fastify = app.getHttpAdapter().getInstance();
+  // The HEAD route Fastify adds beside a GET shares its config, so one handler serves both.
+  const handlers = new WeakMap<DirectReadTarget, RouteOptions['handler']>();
   fastify.addHook('onRoute', (route: RouteOptions) => {
     const target = (route.config as { directRead?: DirectReadTarget } | undefined)?.directRead;
-    if (target) route.handler = directHandler(app, target, problems);
+    if (!target) return;
+    if (!handlers.has(target)) handlers.set(target, directHandler(app, target, problems));
+    route.handler = handlers.get(target)!;
   });
 }
 
@@ -78,15 +82,15 @@ function directHandler(app: NestFastifyApplication, { controller, method }: Dire
   const args = directReadArguments(controller, method);
   const handler = (controller.prototype as Record<string, (...values: unknown[]) => unknown>)[method];
   const headers = (Reflect.getMetadata(HEADERS_METADATA, handler) as { name: string; value: string }[] | undefined) ?? [];
-  let instance: unknown;
+  // Controllers are instantiated before Nest registers the routes.
+  const instance: unknown = app.get(controller, { strict: false });
   return async function directRead(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-    // Resolved on the first request: controllers are instantiated before routes are registered, but this stays independent of that order.
-    instance ??= app.get(controller, { strict: false });
     for (const { name, value } of headers) reply.header(name, value);
     try {
-      const values = new Array<unknown>(args.length);
-      for (let i = 0; i < args.length; i++) values[i] = args[i](request);
-      return await handler.apply(instance, values);
+      return await handler.apply(
+        instance,
+        args.map((argument) => argument(request)),
+      );
     } catch (err) {
       sendProblem(reply, problems.answerFor(err, request));
       return reply;

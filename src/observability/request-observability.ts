@@ -20,11 +20,9 @@ export const requestIdOptions: Pick<FastifyServerOptions, 'genReqId'> = {
   genReqId: (raw) => requestIdFrom(raw.headers[REQUEST_ID_HEADER]),
 };
 
-/** The query string with any `token` parameter (the queue view's one-time exchange) blanked. */
-function loggedQuery(url: string): string | undefined {
-  const at = url.indexOf('?');
-  if (at < 0) return undefined;
-  const params = new URLSearchParams(url.slice(at + 1));
+/** The query string (what follows `?`) with any `token` parameter (the queue view's one-time exchange) blanked. */
+function loggedQuery(query: string): string {
+  const params = new URLSearchParams(query);
   if (params.has('token')) params.set('token', '[redacted]');
   return params.toString();
 }
@@ -43,7 +41,7 @@ function requestLine(request: FastifyRequest, status: number | null, durationMs:
     method: request.method,
     route: routeConfigOf(request)?.url ?? null,
     path: at < 0 ? url : url.slice(0, at),
-    query: at < 0 ? undefined : loggedQuery(url),
+    query: at < 0 ? undefined : loggedQuery(url.slice(at + 1)),
     status,
     durationMs,
   };
@@ -79,7 +77,7 @@ export function installRequestObservability(app: NestFastifyApplication, logger:
 
   // One listener for every answer (no closure, no `once` wrapper per request): what it needs is kept on the raw answer.
   function onClose(this: ObservedResponse): void {
-    const { [OBSERVED]: observed } = this;
+    const observed = this[OBSERVED];
     if (!observed) return;
     this[OBSERVED] = undefined;
     const durationMs = Math.round(performance.now() - observed.started);
